@@ -1,0 +1,173 @@
+package unrolled.notebook;
+
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import unrolled.tensor.Shapes;
+
+/**
+ * Self-checking exercises.
+ *
+ * <p>In a notebook an exercise is a method whose body the learner writes. In the instructor version the
+ * body sits between {@code // BEGIN SOLUTION} and {@code // END SOLUTION}; the student version replaces
+ * that region with {@code throw Exercise.todo();}. A check cell calls one of the {@code check} methods
+ * with the learner's code as a lambda and the library's reference answer; it shows
+ * <em>passed</em>, <em>not yet</em> (the stub is still there) or <em>wrong</em> with the reason, and
+ * never throws, so an unsolved exercise cannot stop the rest of the notebook.
+ */
+public final class Exercise {
+
+    /** The outcome of a check. */
+    public enum Result { PASSED, NOT_YET, WRONG }
+
+    /** Thrown by the student version's stub: the learner has not written this exercise yet. */
+    public static final class NotDoneYet extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NotDoneYet() {
+            super("This exercise is not done yet: replace `throw Exercise.todo();` with your code.");
+        }
+    }
+
+    private Exercise() {
+    }
+
+    /** @return the exception a stub throws; write {@code throw Exercise.todo();} */
+    public static NotDoneYet todo() {
+        return new NotDoneYet();
+    }
+
+    /**
+     * Checks an array the learner computes against the reference, element by element.
+     *
+     * @param id the exercise's number, e.g. {@code 0.1}
+     * @param title what the exercise asks for, in a few words
+     * @param learner runs the learner's code and returns its answer
+     * @param expected the reference answer, any shape
+     * @param tolerance the largest absolute difference accepted per element, at least 0
+     * @return the result, also shown in the cell's output
+     */
+    public static Result checkArray(String id, String title, Supplier<INDArray> learner, INDArray expected, double tolerance) {
+        Objects.requireNonNull(expected, "Exercise.checkArray: expected must not be null");
+        requireTolerance("Exercise.checkArray", tolerance);
+        return check(id, title, () -> {
+            INDArray answer = learner.get();
+            if (answer == null) {
+                throw todo();
+            }
+            return compareArrays(answer, expected, tolerance);
+        });
+    }
+
+    /**
+     * Checks a number the learner computes against the reference.
+     *
+     * @param id the exercise's number, e.g. {@code 0.1}
+     * @param title what the exercise asks for, in a few words
+     * @param learner runs the learner's code and returns its answer
+     * @param expected the reference answer
+     * @param tolerance the largest absolute difference accepted, at least 0
+     * @return the result, also shown in the cell's output
+     */
+    public static Result checkNumber(String id, String title, DoubleSupplier learner, double expected, double tolerance) {
+        requireTolerance("Exercise.checkNumber", tolerance);
+        return check(id, title, () -> {
+            double answer = learner.getAsDouble();
+            if (Double.isNaN(answer) && !Double.isNaN(expected)) {
+                return "your answer is NaN, the expected answer is " + expected;
+            }
+            return Math.abs(answer - expected) <= tolerance ? null
+                    : "your answer is " + answer + ", the expected answer is " + expected + " (tolerance " + tolerance + ")";
+        });
+    }
+
+    /**
+     * The general check: runs the learner's code, which returns null when the answer is right and the
+     * reason when it is wrong.
+     *
+     * @param id the exercise's number, e.g. {@code 0.1}
+     * @param title what the exercise asks for, in a few words
+     * @param test runs the learner's code and compares it with the reference
+     * @return the result, also shown in the cell's output
+     */
+    public static Result check(String id, String title, Supplier<String> test) {
+        Objects.requireNonNull(id, "Exercise.check: id must not be null");
+        Objects.requireNonNull(title, "Exercise.check: title must not be null");
+        Objects.requireNonNull(test, "Exercise.check: test must not be null");
+        Result result;
+        String reason;
+        try {
+            reason = test.get();
+            result = reason == null ? Result.PASSED : Result.WRONG;
+        } catch (NotDoneYet e) {
+            result = Result.NOT_YET;
+            reason = "replace `throw Exercise.todo();` with your code, run that cell, then run this one again.";
+        } catch (RuntimeException | StackOverflowError e) {
+            result = Result.WRONG;
+            reason = "your code threw " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        }
+        report(id, title, result, reason);
+        return result;
+    }
+
+    /**
+     * Compares two arrays: shape first, then each element.
+     *
+     * @param answer the learner's array, not null
+     * @param expected the reference array, not null
+     * @param tolerance the largest absolute difference accepted per element
+     * @return null if they agree, otherwise what differs and where
+     */
+    static String compareArrays(INDArray answer, INDArray expected, double tolerance) {
+        if (!Arrays.equals(answer.shape(), expected.shape())) {
+            return "your array has shape " + Shapes.of(answer) + ", but the answer has shape " + Shapes.of(expected) + ".";
+        }
+        INDArray a = answer.castTo(DataType.DOUBLE).reshape(answer.length());
+        INDArray e = expected.castTo(DataType.DOUBLE).reshape(expected.length());
+        long worst = -1;
+        double worstDiff = 0;
+        for (long i = 0; i < e.length(); i++) {
+            double diff = Math.abs(a.getDouble(i) - e.getDouble(i));
+            if (Double.isNaN(diff) || diff > worstDiff) {
+                worst = i;
+                worstDiff = Double.isNaN(diff) ? Double.POSITIVE_INFINITY : diff;
+            }
+        }
+        if (worst < 0 || worstDiff <= tolerance) {
+            return null;
+        }
+        long[] index = expected.rank() == 0 ? new long[0]
+                : org.nd4j.linalg.api.shape.Shape.ind2subC(expected.shape(), worst);
+        return "largest difference " + String.format("%.3g", worstDiff) + " at index " + Arrays.toString(index)
+                + ": yours is " + a.getDouble(worst) + ", expected " + e.getDouble(worst) + " (tolerance " + tolerance + ").";
+    }
+
+    private static void report(String id, String title, Result result, String reason) {
+        String word = switch (result) {
+            case PASSED -> "passed";
+            case NOT_YET -> "not yet";
+            case WRONG -> "wrong";
+        };
+        String[] colours = switch (result) {
+            case PASSED -> new String[] {"#1e7b34", "#e3f4e6", "✓"};
+            case NOT_YET -> new String[] {"#8a5a00", "#fff1d1", "…"};
+            case WRONG -> new String[] {"#a51d24", "#fbe1e2", "✗"};
+        };
+        String plain = "Exercise " + id + " (" + title + "): " + word + (reason == null ? "" : ": " + reason);
+        String html = "<div class=\"unrolled-check\" data-exercise=\"" + Html.escape(id) + "\" data-result=\""
+                + result.name().toLowerCase().replace('_', '-') + "\" style=\"border-left:6px solid " + colours[0]
+                + ";background:" + colours[1] + ";color:#1a202c;padding:6px 12px;margin:4px 0;font-family:sans-serif\">"
+                + "<b style=\"color:" + colours[0] + "\">" + colours[2] + " Exercise " + Html.escape(id) + ": " + word + "</b> — "
+                + Html.escape(title) + (reason == null ? "" : "<br>" + Html.escape(reason)) + "</div>";
+        Notebook.html(html, plain);
+    }
+
+    private static void requireTolerance(String method, double tolerance) {
+        if (!(tolerance >= 0)) {
+            throw new IllegalArgumentException(method + ": tolerance must be a number >= 0, but is " + tolerance + ".");
+        }
+    }
+}

@@ -1,0 +1,252 @@
+package unrolled.notebook;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Method;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import javax.imageio.ImageIO;
+
+/**
+ * The one place where the library talks to the Jupyter kernel that runs it.
+ *
+ * <p>Each Java kernel has its own call for rich output, with its own signature: rapaio-jupyter-kernel
+ * ({@code MainApp.kernel.display(DisplayData)}), IJava ({@code IJava.getKernelInstance().display(..)})
+ * and JJava ({@code JJava.getKernelInstance().display(..)}). Notebooks call {@link #html}, {@link #image}
+ * and {@link #text}; this class finds the running kernel once, by reflection, and sends it a MIME bundle.
+ * Outside a kernel (a unit test, a plain {@code java} program) the bundle's plain-text form is printed.
+ *
+ * <p>The names avoid the kernels' own built-ins ({@code display}, {@code render}, {@code eval}).
+ */
+public final class Notebook {
+
+    /** The kernels this adapter knows how to talk to. */
+    public enum Kernel { RAPAIO, IJAVA, JJAVA, NONE }
+
+    /** Receives one MIME bundle (mime type to content) for display. */
+    @FunctionalInterface
+    public interface Sink {
+        /**
+         * @param bundle MIME type to content; always holds {@code text/plain}
+         */
+        void accept(Map<String, String> bundle);
+    }
+
+    private static volatile Kernel kernel;
+    private static volatile Sink sink;
+
+    private Notebook() {
+    }
+
+    /** @return the kernel that is running this code, or {@link Kernel#NONE} outside Jupyter */
+    public static Kernel kernelName() {
+        connect();
+        return kernel;
+    }
+
+    /**
+     * Shows an HTML fragment in the cell's output.
+     *
+     * @param html an HTML fragment (no {@code <html>} or {@code <body>} needed), not null
+     * @param plainText what to show where HTML cannot be shown, not null
+     */
+    public static void html(String html, String plainText) {
+        Objects.requireNonNull(html, "Notebook.html: html must not be null");
+        Objects.requireNonNull(plainText, "Notebook.html: plainText must not be null");
+        send(bundle("text/html", html, plainText));
+    }
+
+    /**
+     * Shows an HTML fragment; its plain-text form is the fragment with the tags removed.
+     *
+     * @param html an HTML fragment, not null
+     */
+    public static void html(String html) {
+        Objects.requireNonNull(html, "Notebook.html: html must not be null");
+        html(html, Html.toPlainText(html));
+    }
+
+    /**
+     * Shows an image as PNG in the cell's output.
+     *
+     * @param image the image, not null
+     * @param altText what to show where images cannot be shown (a title), not null
+     */
+    public static void image(BufferedImage image, String altText) {
+        Objects.requireNonNull(image, "Notebook.image: image must not be null");
+        Objects.requireNonNull(altText, "Notebook.image: altText must not be null");
+        send(bundle("image/png", pngBase64(image), altText));
+    }
+
+    /**
+     * Shows plain text in the cell's output, as its own display (not on standard output).
+     *
+     * @param text the text, not null
+     */
+    public static void text(String text) {
+        Objects.requireNonNull(text, "Notebook.text: text must not be null");
+        Map<String, String> bundle = new LinkedHashMap<>();
+        bundle.put("text/plain", text);
+        send(bundle);
+    }
+
+    /**
+     * Builds a MIME bundle of a rich form and its plain-text fallback.
+     *
+     * @param mimeType the rich form's MIME type, e.g. {@code text/html}
+     * @param content the rich form
+     * @param plainText the plain-text fallback
+     * @return an ordered bundle: the rich form first, then {@code text/plain}
+     */
+    static Map<String, String> bundle(String mimeType, String content, String plainText) {
+        Map<String, String> bundle = new LinkedHashMap<>();
+        bundle.put(mimeType, content);
+        bundle.put("text/plain", plainText);
+        return bundle;
+    }
+
+    /**
+     * Encodes an image as base64 PNG, the form Jupyter expects in an {@code image/png} output.
+     *
+     * @param image the image, not null
+     * @return the PNG bytes in base64, without line breaks
+     */
+    public static String pngBase64(BufferedImage image) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try {
+            if (!ImageIO.write(image, "png", bytes)) {
+                throw new IllegalStateException("Notebook.pngBase64: no PNG writer is available in this JVM.");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Notebook.pngBase64: could not encode the image as PNG", e);
+        }
+        return Base64.getEncoder().encodeToString(bytes.toByteArray());
+    }
+
+    /**
+     * Replaces where output goes: for tests, or for a kernel this class does not know.
+     *
+     * @param replacement the new sink, or null to find the running kernel again
+     */
+    public static synchronized void redirect(Sink replacement) {
+        sink = replacement;
+        kernel = replacement == null ? null : Kernel.NONE;
+    }
+
+    private static void send(Map<String, String> bundle) {
+        connect();
+        sink.accept(bundle);
+    }
+
+    private static synchronized void connect() {
+        if (sink != null) {
+            return;
+        }
+        ClassLoader[] loaders = {Notebook.class.getClassLoader(), Thread.currentThread().getContextClassLoader()};
+        for (ClassLoader loader : loaders) {
+            if (loader == null) {
+                continue;
+            }
+            Sink found = rapaio(loader);
+            if (found != null) {
+                kernel = Kernel.RAPAIO;
+                sink = found;
+                return;
+            }
+            found = spencerParkFamily(loader, "org.dflib.jjava.JJava",
+                    "org.dflib.jjava.jupyter.kernel.display.DisplayData");
+            if (found != null) {
+                kernel = Kernel.JJAVA;
+                sink = found;
+                return;
+            }
+            found = spencerParkFamily(loader, "io.github.spencerpark.ijava.IJava",
+                    "io.github.spencerpark.jupyter.kernel.display.DisplayData");
+            if (found != null) {
+                kernel = Kernel.IJAVA;
+                sink = found;
+                return;
+            }
+        }
+        kernel = Kernel.NONE;
+        sink = printTo(System.out);
+    }
+
+    /**
+     * A sink that prints each bundle's plain-text form, as a terminal would show it.
+     *
+     * @param out where to print, not null
+     * @return the sink
+     */
+    public static Sink printTo(PrintStream out) {
+        return bundle -> {
+            out.println(bundle.get("text/plain"));
+            out.flush();
+        };
+    }
+
+    /** rapaio-jupyter-kernel: {@code MainApp.kernel.display(DisplayData.withType(mime, content))}. */
+    private static Sink rapaio(ClassLoader loader) {
+        try {
+            Class<?> app = Class.forName("org.rapaio.jupyter.kernel.MainApp", false, loader);
+            Object instance = app.getField("kernel").get(null);
+            if (instance == null) {
+                return null;
+            }
+            Class<?> dataClass = Class.forName("org.rapaio.jupyter.kernel.display.DisplayData", false, loader);
+            Method withType = dataClass.getMethod("withType", String.class, String.class);
+            Method putData = dataClass.getMethod("putData", String.class, Object.class);
+            Method show = instance.getClass().getMethod("display", dataClass);
+            return bundle -> {
+                try {
+                    Object data = null;
+                    for (Map.Entry<String, String> entry : bundle.entrySet()) {
+                        if (data == null) {
+                            data = withType.invoke(null, entry.getKey(), entry.getValue());
+                        } else {
+                            putData.invoke(data, entry.getKey(), entry.getValue());
+                        }
+                    }
+                    show.invoke(instance, data);
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException("Notebook: rapaio-jupyter-kernel refused a display: " + e, e);
+                }
+            };
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** IJava and its successor JJava share one API: {@code Main.getKernelInstance().display(new DisplayData(text))}. */
+    private static Sink spencerParkFamily(ClassLoader loader, String mainClass, String dataClassName) {
+        try {
+            Class<?> main = Class.forName(mainClass, false, loader);
+            Object instance = main.getMethod("getKernelInstance").invoke(null);
+            if (instance == null) {
+                return null;
+            }
+            Class<?> dataClass = Class.forName(dataClassName, false, loader);
+            var construct = dataClass.getConstructor(String.class);
+            Method putData = dataClass.getMethod("putData", String.class, Object.class);
+            Method show = instance.getClass().getMethod("display", dataClass);
+            return bundle -> {
+                try {
+                    Object data = construct.newInstance(bundle.get("text/plain"));
+                    for (Map.Entry<String, String> entry : bundle.entrySet()) {
+                        putData.invoke(data, entry.getKey(), entry.getValue());
+                    }
+                    show.invoke(instance, data);
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException("Notebook: " + mainClass + " refused a display: " + e, e);
+                }
+            };
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            return null;
+        }
+    }
+}

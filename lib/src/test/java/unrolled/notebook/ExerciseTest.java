@@ -1,0 +1,82 @@
+package unrolled.notebook;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+class ExerciseTest {
+
+    private final List<Map<String, String>> shown = new ArrayList<>();
+    private final INDArray expected = Nd4j.createFromArray(new double[][] {{1, 2, 3}, {4, 5, 6}});
+
+    @BeforeEach
+    void capture() {
+        Notebook.redirect(shown::add);
+    }
+
+    @AfterEach
+    void release() {
+        Notebook.redirect(null);
+    }
+
+    @Test
+    void aCorrectArrayPasses() {
+        assertEquals(Exercise.Result.PASSED, Exercise.checkArray("0.1", "copy", () -> expected.dup(), expected, 1e-12));
+        assertEquals("Exercise 0.1 (copy): passed", shown.get(0).get("text/plain"));
+        assertTrue(shown.get(0).get("text/html").contains("data-result=\"passed\""));
+    }
+
+    @Test
+    void theStudentStubIsNotYetDoneAndDoesNotThrow() {
+        assertEquals(Exercise.Result.NOT_YET, Exercise.checkArray("0.1", "copy", () -> {
+            throw Exercise.todo();
+        }, expected, 1e-12));
+        assertTrue(shown.get(0).get("text/plain").startsWith("Exercise 0.1 (copy): not yet"));
+    }
+
+    @Test
+    void aWrongShapeIsReportedWithBothShapes() {
+        assertEquals(Exercise.Result.WRONG, Exercise.checkArray("0.1", "copy", () -> expected.transpose(), expected, 1e-12));
+        assertEquals("Exercise 0.1 (copy): wrong: your array has shape (3, 2), but the answer has shape (2, 3).",
+                shown.get(0).get("text/plain"));
+    }
+
+    @Test
+    void aWrongValueIsReportedAtItsIndex() {
+        INDArray answer = expected.dup();
+        answer.putScalar(1, 2, 6.5);
+        assertEquals(Exercise.Result.WRONG, Exercise.checkArray("0.1", "copy", () -> answer, expected, 1e-6));
+        String text = shown.get(0).get("text/plain");
+        assertTrue(text.contains("at index [1, 2]: yours is 6.5, expected 6.0"), text);
+    }
+
+    @Test
+    void anExceptionInTheLearnersCodeIsWrongWithItsMessage() {
+        assertEquals(Exercise.Result.WRONG, Exercise.checkNumber("0.2", "sum", () -> {
+            throw new IllegalStateException("boom");
+        }, 3.0, 0.0));
+        assertTrue(shown.get(0).get("text/plain").endsWith("wrong: your code threw IllegalStateException: boom"));
+    }
+
+    @Test
+    void numbersWithinToleranceMatchAndNanNeverDoes() {
+        assertEquals(Exercise.Result.PASSED, Exercise.checkNumber("0.2", "sum", () -> 3.0 + 1e-9, 3.0, 1e-6));
+        assertEquals(Exercise.Result.WRONG, Exercise.checkNumber("0.2", "sum", () -> Double.NaN, 3.0, 1e-6));
+    }
+
+    @Test
+    void aNegativeToleranceIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Exercise.checkNumber("0.2", "sum", () -> 1, 1, -1));
+        assertEquals("Exercise.checkNumber: tolerance must be a number >= 0, but is -1.0.", e.getMessage());
+    }
+}

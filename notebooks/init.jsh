@@ -1,0 +1,18 @@
+// Imports shared by every notebook. Loaded by the first cell of each notebook with %load.
+// Plain Java imports only: no magics, no printing, no class definitions (they must work in every kernel).
+import java.awt.image.BufferedImage;
+import java.util.*;
+import java.util.function.*;
+import java.util.stream.*;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+import org.knowm.xchart.*;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+import tech.tablesaw.api.*;
+
+import unrolled.notebook.*;

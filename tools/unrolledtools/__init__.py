@@ -1,0 +1,1 @@
+"""Tooling for the Unrolled curriculum: set-up of the Java kernel, executing notebooks, building the book."""

@@ -1,0 +1,124 @@
+"""Executes notebooks headless in the installed Java kernel, through Jupyter's own nbclient.
+
+A notebook passes when every code cell runs without an error output and writes nothing to stderr
+(a logging warning in a learner's notebook is a defect). rapaio-jupyter-kernel sometimes never answers
+at start-up (measured here: about one start in seven); such a start is retried with a fresh kernel.
+"""
+from __future__ import annotations
+
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from jupyter_client.kernelspec import NoSuchKernel
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+from . import ansi
+
+KERNEL_NAME = "java"
+
+
+@dataclass
+class Failure:
+    """What went wrong, and where: enough for a learner to open the notebook at the right cell."""
+
+    notebook: str
+    cell_index: int | None  # index among all cells, 0-based
+    cell_source: str
+    error: str
+
+    def describe(self) -> str:
+        if self.cell_index is None:
+            return f"{self.notebook}: {self.error}"
+        first_line = self.cell_source.strip().splitlines()[0] if self.cell_source.strip() else ""
+        return (f"{self.notebook}, cell {self.cell_index + 1} (\"{first_line[:60]}\"):\n"
+                + "\n".join("    " + line for line in self.error.strip().splitlines()))
+
+
+@dataclass
+class Result:
+    notebook: str
+    seconds: float
+    attempts: int
+    failure: Failure | None = None
+    executed: nbformat.NotebookNode | None = field(default=None, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.failure is None
+
+
+class KernelStartError(RuntimeError):
+    pass
+
+
+def _first_problem(nb: nbformat.NotebookNode, name: str) -> Failure | None:
+    """The first cell with an error output or with anything written to stderr."""
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        for output in cell.get("outputs", []):
+            if output.output_type == "error":
+                text = ansi.strip("\n".join(output.get("traceback", [])) or f"{output.ename}: {output.evalue}")
+                return Failure(name, index, cell.source, f"{output.ename}: {text}")
+            if output.output_type == "stream" and output.name == "stderr":
+                return Failure(name, index, cell.source, "wrote to stderr:\n" + ansi.strip(output.text))
+    return None
+
+
+def execute(source: Path, cwd: Path, cell_timeout: int = 180, startup_timeout: int = 20,
+            attempts: int = 4, kernel_log: Path | None = None) -> Result:
+    """Runs every cell of `source` in a fresh kernel started in `cwd`; never modifies `source`.
+
+    Returns the executed notebook (with the outputs produced up to a failure) and the first failure.
+    """
+    name = source.name
+    started = time.monotonic()
+    last_error = ""
+    for attempt in range(1, attempts + 1):
+        nb = nbformat.read(source, as_version=4)
+        client = NotebookClient(nb, kernel_name=KERNEL_NAME, timeout=cell_timeout,
+                                startup_timeout=startup_timeout, allow_errors=False,
+                                record_timing=False)
+        running: list[int] = []
+        client.on_cell_execute = lambda cell, cell_index: running.append(cell_index)
+        log = open(kernel_log, "a", encoding="utf-8") if kernel_log else subprocess.DEVNULL
+        try:
+            client.execute(cwd=str(cwd), stdout=log, stderr=log)
+        except NoSuchKernel:
+            return Result(name, time.monotonic() - started, attempt,
+                          Failure(name, None, "", f"no Jupyter kernel named '{KERNEL_NAME}' is installed. "
+                                  "Install it with: ./unrolled setup"), None)
+        except CellTimeoutError as e:
+            index = running[-1] if running else None
+            return Result(name, time.monotonic() - started, attempt,
+                          Failure(name, index, nb.cells[index].source if index is not None else "",
+                                  f"the cell did not finish within {cell_timeout} s ({ansi.strip(str(e)).strip()})"), nb)
+        except CellExecutionError:
+            return Result(name, time.monotonic() - started, attempt,
+                          _first_problem(nb, name) or Failure(name, None, "", "a cell failed"), nb)
+        except DeadKernelError as e:
+            index = running[-1] if running else None
+            if not running:
+                last_error = f"the kernel died at start-up: {e}"
+                continue
+            return Result(name, time.monotonic() - started, attempt,
+                          Failure(name, index, nb.cells[index].source if index is not None else "",
+                                  f"the Java kernel died while running this cell ({e}); "
+                                  "it may have run out of memory, see build/logs"), nb)
+        except RuntimeError as e:
+            if not running:
+                last_error = f"the kernel did not start: {e}"
+                continue
+            raise
+        finally:
+            if kernel_log:
+                log.close()
+        return Result(name, time.monotonic() - started, attempt, _first_problem(nb, name), nb)
+    return Result(name, time.monotonic() - started, attempts,
+                  Failure(name, None, "", f"{last_error} (tried {attempts} times). "
+                          "Is the kernel installed? Run ./unrolled setup"), None)
+
