@@ -8,11 +8,13 @@ import java.util.stream.*;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import org.knowm.xchart.*;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import tech.tablesaw.api.*;
 
 import unrolled.notebook.*;
+import unrolled.plot.Charts;
+import unrolled.tensor.Shapes;

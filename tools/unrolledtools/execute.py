@@ -6,6 +6,7 @@ at start-up (measured here: about one start in seven); such a start is retried w
 """
 from __future__ import annotations
 
+import atexit
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -103,6 +104,7 @@ def execute(source: Path, cwd: Path, cell_timeout: int = 180, startup_timeout: i
         except DeadKernelError as e:
             index = running[-1] if running else None
             if not running:
+                atexit.unregister(client._cleanup_kernel)
                 last_error = f"the kernel died at start-up: {e}"
                 continue
             return Result(name, time.monotonic() - started, attempt,
@@ -111,6 +113,8 @@ def execute(source: Path, cwd: Path, cell_timeout: int = 180, startup_timeout: i
                                   "it may have run out of memory, see build/logs"), nb)
         except RuntimeError as e:
             if not running:
+                # nbclient has already shut the silent kernel down; its exit hook would fail on the missing kernel.
+                atexit.unregister(client._cleanup_kernel)
                 last_error = f"the kernel did not start: {e}"
                 continue
             raise

@@ -1,6 +1,9 @@
 package unrolled.notebook;
 
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
@@ -32,7 +35,22 @@ public final class Exercise {
         }
     }
 
+    /** The latest result of each exercise checked in this kernel, by id, in the order first checked. */
+    private static final Map<String, Result> RESULTS = Collections.synchronizedMap(new LinkedHashMap<>());
+
     private Exercise() {
+    }
+
+    /**
+     * The latest result of every exercise checked since the kernel started: what a grader or a test reads.
+     * (The check methods return nothing, so that a check cell shows only its verdict.)
+     *
+     * @return exercise id to its latest result, in the order the exercises were first checked
+     */
+    public static Map<String, Result> results() {
+        synchronized (RESULTS) {
+            return Collections.unmodifiableMap(new LinkedHashMap<>(RESULTS));
+        }
     }
 
     /** @return the exception a stub throws; write {@code throw Exercise.todo();} */
@@ -48,12 +66,11 @@ public final class Exercise {
      * @param learner runs the learner's code and returns its answer
      * @param expected the reference answer, any shape
      * @param tolerance the largest absolute difference accepted per element, at least 0
-     * @return the result, also shown in the cell's output
      */
-    public static Result checkArray(String id, String title, Supplier<INDArray> learner, INDArray expected, double tolerance) {
+    public static void checkArray(String id, String title, Supplier<INDArray> learner, INDArray expected, double tolerance) {
         Objects.requireNonNull(expected, "Exercise.checkArray: expected must not be null");
         requireTolerance("Exercise.checkArray", tolerance);
-        return check(id, title, () -> {
+        check(id, title, () -> {
             INDArray answer = learner.get();
             if (answer == null) {
                 throw todo();
@@ -70,11 +87,10 @@ public final class Exercise {
      * @param learner runs the learner's code and returns its answer
      * @param expected the reference answer
      * @param tolerance the largest absolute difference accepted, at least 0
-     * @return the result, also shown in the cell's output
      */
-    public static Result checkNumber(String id, String title, DoubleSupplier learner, double expected, double tolerance) {
+    public static void checkNumber(String id, String title, DoubleSupplier learner, double expected, double tolerance) {
         requireTolerance("Exercise.checkNumber", tolerance);
-        return check(id, title, () -> {
+        check(id, title, () -> {
             double answer = learner.getAsDouble();
             if (Double.isNaN(answer) && !Double.isNaN(expected)) {
                 return "your answer is NaN, the expected answer is " + expected;
@@ -91,9 +107,8 @@ public final class Exercise {
      * @param id the exercise's number, e.g. {@code 0.1}
      * @param title what the exercise asks for, in a few words
      * @param test runs the learner's code and compares it with the reference
-     * @return the result, also shown in the cell's output
      */
-    public static Result check(String id, String title, Supplier<String> test) {
+    public static void check(String id, String title, Supplier<String> test) {
         Objects.requireNonNull(id, "Exercise.check: id must not be null");
         Objects.requireNonNull(title, "Exercise.check: title must not be null");
         Objects.requireNonNull(test, "Exercise.check: test must not be null");
@@ -109,8 +124,8 @@ public final class Exercise {
             result = Result.WRONG;
             reason = "your code threw " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
         }
+        RESULTS.put(id, result);
         report(id, title, result, reason);
-        return result;
     }
 
     /**

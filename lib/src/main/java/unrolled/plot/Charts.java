@@ -28,7 +28,7 @@ public final class Charts {
     }
 
     /**
-     * Starts a line chart in the house style.
+     * Starts a line chart in the house style: lines without point markers (curves here have many points).
      *
      * @param title what the plot shows, not blank
      * @param xAxisTitle the x axis and its unit, e.g. "time step t", not blank
@@ -43,6 +43,7 @@ public final class Charts {
                 .title(title).xAxisTitle(xAxisTitle).yAxisTitle(yAxisTitle).build();
         style(chart);
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        chart.getStyler().setMarkerSize(0);
         return chart;
     }
 

@@ -30,22 +30,25 @@ class ExerciseTest {
 
     @Test
     void aCorrectArrayPasses() {
-        assertEquals(Exercise.Result.PASSED, Exercise.checkArray("0.1", "copy", () -> expected.dup(), expected, 1e-12));
+        Exercise.checkArray("0.1", "copy", () -> expected.dup(), expected, 1e-12);
+        assertEquals(Exercise.Result.PASSED, Exercise.results().get("0.1"));
         assertEquals("Exercise 0.1 (copy): passed", shown.get(0).get("text/plain"));
         assertTrue(shown.get(0).get("text/html").contains("data-result=\"passed\""));
     }
 
     @Test
     void theStudentStubIsNotYetDoneAndDoesNotThrow() {
-        assertEquals(Exercise.Result.NOT_YET, Exercise.checkArray("0.1", "copy", () -> {
+        Exercise.checkArray("0.1", "copy", () -> {
             throw Exercise.todo();
-        }, expected, 1e-12));
+        }, expected, 1e-12);
+        assertEquals(Exercise.Result.NOT_YET, Exercise.results().get("0.1"));
         assertTrue(shown.get(0).get("text/plain").startsWith("Exercise 0.1 (copy): not yet"));
     }
 
     @Test
     void aWrongShapeIsReportedWithBothShapes() {
-        assertEquals(Exercise.Result.WRONG, Exercise.checkArray("0.1", "copy", () -> expected.transpose(), expected, 1e-12));
+        Exercise.checkArray("0.1", "copy", () -> expected.transpose(), expected, 1e-12);
+        assertEquals(Exercise.Result.WRONG, Exercise.results().get("0.1"));
         assertEquals("Exercise 0.1 (copy): wrong: your array has shape (3, 2), but the answer has shape (2, 3).",
                 shown.get(0).get("text/plain"));
     }
@@ -54,23 +57,37 @@ class ExerciseTest {
     void aWrongValueIsReportedAtItsIndex() {
         INDArray answer = expected.dup();
         answer.putScalar(1, 2, 6.5);
-        assertEquals(Exercise.Result.WRONG, Exercise.checkArray("0.1", "copy", () -> answer, expected, 1e-6));
+        Exercise.checkArray("0.1", "copy", () -> answer, expected, 1e-6);
+        assertEquals(Exercise.Result.WRONG, Exercise.results().get("0.1"));
         String text = shown.get(0).get("text/plain");
         assertTrue(text.contains("at index [1, 2]: yours is 6.5, expected 6.0"), text);
     }
 
     @Test
     void anExceptionInTheLearnersCodeIsWrongWithItsMessage() {
-        assertEquals(Exercise.Result.WRONG, Exercise.checkNumber("0.2", "sum", () -> {
+        Exercise.checkNumber("0.2", "sum", () -> {
             throw new IllegalStateException("boom");
-        }, 3.0, 0.0));
+        }, 3.0, 0.0);
+        assertEquals(Exercise.Result.WRONG, Exercise.results().get("0.2"));
         assertTrue(shown.get(0).get("text/plain").endsWith("wrong: your code threw IllegalStateException: boom"));
     }
 
     @Test
     void numbersWithinToleranceMatchAndNanNeverDoes() {
-        assertEquals(Exercise.Result.PASSED, Exercise.checkNumber("0.2", "sum", () -> 3.0 + 1e-9, 3.0, 1e-6));
-        assertEquals(Exercise.Result.WRONG, Exercise.checkNumber("0.2", "sum", () -> Double.NaN, 3.0, 1e-6));
+        Exercise.checkNumber("0.2", "sum", () -> 3.0 + 1e-9, 3.0, 1e-6);
+        assertEquals(Exercise.Result.PASSED, Exercise.results().get("0.2"));
+        Exercise.checkNumber("0.2", "sum", () -> Double.NaN, 3.0, 1e-6);
+        assertEquals(Exercise.Result.WRONG, Exercise.results().get("0.2"));
+    }
+
+    @Test
+    void resultsKeepTheLatestVerdictOfEachExerciseInOrder() {
+        Exercise.checkNumber("9.1", "first", () -> 1, 2, 0);
+        Exercise.checkNumber("9.2", "second", () -> 2, 2, 0);
+        Exercise.checkNumber("9.1", "first again", () -> 2, 2, 0);
+        var ids = new ArrayList<>(Exercise.results().keySet());
+        assertTrue(ids.indexOf("9.1") < ids.indexOf("9.2"));
+        assertEquals(Exercise.Result.PASSED, Exercise.results().get("9.1"));
     }
 
     @Test

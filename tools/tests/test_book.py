@@ -1,0 +1,57 @@
+"""The HTML book: an index with the curriculum map, one page a notebook, every plot embedded, nothing fetched
+from the network."""
+import re
+
+from unrolledtools import book, paths
+
+
+def test_index_links_every_notebook(book_pages):
+    out, pages = book_pages
+    index = (out / "index.html").read_text(encoding="utf-8")
+    for source in paths.notebook_sources():
+        assert f'href="{source.stem}.html"' in index, f"index.html does not link {source.stem}.html"
+    assert "Curriculum map" in index
+
+
+def test_every_page_embeds_all_its_plots(book_pages, executed):
+    out, pages = book_pages
+    assert len(pages) == len(paths.notebook_sources()), "a notebook failed to execute, so its page is missing"
+    for page in pages:
+        html = (out / page.file).read_text(encoding="utf-8")
+        embedded = len(re.findall(r'<img[^>]+src="data:image/png;base64,', html))
+        assert embedded == page.images, f"{page.file}: {page.images} plots executed, {embedded} embedded"
+    assert sum(p.images for p in pages) > 0
+
+
+def test_pages_load_nothing_from_the_network(book_pages):
+    out, pages = book_pages
+    for page in pages:
+        html = (out / page.file).read_text(encoding="utf-8")
+        remote = re.findall(r'<(?:script|link)[^>]+(?:src|href)="(https?:[^"]+)"', html)
+        assert not remote, f"{page.file} loads {remote}"
+
+
+def test_pages_use_the_books_own_mathjax(book_pages):
+    out, pages = book_pages
+    assert (out / "_static" / "mathjax" / "MathJax.js").is_file()
+    assert (out / "_static" / "mathjax" / "config" / "TeX-AMS_CHTML.js").is_file()
+    for page in pages:
+        assert 'src="_static/mathjax/MathJax.js?config=TeX-AMS_CHTML"' in (out / page.file).read_text(encoding="utf-8")
+
+
+def test_links_between_notebooks_point_to_pages(book_pages):
+    out, pages = book_pages
+    for page in pages:
+        html = (out / page.file).read_text(encoding="utf-8")
+        assert not re.search(r'href="\d\d-[\w-]+\.ipynb', html), f"{page.file} links a .ipynb instead of a page"
+
+
+def test_the_map_lists_questions_from_cell_tags():
+    import nbformat
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# 99 · T\n\nFirst words."),
+                nbformat.v4.new_code_cell("x", metadata={"tags": ["q-B02", "other"]}),
+                nbformat.v4.new_code_cell("y", metadata={"tags": ["q-A01", "q-B02"]})]
+    assert book.questions_of(nb) == ["B02", "A01"]
+    assert book.title_of(nb, "fallback") == "99 · T"
+    assert book.summary_of(nb) == "First words."

@@ -1,0 +1,67 @@
+"""The installed Java kernel: Unrolled's kernelspec, and an interrupt that never leaves a silently broken kernel.
+
+rapaio-jupyter-kernel's own interrupt (interrupt_mode "message") was measured to leave the kernel answering
+"ok" to every later cell while running none of them. The kernelspec therefore asks Jupyter to send SIGINT,
+which ends the JVM at once; Jupyter's restarter then starts a fresh kernel and tells the learner so.
+"""
+import json
+import time
+
+from jupyter_client.kernelspec import KernelSpecManager
+from jupyter_client.manager import KernelManager
+
+from unrolledtools import kernel as unrolled_kernel
+
+
+def started_kernel(attempts=4):
+    for _ in range(attempts):
+        km = KernelManager(kernel_name="java")
+        km.start_kernel()
+        kc = km.client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=20)
+            return km, kc
+        except RuntimeError:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
+    raise AssertionError(f"the kernel did not start in {attempts} attempts")
+
+
+def test_the_installed_java_kernel_is_unrolleds():
+    spec = KernelSpecManager().get_kernel_spec("java")
+    assert spec.interrupt_mode == "signal"
+    assert "unrolled" in spec.metadata
+    assert any(arg.startswith("-Xmx") for arg in spec.argv)
+
+
+def test_the_template_renders_to_a_kernelspec_with_the_given_java_and_heap():
+    rendered = unrolled_kernel.render("/opt/jdk/bin/java", "2g")
+    assert rendered["argv"][0] == "/opt/jdk/bin/java"
+    assert "-Xmx2g" in rendered["argv"] and "-Dorg.bytedeco.javacpp.maxbytes=2g" in rendered["argv"]
+    assert "@" not in json.dumps(rendered), "a placeholder was left unfilled"
+
+
+def test_an_interrupt_ends_a_busy_kernel_promptly_and_a_restart_works():
+    km, kc = started_kernel()
+    try:
+        kc.execute("long n = 0; while (true) { n++; }")
+        time.sleep(2)
+        km.interrupt_kernel()
+        deadline = time.monotonic() + 10
+        while km.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not km.is_alive(), "the interrupted kernel is still running: it would look busy or broken"
+        kc.stop_channels()
+        km.restart_kernel(now=True)
+        kc = km.client()
+        kc.start_channels()
+        kc.wait_for_ready(timeout=30)
+        outputs = []
+        reply = kc.execute_interactive("6 * 7", timeout=30, output_hook=outputs.append)
+        assert reply["content"]["status"] == "ok"
+        results = [m["content"]["data"] for m in outputs if m["msg_type"] == "execute_result"]
+        assert results and "42" in next(iter(results[0].values()))
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)

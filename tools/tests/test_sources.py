@@ -1,0 +1,69 @@
+"""The notebook sources as stored: named, numbered, without outputs, each starting with the loading cell."""
+import re
+
+import nbformat
+import pytest
+
+from unrolledtools import paths
+
+NAME = re.compile(r"^(\d\d)-[a-z0-9]+(-[a-z0-9]+)*\.ipynb$")
+QUESTION_TAG = re.compile(r"^q-[AB]\d\d$")
+
+
+def load(name):
+    return nbformat.read(paths.NOTEBOOKS / name, as_version=4)
+
+
+def test_the_curriculum_has_notebooks_numbered_without_gaps():
+    names = [p.name for p in paths.notebook_sources()]
+    assert names, "no notebooks found"
+    assert names[0] == "00-start-here.ipynb"
+    numbers = [int(n[:2]) for n in names]
+    assert numbers == list(range(len(numbers))), f"notebook numbers must run 00, 01, ... without gaps: {names}"
+    stray = [p.name for p in paths.NOTEBOOKS.glob("*.ipynb") if not NAME.match(p.name)]
+    assert not stray, f"notebooks must be named NN-slug.ipynb (lower case, hyphens): {stray}"
+
+
+def test_notebook_is_valid_nbformat(notebook_name):
+    nbformat.validate(load(notebook_name))
+
+
+def test_notebook_is_stored_without_outputs(notebook_name):
+    dirty = [i + 1 for i, c in enumerate(load(notebook_name).cells)
+             if c.cell_type == "code" and (c.outputs or c.execution_count is not None)]
+    assert not dirty, f"{notebook_name}: cells {dirty} have stored outputs; clear them before committing"
+
+
+def test_notebook_starts_with_the_loading_cell_then_its_title(notebook_name):
+    cells = load(notebook_name).cells
+    assert cells[0].cell_type == "code" and cells[0].source.strip() == paths.LOADING_CELL, (
+        f"{notebook_name}: the first cell must be exactly:\n{paths.LOADING_CELL}")
+    assert cells[1].cell_type == "markdown" and cells[1].source.startswith(f"# {notebook_name[:2]} · "), (
+        f"{notebook_name}: the second cell must be the title, '# {notebook_name[:2]} · Title'")
+
+
+def test_notebook_runs_in_the_java_kernel(notebook_name):
+    spec = load(notebook_name).metadata.get("kernelspec", {})
+    assert spec.get("name") == "java" and spec.get("language") == "java", spec
+
+
+def test_question_tags_are_well_formed(notebook_name):
+    for i, cell in enumerate(load(notebook_name).cells):
+        for tag in cell.metadata.get("tags", []):
+            if tag.startswith("q-"):
+                assert QUESTION_TAG.match(tag), f"{notebook_name} cell {i + 1}: bad question tag {tag!r}"
+
+
+def test_solution_regions_are_balanced(notebook_name):
+    for i, cell in enumerate(load(notebook_name).cells):
+        lines = [line.strip() for line in cell.source.splitlines()]
+        marks = [line for line in lines if line in ("// BEGIN SOLUTION", "// END SOLUTION")]
+        assert marks == ["// BEGIN SOLUTION", "// END SOLUTION"] * (len(marks) // 2) and len(marks) % 2 == 0, (
+            f"{notebook_name} cell {i + 1}: BEGIN SOLUTION / END SOLUTION must come in pairs, in order")
+
+
+def test_the_shared_init_script_holds_imports_only():
+    for number, line in enumerate((paths.NOTEBOOKS / "init.jsh").read_text(encoding="utf-8").splitlines(), 1):
+        stripped = line.strip()
+        assert not stripped or stripped.startswith("//") or re.match(r"^import (static )?[\w.]+(\.\*)?;$", stripped), (
+            f"init.jsh line {number} is not a plain import: {line!r} (every kernel must accept this file)")
