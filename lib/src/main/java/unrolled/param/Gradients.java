@@ -1,0 +1,117 @@
+package unrolled.param;
+
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import unrolled.tensor.Shapes;
+
+/**
+ * Gradients of a loss with respect to parameters, keyed by the parameters' names.
+ *
+ * <p>{@link #accumulate} adds into an existing entry: a recurrent layer applies the same weights at every
+ * time step, so the gradient of a shared weight is the <em>sum</em> of its per-step gradients — the reason
+ * backpropagation through time exists.
+ */
+public final class Gradients implements Iterable<Map.Entry<String, INDArray>> {
+
+    private final Map<String, INDArray> values = new LinkedHashMap<>();
+
+    /**
+     * Adds a gradient, summing it into any gradient already held under the same name.
+     *
+     * @param name the parameter's name
+     * @param gradient the gradient, same shape as the parameter, not null; it is copied on first use
+     * @return this, for chaining
+     */
+    public Gradients accumulate(String name, INDArray gradient) {
+        Parameters.requireName("Gradients.accumulate", name);
+        Objects.requireNonNull(gradient, "Gradients.accumulate: gradient of " + name + " must not be null");
+        INDArray held = values.get(name);
+        if (held == null) {
+            values.put(name, gradient.dup());
+        } else {
+            Shapes.require("Gradients.accumulate", name, gradient, Shapes.of(held), held.shape());
+            held.addi(gradient);
+        }
+        return this;
+    }
+
+    /**
+     * Adds every gradient of a part under {@code prefix.name}, as {@link Parameters#addAll} does.
+     *
+     * @param prefix the part's name
+     * @param part the part's gradients
+     * @return this, for chaining
+     */
+    public Gradients accumulateAll(String prefix, Gradients part) {
+        for (Map.Entry<String, INDArray> entry : part) {
+            accumulate(prefix + "." + entry.getKey(), entry.getValue());
+        }
+        return this;
+    }
+
+    /**
+     * @param name a parameter's name
+     * @return its gradient
+     * @throws IllegalArgumentException naming the names held if there is none
+     */
+    public INDArray get(String name) {
+        INDArray value = values.get(name);
+        if (value == null) {
+            throw new IllegalArgumentException("Gradients.get: no gradient for " + name + "; there are gradients for "
+                    + values.keySet() + ".");
+        }
+        return value;
+    }
+
+    /** @return true if a gradient is held for this name */
+    public boolean contains(String name) {
+        return values.containsKey(name);
+    }
+
+    /** @return the names, in the order first accumulated */
+    public Set<String> names() {
+        return Collections.unmodifiableSet(values.keySet());
+    }
+
+    /** @return the global L2 norm: the square root of the sum of every squared gradient entry */
+    public double globalNorm() {
+        double sum = 0;
+        for (INDArray g : values.values()) {
+            double norm = g.norm2Number().doubleValue();
+            sum += norm * norm;
+        }
+        return Math.sqrt(sum);
+    }
+
+    /**
+     * Checks that there is exactly one gradient, of the right shape, for every parameter.
+     *
+     * @param method the caller, for the message
+     * @param parameters the parameters these gradients are for
+     */
+    public void requireMatches(String method, Parameters parameters) {
+        if (!values.keySet().equals(parameters.names())) {
+            throw new IllegalArgumentException(method + ": gradients are for " + values.keySet() + ", but the parameters are "
+                    + parameters.names() + ".");
+        }
+        for (Map.Entry<String, INDArray> entry : parameters) {
+            Shapes.require(method, "gradient of " + entry.getKey(), values.get(entry.getKey()),
+                    Shapes.of(entry.getValue()), entry.getValue().shape());
+        }
+    }
+
+    @Override
+    public Iterator<Map.Entry<String, INDArray>> iterator() {
+        return Collections.unmodifiableMap(values).entrySet().iterator();
+    }
+
+    @Override
+    public String toString() {
+        return "Gradients" + values.keySet();
+    }
+}
