@@ -1,0 +1,7 @@
+/**
+ * Shapes and their errors. Every recurrent computation in the curriculum is a chain of tensors of shape
+ * (N, T, D), (N, H) and (D, H); {@link unrolled.tensor.Shapes} checks them at every public entry point and
+ * words a mistake as one sentence: method, argument, expected shape in symbols and numbers, actual shape,
+ * and a hint for the usual culprits (time-major input, transposed weights, a missing batch axis).
+ */
+package unrolled.tensor;
