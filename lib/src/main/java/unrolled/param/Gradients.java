@@ -1,8 +1,5 @@
 package unrolled.param;
 
-import java.util.Collections;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -16,9 +13,7 @@ import unrolled.tensor.Shapes;
  * time step, so the gradient of a shared weight is the <em>sum</em> of its per-step gradients — the reason
  * backpropagation through time exists.
  */
-public final class Gradients implements Iterable<Map.Entry<String, INDArray>> {
-
-    private final Map<String, INDArray> values = new LinkedHashMap<>();
+public final class Gradients extends NamedArrays {
 
     /**
      * Adds a gradient, summing it into any gradient already held under the same name.
@@ -54,30 +49,6 @@ public final class Gradients implements Iterable<Map.Entry<String, INDArray>> {
         return this;
     }
 
-    /**
-     * @param name a parameter's name
-     * @return its gradient
-     * @throws IllegalArgumentException naming the names held if there is none
-     */
-    public INDArray get(String name) {
-        INDArray value = values.get(name);
-        if (value == null) {
-            throw new IllegalArgumentException("Gradients.get: no gradient for " + name + "; there are gradients for "
-                    + values.keySet() + ".");
-        }
-        return value;
-    }
-
-    /** @return true if a gradient is held for this name */
-    public boolean contains(String name) {
-        return values.containsKey(name);
-    }
-
-    /** @return the names, in the order first accumulated */
-    public Set<String> names() {
-        return Collections.unmodifiableSet(values.keySet());
-    }
-
     /** @return the global L2 norm: the square root of the sum of every squared gradient entry */
     public double globalNorm() {
         double sum = 0;
@@ -106,12 +77,7 @@ public final class Gradients implements Iterable<Map.Entry<String, INDArray>> {
     }
 
     @Override
-    public Iterator<Map.Entry<String, INDArray>> iterator() {
-        return Collections.unmodifiableMap(values).entrySet().iterator();
-    }
-
-    @Override
-    public String toString() {
-        return "Gradients" + values.keySet();
+    String missing(String name, Set<String> held) {
+        return "Gradients.get: no gradient for " + name + "; there are gradients for " + held + ".";
     }
 }

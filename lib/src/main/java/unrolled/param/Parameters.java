@@ -1,8 +1,5 @@
 package unrolled.param;
 
-import java.util.Collections;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -18,11 +15,9 @@ import unrolled.tensor.Shapes;
  * {@code encoder.lstm.Wx} once a cell sits inside a layer inside a model. Optimisers update the arrays in
  * place, so the names always point at the live weights. {@link Gradients} uses the same names.
  */
-public final class Parameters implements Iterable<Map.Entry<String, INDArray>> {
+public final class Parameters extends NamedArrays {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]*(\\.[A-Za-z0-9_]+)*");
-
-    private final Map<String, INDArray> values = new LinkedHashMap<>();
 
     /**
      * Registers an array under a name.
@@ -54,35 +49,6 @@ public final class Parameters implements Iterable<Map.Entry<String, INDArray>> {
             add(prefix + "." + entry.getKey(), entry.getValue());
         }
         return this;
-    }
-
-    /**
-     * @param name a registered name
-     * @return the live array
-     * @throws IllegalArgumentException naming the registered names if there is no such parameter
-     */
-    public INDArray get(String name) {
-        INDArray value = values.get(name);
-        if (value == null) {
-            throw new IllegalArgumentException("Parameters.get: no parameter named " + name + "; the parameters are "
-                    + values.keySet() + ".");
-        }
-        return value;
-    }
-
-    /** @return true if a parameter of this name is registered */
-    public boolean contains(String name) {
-        return values.containsKey(name);
-    }
-
-    /** @return the names in registration order */
-    public Set<String> names() {
-        return Collections.unmodifiableSet(values.keySet());
-    }
-
-    /** @return how many named arrays there are */
-    public int size() {
-        return values.size();
     }
 
     /** @return the total number of scalar parameters */
@@ -136,13 +102,13 @@ public final class Parameters implements Iterable<Map.Entry<String, INDArray>> {
     }
 
     @Override
-    public Iterator<Map.Entry<String, INDArray>> iterator() {
-        return Collections.unmodifiableMap(values).entrySet().iterator();
+    public String toString() {
+        return "Parameters" + values.keySet() + " (" + count() + " values)";
     }
 
     @Override
-    public String toString() {
-        return "Parameters" + values.keySet() + " (" + count() + " values)";
+    String missing(String name, Set<String> held) {
+        return "Parameters.get: no parameter named " + name + "; the parameters are " + held + ".";
     }
 
     static void requireName(String method, String name) {

@@ -23,13 +23,17 @@ class GradientCheckTest {
         return total;
     }
 
+    private static INDArray dLossDw(INDArray w, INDArray x) {
+        return Nd4j.createFromArray(java.util.stream.IntStream.range(0, (int) w.length())
+                .mapToDouble(i -> Math.cos(w.getDouble(i)) * x.getDouble(i) * x.getDouble(i)).toArray());
+    }
+
     @Test
     void aCorrectGradientPassesAndTheArraysAreRestored() {
         INDArray w = TestData.gaussian(1, 6);
         INDArray x = TestData.gaussian(2, 6);
         INDArray w0 = w.dup();
-        INDArray dw = Nd4j.createFromArray(java.util.stream.IntStream.range(0, 6)
-                .mapToDouble(i -> Math.cos(w0.getDouble(i)) * x.getDouble(i) * x.getDouble(i)).toArray());
+        INDArray dw = dLossDw(w0, x);
         INDArray dx = Nd4j.createFromArray(java.util.stream.IntStream.range(0, 6)
                 .mapToDouble(i -> 2 * Math.sin(w0.getDouble(i)) * x.getDouble(i)).toArray());
         GradientCheck.Report report = GradientCheck.create().wrt("w", w, dw).wrt("x", x, dx).run(() -> loss(w, x));
@@ -42,8 +46,7 @@ class GradientCheckTest {
     void aGradientWrongInOneEntryFailsAndIsNamed() {
         INDArray w = TestData.gaussian(1, 6);
         INDArray x = TestData.gaussian(2, 6);
-        INDArray dw = Nd4j.createFromArray(java.util.stream.IntStream.range(0, 6)
-                .mapToDouble(i -> Math.cos(w.getDouble(i)) * x.getDouble(i) * x.getDouble(i)).toArray());
+        INDArray dw = dLossDw(w, x);
         dw.putScalar(3, dw.getDouble(3) * 1.01);
         GradientCheck.Report report = GradientCheck.create().wrt("w", w, dw).run(() -> loss(w, x));
         assertFalse(report.passed());
@@ -58,8 +61,7 @@ class GradientCheckTest {
     void samplingChecksTheRequestedNumberOfEntries() {
         INDArray w = TestData.gaussian(1, 50);
         INDArray x = TestData.gaussian(2, 50);
-        INDArray dw = Nd4j.createFromArray(java.util.stream.IntStream.range(0, 50)
-                .mapToDouble(i -> Math.cos(w.getDouble(i)) * x.getDouble(i) * x.getDouble(i)).toArray());
+        INDArray dw = dLossDw(w, x);
         GradientCheck.Report report = GradientCheck.create().wrt("w", w, dw).sample(7, 3).run(() -> loss(w, x));
         assertEquals(7, report.rows().get(0).checked());
         assertTrue(report.passed());
