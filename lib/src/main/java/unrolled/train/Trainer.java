@@ -1,0 +1,342 @@
+package unrolled.train;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import unrolled.optim.Clipping;
+import unrolled.optim.LearningRateSchedule;
+import unrolled.optim.Optimizer;
+import unrolled.param.Gradients;
+import unrolled.param.Parameters;
+
+/**
+ * The training loop, the same for every model. For each epoch, for each batch (shuffled with a seed if asked):
+ *
+ * <pre>
+ *   η ← schedule(s)                          if a schedule is set; s is the 0-based step
+ *   (L, g) ← step.compute(batch)             the notebook's forward and backward pass
+ *   stop if L or any entry of g is NaN or ∞  naming the epoch, the step and the culprit
+ *   n ← ‖g‖;  g ← g·min(1, c/n)              the norm is recorded before clipping; clipping only if c is set
+ *   θ ← optimizer.step(θ, g)
+ * </pre>
+ *
+ * then the validation, if any, and one row of {@link History#epochs()}. While it runs it keeps one progress
+ * line up to date with '\r' and ends it with '\n' at the end of each epoch:
+ *
+ * <pre>
+ *   epoch 3/10  batch 40/50  loss 1.234  |g| 0.98  lr 1.0e-03  12.3 s
+ * </pre>
+ *
+ * where loss is the mean batch loss of the epoch so far, |g| the last norm before clipping, lr the last η and
+ * the time the epoch's so far; the epoch's last line adds the validation metrics.
+ *
+ * <p>Calling {@link #fit} again continues: the step count (and so the schedule), the epoch count, the optimiser's
+ * state, the shuffling generator and the {@link #history()} carry on. Steps count from 0 (the schedule's s and
+ * the history's step column), epochs and batches from 1 (as printed).
+ *
+ * <pre>{@code
+ * Trainer<Batch> trainer = new Trainer<>(model.parameters(), new Adam(1e-3), step)
+ *         .clipGlobalNorm(5.0)
+ *         .schedule(LearningRateSchedule.warmup(100, LearningRateSchedule.cosine(1e-3, 1e-5, 2_000)))
+ *         .shuffle(42)
+ *         .validation(() -> Map.of("validation loss", model.loss(validationSet)));
+ * History history = trainer.fit(batches, 10);
+ * Tables.show(history.epochs());
+ * }</pre>
+ *
+ * @param <B> the batch type, whatever the {@link TrainingStep} reads
+ */
+public final class Trainer<B> {
+
+    /** The progress line is redrawn at most this often (and at the end of each epoch): notebooks are slow to redraw. */
+    private static final long REDRAW_NANOS = 100_000_000L;
+
+    private final Parameters parameters;
+    private final Optimizer optimizer;
+    private final TrainingStep<B> step;
+    private final History history = new History();
+    private LearningRateSchedule schedule;
+    private double maxNorm = Double.NaN;
+    private Random shuffle;
+    private Validation validation;
+    private boolean quiet;
+    private PrintStream output;
+    private long steps;
+    private int epochs;
+
+    /**
+     * @param parameters the model's live parameters, which the optimiser updates in place
+     * @param optimizer the update rule, e.g. {@code new Adam(1e-3)}
+     * @param step computes a batch's loss and the gradients of these parameters, under the same names
+     */
+    public Trainer(Parameters parameters, Optimizer optimizer, TrainingStep<B> step) {
+        this.parameters = Objects.requireNonNull(parameters, "Trainer: parameters must not be null");
+        this.optimizer = Objects.requireNonNull(optimizer, "Trainer: optimizer must not be null");
+        this.step = Objects.requireNonNull(step, "Trainer: step must not be null");
+    }
+
+    /**
+     * Sets η before every step from a schedule, at the global 0-based step s. Without one, the optimiser keeps
+     * its own learning rate.
+     *
+     * @param schedule the schedule, not null
+     * @return this, for chaining
+     */
+    public Trainer<B> schedule(LearningRateSchedule schedule) {
+        this.schedule = Objects.requireNonNull(schedule, "Trainer.schedule: schedule must not be null");
+        return this;
+    }
+
+    /**
+     * Clips the gradients by global norm before every optimiser step: g ← g·min(1, c/‖g‖)
+     * (see {@link Clipping#byGlobalNorm}).
+     *
+     * @param maxNorm c, finite and &gt; 0; 1 to 5 is usual for recurrent networks
+     * @return this, for chaining
+     */
+    public Trainer<B> clipGlobalNorm(double maxNorm) {
+        if (!(maxNorm > 0 && maxNorm < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("Trainer.clipGlobalNorm: maxNorm must be a finite number > 0, but is " + maxNorm + ".");
+        }
+        this.maxNorm = maxNorm;
+        return this;
+    }
+
+    /**
+     * Visits the batches in a new random order every epoch, drawn from a generator with this seed: the same seed
+     * gives the same orders, so the same history. The caller's list is not reordered.
+     *
+     * @param seed the seed of the orders
+     * @return this, for chaining
+     */
+    public Trainer<B> shuffle(long seed) {
+        this.shuffle = new Random(seed);
+        return this;
+    }
+
+    /**
+     * Evaluates the model after every epoch; the metrics become columns of {@link History#epochs()}.
+     *
+     * @param validation returns metric name to value, not null
+     * @return this, for chaining
+     */
+    public Trainer<B> validation(Validation validation) {
+        this.validation = Objects.requireNonNull(validation, "Trainer.validation: validation must not be null");
+        return this;
+    }
+
+    /**
+     * @param quiet true to print nothing, false (the default) for the progress line
+     * @return this, for chaining
+     */
+    public Trainer<B> quiet(boolean quiet) {
+        this.quiet = quiet;
+        return this;
+    }
+
+    /**
+     * @param output where the progress line goes, not null (default: {@code System.out} at the time of each fit)
+     * @return this, for chaining
+     */
+    public Trainer<B> output(PrintStream output) {
+        this.output = Objects.requireNonNull(output, "Trainer.output: output must not be null");
+        return this;
+    }
+
+    /**
+     * Trains for some epochs more.
+     *
+     * @param batches the batches of one epoch, not empty; each is passed to the training step once per epoch
+     * @param epochs how many epochs to run, positive
+     * @return the history so far, the same object as {@link #history()}
+     * @throws TrainingDivergedException if a loss or a gradient entry is NaN or infinite; the parameters are left
+     *         as they were after the last good step, and the history holds every completed step
+     */
+    public History fit(List<B> batches, int epochs) {
+        Objects.requireNonNull(batches, "Trainer.fit: batches must not be null");
+        if (batches.isEmpty()) {
+            throw new IllegalArgumentException("Trainer.fit: batches must not be empty.");
+        }
+        if (epochs <= 0) {
+            throw new IllegalArgumentException("Trainer.fit: epochs must be positive, but is " + epochs + ".");
+        }
+        PrintStream out = quiet ? null : output != null ? output : System.out;
+        int lastEpoch = this.epochs + epochs;
+        List<B> order = new ArrayList<>(batches);
+        for (int e = 0; e < epochs; e++) {
+            int epoch = this.epochs + 1;
+            if (shuffle != null) {
+                Collections.shuffle(order, shuffle);
+            }
+            Progress progress = new Progress(out, epoch, lastEpoch, order.size());
+            try {
+                runEpoch(order, epoch, progress);
+            } catch (RuntimeException failure) {
+                // End a half-drawn progress line, so that the message starts on a line of its own.
+                progress.abandon();
+                throw failure;
+            }
+            this.epochs = epoch;
+        }
+        return history;
+    }
+
+    /** One epoch: every batch in the given order, then the validation and the epoch's row of the history. */
+    private void runEpoch(List<B> order, int epoch, Progress progress) {
+        double lossSum = 0;
+        for (int i = 0; i < order.size(); i++) {
+            double learningRate = learningRate();
+            LossAndGradients result = step.compute(order.get(i));
+            if (result == null) {
+                throw new IllegalStateException("Trainer.fit: the training step returned null at epoch " + epoch + ", step "
+                        + steps + "; it must return the batch's loss and gradients.");
+            }
+            requireFinite(result, epoch, i + 1, order.size());
+            Gradients gradients = result.gradients();
+            // n = ‖g‖ before clipping;  g ← g·min(1, c/n)
+            double norm = Double.isNaN(maxNorm) ? gradients.globalNorm() : Clipping.byGlobalNorm(gradients, maxNorm);
+            // θ ← optimizer.step(θ, g)
+            optimizer.step(parameters, gradients);
+            history.addStep(steps, epoch, result.loss(), norm, learningRate);
+            steps++;
+            lossSum += result.loss();
+            progress.update(i + 1, lossSum / (i + 1), norm, learningRate);
+        }
+        Map<String, Double> metrics = Map.of();
+        if (validation != null) {
+            metrics = validation.evaluate();
+            if (metrics == null) {
+                throw new IllegalStateException("Trainer.fit: the validation returned null after epoch " + epoch
+                        + "; return a map of metric names to values (empty for none).");
+            }
+        }
+        history.addEpoch(epoch, lossSum / order.size(), metrics, progress.seconds());
+        progress.finish(metrics);
+    }
+
+    /** Sets the optimiser's η from the schedule, if there is one, and returns the η of this step. */
+    private double learningRate() {
+        if (schedule != null) {
+            optimizer.learningRate(schedule.rate(steps));
+        }
+        return optimizer.learningRate();
+    }
+
+    /** Stops, naming the culprit, if the loss or any gradient entry is NaN or infinite. */
+    private void requireFinite(LossAndGradients result, int epoch, int batch, int batchCount) {
+        String culprit = null;
+        String what = null;
+        if (!Double.isFinite(result.loss())) {
+            culprit = "the loss";
+            what = "the loss is " + result.loss();
+        } else {
+            result.gradients().requireMatches("Trainer.fit", parameters);
+            for (String name : parameters.names()) {
+                INDArray g = result.gradients().get(name);
+                boolean nan = g.isNaN().any();
+                if (nan || g.isInfinite().any()) {
+                    culprit = name;
+                    what = "the gradient of " + name + " has " + (nan ? "a NaN" : "an infinite") + " entry";
+                    break;
+                }
+            }
+        }
+        if (culprit != null) {
+            throw new TrainingDivergedException("Trainer.fit: " + what + " at epoch " + epoch + ", step " + steps + " (batch "
+                    + batch + " of " + batchCount + "). Lower the learning rate (it is " + format(optimizer.learningRate())
+                    + ") or clip gradients by global norm with clipGlobalNorm(c).", epoch, steps, culprit);
+        }
+    }
+
+    private static String format(double learningRate) {
+        return String.format(Locale.ROOT, "%.1e", learningRate);
+    }
+
+    /** @return everything recorded so far, over every call of {@link #fit} */
+    public History history() {
+        return history;
+    }
+
+    /** @return the number of optimiser steps taken so far: the next step's s */
+    public long steps() {
+        return steps;
+    }
+
+    /** @return the number of epochs completed so far (an epoch stopped by an exception does not count) */
+    public int epochs() {
+        return epochs;
+    }
+
+    /** The in-place progress line of one epoch. */
+    private static final class Progress {
+        private final PrintStream out;
+        private final String prefix;
+        private final int batchCount;
+        private final long start = System.nanoTime();
+        private long lastDrawn = Long.MIN_VALUE;
+        private String line = "";
+        private boolean drawn;
+        private int lastLength;
+
+        Progress(PrintStream out, int epoch, int lastEpoch, int batchCount) {
+            this.out = out;
+            this.prefix = "epoch " + epoch + "/" + lastEpoch;
+            this.batchCount = batchCount;
+        }
+
+        double seconds() {
+            return (System.nanoTime() - start) / 1e9;
+        }
+
+        void update(int batch, double meanLoss, double norm, double learningRate) {
+            line = String.format(Locale.ROOT, "%s  batch %d/%d  loss %.4g  |g| %.3g  lr %.1e  %.1f s", prefix, batch, batchCount,
+                    meanLoss, norm, learningRate, seconds());
+            long now = System.nanoTime();
+            if (out != null && batch < batchCount && (lastDrawn == Long.MIN_VALUE || now - lastDrawn >= REDRAW_NANOS)) {
+                draw(line);
+                out.flush();
+                lastDrawn = now;
+            }
+        }
+
+        /** Draws the epoch's last line, with the validation metrics, and ends it. */
+        void finish(Map<String, Double> metrics) {
+            if (out == null) {
+                return;
+            }
+            StringBuilder last = new StringBuilder(line);
+            metrics.forEach((name, value) -> last.append("  ").append(name).append(' ')
+                    .append(value == null ? "NaN" : String.format(Locale.ROOT, "%.4g", value)));
+            draw(last.toString());
+            out.print('\n');
+            out.flush();
+            drawn = false;
+        }
+
+        /** Ends a half-drawn line, if any. */
+        void abandon() {
+            if (out != null && drawn) {
+                out.print('\n');
+                out.flush();
+            }
+        }
+
+        /** Overwrites the current line: '\r', the text, and spaces over whatever the previous text left. */
+        private void draw(String text) {
+            int previous = drawn ? lastLength : 0;
+            out.print('\r');
+            out.print(text);
+            for (int i = text.length(); i < previous; i++) {
+                out.print(' ');
+            }
+            lastLength = text.length();
+            drawn = true;
+        }
+    }
+}
