@@ -67,7 +67,7 @@ public final class GradientCheck {
         Objects.requireNonNull(name, "GradientCheck.wrt: name must not be null");
         Objects.requireNonNull(array, "GradientCheck.wrt: array " + name + " must not be null");
         Shapes.requireType("GradientCheck.wrt", name, array, DataType.DOUBLE);
-        Shapes.require("GradientCheck.wrt", "gradient of " + name, gradient, Shapes.of(array), array.shape());
+        Shapes.requireShape("GradientCheck.wrt", "gradient of " + name, gradient, array.shape());
         if (arrays.containsKey(name)) {
             throw new IllegalArgumentException("GradientCheck.wrt: " + name + " was added twice.");
         }

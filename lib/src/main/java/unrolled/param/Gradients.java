@@ -29,7 +29,7 @@ public final class Gradients extends NamedArrays {
         if (held == null) {
             values.put(name, gradient.dup());
         } else {
-            Shapes.require("Gradients.accumulate", name, gradient, Shapes.of(held), held.shape());
+            Shapes.requireShape("Gradients.accumulate", name, gradient, held.shape());
             held.addi(gradient);
         }
         return this;
@@ -71,8 +71,7 @@ public final class Gradients extends NamedArrays {
                     + parameters.names() + ".");
         }
         for (Map.Entry<String, INDArray> entry : parameters) {
-            Shapes.require(method, "gradient of " + entry.getKey(), values.get(entry.getKey()),
-                    Shapes.of(entry.getValue()), entry.getValue().shape());
+            Shapes.requireShape(method, "gradient of " + entry.getKey(), values.get(entry.getKey()), entry.getValue().shape());
         }
     }
 

@@ -75,7 +75,7 @@ public final class Parameters extends NamedArrays {
         }
         for (Map.Entry<String, INDArray> entry : values.entrySet()) {
             INDArray from = source.get(entry.getKey());
-            Shapes.require("Parameters.assign", entry.getKey(), from, Shapes.of(entry.getValue()), entry.getValue().shape());
+            Shapes.requireShape("Parameters.assign", entry.getKey(), from, entry.getValue().shape());
             entry.getValue().assign(from);
         }
     }

@@ -67,6 +67,26 @@ public final class Shapes {
     }
 
     /**
+     * Checks that an argument has exactly the shape of another array, where the shape has no symbols of its
+     * own (a gradient must have its parameter's shape).
+     *
+     * @param method the public method being called
+     * @param argument the argument's name
+     * @param array the argument's value
+     * @param expected the required shape
+     * @throws ShapeException if the array is null or shaped otherwise
+     */
+    public static void requireShape(String method, String argument, INDArray array, long... expected) {
+        if (array == null) {
+            throw new ShapeException(method + ": " + argument + " must be an array of shape " + format(expected) + ", but is null.");
+        }
+        if (!matches(array.shape(), expected)) {
+            throw new ShapeException(method + ": " + argument + " must have shape " + format(expected) + ", but has shape "
+                    + of(array) + "." + hint(array.shape(), expected));
+        }
+    }
+
+    /**
      * Checks that an argument's data type is the one its module computes in.
      *
      * @param method the public method being called

@@ -60,7 +60,7 @@ class SgdTest {
         Parameters parameters = new Parameters().add("Wx", TestData.gaussian(1, 2, 3));
         Gradients gradients = new Gradients().accumulate("Wx", TestData.gaussian(3, 3, 2));
         ShapeException e = assertThrows(ShapeException.class, () -> new Sgd(0.1).step(parameters, gradients));
-        assertEquals("Sgd.step: gradient of Wx must have shape (2, 3) = (2, 3), but has shape (3, 2). It looks transposed: use .transpose().",
+        assertEquals("Sgd.step: gradient of Wx must have shape (2, 3), but has shape (3, 2). It looks transposed: use .transpose().",
                 e.getMessage());
     }
 

@@ -30,7 +30,7 @@ class GradientsTest {
         assertEquals("Adam.step: gradients are for [Wx], but the parameters are [Wx, b].",
                 assertThrows(IllegalArgumentException.class, () -> missing.requireMatches("Adam.step", p)).getMessage());
         Gradients misshapen = new Gradients().accumulate("Wx", Nd4j.zeros(3, 2)).accumulate("b", Nd4j.zeros(1, 3));
-        assertEquals("Adam.step: gradient of Wx must have shape (2, 3) = (2, 3), but has shape (3, 2). It looks transposed: use .transpose().",
+        assertEquals("Adam.step: gradient of Wx must have shape (2, 3), but has shape (3, 2). It looks transposed: use .transpose().",
                 assertThrows(IllegalArgumentException.class, () -> misshapen.requireMatches("Adam.step", p)).getMessage());
     }
 
