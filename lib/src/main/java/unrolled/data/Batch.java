@@ -11,7 +11,7 @@ import unrolled.tensor.Shapes;
  * One minibatch of N sequences of T steps, batch-first, as every recurrent layer of the library consumes it.
  *
  * <pre>
- *   inputs   (N, T)     token ids, data type {@link #ID_TYPE} (INT, 32-bit), right-padded with &lt;pad&gt; = 0
+ *   inputs   (N, T)     token ids, data type {@link #ID_TYPE} = INT32, right-padded with &lt;pad&gt; = 0
  *        or  (N, T, D)  features, DOUBLE or FLOAT
  *   targets  depends on the task and is documented by whoever makes the batch: per-step ids (N, T),
  *            per-step values (N, T, D), one value per sequence (N, K), ...; null for a batch of inputs only
@@ -20,19 +20,20 @@ import unrolled.tensor.Shapes;
  *   lengths  int[N]     the number of real steps of each sequence: mask[n, t] = 1 exactly when t &lt; lengths[n]
  * </pre>
  *
- * Ids are 32-bit integers because Java indexes arrays with {@code int} and a vocabulary never needs more.
+ * Ids are 32-bit integers ({@code DataType.INT32}, which ND4J prints as INT) because Java indexes arrays with
+ * {@code int} and a vocabulary never needs more.
  * The constructor checks that the four parts agree, so a batch that exists is consistent. It does not copy
  * the arrays; like every input of the library they are never modified. {@link #lengths()} returns a copy.
  *
- * @param inputs (N, T) ids of type INT, or (N, T, D) features of type DOUBLE or FLOAT
+ * @param inputs (N, T) ids of type INT32, or (N, T, D) features of type DOUBLE or FLOAT
  * @param targets the targets, first axis N, or null
  * @param mask (N, T), DOUBLE or FLOAT (the features' type when inputs are features)
  * @param lengths int[N], each in [1, T], agreeing with the mask
  */
 public record Batch(INDArray inputs, INDArray targets, INDArray mask, int[] lengths) {
 
-    /** The data type of token ids, in inputs and in id targets: 32-bit integers. */
-    public static final DataType ID_TYPE = DataType.INT;
+    /** The data type of token ids, in inputs and in id targets: 32-bit integers, INT32 (alias INT). */
+    public static final DataType ID_TYPE = DataType.INT32;
 
     /** Checks that inputs, targets, mask and lengths describe the same N sequences of T steps. */
     public Batch {

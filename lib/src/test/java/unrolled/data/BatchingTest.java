@@ -36,7 +36,7 @@ class BatchingTest {
     @Test
     void padsToTheLongestSequenceWithPadIds() {
         Batch batch = Batching.pad(List.of(new int[] {5, 6, 7}, new int[] {8}, new int[] {9, 10}), DataType.DOUBLE);
-        assertEquals(DataType.INT, batch.inputs().dataType());
+        assertEquals(DataType.INT32, batch.inputs().dataType());
         assertArrayEquals(new int[][] {{5, 6, 7}, {8, 0, 0}, {9, 10, 0}}, batch.inputs().toIntMatrix());
         assertArrayEquals(new double[][] {{1, 1, 1}, {1, 0, 0}, {1, 1, 0}}, batch.mask().toDoubleMatrix());
         assertEquals(DataType.DOUBLE, batch.mask().dataType());
@@ -70,7 +70,7 @@ class BatchingTest {
         Batch batch = Batching.pad(List.of(new int[] {5, 6}, new int[] {7}), List.of(new int[] {6, 3}, new int[] {3}),
                 DataType.DOUBLE);
         assertArrayEquals(new int[][] {{6, 3}, {3, 0}}, batch.targets().toIntMatrix());
-        assertEquals(DataType.INT, batch.targets().dataType());
+        assertEquals(DataType.INT32, batch.targets().dataType());
     }
 
     @Test
@@ -211,6 +211,21 @@ class BatchingTest {
     }
 
     @Test
+    void rowsPicksIdsTargetsMasksAndLengthsTogether() {
+        Batch batch = Batching.nextToken(List.of(new int[] {2, 5, 3}, new int[] {2, 3}, new int[] {2, 6, 7, 3}),
+                DataType.FLOAT);
+        Batch picked = Batching.rows(batch, new int[] {2, 1});
+        assertArrayEquals(new int[][] {{2, 6, 7}, {2, 0, 0}}, picked.inputs().toIntMatrix());
+        assertArrayEquals(new int[][] {{6, 7, 3}, {3, 0, 0}}, picked.targets().toIntMatrix());
+        assertArrayEquals(new double[][] {{1, 1, 1}, {1, 0, 0}}, picked.mask().castTo(DataType.DOUBLE).toDoubleMatrix());
+        assertArrayEquals(new int[] {3, 1}, picked.lengths());
+        assertEquals(DataType.FLOAT, picked.dataType());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Batching.rows(batch, new int[] {3}));
+        assertEquals("Batching.rows: every row must be in [0, N) = [0, 3), but rows[0] = 3.", e.getMessage());
+    }
+
+    @Test
     void aBatchWhoseMaskContradictsItsLengthsIsRefused() {
         INDArray ids = Nd4j.createFromArray(new int[][] {{5, 6}});
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -221,7 +236,7 @@ class BatchingTest {
                 () -> new Batch(ids, null, Nd4j.ones(DataType.DOUBLE, 1, 3), new int[] {2}));
         assertEquals("Batch: mask must have shape (N, T) = (1, 2), but has shape (1, 3).", shape.getMessage());
         ShapeException type = assertThrows(ShapeException.class,
-                () -> new Batch(ids.castTo(DataType.LONG), null, Nd4j.ones(DataType.DOUBLE, 1, 2), new int[] {2}));
+                () -> new Batch(ids.castTo(DataType.INT64), null, Nd4j.ones(DataType.DOUBLE, 1, 2), new int[] {2}));
         assertEquals("Batch: inputs (token ids) must have data type INT, but has LONG. Convert it with"
                 + " castTo(DataType.INT).", type.getMessage());
     }

@@ -84,7 +84,7 @@ class SyntheticTasksTest {
         int steps = 2 * length + delay;
         assertArrayEquals(new long[] {n, steps, alphabet + 2}, batch.inputs().shape());
         assertArrayEquals(new long[] {n, steps}, batch.targets().shape());
-        assertEquals(DataType.INT, batch.targets().dataType());
+        assertEquals(DataType.INT32, batch.targets().dataType());
         assertAllStepsReal(batch);
         int[][] targets = batch.targets().toIntMatrix();
         for (int row = 0; row < n; row++) {
@@ -179,7 +179,7 @@ class SyntheticTasksTest {
         e = assertThrows(IllegalArgumentException.class, () -> SyntheticTasks.copy(4, 5, 0, 3, 1, DataType.DOUBLE));
         assertEquals("SyntheticTasks.copy: delay must be positive, but is 0.", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> SyntheticTasks.parity(4, 5,
-                SyntheticTasks.Readout.LAST_STEP, 1, DataType.INT));
+                SyntheticTasks.Readout.LAST_STEP, 1, DataType.INT32));
         assertEquals("SyntheticTasks.parity: dataType must be DOUBLE or FLOAT, but is INT.", e.getMessage());
     }
 }
