@@ -1,0 +1,18 @@
+/**
+ * Data for the recurrent notebooks: from raw text and time series to the padded, masked, batch-first tensors
+ * every layer of the library consumes.
+ *
+ * <ul>
+ *   <li>{@link unrolled.data.Vocabulary}: characters or words to ids and back, with the special tokens
+ *       {@code <pad>} (0), {@code <unk>}, {@code <bos>}, {@code <eos>}.</li>
+ *   <li>{@link unrolled.data.Batch}: one minibatch, inputs (N, T) ids or (N, T, D) features, targets, the
+ *       padding mask (N, T) and the lengths.</li>
+ *   <li>{@link unrolled.data.Batching}: padding variable-length sequences, seeded shuffled minibatches, and
+ *       bucketing by length to waste fewer padded steps.</li>
+ *   <li>{@link unrolled.data.Windows}: sliding windows over a time series for forecasting, and a chronological
+ *       train/validation split.</li>
+ *   <li>{@link unrolled.data.SyntheticTasks}: the adding, copy, delayed-recall and parity problems, the
+ *       standard tests of long-range memory on which a vanilla RNN fails and an LSTM succeeds.</li>
+ * </ul>
+ */
+package unrolled.data;
