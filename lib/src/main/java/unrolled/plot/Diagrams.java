@@ -228,10 +228,11 @@ public final class Diagrams {
     }
 
     /**
-     * The GRU cell, in the convention of Cho et al. (2014), also PyTorch's: the hidden state's highway
+     * The GRU cell as {@link unrolled.cell.GruCell} computes it (the cuDNN/PyTorch form): the hidden state's highway
      * h_{t−1} → × z_t → + (1 − z_t) ⊙ h̃_t → h_t across the top; the reset and update gates r, z (σ) and the
-     * candidate h̃ (tanh) as boxes; [h_{t−1}, x_t] feeding the gates from below; r_t ⊙ h_{t−1} feeding the
-     * candidate; the equations underneath. (Some texts swap z and 1 − z; the cell is the same.)
+     * candidate h̃ (tanh) as boxes; [h_{t−1}, x_t] feeding the gates from below; the reset gate scaling the
+     * candidate's recurrent term r_t ⊙ (h_{t−1}·W_{hn} + b_{hn}) (Cho et al. 2014 apply r before the product,
+     * tanh((r_t ⊙ h_{t−1})·W_{hn} + …)); the equations underneath. (Some texts swap z and 1 − z; the cell is the same.)
      *
      * @return the diagram, {@link #WIDTH} × {@link #HEIGHT}
      */
@@ -289,10 +290,10 @@ public final class Diagrams {
             arrow(g, INK, false, xReset, gates - 27, xReset, yReset + 16);
             operation(g, xReset, yReset, "⊙");
 
-            // The candidate h̃_t = tanh([r_t ⊙ h_{t−1}, x_t]·W_h + b_h): r ⊙ h from above-left, x_t from the bus.
+            // The candidate h̃_t = tanh(x_t·W_{xn} + b_{xn} + r_t ⊙ (h_{t−1}·W_{hn} + b_{hn})), as GruCell computes it (the cuDNN form).
             double candidateLeft = xCandidate - 20;
             polyArrow(g, INK, false, xReset + 16, yReset, candidateLeft, yReset, candidateLeft, gates - 27);
-            text(g, "r_t ⊙ h_{t−1}", (xReset + candidateLeft) / 2.0 + 12, yReset - 10, 13f, INK, Anchor.CENTRE);
+            text(g, "r_t ⊙ (h_{t−1}·W_{hn})", (xReset + candidateLeft) / 2.0 + 12, yReset - 10, 13f, INK, Anchor.CENTRE);
             dot(g, xCandidate, bus);
             arrow(g, INK, false, xCandidate, bus, xCandidate, gates + 27);
             text(g, "x_t", xCandidate + 6, bus - 22, 13f, INK, Anchor.LEFT);
@@ -321,7 +322,7 @@ public final class Diagrams {
             text(g, "r_t = σ([h_{t−1}, x_t]·W_r + b_r)", 240, y, 15f, INK, Anchor.LEFT);
             text(g, "z_t = σ([h_{t−1}, x_t]·W_z + b_z)", 510, y, 15f, INK, Anchor.LEFT);
             y += 26;
-            text(g, "h̃_t = tanh([r_t ⊙ h_{t−1}, x_t]·W_h + b_h)", 240, y, 15f, INK, Anchor.LEFT);
+            text(g, "h̃_t = tanh(x_t·W_{xn} + b_{xn} + r_t ⊙ (h_{t−1}·W_{hn} + b_{hn}))", 240, y, 15f, INK, Anchor.LEFT);
             y += 26;
             text(g, "h_t = z_t ⊙ h_{t−1} + (1 − z_t) ⊙ h̃_t", 240, y, 15f, HIGHWAY, Anchor.LEFT);
             y += 26;
