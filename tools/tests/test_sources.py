@@ -67,3 +67,36 @@ def test_the_shared_init_script_holds_imports_only():
         stripped = line.strip()
         assert not stripped or stripped.startswith("//") or re.match(r"^import (static )?[\w.]+(\.\*)?;$", stripped), (
             f"init.jsh line {number} is not a plain import: {line!r} (every kernel must accept this file)")
+
+
+BANK = paths.ROOT / "lib" / "src" / "main" / "resources" / "unrolled" / "questions.tsv"
+
+
+def bank_rows():
+    import csv
+    with open(BANK, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f, delimiter="\t"))
+
+
+def test_every_answered_question_points_to_a_notebook_cell_tagged_with_it():
+    tagged = {}
+    for source in paths.notebook_sources():
+        for cell in nbformat.read(source, as_version=4).cells:
+            for tag in cell.metadata.get("tags", []):
+                if tag.startswith("q-"):
+                    tagged.setdefault(tag[2:], set()).add(source.name)
+    for row in bank_rows():
+        if row["answer"].strip():
+            notebook = row["where"].split("#")[0]
+            assert (paths.NOTEBOOKS / notebook).is_file(), f"{row['id']} points to {notebook}, which does not exist"
+            assert notebook in tagged.get(row["id"], set()), (
+                f"{row['id']} is answered in {notebook} by the bank, but no cell there is tagged q-{row['id']}")
+
+
+def test_every_question_tag_names_an_answered_question():
+    answered = {row["id"] for row in bank_rows() if row["answer"].strip()}
+    for source in paths.notebook_sources():
+        for i, cell in enumerate(nbformat.read(source, as_version=4).cells):
+            for tag in cell.metadata.get("tags", []):
+                if tag.startswith("q-"):
+                    assert tag[2:] in answered, f"{source.name} cell {i + 1} is tagged {tag}, but the bank has no answer for it"
