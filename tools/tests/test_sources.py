@@ -100,3 +100,15 @@ def test_every_question_tag_names_an_answered_question():
             for tag in cell.metadata.get("tags", []):
                 if tag.startswith("q-"):
                     assert tag[2:] in answered, f"{source.name} cell {i + 1} is tagged {tag}, but the bank has no answer for it"
+
+
+def test_every_notebook_shows_its_quiz_of_at_least_three_questions(notebook_name):
+    import csv
+    number = notebook_name[:2]
+    quiz = paths.ROOT / "lib" / "src" / "main" / "resources" / "unrolled" / "quiz" / f"{number}.tsv"
+    assert quiz.is_file(), f"{notebook_name} has no quiz file {quiz.relative_to(paths.ROOT)}"
+    with open(quiz, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    assert len(rows) >= 3, f"{quiz.name} has {len(rows)} questions; each notebook needs at least three"
+    code = "\n".join(c.source for c in load(notebook_name).cells if c.cell_type == "code")
+    assert f'Quiz.show("{number}")' in code, f"{notebook_name} never shows its quiz: add a cell with Quiz.show(\"{number}\");"

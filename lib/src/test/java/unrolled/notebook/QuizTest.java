@@ -1,0 +1,60 @@
+package unrolled.notebook;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+class QuizTest {
+
+    @AfterEach
+    void release() {
+        Notebook.redirect(null);
+    }
+
+    @Test
+    void notebookZeroHasAtLeastThreeQuestionsWithValidAnswers() {
+        List<Quiz.Question> questions = Quiz.of("00");
+        assertTrue(questions.size() >= 3);
+        assertEquals(1, questions.get(0).answer(), "00.1's answer is (b)");
+    }
+
+    @Test
+    void eachOptionFoldsOpenToSayRightOrWrongWithoutJavaScript() {
+        Quiz.Question q = new Quiz.Question("9.1", "2 + 2?", List.of("3", "4"), 1, "Arithmetic.");
+        String html = q.toHtml();
+        assertEquals(2, html.split("<details", -1).length - 1);
+        assertTrue(html.contains("(b) 4</summary><div style=\"margin:4px 0 6px 18px;color:" + Difficulty.EASY.ink() + "\">✓ Right. Arithmetic."));
+        assertTrue(html.contains("✗ Not this one; the answer is (b). Arithmetic."));
+        assertTrue(!html.contains("<script"));
+    }
+
+    @Test
+    void aDrawIsReproducibleWithItsSeed() {
+        List<Map<String, String>> shown = new ArrayList<>();
+        Notebook.redirect(shown::add);
+        List<Quiz.Question> first = Quiz.draw(2, 5, "00");
+        List<Quiz.Question> second = Quiz.draw(2, 5, "00");
+        assertEquals(first, second);
+        assertEquals(2, first.size());
+        assertEquals(2, shown.size());
+    }
+
+    @Test
+    void badInputIsNamed() {
+        assertEquals("Quiz.of: notebook must be a two-digit number such as \"01\", but is \"1\".",
+                assertThrows(IllegalArgumentException.class, () -> Quiz.of("1")).getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Quiz.of("97")).getMessage().contains("has no quiz"));
+        Table bad = Table.create("q", StringColumn.create("id", "9.1"), StringColumn.create("question", "q?"),
+                StringColumn.create("options", "x || y"), StringColumn.create("answer", "c"), StringColumn.create("explanation", "e"));
+        assertEquals("Quiz: test row 2: Quiz.Question 9.1: answer must be an option index in [0, 2), but is 2.",
+                assertThrows(IllegalStateException.class, () -> Quiz.parse(bad, "test")).getMessage());
+    }
+}
