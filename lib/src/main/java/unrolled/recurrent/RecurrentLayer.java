@@ -1,0 +1,420 @@
+package unrolled.recurrent;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import unrolled.cell.RecurrentCell;
+import unrolled.cell.State;
+import unrolled.cell.Step;
+import unrolled.cell.StepGradients;
+import unrolled.param.Gradients;
+import unrolled.param.Module;
+import unrolled.param.Parameters;
+import unrolled.tensor.Shapes;
+
+/**
+ * A recurrent cell unrolled over time: the same cell, with the same weights, applied at t = 0, 1, …, T−1.
+ *
+ * <pre>
+ *   forward, for t = 0 … T−1:                      x (N, T, D), x_t = x[:, t, :] (N, D)
+ *     h̃_t, c̃_t = cell(x_t, h_{t−1}, c_{t−1})         h, c (N, H); h_{−1}, c_{−1} = the initial state
+ *     h_t = m_t ⊙ h̃_t + (1 − m_t) ⊙ h_{t−1}          m_t = mask[:, t], per row; m_t = 1 without a mask
+ *     c_t = m_t ⊙ c̃_t + (1 − m_t) ⊙ c_{t−1}          (only for cells with a cell state, e.g. the LSTM)
+ *     y_t = m_t ⊙ h_t                                outputs y (N, T, H); zero on padded steps
+ *   final state = (h_{T−1}, c_{T−1})                 = each sequence's state at its true last step L_n − 1
+ * </pre>
+ *
+ * <p><b>Backpropagation through time.</b> Unrolled, the layer is a T-layer feed-forward network whose layers all share
+ * one set of weights θ. The backward pass walks it from the last step to the first, carrying the gradient of the
+ * state:
+ * <pre>
+ *   g_{T−1} = ∂L/∂(final h)  (dFinal, or 0)
+ *   for t = T−1 … 0:
+ *     ∂L/∂h_t = m_t ⊙ dy_t + g_t                      dy_t = dOutputs[:, t, :]; g_t = what flows back from step t+1
+ *     (dx_t, dh̃_{t−1}, ∂θ_t) = cell.backward(m_t ⊙ ∂L/∂h_t, cache_t)
+ *     g_{t−1} = dh̃_{t−1} + (1 − m_t) ⊙ ∂L/∂h_t         the frozen path skips the cell on padded steps
+ *   ∂L/∂θ = Σ_t ∂θ_t                                  ∂L/∂(initial h) = g_{−1}
+ * </pre>
+ * (and the same for c, whose gradient has no output term.) The last line is the whole idea: because θ is used at
+ * every step, its gradient is the <em>sum</em> of the per-step gradients, each computed by ordinary
+ * backpropagation through one step — backpropagation <em>through time</em>. On a padded step m_t = 0, so the cell
+ * receives a zero gradient: padding contributes nothing to ∂L/∂θ or to dx, and the state's gradient passes it by
+ * unchanged.
+ *
+ * <p><b>Initial state.</b> {@link #forward(INDArray, State, SequenceMask)} starts from the state you give (an input:
+ * its gradient comes back as {@link SequenceGradients#dInitial()}). {@link #forward(INDArray)} and
+ * {@link #forward(INDArray, SequenceMask)} start from the layer's {@link InitialState} policy: zeros, the trainable
+ * {@code h0}/{@code c0}, or the state carried from the previous call.
+ *
+ * <p>Parameters: the cell's own names ({@code Wx}, {@code Wh}, {@code b}, …), then {@code h0} (and {@code c0}) for a
+ * {@link InitialState#LEARNED} initial state. Works for any {@link RecurrentCell}: RNN, LSTM, GRU.
+ *
+ * @param <C> the cell's cache type
+ */
+public final class RecurrentLayer<C> implements Module {
+
+    /**
+     * What the forward pass keeps for the backward pass.
+     *
+     * @param steps the cell's cache for each step t = 0 … T−1
+     * @param mask the padding mask, or null if every step was real
+     * @param batchSize N
+     * @param learnedInitial true if the pass started from the trainable {@code h0}/{@code c0}, which then receive
+     *     the initial state's gradient
+     * @param <C> the cell's cache type
+     */
+    public record Cache<C>(List<C> steps, SequenceMask mask, long batchSize, boolean learnedInitial) {
+
+        /** @return T, the number of steps */
+        public int length() {
+            return steps.size();
+        }
+    }
+
+    /**
+     * The forward result.
+     *
+     * @param outputs y = h_0 … h_{T−1}, (N, T, H); zero on padded steps
+     * @param finalState h (and c) after each sequence's last real step, each (N, H)
+     * @param cache for {@link #backward}
+     * @param <C> the cell's cache type
+     */
+    public record Result<C>(INDArray outputs, State finalState, Cache<C> cache) {
+    }
+
+    private final RecurrentCell<C> cell;
+    private final InitialState initialState;
+    private final boolean hasCellState;
+    private final INDArray h0;
+    private final INDArray c0;
+    private final Parameters parameters = new Parameters();
+    private State carried;
+
+    /**
+     * A stateless layer starting every batch from zeros.
+     *
+     * @param cell the cell to unroll, not null; the layer uses (and exposes) its live parameters
+     */
+    public RecurrentLayer(RecurrentCell<C> cell) {
+        this(cell, InitialState.ZEROS);
+    }
+
+    /**
+     * @param cell the cell to unroll, not null; the layer uses (and exposes) its live parameters
+     * @param initialState ZEROS, LEARNED (adds parameters {@code h0} (1, H), and {@code c0} (1, H) if the cell has a
+     *     cell state, both zero at first) or CARRIED
+     */
+    public RecurrentLayer(RecurrentCell<C> cell, InitialState initialState) {
+        this.cell = Objects.requireNonNull(cell, "RecurrentLayer: cell must not be null");
+        this.initialState = Objects.requireNonNull(initialState, "RecurrentLayer: initialState must not be null");
+        this.hasCellState = cell.zeroState(1).hasCell();
+        for (Map.Entry<String, INDArray> entry : cell.parameters()) {
+            parameters.add(entry.getKey(), entry.getValue());
+        }
+        if (initialState == InitialState.LEARNED) {
+            h0 = Nd4j.zeros(cell.dataType(), 1, cell.hiddenSize());
+            parameters.add("h0", h0);
+            c0 = hasCellState ? Nd4j.zeros(cell.dataType(), 1, cell.hiddenSize()) : null;
+            if (c0 != null) {
+                parameters.add("c0", c0);
+            }
+        } else {
+            h0 = null;
+            c0 = null;
+        }
+    }
+
+    /**
+     * Runs the layer over unpadded sequences from the {@link InitialState} policy's state.
+     *
+     * @param x the inputs, (N, T, D)
+     * @return the outputs (N, T, H), the final state and the cache
+     */
+    public Result<C> forward(INDArray x) {
+        return forward(x, (SequenceMask) null);
+    }
+
+    /**
+     * Runs the layer from the {@link InitialState} policy's state; a CARRIED layer then remembers the final state
+     * (detached) for the next call.
+     *
+     * @param x the inputs, (N, T, D); padded steps may hold anything finite
+     * @param mask which steps are real, (N, T), padding at the end; null if none is padded
+     * @return the outputs (N, T, H), the final state and the cache
+     * @throws IllegalArgumentException if x or the mask has the wrong shape or type, or a CARRIED layer gets another
+     *     batch size than the state it carries
+     */
+    public Result<C> forward(INDArray x, SequenceMask mask) {
+        String method = "RecurrentLayer.forward";
+        long n = requireInput(method, x, mask);
+        Result<C> result = run(x, policyState(method, n), initialState == InitialState.LEARNED, mask);
+        if (initialState == InitialState.CARRIED) {
+            carry(result.finalState());
+        }
+        return result;
+    }
+
+    /**
+     * Runs the layer from a given initial state, ignoring the {@link InitialState} policy (a CARRIED layer neither
+     * reads nor updates its carried state; a LEARNED layer's {@code h0} gets a zero gradient).
+     *
+     * @param x the inputs, (N, T, D)
+     * @param initial h_{−1}, (N, H) (and c_{−1}, (N, H), exactly when the cell has a cell state); not modified
+     * @param mask which steps are real, (N, T), padding at the end; null if none is padded
+     * @return the outputs (N, T, H), the final state and the cache
+     */
+    public Result<C> forward(INDArray x, State initial, SequenceMask mask) {
+        String method = "RecurrentLayer.forward";
+        Objects.requireNonNull(initial, method + ": initial must not be null; use forward(x, mask) for the layer's own initial state");
+        long n = requireInput(method, x, initial, mask);
+        requireState(method, "initial", initial, n);
+        return run(x, initial, false, mask);
+    }
+
+    /**
+     * Backpropagation through time: walks t = T−1 … 0, feeding the cell ∂L/∂h_t = dOutputs[:, t, :] + (the gradient
+     * flowing back from step t + 1), and sums the shared weights' gradients over the steps (see the class comment).
+     *
+     * @param dOutputs ∂L/∂y, (N, T, H); entries on padded steps are ignored
+     * @param dFinal ∂L/∂(final h) (and ∂L/∂(final c)), each (N, H); null (or a null c) means zero
+     * @param cache from {@link #forward}; not modified
+     * @return dx (N, T, D), the initial state's gradient (N, H), every parameter's gradient, and ∂L/∂h_t for each t
+     */
+    public SequenceGradients backward(INDArray dOutputs, State dFinal, Cache<C> cache) {
+        String method = "RecurrentLayer.backward";
+        Objects.requireNonNull(cache, method + ": cache must not be null");
+        long n = cache.batchSize();
+        int steps = cache.length();
+        int hidden = cell.hiddenSize();
+        DataType type = cell.dataType();
+        Shapes.require(method, "dOutputs", dOutputs, "(N, T, H)", n, steps, hidden);
+        Shapes.requireType(method, "dOutputs", dOutputs, type);
+        if (dFinal != null) {
+            Shapes.require(method, "dFinal.h", dFinal.h(), "(N, H)", n, hidden);
+            Shapes.requireType(method, "dFinal.h", dFinal.h(), type);
+            if (dFinal.c() != null) {
+                if (!hasCellState) {
+                    throw new IllegalArgumentException(method + ": dFinal.c must be null, because " + cell
+                            + " has no cell state.");
+                }
+                Shapes.require(method, "dFinal.c", dFinal.c(), "(N, H)", n, hidden);
+                Shapes.requireType(method, "dFinal.c", dFinal.c(), type);
+            }
+        }
+        SequenceMask mask = cache.mask();
+
+        // g_{T−1} = ∂L/∂(final state), or zero
+        INDArray gh = dFinal != null ? dFinal.h().dup() : Nd4j.zeros(type, n, hidden);
+        INDArray gc = !hasCellState ? null
+                : dFinal != null && dFinal.c() != null ? dFinal.c().dup() : Nd4j.zeros(type, n, hidden);
+        INDArray dx = Nd4j.zeros(type, n, steps, cell.inputSize());
+        Gradients gradients = new Gradients();
+        State[] dStates = new State[steps];
+        for (int t = steps - 1; t >= 0; t--) {
+            // m_t, one row per sequence, as wide as h
+            INDArray m = mask == null ? null : mask.atStep(t, hidden, type);
+            INDArray dy = dOutputs.get(NDArrayIndex.all(), NDArrayIndex.point(t), NDArrayIndex.all());
+            // ∂L/∂h_t = m_t ⊙ dy_t + g_t        (∂L/∂c_t = g^c_t: c is not an output)
+            INDArray dh = m == null ? gh.add(dy) : gh.add(dy.mul(m));
+            INDArray dc = gc;
+            dStates[t] = new State(dh, dc);
+
+            // the cell sees m_t ⊙ ∂L/∂h_t: zero on padded steps
+            State dNew = m == null ? new State(dh, dc) : new State(dh.mul(m), dc == null ? null : dc.mul(m));
+            StepGradients step = cell.backward(dNew, cache.steps().get(t));
+            // ∂L/∂θ = Σ_t ∂θ_t: the shared weights' gradients are summed over time
+            for (Map.Entry<String, INDArray> entry : step.parameters()) {
+                gradients.accumulate(entry.getKey(), entry.getValue());
+            }
+            INDArray dxt = m == null ? step.dx() : step.dx().mul(mask.atStep(t, cell.inputSize(), type));
+            dx.get(NDArrayIndex.all(), NDArrayIndex.point(t), NDArrayIndex.all()).assign(dxt);
+
+            // g_{t−1} = dh̃_{t−1} + (1 − m_t) ⊙ ∂L/∂h_t   (and the same for c)
+            State dPrevious = step.dPrevious();
+            if (m == null) {
+                gh = dPrevious.h();
+                gc = hasCellState ? dPrevious.c() : null;
+            } else {
+                INDArray frozen = m.rsub(1.0);
+                gh = dPrevious.h().add(dh.mul(frozen));
+                gc = hasCellState ? dPrevious.c().add(dc.mul(frozen)) : null;
+            }
+        }
+        State dInitial = new State(gh, gc);
+        if (initialState == InitialState.LEARNED) {
+            // h_{−1} = broadcast of h0 over N, so ∂L/∂h0 = Σ_n ∂L/∂h_{−1}[n, :]
+            gradients.accumulate("h0", cache.learnedInitial() ? gh.sum(true, 0) : Nd4j.zeros(type, 1, hidden));
+            if (hasCellState) {
+                gradients.accumulate("c0", cache.learnedInitial() ? gc.sum(true, 0) : Nd4j.zeros(type, 1, hidden));
+            }
+        }
+        return new SequenceGradients(dx, dInitial, gradients, List.of(dStates));
+    }
+
+    /**
+     * The state the {@link InitialState} policy starts a batch from: zeros; h0 (and c0) broadcast to (N, H); or a
+     * copy of the carried state (zeros before the first call and after {@link #reset()}).
+     *
+     * @param batchSize N, positive
+     * @return a new state, each array (N, H)
+     * @throws IllegalArgumentException for a CARRIED layer whose carried state has another batch size
+     */
+    public State initialState(long batchSize) {
+        Shapes.requirePositive("RecurrentLayer.initialState", "batchSize", batchSize);
+        return policyState("RecurrentLayer.initialState", batchSize);
+    }
+
+    /** Forgets the carried state of a CARRIED layer, so the next batch starts from zeros; no effect otherwise. */
+    public void reset() {
+        carried = null;
+    }
+
+    /** @return a copy of the state a CARRIED layer will start its next batch from, or null if there is none */
+    public State carriedState() {
+        return carried == null ? null : copy(carried);
+    }
+
+    @Override
+    public Parameters parameters() {
+        return parameters;
+    }
+
+    /** @return the cell unrolled by this layer */
+    public RecurrentCell<C> cell() {
+        return cell;
+    }
+
+    /** @return ZEROS, LEARNED or CARRIED */
+    public InitialState initialStatePolicy() {
+        return initialState;
+    }
+
+    /** @return true if the cell carries a cell state c besides h (an LSTM) */
+    public boolean hasCellState() {
+        return hasCellState;
+    }
+
+    /** @return D, the size of each input x_t */
+    public int inputSize() {
+        return cell.inputSize();
+    }
+
+    /** @return H, the size of each output y_t */
+    public int hiddenSize() {
+        return cell.hiddenSize();
+    }
+
+    /** @return the data type the layer computes in */
+    public DataType dataType() {
+        return cell.dataType();
+    }
+
+    @Override
+    public String toString() {
+        return "RecurrentLayer(" + cell + ", initial state " + initialState + ")";
+    }
+
+    // ---- package-private: shared with TruncatedBptt, which runs the layer chunk by chunk ----
+
+    /** Checks x (and the mask against x); returns N. */
+    long requireInput(String method, INDArray x, SequenceMask mask) {
+        return requireInput(method, x, null, mask);
+    }
+
+    /**
+     * Checks x, then the mask against x's (N, T). N is taken from the initial state when there is one, so that a
+     * time-major (T, N, D) input is caught with a hint; returns N.
+     */
+    long requireInput(String method, INDArray x, State initial, SequenceMask mask) {
+        long n = initial != null && initial.h().rank() == 2 ? initial.h().size(0) : Shapes.ANY;
+        Shapes.require(method, "x", x, "(N, T, D)", n, Shapes.ANY, cell.inputSize());
+        Shapes.requireType(method, "x", x, cell.dataType());
+        Shapes.requirePositive(method, "T (x.size(1))", x.size(1));
+        if (mask != null) {
+            mask.requireShape(method, x.size(0), x.size(1));
+        }
+        return x.size(0);
+    }
+
+    /** Checks a state given by the caller: h (N, H), and c (N, H) exactly when the cell has one. */
+    void requireState(String method, String name, State state, long n) {
+        Shapes.require(method, name + ".h", state.h(), "(N, H)", n, cell.hiddenSize());
+        Shapes.requireType(method, name + ".h", state.h(), cell.dataType());
+        if (hasCellState) {
+            Shapes.require(method, name + ".c", state.c(), "(N, H)", n, cell.hiddenSize());
+            Shapes.requireType(method, name + ".c", state.c(), cell.dataType());
+        } else if (state.c() != null) {
+            throw new IllegalArgumentException(method + ": " + name + ".c must be null, because " + cell
+                    + " has no cell state.");
+        }
+    }
+
+    /** The policy's initial state for N sequences. */
+    State policyState(String method, long n) {
+        switch (initialState) {
+            case LEARNED:
+                return new State(Nd4j.zeros(cell.dataType(), n, cell.hiddenSize()).addiRowVector(h0),
+                        hasCellState ? Nd4j.zeros(cell.dataType(), n, cell.hiddenSize()).addiRowVector(c0) : null);
+            case CARRIED:
+                if (carried != null) {
+                    long carriedN = carried.h().size(0);
+                    if (carriedN != n) {
+                        throw new IllegalArgumentException(method + ": this layer is stateful (CARRIED) and carries the state of "
+                                + carriedN + " sequences from the previous batch, but this batch has N = " + n
+                                + ". Keep the batch size fixed, or call reset() to start new sequences.");
+                    }
+                    return copy(carried);
+                }
+                return cell.zeroState(n);
+            default:
+                return cell.zeroState(n);
+        }
+    }
+
+    /** Remembers a final state, detached (copied), for the next batch of a CARRIED layer. */
+    void carry(State finalState) {
+        carried = copy(finalState);
+    }
+
+    /** The forward loop, on inputs already checked. */
+    Result<C> run(INDArray x, State initial, boolean learnedInitial, SequenceMask mask) {
+        long n = x.size(0);
+        int steps = Math.toIntExact(x.size(1));
+        DataType type = cell.dataType();
+        INDArray outputs = Nd4j.zeros(type, n, steps, cell.hiddenSize());
+        List<C> caches = new ArrayList<>(steps);
+        State state = initial;
+        for (int t = 0; t < steps; t++) {
+            INDArray xt = x.get(NDArrayIndex.all(), NDArrayIndex.point(t), NDArrayIndex.all()).dup();
+            // h̃_t, c̃_t = cell(x_t, h_{t−1}, c_{t−1})
+            Step<C> step = cell.forward(xt, state);
+            caches.add(step.cache());
+            State next = step.state();
+            INDArray y = next.h();
+            if (mask != null) {
+                // m_t, one row per sequence, as wide as h
+                INDArray m = mask.atStep(t, cell.hiddenSize(), type);
+                INDArray frozen = m.rsub(1.0);
+                // h_t = m_t ⊙ h̃_t + (1 − m_t) ⊙ h_{t−1},  c_t likewise
+                INDArray h = next.h().mul(m).addi(state.h().mul(frozen));
+                INDArray c = next.c() == null ? null : next.c().mul(m).addi(state.c().mul(frozen));
+                next = new State(h, c);
+                // y_t = m_t ⊙ h_t
+                y = h.mul(m);
+            }
+            outputs.get(NDArrayIndex.all(), NDArrayIndex.point(t), NDArrayIndex.all()).assign(y);
+            state = next;
+        }
+        // the final state is handed out as a copy, so that changing it cannot change the caches
+        return new Result<>(outputs, copy(state), new Cache<>(List.copyOf(caches), mask, n, learnedInitial));
+    }
+
+    private static State copy(State state) {
+        return new State(state.h().dup(), state.c() == null ? null : state.c().dup());
+    }
+}

@@ -1,0 +1,21 @@
+/**
+ * Sequence layers: a {@link unrolled.cell.RecurrentCell} unrolled over the T steps of a batch-first
+ * (N, T, D) input, with backpropagation through time written out step by step.
+ *
+ * <p>In the curriculum this package is where a cell becomes a network. It answers the interview questions about
+ * training recurrent models:
+ * <ul>
+ *   <li>{@link unrolled.recurrent.RecurrentLayer}: the unrolled loop, and why BPTT <em>sums</em> the gradients of the
+ *       shared weights over time;</li>
+ *   <li>{@link unrolled.recurrent.SequenceMask}: padded batches, and why padding must not leak into states or
+ *       gradients;</li>
+ *   <li>{@link unrolled.recurrent.TruncatedBptt}: cutting the gradient's path every k steps, and what that costs;</li>
+ *   <li>{@link unrolled.recurrent.InitialState}: zero, learned and carried (stateful) initial states;</li>
+ *   <li>{@link unrolled.recurrent.Bidirectional} and {@link unrolled.recurrent.StackedRecurrent}: reading a sequence
+ *       both ways, and stacking layers with dropout between them.</li>
+ * </ul>
+ * The layers are generic in the cell's cache type, so the vanilla RNN, the LSTM and the GRU all run in the same loop;
+ * an LSTM's cell state c is carried, masked and differentiated exactly like h. The sub-package
+ * {@code unrolled.recurrent.probe} looks inside a backward pass to show vanishing and exploding gradients.
+ */
+package unrolled.recurrent;
