@@ -12,6 +12,10 @@ import unrolled.param.Module;
  * new state and that cache, and returns the gradients of the input, the previous state and the parameters.
  * Sequence layers in {@code unrolled.recurrent} call these for every step.
  *
+ * <p>For a cell with a cell state (an LSTM), {@code backward} always receives a non-null {@code dNext.c()}
+ * (zeros where no loss reaches c_t directly) and returns a non-null {@code dPrevious.c()}; cells without one
+ * (vanilla RNN, GRU) neither take nor return it.
+ *
  * @param <C> the cell's cache type: a record naming what the forward step saved
  */
 public interface RecurrentCell<C> extends Module {

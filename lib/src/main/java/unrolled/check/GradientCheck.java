@@ -202,6 +202,11 @@ public final class GradientCheck {
             return rows.stream().allMatch(Row::passed);
         }
 
+        /** @return the largest |analytic − numerical| over every array */
+        public double maxAbsoluteError() {
+            return rows.stream().mapToDouble(Row::maxAbsoluteError).max().orElse(0);
+        }
+
         /** @return the largest relative error over every array */
         public double maxRelativeError() {
             return rows.stream().mapToDouble(Row::maxRelativeError).max().orElse(0);

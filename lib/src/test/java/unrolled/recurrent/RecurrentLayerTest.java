@@ -17,6 +17,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import unrolled.TestData;
+import unrolled.cell.GruCell;
+import unrolled.cell.LstmCell;
 import unrolled.cell.RecurrentCell;
 import unrolled.cell.RnnCell;
 import unrolled.cell.State;
@@ -123,6 +125,56 @@ class RecurrentLayerTest {
                     return TestData.dot(r.outputs(), R) + TestData.dot(r.finalState().h(), Rh)
                             + TestData.dot(r.finalState().c(), Rc);
                 }));
+    }
+
+    @Test
+    void backwardMatchesFiniteDifferencesForAnLstmWithPadding() {
+        LstmCell cell = new LstmCell(D, H, DataType.DOUBLE, 31);
+        cell.parameters().get("b").addi(TestData.gaussian(32, 1, 4 * H).muli(0.1));
+        RecurrentLayer<LstmCell.Cache> layer = new RecurrentLayer<>(cell);
+        SequenceMask mask = SequenceMask.ofLengths(new int[] {T, 2}, T);
+        INDArray x = TestData.gaussian(33, N, T, D);
+        INDArray h0 = TestData.gaussian(34, N, H);
+        INDArray c0 = TestData.gaussian(35, N, H);
+        INDArray R = TestData.gaussian(36, N, T, H);
+        INDArray Rh = TestData.gaussian(37, N, H);
+        INDArray Rc = TestData.gaussian(38, N, H);
+        SequenceGradients g = layer.backward(R, new State(Rh, Rc), layer.forward(x, new State(h0, c0), mask).cache());
+        Close.requirePassed("RecurrentLayer LstmCell with padding", check(layer, x, h0, c0, g)
+                .run(() -> {
+                    var r = layer.forward(x, new State(h0, c0), mask);
+                    return TestData.dot(r.outputs(), R) + TestData.dot(r.finalState().h(), Rh)
+                            + TestData.dot(r.finalState().c(), Rc);
+                }));
+    }
+
+    @Test
+    void backwardMatchesFiniteDifferencesForAGruWithPadding() {
+        GruCell cell = new GruCell(D, H, DataType.DOUBLE, 41);
+        cell.parameters().get("bx").addi(TestData.gaussian(42, 1, 3 * H).muli(0.1));
+        cell.parameters().get("bh").addi(TestData.gaussian(43, 1, 3 * H).muli(0.1));
+        RecurrentLayer<GruCell.Cache> layer = new RecurrentLayer<>(cell);
+        SequenceMask mask = SequenceMask.ofLengths(new int[] {3, T}, T);
+        INDArray x = TestData.gaussian(44, N, T, D);
+        INDArray h0 = TestData.gaussian(45, N, H);
+        INDArray R = TestData.gaussian(46, N, T, H);
+        INDArray Rh = TestData.gaussian(47, N, H);
+        SequenceGradients g = layer.backward(R, State.of(Rh), layer.forward(x, State.of(h0), mask).cache());
+        Close.requirePassed("RecurrentLayer GruCell with padding", check(layer, x, h0, null, g)
+                .run(() -> {
+                    var r = layer.forward(x, State.of(h0), mask);
+                    return TestData.dot(r.outputs(), R) + TestData.dot(r.finalState().h(), Rh);
+                }));
+    }
+
+    @Test
+    void aPaddedBatchEqualsItsSequencesRunOneByOneForAnLstm() {
+        paddedBatchEqualsOneByOne(() -> new LstmCell(D, H, DataType.DOUBLE, 51));
+    }
+
+    @Test
+    void aPaddedBatchEqualsItsSequencesRunOneByOneForAGru() {
+        paddedBatchEqualsOneByOne(() -> new GruCell(D, H, DataType.DOUBLE, 53));
     }
 
     private static GradientCheck check(RecurrentLayer<?> layer, INDArray x, INDArray h0, INDArray c0, SequenceGradients g) {
