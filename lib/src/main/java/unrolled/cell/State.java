@@ -13,6 +13,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public record State(INDArray h, INDArray c) {
 
+    /** Requires h; c may be null. */
     public State {
         Objects.requireNonNull(h, "State: h must not be null");
     }

@@ -35,7 +35,14 @@ public record Batch(INDArray inputs, INDArray targets, INDArray mask, int[] leng
     /** The data type of token ids, in inputs and in id targets: 32-bit integers, INT32 (alias INT). */
     public static final DataType ID_TYPE = DataType.INT32;
 
-    /** Checks that inputs, targets, mask and lengths describe the same N sequences of T steps. */
+    /**
+     * Checks that inputs, targets, mask and lengths describe the same N sequences of T steps.
+     *
+     * @param inputs (N, T) ids of type INT32, or (N, T, D) features of type DOUBLE or FLOAT
+     * @param targets the targets, first axis N, or null
+     * @param mask (N, T), DOUBLE or FLOAT
+     * @param lengths int[N], each in [1, T], agreeing with the mask
+     */
     public Batch {
         if (inputs == null) {
             throw new ShapeException("Batch: inputs must be an array of shape (N, T) or (N, T, D), but is null.");

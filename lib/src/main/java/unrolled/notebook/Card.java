@@ -32,6 +32,7 @@ public record Card(String id, String question, Difficulty difficulty, List<Strin
             "Training", "#975a16");
     private static final String DEFAULT_BORDER = "#4a5568";
 
+    /** Checks every field: the id's form, a non-blank question and answer, and non-null tags. */
     public Card {
         Objects.requireNonNull(id, "Card: id must not be null");
         if (!ID.matcher(id).matches()) {

@@ -4,8 +4,11 @@ import java.util.Locale;
 
 /** How hard an interview question is, with the colour of its chip: green, amber, red. */
 public enum Difficulty {
+    /** A definition or a fact: green chip. */
     EASY("Easy", "#1e7b34", "#e3f4e6"),
+    /** A mechanism to explain or a trade-off: amber chip. */
     MEDIUM("Medium", "#8a5a00", "#fff1d1"),
+    /** A derivation, a subtle failure mode or a design judgement: red chip. */
     HARD("Hard", "#a51d24", "#fbe1e2");
 
     private final String label;

@@ -24,7 +24,14 @@ import unrolled.tensor.Shapes;
 public final class Exercise {
 
     /** The outcome of a check. */
-    public enum Result { PASSED, NOT_YET, WRONG }
+    public enum Result {
+        /** The learner's answer matches the reference. */
+        PASSED,
+        /** The stub is still in place: the learner has not written the exercise yet. */
+        NOT_YET,
+        /** The learner's answer differs from the reference, or the code threw. */
+        WRONG
+    }
 
     /** Thrown by the student version's stub: the learner has not written this exercise yet. */
     public static final class NotDoneYet extends RuntimeException {

@@ -26,7 +26,16 @@ import javax.imageio.ImageIO;
 public final class Notebook {
 
     /** The kernels this adapter knows how to talk to. */
-    public enum Kernel { RAPAIO, IJAVA, JJAVA, NONE }
+    public enum Kernel {
+        /** rapaio-jupyter-kernel, installed by {@code ./unrolled setup}. */
+        RAPAIO,
+        /** IJava, from conda-forge ({@code environment.yml}). */
+        IJAVA,
+        /** JJava, IJava's maintained successor. */
+        JJAVA,
+        /** No kernel: a unit test or a plain Java program; output is printed as text. */
+        NONE
+    }
 
     /** Receives one MIME bundle (mime type to content) for display. */
     @FunctionalInterface

@@ -41,6 +41,7 @@ public final class Quiz {
      */
     public record Question(String id, String question, List<String> options, int answer, String explanation) {
 
+        /** Checks that there are 2 to 6 options and that the answer is one of them. */
         public Question {
             Objects.requireNonNull(id, "Quiz.Question: id must not be null");
             options = List.copyOf(options);

@@ -56,6 +56,10 @@ public abstract sealed class NamedArrays implements Iterable<Map.Entry<String, I
         return getClass().getSimpleName() + values.keySet();
     }
 
-    /** @return the message for a name that is not held */
+    /**
+     * @param name the name asked for
+     * @param held the names held
+     * @return the message for a name that is not held
+     */
     abstract String missing(String name, Set<String> held);
 }

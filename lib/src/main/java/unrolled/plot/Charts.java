@@ -20,8 +20,9 @@ import unrolled.notebook.Notebook;
  */
 public final class Charts {
 
-    /** Default size in pixels: fits a notebook column and a page of the HTML book. */
+    /** Default width in pixels: fits a notebook column and a page of the HTML book. */
     public static final int WIDTH = 720;
+    /** Default height in pixels. */
     public static final int HEIGHT = 420;
 
     private Charts() {
