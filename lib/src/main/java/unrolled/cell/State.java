@@ -13,7 +13,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public record State(INDArray h, INDArray c) {
 
-    /** Requires h; c may be null. */
+    /**
+     * Requires h; c may be null.
+     *
+     * @param h the hidden state, (N, H)
+     * @param c the cell state, (N, H), or null
+     */
     public State {
         Objects.requireNonNull(h, "State: h must not be null");
     }

@@ -32,7 +32,16 @@ public record Card(String id, String question, Difficulty difficulty, List<Strin
             "Training", "#975a16");
     private static final String DEFAULT_BORDER = "#4a5568";
 
-    /** Checks every field: the id's form, a non-blank question and answer, and non-null tags. */
+    /**
+     * Checks every field: the id's form, a non-blank question and answer, and non-null tags.
+     *
+     * @param id the question's id, e.g. A01
+     * @param question the question
+     * @param difficulty Easy, Medium or Hard
+     * @param tags topic tags
+     * @param answerHtml our answer, HTML
+     * @param where where it is answered in depth, or empty
+     */
     public Card {
         Objects.requireNonNull(id, "Card: id must not be null");
         if (!ID.matcher(id).matches()) {

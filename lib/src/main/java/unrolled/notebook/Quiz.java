@@ -41,7 +41,15 @@ public final class Quiz {
      */
     public record Question(String id, String question, List<String> options, int answer, String explanation) {
 
-        /** Checks that there are 2 to 6 options and that the answer is one of them. */
+        /**
+         * Checks that there are 2 to 6 options and that the answer is one of them.
+         *
+         * @param id e.g. 01.2
+         * @param question the question
+         * @param options the options
+         * @param answer the correct option's index
+         * @param explanation why
+         */
         public Question {
             Objects.requireNonNull(id, "Quiz.Question: id must not be null");
             options = List.copyOf(options);
