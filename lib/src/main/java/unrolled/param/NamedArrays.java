@@ -31,7 +31,10 @@ public abstract sealed class NamedArrays implements Iterable<Map.Entry<String, I
         return value;
     }
 
-    /** @return true if an array of this name is held */
+    /**
+     * @param name a dotted name
+     * @return true if an array of this name is held
+     */
     public boolean contains(String name) {
         return values.containsKey(name);
     }
