@@ -5,6 +5,7 @@ rapaio-jupyter-kernel's own interrupt (interrupt_mode "message") was measured to
 which ends the JVM at once; Jupyter's restarter then starts a fresh kernel and tells the learner so.
 """
 import json
+import subprocess
 import time
 
 from jupyter_client.kernelspec import KernelSpecManager
@@ -16,7 +17,7 @@ from unrolledtools import kernel as unrolled_kernel
 def started_kernel(attempts=4):
     for _ in range(attempts):
         km = KernelManager(kernel_name="java")
-        km.start_kernel()
+        km.start_kernel(stderr=subprocess.DEVNULL)
         kc = km.client()
         kc.start_channels()
         try:
@@ -33,6 +34,31 @@ def test_the_installed_java_kernel_is_unrolleds():
     assert spec.interrupt_mode == "signal"
     assert "unrolled" in spec.metadata
     assert any(arg.startswith("-Xmx") for arg in spec.argv)
+    assert "{resource_dir}/unrolled-kernel.jar" in spec.argv, "the kernel must start through Unrolled's launcher"
+
+
+def test_the_kernel_answers_and_logs_nothing_at_info_level(tmp_path):
+    log = tmp_path / "kernel.log"
+    with open(log, "w") as err:
+        for _ in range(4):
+            km = KernelManager(kernel_name="java")
+            km.start_kernel(stderr=err, stdout=err)
+            kc = km.client()
+            kc.start_channels()
+            try:
+                kc.wait_for_ready(timeout=20)
+                reply = kc.execute_interactive("1 + 1", timeout=30, output_hook=lambda m: None)
+                assert reply["content"]["status"] == "ok"
+                break
+            except RuntimeError:
+                continue
+            finally:
+                kc.stop_channels()
+                km.shutdown_kernel(now=True)
+        else:
+            raise AssertionError("the kernel did not start in 4 attempts")
+    text = log.read_text()
+    assert "[INFO" not in text and "NullPointerException" not in text, text[-2000:]
 
 
 def test_the_template_renders_to_a_kernelspec_with_the_given_java_and_heap():
@@ -53,10 +79,9 @@ def test_an_interrupt_ends_a_busy_kernel_promptly_and_a_restart_works():
             time.sleep(0.1)
         assert not km.is_alive(), "the interrupted kernel is still running: it would look busy or broken"
         kc.stop_channels()
-        km.restart_kernel(now=True)
-        kc = km.client()
-        kc.start_channels()
-        kc.wait_for_ready(timeout=30)
+        km.shutdown_kernel(now=True)
+        # What Jupyter's restarter does next: start a fresh kernel (with the runner's retries for rapaio's rare silent start).
+        km, kc = started_kernel()
         outputs = []
         reply = kc.execute_interactive("6 * 7", timeout=30, output_hook=outputs.append)
         assert reply["content"]["status"] == "ok"

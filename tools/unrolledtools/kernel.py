@@ -28,13 +28,17 @@ def render(java: str, heap: str) -> dict:
 
 def stage(java: str, heap: str) -> Path:
     """Writes the kernelspec folder to build/kernelspec/java and returns it."""
-    jar = KERNEL_DIR / "target" / "rapaio-jupyter-kernel.jar"
-    if not jar.is_file():
-        raise SystemExit(f"The kernel jar {jar} is missing: run `mvn -f kernel/pom.xml package` (./unrolled setup does).")
+    jars = [KERNEL_DIR / "target" / name for name in ("rapaio-jupyter-kernel.jar", "unrolled-kernel.jar")]
+    for jar in jars:
+        if not jar.is_file():
+            raise SystemExit(f"The kernel jar {jar} is missing: run `mvn -f kernel/pom.xml package` (./unrolled setup does).")
     spec = BUILD / "kernelspec" / NAME
-    spec.mkdir(parents=True, exist_ok=True)
+    if spec.exists():
+        shutil.rmtree(spec)
+    spec.mkdir(parents=True)
     (spec / "kernel.json").write_text(json.dumps(render(java, heap), indent=2) + "\n", encoding="utf-8")
-    shutil.copy2(jar, spec / jar.name)
+    for jar in jars:
+        shutil.copy2(jar, spec / jar.name)
     return spec
 
 
