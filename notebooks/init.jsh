@@ -18,3 +18,15 @@ import tech.tablesaw.api.*;
 import unrolled.notebook.*;
 import unrolled.plot.Charts;
 import unrolled.tensor.Shapes;
+
+import unrolled.cell.*;
+import unrolled.recurrent.*;
+import unrolled.recurrent.probe.HiddenGradientNorms;
+import unrolled.layer.Affine;
+import unrolled.layer.TimeDistributedAffine;
+import unrolled.param.Gradients;
+import unrolled.param.Parameters;
+import unrolled.check.GradientCheck;
+import unrolled.plot.Diagrams;
+import unrolled.plot.Heatmaps;
+import unrolled.plot.Plots;
