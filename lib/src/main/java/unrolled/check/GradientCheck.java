@@ -1,5 +1,6 @@
 package unrolled.check;
 
+import java.text.DecimalFormat;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -222,6 +223,9 @@ public final class GradientCheck {
             IntColumn checked = IntColumn.create("entries checked");
             DoubleColumn relative = DoubleColumn.create("max relative error");
             DoubleColumn absolute = DoubleColumn.create("max absolute error");
+            // errors span many decades: scientific notation, three significant digits
+            relative.setPrintFormatter(new DecimalFormat("0.00E0"), "");
+            absolute.setPrintFormatter(new DecimalFormat("0.00E0"), "");
             BooleanColumn ok = BooleanColumn.create("passed");
             for (Row row : rows) {
                 name.append(row.name());

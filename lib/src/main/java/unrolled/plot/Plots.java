@@ -152,9 +152,9 @@ public final class Plots {
      * time step, on a log scale. A vanilla RNN's norms fall geometrically going back in time (a straight
      * downward line here), an LSTM's stay roughly level.
      *
-     * @param norms ‖∂L/∂h_t‖ for t = 1 … T, at index t − 1, all positive and finite
+     * @param norms ‖∂L/∂h_t‖ for t = 0 … T−1 at index t (as {@code HiddenGradientNorms} returns them), all positive and finite
      * @param title what the plot shows, e.g. "tanh RNN, T = 50, loss at the last step", not blank
-     * @return the rendered plot, x axis "time step t", y axis "‖∂L/∂h_t‖ (log scale)"
+     * @return the rendered plot, x axis "time step t (0 = first)", y axis "‖∂L/∂h_t‖ (log scale)"
      */
     public static BufferedImage gradientNormByTimeStep(double[] norms, String title) {
         return gradientNormByTimeStep(title, norms == null ? null : Map.of("‖∂L/∂h_t‖", norms));
@@ -164,20 +164,20 @@ public final class Plots {
      * The vanishing-gradient plot for several models or settings at once (e.g. "RNN" against "LSTM").
      *
      * @param title what the plot shows, not blank
-     * @param norms series name to ‖∂L/∂h_t‖ for t = 1 … T at index t − 1, all positive and finite
-     * @return the rendered plot, x axis "time step t", y axis "‖∂L/∂h_t‖ (log scale)"
+     * @param norms series name to ‖∂L/∂h_t‖ for t = 0 … T−1 at index t, all positive and finite
+     * @return the rendered plot, x axis "time step t (0 = first)", y axis "‖∂L/∂h_t‖ (log scale)"
      */
     public static BufferedImage gradientNormByTimeStep(String title, Map<String, double[]> norms) {
         String method = "Plots.gradientNormByTimeStep";
         PlotInputs.requireText(method, "title", title);
         PlotInputs.requireSeries(method, norms, true, -1);
-        XYChart chart = Charts.line(title, "time step t", "‖∂L/∂h_t‖ (log scale)");
+        XYChart chart = Charts.line(title, "time step t (0 = first)", "‖∂L/∂h_t‖ (log scale)");
         chart.getStyler().setYAxisLogarithmic(true);
         chart.getStyler().setMarkerSize(6);
         for (Map.Entry<String, double[]> entry : norms.entrySet()) {
             double[] y = entry.getValue();
             double[] t = new double[y.length];
-            Arrays.setAll(t, i -> i + 1);
+            Arrays.setAll(t, i -> i);
             chart.addSeries(entry.getKey(), t, y.clone()).setMarker(SeriesMarkers.CIRCLE);
         }
         return Charts.image(chart);
