@@ -15,18 +15,19 @@ import org.knowm.xchart.*;
 
 import tech.tablesaw.api.*;
 
+// The helper library, package by package. unrolled.param is imported by name: its Module would hide java.lang.Module.
 import unrolled.notebook.*;
-import unrolled.plot.Charts;
 import unrolled.tensor.Shapes;
-
+import unrolled.param.Gradients;
+import unrolled.param.Init;
+import unrolled.param.Parameters;
 import unrolled.cell.*;
 import unrolled.recurrent.*;
-import unrolled.recurrent.probe.HiddenGradientNorms;
-import unrolled.layer.Affine;
-import unrolled.layer.TimeDistributedAffine;
-import unrolled.param.Gradients;
-import unrolled.param.Parameters;
-import unrolled.check.GradientCheck;
-import unrolled.plot.Diagrams;
-import unrolled.plot.Heatmaps;
-import unrolled.plot.Plots;
+import unrolled.recurrent.probe.*;
+import unrolled.layer.*;
+import unrolled.loss.*;
+import unrolled.optim.*;
+import unrolled.train.*;
+import unrolled.data.*;
+import unrolled.check.*;
+import unrolled.plot.*;
