@@ -1,6 +1,7 @@
 package unrolled.fast;
 
 import java.util.AbstractList;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Objects;
 import java.util.RandomAccess;
@@ -54,6 +55,15 @@ import unrolled.tensor.Shapes;
  * read-only views of the whole-sequence buffers, so gate heatmaps and probes read them as they read the reference's.
  * {@link #backward} accepts only a cache made by this layer's {@link #forward}.
  *
+ * <p><b>Memory.</b> The buffers a forward pass keeps for the backward pass are reused: once a cache has been through
+ * {@link #backward}, the next {@link #forward} of the same shape on this layer writes into its memory instead of
+ * allocating (allocating tens of megabytes per call costs more than the pass itself, see {@link Workspace}). So a
+ * cache is valid until it has been through backward <em>and</em> a later forward has run; after that its step records
+ * show the later pass's values and {@link #backward} refuses it with an {@link IllegalStateException}. Backward may be
+ * called more than once on a cache before then. The outputs, final states and gradients returned are always new
+ * arrays, owned by the caller. A layer is not meant to be used from several threads at once (nor is
+ * {@link RecurrentLayer}).
+ *
  * <p><b>Agreement.</b> In DOUBLE the results equal the reference's to round-off (tested at 1e-12 relative); in FLOAT
  * to about 1e-6 (tested at 1e-4), because the gate maths is done in double before rounding and tanh is computed as
  * 1 − 2/(e^{2a} + 1).
@@ -75,8 +85,13 @@ public final class FastRecurrentLayer<C> implements Module {
     public record Inference(INDArray outputs, State finalState) {
     }
 
+    /** How many consumed workspaces a layer keeps for reuse (truncated BPTT runs several chunks before backward). */
+    private static final int SPARE_WORKSPACES = 8;
+
     private final RecurrentLayer<C> reference;
     private final Kernel kernel;
+    private final ArrayDeque<Workspace> spare = new ArrayDeque<>();
+    private final Workspace scratch;
     private State carried;
 
     /**
@@ -87,6 +102,7 @@ public final class FastRecurrentLayer<C> implements Module {
     public FastRecurrentLayer(RecurrentLayer<C> reference) {
         this.reference = Objects.requireNonNull(reference, "FastRecurrentLayer: reference must not be null");
         this.kernel = kernelFor(reference.cell());
+        this.scratch = new Workspace(kernel.dataType);
     }
 
     /**
@@ -177,6 +193,8 @@ public final class FastRecurrentLayer<C> implements Module {
      */
     public Inference infer(INDArray x, SequenceMask mask) {
         RecurrentLayer.Result<C> result = forward(x, mask);
+        // no cache leaves this method, so the pass's buffers are free for the next call at once
+        release(((TapeSteps<?>) result.cache().steps()).tape);
         return new Inference(result.outputs(), result.finalState());
     }
 
@@ -197,6 +215,10 @@ public final class FastRecurrentLayer<C> implements Module {
                     + "another layer (a RecurrentLayer's cache goes to RecurrentLayer.backward).");
         }
         Tape tape = steps.tape;
+        if (tape.recycled) {
+            throw new IllegalStateException(method + ": this cache has been through backward already and its buffers have "
+                    + "since been reused by a later forward of this layer; run forward again.");
+        }
         long n = tape.batchSize;
         int hidden = kernel.hiddenSize;
         DataType type = kernel.dataType;
@@ -218,7 +240,8 @@ public final class FastRecurrentLayer<C> implements Module {
         Slab gh = Slab.of(dFinal != null ? dFinal.h().dup('c') : Nd4j.zeros(type, n, hidden));
         Slab gc = !kernel.hasCellState() ? null
                 : Slab.of(dFinal != null && dFinal.c() != null ? dFinal.c().dup('c') : Nd4j.zeros(type, n, hidden));
-        Kernel.Backward result = kernel.backward(tape, Slab.of(dOutputs), gh, gc);
+        Kernel.Backward result = kernel.backward(tape, Slab.of(dOutputs), gh, gc, scratch);
+        release(tape);
 
         Gradients gradients = result.parameters();
         if (policy() == InitialState.LEARNED) {
@@ -321,13 +344,30 @@ public final class FastRecurrentLayer<C> implements Module {
         // the initial state is copied into the tape, never written
         Slab h0 = Slab.of(initial.h());
         Slab c0 = kernel.hasCellState() ? Slab.of(initial.c()) : null;
-        Tape tape = kernel.forward(Slab.of(x), n, steps, h0, c0, lengths, learnedInitial);
+        Workspace workspace = spare.poll();
+        if (workspace == null) {
+            workspace = new Workspace(kernel.dataType);
+        } else if (workspace.owner != null) {
+            // the previous owner has been through backward; its buffers now belong to this pass
+            workspace.owner.recycled = true;
+        }
+        Tape tape = kernel.forward(Slab.of(x), n, steps, h0, c0, lengths, learnedInitial, workspace);
         // x stays referenced by the tape: a caller who overwrites x after forward changes the gradients, as with the
         // reference, whose step caches hold views of x too
         State finalState = new State(tape.finalH.array, tape.finalC == null ? null : tape.finalC.array);
         RecurrentLayer.Cache<C> cache = new RecurrentLayer.Cache<>(new TapeSteps<>(tape), mask, n, learnedInitial);
         // the final state is a copy, so that changing it cannot change the tape
         return new RecurrentLayer.Result<>(tape.outputs.array, copy(finalState), cache);
+    }
+
+    /** Offers a tape's workspace for reuse by a later forward pass, once. */
+    private void release(Tape tape) {
+        if (!tape.consumed) {
+            tape.consumed = true;
+            if (spare.size() < SPARE_WORKSPACES) {
+                spare.offer(tape.workspace);
+            }
+        }
     }
 
     private long requireInput(String method, INDArray x, State initial, SequenceMask mask) {

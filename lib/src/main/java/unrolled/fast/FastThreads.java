@@ -12,9 +12,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * reductions, and OpenBLAS's, which runs matrix products. The fast path's work is almost all matrix products plus
  * Java loops on the calling thread, so by default it gives
  * <ul>
- *   <li><b>libnd4j: 1 thread</b> ({@code Nd4j.getEnvironment().setMaxThreads(1)} and {@code setMaxMasterThreads(1)}):
- *       the remaining ND4J calls (allocations, the odd reduction) are tiny, and a pool of spinning workers only steals
- *       cycles from BLAS;</li>
+ *   <li><b>libnd4j: 1 thread per op</b> ({@code Nd4j.getEnvironment().setMaxMasterThreads(1)}, and
+ *       {@code setMaxThreads(1)}, which this ND4J version ignores): the remaining ND4J calls (allocations, copies, the
+ *       odd reduction) are tiny, and waking pool workers for them only steals cycles from BLAS. The pool's size itself
+ *       is fixed when ND4J loads; to shrink it too, start the JVM with {@code OMP_NUM_THREADS=1};</li>
  *   <li><b>OpenBLAS: every available core</b> ({@code blas_set_num_threads(availableProcessors)}): the products are
  *       where the flops are.</li>
  * </ul>
@@ -43,7 +44,7 @@ public final class FastThreads {
     /**
      * The thread counts in force after {@link #apply()}.
      *
-     * @param nd4jThreads libnd4j's maximum number of threads
+     * @param nd4jThreads the number of threads a libnd4j op may use (its "master threads")
      * @param blasThreads OpenBLAS's number of threads
      */
     public record Settings(int nd4jThreads, int blasThreads) {
@@ -86,7 +87,7 @@ public final class FastThreads {
         if (blas != null) {
             openblas_nolapack.blas_set_num_threads(blas);
         }
-        applied = new Settings(Nd4j.getEnvironment().maxThreads(), openblas_nolapack.blas_get_num_threads());
+        applied = new Settings(Nd4j.getEnvironment().maxMasterThreads(), openblas_nolapack.blas_get_num_threads());
         return applied;
     }
 

@@ -37,7 +37,8 @@ final class GruKernel extends Kernel {
     }
 
     @Override
-    Tape forward(Slab x, int batchSize, int steps, Slab h0, Slab c0, int[] lengths, boolean learnedInitial) {
+    Tape forward(Slab x, int batchSize, int steps, Slab h0, Slab c0, int[] lengths, boolean learnedInitial,
+            Workspace workspace) {
         int N = batchSize;
         int T = steps;
         int D = inputSize;
@@ -51,9 +52,9 @@ final class GruKernel extends Kernel {
         Slab bx = Slab.of(parameters.get("bx"));
         Slab bh = Slab.of(parameters.get("bh"));
         DataType type = dataType;
-        Slab AX = Slab.zeros(type, N, T, G);
-        Slab AH = Slab.zeros(type, N, T, G);
-        Slab hPrev = Slab.zeros(type, N, T, H);
+        Slab AX = workspace.get("AX", N, T, G);
+        Slab AH = workspace.get("AH", N, T, G);
+        Slab hPrev = workspace.get("hPrev", N, T, H);
         Slab y = Slab.zeros(type, N, T, H);
         Slab finalH = Slab.zeros(type, N, H);
 
@@ -92,11 +93,11 @@ final class GruKernel extends Kernel {
                 }
             }
         }
-        return new Tape(this, N, T, lengths, learnedInitial, x, AX, hPrev, null, null, null, AH, y, finalH, null);
+        return new Tape(this, workspace, N, T, lengths, learnedInitial, x, AX, hPrev, null, null, null, AH, y, finalH, null);
     }
 
     @Override
-    Backward backward(Tape tape, Slab dy, Slab gh, Slab gc) {
+    Backward backward(Tape tape, Slab dy, Slab gh, Slab gc, Workspace scratch) {
         int N = tape.batchSize;
         int T = tape.steps;
         int D = inputSize;
@@ -111,8 +112,8 @@ final class GruKernel extends Kernel {
         Slab gates = tape.gates;
         Slab AH = tape.recurrent;
         Slab hPrev = tape.hPrev;
-        Slab dAX = Slab.zeros(type, N, T, G);
-        Slab dAH = Slab.zeros(type, N, T, G);
+        Slab dAX = scratch.get("dAX", N, T, G);
+        Slab dAH = scratch.get("dAH", N, T, G);
         Slab dH = Slab.zeros(type, N, T, H);
 
         for (int t = T - 1; t >= 0; t--) {
@@ -126,7 +127,13 @@ final class GruKernel extends Kernel {
                     double dh = real ? gh.get(q + j) + dy.get(s + j) : gh.get(q + j);
                     dH.set(s + j, dh);
                     if (!real) {
-                        // padding: the gradient passes by the frozen state
+                        // padding: dAX_t = dAH_t = 0, the gradient passes by the frozen state
+                        dAX.set(a + ro + j, 0.0);
+                        dAX.set(a + zo + j, 0.0);
+                        dAX.set(a + no + j, 0.0);
+                        dAH.set(a + ro + j, 0.0);
+                        dAH.set(a + zo + j, 0.0);
+                        dAH.set(a + no + j, 0.0);
                         gh.set(q + j, dh);
                         continue;
                     }

@@ -46,9 +46,11 @@ abstract class Kernel {
      * @param c0 the initial c, (N, H), or null without a cell state
      * @param lengths L_n for each sequence (T when unpadded)
      * @param learnedInitial recorded on the tape for the backward pass
+     * @param workspace where the tape's buffers come from (each is completely overwritten)
      * @return the tape, holding the outputs and the final state
      */
-    abstract Tape forward(Slab x, int batchSize, int steps, Slab h0, Slab c0, int[] lengths, boolean learnedInitial);
+    abstract Tape forward(Slab x, int batchSize, int steps, Slab h0, Slab c0, int[] lengths, boolean learnedInitial,
+            Workspace workspace);
 
     /**
      * The backward pass over every step.
@@ -57,9 +59,10 @@ abstract class Kernel {
      * @param dy ∂L/∂y, (N, T, H), plain memory
      * @param gh ∂L/∂(final h), (N, H), a new array the pass overwrites with the running gradient
      * @param gc ∂L/∂(final c), (N, H), likewise, or null without a cell state
+     * @param scratch where the pre-activation gradients' buffers come from (each is completely overwritten)
      * @return the gradients
      */
-    abstract Backward backward(Tape tape, Slab dy, Slab gh, Slab gc);
+    abstract Backward backward(Tape tape, Slab dy, Slab gh, Slab gc, Workspace scratch);
 
     /**
      * @param tape from {@link #forward}

@@ -37,7 +37,8 @@ final class LstmKernel extends Kernel {
     }
 
     @Override
-    Tape forward(Slab x, int batchSize, int steps, Slab h0, Slab c0, int[] lengths, boolean learnedInitial) {
+    Tape forward(Slab x, int batchSize, int steps, Slab h0, Slab c0, int[] lengths, boolean learnedInitial,
+            Workspace workspace) {
         int N = batchSize;
         int T = steps;
         int D = inputSize;
@@ -51,11 +52,11 @@ final class LstmKernel extends Kernel {
         Slab Wh = Slab.of(parameters.get("Wh"));
         Slab b = Slab.of(parameters.get("b"));
         DataType type = dataType;
-        Slab A = Slab.zeros(type, N, T, G);
-        Slab hPrev = Slab.zeros(type, N, T, H);
-        Slab cPrev = Slab.zeros(type, N, T, H);
-        Slab cell = Slab.zeros(type, N, T, H);
-        Slab tanhC = Slab.zeros(type, N, T, H);
+        Slab A = workspace.get("A", N, T, G);
+        Slab hPrev = workspace.get("hPrev", N, T, H);
+        Slab cPrev = workspace.get("cPrev", N, T, H);
+        Slab cell = workspace.get("cell", N, T, H);
+        Slab tanhC = workspace.get("tanhC", N, T, H);
         Slab y = Slab.zeros(type, N, T, H);
         Slab finalH = Slab.zeros(type, N, H);
         Slab finalC = Slab.zeros(type, N, H);
@@ -107,11 +108,11 @@ final class LstmKernel extends Kernel {
                 }
             }
         }
-        return new Tape(this, N, T, lengths, learnedInitial, x, A, hPrev, cPrev, cell, tanhC, null, y, finalH, finalC);
+        return new Tape(this, workspace, N, T, lengths, learnedInitial, x, A, hPrev, cPrev, cell, tanhC, null, y, finalH, finalC);
     }
 
     @Override
-    Backward backward(Tape tape, Slab dy, Slab gh, Slab gc) {
+    Backward backward(Tape tape, Slab dy, Slab gh, Slab gc, Workspace scratch) {
         int N = tape.batchSize;
         int T = tape.steps;
         int D = inputSize;
@@ -127,7 +128,7 @@ final class LstmKernel extends Kernel {
         Slab gates = tape.gates;
         Slab cPrev = tape.cPrev;
         Slab tanhC = tape.tanhC;
-        Slab dA = Slab.zeros(type, N, T, G);
+        Slab dA = scratch.get("dA", N, T, G);
         Slab dH = Slab.zeros(type, N, T, H);
         Slab dC = Slab.zeros(type, N, T, H);
 
@@ -145,6 +146,10 @@ final class LstmKernel extends Kernel {
                     dC.set(s + j, dc);
                     if (!real) {
                         // padding: dA_t = 0, the state's gradient passes by (g_h = dh, g_c = dc unchanged)
+                        dA.set(a + io + j, 0.0);
+                        dA.set(a + fo + j, 0.0);
+                        dA.set(a + oo + j, 0.0);
+                        dA.set(a + go + j, 0.0);
                         gh.set(r + j, dh);
                         continue;
                     }

@@ -33,7 +33,8 @@ final class RnnKernel extends Kernel {
     }
 
     @Override
-    Tape forward(Slab x, int batchSize, int steps, Slab h0, Slab c0, int[] lengths, boolean learnedInitial) {
+    Tape forward(Slab x, int batchSize, int steps, Slab h0, Slab c0, int[] lengths, boolean learnedInitial,
+            Workspace workspace) {
         int N = batchSize;
         int T = steps;
         int D = inputSize;
@@ -42,8 +43,8 @@ final class RnnKernel extends Kernel {
         Slab Wh = Slab.of(parameters.get("Wh"));
         Slab b = Slab.of(parameters.get("b"));
         DataType type = dataType;
-        Slab A = Slab.zeros(type, N, T, H);
-        Slab hPrev = Slab.zeros(type, N, T, H);
+        Slab A = workspace.get("A", N, T, H);
+        Slab hPrev = workspace.get("hPrev", N, T, H);
         Slab y = Slab.zeros(type, N, T, H);
         Slab finalH = Slab.zeros(type, N, H);
 
@@ -74,11 +75,11 @@ final class RnnKernel extends Kernel {
                 }
             }
         }
-        return new Tape(this, N, T, lengths, learnedInitial, x, A, hPrev, null, null, null, null, y, finalH, null);
+        return new Tape(this, workspace, N, T, lengths, learnedInitial, x, A, hPrev, null, null, null, null, y, finalH, null);
     }
 
     @Override
-    Backward backward(Tape tape, Slab dy, Slab gh, Slab gc) {
+    Backward backward(Tape tape, Slab dy, Slab gh, Slab gc, Workspace scratch) {
         int N = tape.batchSize;
         int T = tape.steps;
         int D = inputSize;
@@ -87,7 +88,7 @@ final class RnnKernel extends Kernel {
         Slab Wh = Slab.of(parameters.get("Wh"));
         DataType type = dataType;
         Slab hNew = tape.gates;
-        Slab dA = Slab.zeros(type, N, T, H);
+        Slab dA = scratch.get("dA", N, T, H);
         Slab dH = Slab.zeros(type, N, T, H);
 
         for (int t = T - 1; t >= 0; t--) {
@@ -100,6 +101,8 @@ final class RnnKernel extends Kernel {
                     double dh = real ? gh.get(q + j) + dy.get(s + j) : gh.get(q + j);
                     dH.set(s + j, dh);
                     if (!real) {
+                        // padding: da_t = 0, the gradient passes by the frozen state
+                        dA.set(s + j, 0.0);
                         gh.set(q + j, dh);
                         continue;
                     }

@@ -15,7 +15,9 @@ package unrolled.fast;
  *   outputs  (N, T, H)     y_t = m_t ⊙ h_t
  * </pre>
  *
- * Buffers that a cell does not use are null. One tape is allocated per forward call; nothing is allocated per step.
+ * Buffers that a cell does not use are null. A tape's buffers (all but x and the outputs, which belong to the caller)
+ * come from a {@link Workspace}: once the tape has been through a backward pass, the layer hands that workspace to a
+ * later forward pass of the same shape, and this tape is then marked {@link #recycled}. Nothing is allocated per step.
  */
 final class Tape {
 
@@ -35,10 +37,18 @@ final class Tape {
     final Slab finalC;
     /** The kernel that wrote this tape: a cache is only read back by the layer that made it. */
     final Kernel kernel;
+    /** Where the buffers come from. */
+    final Workspace workspace;
+    /** True once a backward pass has read this tape: its workspace may then be reused. */
+    boolean consumed;
+    /** True once a later forward pass has reused this tape's workspace: the buffers now hold that pass's values. */
+    boolean recycled;
 
-    Tape(Kernel kernel, int batchSize, int steps, int[] lengths, boolean learnedInitial, Slab x, Slab gates, Slab hPrev,
+    Tape(Kernel kernel, Workspace workspace, int batchSize, int steps, int[] lengths, boolean learnedInitial, Slab x, Slab gates, Slab hPrev,
             Slab cPrev, Slab cell, Slab tanhC, Slab recurrent, Slab outputs, Slab finalH, Slab finalC) {
         this.kernel = kernel;
+        this.workspace = workspace;
+        workspace.owner = this;
         this.batchSize = batchSize;
         this.steps = steps;
         this.lengths = lengths;

@@ -347,6 +347,40 @@ class FastRecurrentLayerTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("cellsAndTypes")
+    void reusedBuffersGiveTheSameNumbersCallAfterCall(Cells kind, DataType type) {
+        RecurrentLayer<Object> reference = layer(kind, type, InitialState.ZEROS, 24);
+        FastRecurrentLayer<Object> fast = new FastRecurrentLayer<>(reference);
+        // unpadded, padded, then unpadded again: each pass overwrites the buffers the one before it used
+        int[][] lengths = {{T, T, T}, {1, T, 0}, {T, 3, T}, {2, 2, 2}};
+        for (int call = 0; call < lengths.length; call++) {
+            SequenceMask mask = SequenceMask.ofLengths(lengths[call], T);
+            INDArray x = gaussian(121 + call, type, N, T, D);
+            INDArray dy = gaussian(131 + call, type, N, T, H);
+            var expected = reference.forward(x, mask);
+            var actual = fast.forward(x, mask);
+            agreeResults(expected, actual);
+            agreeGradients(reference.backward(dy, null, expected.cache()), fast.backward(dy, null, actual.cache()));
+            agree(expected.outputs(), fast.infer(x, mask).outputs(), "inference outputs, call " + call);
+        }
+    }
+
+    @Test
+    void refusesACacheWhoseBuffersWereReused() {
+        RecurrentLayer<Object> reference = layer(Cells.LSTM, DataType.FLOAT, InitialState.ZEROS, 25);
+        FastRecurrentLayer<Object> fast = new FastRecurrentLayer<>(reference);
+        INDArray x = gaussian(141, DataType.FLOAT, N, T, D);
+        INDArray dy = gaussian(142, DataType.FLOAT, N, T, H);
+        var first = fast.forward(x);
+        fast.backward(dy, null, first.cache());
+        fast.backward(dy, null, first.cache());
+        fast.forward(x);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> fast.backward(dy, null, first.cache()));
+        assertEquals("FastRecurrentLayer.backward: this cache has been through backward already and its buffers have since "
+                + "been reused by a later forward of this layer; run forward again.", e.getMessage());
+    }
+
     @Test
     void inferGivesTheForwardOutputsAndFinalState() {
         DataType type = DataType.FLOAT;
