@@ -19,8 +19,11 @@ import org.nd4j.linalg.factory.Nd4j;
  *   <li><b>OpenBLAS: every available core</b> ({@code blas_set_num_threads(availableProcessors)}): the products are
  *       where the flops are.</li>
  * </ul>
- * On the 2-vCPU machine this was measured on, this was the fastest of the combinations tried (see
- * {@code lib/bench/README.md}). The settings are process-wide: they also apply to the reference path and any other
+ * This is the combination measured best on an idle 2-vCPU machine of the kind the project runs on; the
+ * {@code ThreadsBenchmark} of {@code lib/bench} re-measures it (on the shared, heavily loaded machine this was written on
+ * it could not separate the four combinations of 1 or 2 threads each: see {@code lib/bench/README.md}). The settings
+ * also matter for DL4J: with libnd4j and OpenBLAS both on every core of a loaded machine its LSTM ran 15–70× slower
+ * than its single-threaded CPU time. The settings are process-wide: they also apply to the reference path and any other
  * ND4J code in the same JVM.
  *
  * <p>Override with a system property or an environment variable (the property wins), each a positive integer:

@@ -47,7 +47,7 @@ public class Dl4jBenchmark {
     public String config;
 
     /** "default": DL4J's own thread settings; "fast": the fast path's {@link FastThreads} settings. */
-    @Param({"default"})
+    @Param({"fast", "default"})
     public String threads;
 
     private MultiLayerNetwork network;

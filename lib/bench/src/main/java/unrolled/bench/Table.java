@@ -62,24 +62,24 @@ public final class Table {
     // ---- JMH: wall time ----
 
     private static void jmh(boolean quick) throws Exception {
-        ChainedOptionsBuilder options = new OptionsBuilder()
-                .include(LstmBenchmark.class.getSimpleName())
-                .include(ReferenceBenchmark.class.getSimpleName())
-                .include(Dl4jBenchmark.class.getSimpleName())
-                .include(GemmBenchmark.class.getSimpleName() + ".gateGemms")
-                .include(ThreadsBenchmark.class.getSimpleName())
-                .shouldFailOnError(true);
-        if (quick) {
-            options.warmupIterations(2).warmupTime(TimeValue.seconds(1)).measurementIterations(3)
-                    .measurementTime(TimeValue.seconds(1));
-        }
         Map<String, Double> ms = new HashMap<>();
         Map<String, Double> error = new HashMap<>();
-        List<RunResult> results = new ArrayList<>(new Runner(options.build()).run());
+        List<RunResult> results = new ArrayList<>();
+        results.addAll(run(quick, new OptionsBuilder()
+                .include(LstmBenchmark.class.getSimpleName())
+                .include(ReferenceBenchmark.class.getSimpleName())
+                .include(GemmBenchmark.class.getSimpleName() + ".gateGemms")));
+        // DL4J with the same thread settings as the fast path: with its defaults (libnd4j and OpenBLAS both on every
+        // core) it took 14 to 60 s per call at 64x100x128x256 on the loaded machine, against under 1 s of CPU time
+        results.addAll(run(quick, new OptionsBuilder().include(Dl4jBenchmark.class.getSimpleName()).param("threads", "fast")));
         // the peak product once, for one configuration
-        ChainedOptionsBuilder peakOptions = new OptionsBuilder().include(GemmBenchmark.class.getSimpleName() + ".peakSgemm")
-                .param("config", Config.SMALL);
-        results.addAll(new Runner(peakOptions.build()).run());
+        results.addAll(run(quick, new OptionsBuilder().include(GemmBenchmark.class.getSimpleName() + ".peakSgemm")
+                .param("config", Config.SMALL)));
+        ChainedOptionsBuilder threadOptions = new OptionsBuilder().include(ThreadsBenchmark.class.getSimpleName());
+        if (quick) {
+            threadOptions.param("config", Config.SMALL);
+        }
+        results.addAll(run(quick, threadOptions));
         for (RunResult result : results) {
             String name = result.getParams().getBenchmark();
             name = name.substring(name.lastIndexOf('.') + 1);
@@ -142,6 +142,15 @@ public final class Table {
             }
             System.out.println(row);
         }
+    }
+
+    private static Collection<RunResult> run(boolean quick, ChainedOptionsBuilder options) throws Exception {
+        options.shouldFailOnError(true);
+        if (quick) {
+            options.warmupIterations(2).warmupTime(TimeValue.seconds(1)).measurementIterations(3)
+                    .measurementTime(TimeValue.seconds(1));
+        }
+        return new Runner(options.build()).run();
     }
 
     // ---- in-process: CPU time of the calling thread ----
@@ -234,7 +243,4 @@ public final class Table {
         }
     }
 
-    static Collection<String> configs() {
-        return List.of(CONFIGS);
-    }
 }
