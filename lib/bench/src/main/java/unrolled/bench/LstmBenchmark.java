@@ -1,0 +1,64 @@
+package unrolled.bench;
+
+import java.util.concurrent.TimeUnit;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import unrolled.cell.LstmCell;
+import unrolled.fast.FastRecurrentLayer;
+import unrolled.recurrent.RecurrentLayer;
+import unrolled.recurrent.SequenceGradients;
+
+/**
+ * This library's fast path: a FLOAT LSTM, forward + backward over the whole batch ({@link #fastForwardBackward}), and
+ * the forward alone with no cache kept ({@link #fastInference}).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 4, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class LstmBenchmark {
+
+    /** N×T×D×H. */
+    @Param({Config.SMALL, Config.LARGE, Config.LONG})
+    public String config;
+
+    private FastRecurrentLayer<LstmCell.Cache> fast;
+    private INDArray x;
+    private INDArray dy;
+
+    /** Builds the layer and its inputs. */
+    @Setup(Level.Trial)
+    public void setUp() {
+        Config c = Config.parse(config);
+        fast = new FastRecurrentLayer<>(new RecurrentLayer<>(new LstmCell(c.input(), c.hidden(), DataType.FLOAT, 1)));
+        x = Inputs.gaussian(2, 1.0, c.batch(), c.steps(), c.input());
+        dy = Inputs.gaussian(3, 0.1, c.batch(), c.steps(), c.hidden());
+    }
+
+    /** @return the gradients of one forward + backward pass */
+    @Benchmark
+    public SequenceGradients fastForwardBackward() {
+        RecurrentLayer.Result<LstmCell.Cache> result = fast.forward(x);
+        return fast.backward(dy, null, result.cache());
+    }
+
+    /** @return the outputs of one forward pass without a cache */
+    @Benchmark
+    public FastRecurrentLayer.Inference fastInference() {
+        return fast.infer(x, null);
+    }
+}

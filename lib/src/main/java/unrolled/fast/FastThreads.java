@@ -1,0 +1,124 @@
+package unrolled.fast;
+
+import java.util.Map;
+import org.bytedeco.openblas.global.openblas_nolapack;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The thread settings of the fast path, applied once when {@link FastRecurrentLayer} is first loaded (and by
+ * {@link #apply()}).
+ *
+ * <p>Two pools compete for the cores in an ND4J program: libnd4j's own thread pool, which runs element-wise ops and
+ * reductions, and OpenBLAS's, which runs matrix products. The fast path's work is almost all matrix products plus
+ * Java loops on the calling thread, so by default it gives
+ * <ul>
+ *   <li><b>libnd4j: 1 thread per op</b> ({@code Nd4j.getEnvironment().setMaxMasterThreads(1)}, and
+ *       {@code setMaxThreads(1)}, which this ND4J version ignores): the remaining ND4J calls (allocations, copies, the
+ *       odd reduction) are tiny, and waking pool workers for them only steals cycles from BLAS. The pool's size itself
+ *       is fixed when ND4J loads; to shrink it too, start the JVM with {@code OMP_NUM_THREADS=1};</li>
+ *   <li><b>OpenBLAS: every available core</b> ({@code blas_set_num_threads(availableProcessors)}): the products are
+ *       where the flops are.</li>
+ * </ul>
+ * This is the combination measured best on an idle 2-vCPU machine of the kind the project runs on; the
+ * {@code ThreadsBenchmark} of {@code lib/bench} re-measures it (on the shared, heavily loaded machine this was written on
+ * it could not separate the four combinations of 1 or 2 threads each: see {@code lib/bench/README.md}). The settings
+ * also matter for DL4J: with libnd4j and OpenBLAS both on every core of a loaded machine its LSTM ran 15–70× slower
+ * than its single-threaded CPU time. The settings are process-wide: they also apply to the reference path and any other
+ * ND4J code in the same JVM.
+ *
+ * <p>Override with a system property or an environment variable (the property wins), each a positive integer:
+ * <pre>
+ *   -Dunrolled.fast.nd4jThreads=2      or   UNROLLED_FAST_ND4J_THREADS=2
+ *   -Dunrolled.fast.blasThreads=1      or   UNROLLED_FAST_BLAS_THREADS=1
+ * </pre>
+ * and the value {@code keep} leaves that pool as ND4J configured it.
+ */
+public final class FastThreads {
+
+    /** System property for libnd4j's pool size. */
+    public static final String ND4J_THREADS_PROPERTY = "unrolled.fast.nd4jThreads";
+    /** Environment variable for libnd4j's pool size. */
+    public static final String ND4J_THREADS_VARIABLE = "UNROLLED_FAST_ND4J_THREADS";
+    /** System property for OpenBLAS's thread count. */
+    public static final String BLAS_THREADS_PROPERTY = "unrolled.fast.blasThreads";
+    /** Environment variable for OpenBLAS's thread count. */
+    public static final String BLAS_THREADS_VARIABLE = "UNROLLED_FAST_BLAS_THREADS";
+
+    /**
+     * The thread counts in force after {@link #apply()}.
+     *
+     * @param nd4jThreads the number of threads a libnd4j op may use (its "master threads")
+     * @param blasThreads OpenBLAS's number of threads
+     */
+    public record Settings(int nd4jThreads, int blasThreads) {
+    }
+
+    private static Settings applied;
+
+    private FastThreads() {
+    }
+
+    /**
+     * Applies the settings once per JVM; later calls return what was applied.
+     *
+     * @return the thread counts in force
+     * @throws IllegalArgumentException if a property or variable is neither a positive integer nor {@code keep}
+     */
+    public static synchronized Settings apply() {
+        if (applied == null) {
+            applied = apply(System.getProperties(), System.getenv());
+        }
+        return applied;
+    }
+
+    /**
+     * Applies settings read from the given sources, every time it is called (for tests and benchmarks that compare
+     * thread counts).
+     *
+     * @param properties system properties, read first
+     * @param environment environment variables, read when the property is absent
+     * @return the thread counts in force
+     */
+    static synchronized Settings apply(java.util.Properties properties, Map<String, String> environment) {
+        Integer nd4j = read(properties, environment, ND4J_THREADS_PROPERTY, ND4J_THREADS_VARIABLE, 1);
+        Integer blas = read(properties, environment, BLAS_THREADS_PROPERTY, BLAS_THREADS_VARIABLE,
+                Runtime.getRuntime().availableProcessors());
+        if (nd4j != null) {
+            Nd4j.getEnvironment().setMaxThreads(nd4j);
+            Nd4j.getEnvironment().setMaxMasterThreads(nd4j);
+        }
+        if (blas != null) {
+            openblas_nolapack.blas_set_num_threads(blas);
+        }
+        applied = new Settings(Nd4j.getEnvironment().maxMasterThreads(), openblas_nolapack.blas_get_num_threads());
+        return applied;
+    }
+
+    /** @return the value to set, or null for {@code keep} */
+    static Integer read(java.util.Properties properties, Map<String, String> environment, String property,
+            String variable, int fallback) {
+        String text = properties.getProperty(property);
+        String source = property;
+        if (text == null) {
+            text = environment.get(variable);
+            source = variable;
+        }
+        if (text == null || text.isBlank()) {
+            return fallback;
+        }
+        text = text.trim();
+        if (text.equalsIgnoreCase("keep")) {
+            return null;
+        }
+        try {
+            int value = Integer.parseInt(text);
+            if (value > 0) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("FastThreads: " + source + " must be a positive integer or keep, but is \""
+                + text + "\".");
+    }
+}

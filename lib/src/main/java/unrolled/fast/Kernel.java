@@ -1,0 +1,136 @@
+package unrolled.fast;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import unrolled.cell.State;
+import unrolled.param.Gradients;
+import unrolled.param.Parameters;
+
+/**
+ * The whole-sequence forward and backward pass of one cell type, on raw memory: the input projection of all steps as
+ * one product before the time loop, one fused product per step, the element-wise gate maths in one Java loop per step,
+ * and the weight gradients as one product each after the loop. Subclasses: {@link LstmKernel}, {@link GruKernel},
+ * {@link RnnKernel}.
+ */
+abstract class Kernel {
+
+    /** The gradients of one backward pass, before they are wrapped in the library's result types. */
+    record Backward(INDArray dx, State dInitial, Gradients parameters, Slab dH, Slab dC) {
+    }
+
+    final int inputSize;
+    final int hiddenSize;
+    final DataType dataType;
+    /** The cell's live parameters: read at every call, never copied, so an optimiser's updates are seen. */
+    final Parameters parameters;
+    /** DOUBLE uses the exact tanh (agreement to round-off); FLOAT the fast one (error ~1e-16 before rounding to float). */
+    private final boolean exactTanh;
+
+    Kernel(int inputSize, int hiddenSize, DataType dataType, Parameters parameters) {
+        this.inputSize = inputSize;
+        this.hiddenSize = hiddenSize;
+        this.dataType = dataType;
+        this.parameters = parameters;
+        this.exactTanh = dataType == DataType.DOUBLE;
+    }
+
+    /** @return true if the cell carries a cell state c (an LSTM) */
+    abstract boolean hasCellState();
+
+    /**
+     * The forward pass over every step.
+     *
+     * @param x (N, T, D), plain memory
+     * @param h0 the initial h, (N, H)
+     * @param c0 the initial c, (N, H), or null without a cell state
+     * @param lengths L_n for each sequence (T when unpadded)
+     * @param learnedInitial recorded on the tape for the backward pass
+     * @param workspace where the tape's buffers come from (each is completely overwritten)
+     * @return the tape, holding the outputs and the final state
+     */
+    abstract Tape forward(Slab x, int batchSize, int steps, Slab h0, Slab c0, int[] lengths, boolean learnedInitial,
+            Workspace workspace);
+
+    /**
+     * The backward pass over every step.
+     *
+     * @param tape from {@link #forward}
+     * @param dy ∂L/∂y, (N, T, H), plain memory
+     * @param gh ∂L/∂(final h), (N, H), a new array the pass overwrites with the running gradient
+     * @param gc ∂L/∂(final c), (N, H), likewise, or null without a cell state
+     * @param scratch where the pre-activation gradients' buffers come from (each is completely overwritten)
+     * @return the gradients
+     */
+    abstract Backward backward(Tape tape, Slab dy, Slab gh, Slab gc, Workspace scratch);
+
+    /**
+     * @param tape from {@link #forward}
+     * @param t the step
+     * @return the reference cell's cache record for step t, made of views of the tape (read-only)
+     */
+    abstract Object stepCache(Tape tape, int t);
+
+    // ---- shared pieces ----
+
+    /** Writes the row b (1, width) into each of the rows of an (rows, width) slab: the bias before a product adds in. */
+    static void fillRows(Slab target, int rows, Slab b, int width) {
+        for (int r = 0; r < rows; r++) {
+            int at = r * width;
+            for (int j = 0; j < width; j++) {
+                target.set(at + j, b.get(j));
+            }
+        }
+    }
+
+    /** Σ over the rows of an (rows, width) slab, as a new (1, width) array: the gradient of a bias. */
+    INDArray columnSums(Slab source, int rows, int width) {
+        Slab sum = Slab.zeros(dataType, 1, width);
+        double[] acc = new double[width];
+        for (int r = 0; r < rows; r++) {
+            int at = r * width;
+            for (int j = 0; j < width; j++) {
+                acc[j] += source.get(at + j);
+            }
+        }
+        for (int j = 0; j < width; j++) {
+            sum.set(j, acc[j]);
+        }
+        return sum.array;
+    }
+
+    /** Copies row n of an (N, H) state into slot t of an (N, T, H) buffer, for every n. */
+    static void copyIntoStep(Slab state, Slab buffer, int batchSize, int steps, int t, int width) {
+        for (int n = 0; n < batchSize; n++) {
+            int from = n * width;
+            int to = (n * steps + t) * width;
+            for (int j = 0; j < width; j++) {
+                buffer.set(to + j, state.get(from + j));
+            }
+        }
+    }
+
+    /** σ(a) = 1 / (1 + e^{−a}). */
+    static double sigmoid(double a) {
+        return 1.0 / (1.0 + Math.exp(-a));
+    }
+
+    /** tanh(a): Math.tanh in DOUBLE; in FLOAT 1 − 2/(e^{2a} + 1) in double precision (Math.exp is a JIT intrinsic,
+     * Math.tanh is not in Java 17), whose error of about 1e-16 is far below a float's rounding. */
+    final double tanh(double a) {
+        if (exactTanh) {
+            return Math.tanh(a);
+        }
+        return 1.0 - 2.0 / (Math.exp(2.0 * a) + 1.0);
+    }
+
+    /** Step t of an (N, T, F) array, columns [from, from + width): a view. */
+    static INDArray view(Slab buffer, int t, long from, long width) {
+        return buffer.array.get(NDArrayIndex.all(), NDArrayIndex.point(t), NDArrayIndex.interval(from, from + width));
+    }
+
+    /** Step t of an (N, T, F) array, all columns: a view. */
+    static INDArray view(Slab buffer, int t) {
+        return buffer.array.get(NDArrayIndex.all(), NDArrayIndex.point(t), NDArrayIndex.all());
+    }
+}

@@ -1,0 +1,139 @@
+package unrolled.fast;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import unrolled.cell.RnnCell;
+import unrolled.cell.State;
+import unrolled.param.Gradients;
+
+/**
+ * The vanilla RNN over a whole sequence, computing exactly what {@link RnnCell} computes step by step:
+ *
+ * <pre>
+ *   before the loop:  A = x·Wx + b                    (N·T, D)·(D, H): one product for every step
+ *   step t:           A_t += h_{t−1}·Wh               (N, H)·(H, H): one product
+ *                     h̃_t = φ(A_t)                    one pass; h_t = h̃_t on real steps, h_{t−1} on padding
+ * backward, t = T−1 … 0:
+ *                     dh = m_t ⊙ dy_t + g_h,  da_t = dh ⊙ φ'(a_t)   (tanh: 1 − h̃², ReLU: [h̃ > 0])
+ *                     g_h = da_t·Whᵀ;  on padding da_t = 0, g_h = dh
+ * after the loop:     dWx = xᵀ·da, dWh = h_prevᵀ·da, db = Σ da, dx = da·Wxᵀ
+ * </pre>
+ */
+final class RnnKernel extends Kernel {
+
+    private final boolean relu;
+
+    RnnKernel(RnnCell cell) {
+        super(cell.inputSize(), cell.hiddenSize(), cell.dataType(), cell.parameters());
+        this.relu = cell.activation() == RnnCell.Activation.RELU;
+    }
+
+    @Override
+    boolean hasCellState() {
+        return false;
+    }
+
+    @Override
+    Tape forward(Slab x, int batchSize, int steps, Slab h0, Slab c0, int[] lengths, boolean learnedInitial,
+            Workspace workspace) {
+        int N = batchSize;
+        int T = steps;
+        int D = inputSize;
+        int H = hiddenSize;
+        Slab Wx = Slab.of(parameters.get("Wx"));
+        Slab Wh = Slab.of(parameters.get("Wh"));
+        Slab b = Slab.of(parameters.get("b"));
+        DataType type = dataType;
+        Slab A = workspace.get("A", N, T, H);
+        Slab hPrev = workspace.get("hPrev", N, T, H);
+        Slab y = Slab.zeros(type, N, T, H);
+        Slab finalH = Slab.zeros(type, N, H);
+
+        // A = x·Wx + b for all N·T rows at once
+        fillRows(A, N * T, b, H);
+        Slab.gemm(false, false, N * T, H, D, 1.0, x, 0, D, Wx, 0, H, 1.0, A, 0, H);
+        copyIntoStep(h0, hPrev, N, T, 0, H);
+
+        for (int t = 0; t < T; t++) {
+            // A_t += h_{t−1}·Wh
+            Slab.gemm(false, false, N, H, H, 1.0, hPrev, t * H, T * H, Wh, 0, H, 1.0, A, t * H, T * H);
+            for (int n = 0; n < N; n++) {
+                int s = (n * T + t) * H;
+                boolean real = t < lengths[n];
+                Slab hOut = t + 1 < T ? hPrev : finalH;
+                int out = t + 1 < T ? s + H : n * H;
+                for (int j = 0; j < H; j++) {
+                    // h̃_t = φ(a_t), kept in A for the backward pass
+                    double a = A.get(s + j);
+                    double h = relu ? Math.max(0.0, a) : tanh(a);
+                    A.set(s + j, h);
+                    if (real) {
+                        y.set(s + j, h);
+                        hOut.set(out + j, h);
+                    } else {
+                        hOut.set(out + j, hPrev.get(s + j));
+                    }
+                }
+            }
+        }
+        return new Tape(this, workspace, N, T, lengths, learnedInitial, x, A, hPrev, null, null, null, null, y, finalH, null);
+    }
+
+    @Override
+    Backward backward(Tape tape, Slab dy, Slab gh, Slab gc, Workspace scratch) {
+        int N = tape.batchSize;
+        int T = tape.steps;
+        int D = inputSize;
+        int H = hiddenSize;
+        Slab Wx = Slab.of(parameters.get("Wx"));
+        Slab Wh = Slab.of(parameters.get("Wh"));
+        DataType type = dataType;
+        Slab hNew = tape.gates;
+        Slab dA = scratch.get("dA", N, T, H);
+        Slab dH = Slab.zeros(type, N, T, H);
+
+        for (int t = T - 1; t >= 0; t--) {
+            for (int n = 0; n < N; n++) {
+                int s = (n * T + t) * H;
+                int q = n * H;
+                boolean real = t < tape.lengths[n];
+                for (int j = 0; j < H; j++) {
+                    // ∂L/∂h_t = m_t ⊙ dy_t + g_h
+                    double dh = real ? gh.get(q + j) + dy.get(s + j) : gh.get(q + j);
+                    dH.set(s + j, dh);
+                    if (!real) {
+                        // padding: da_t = 0, the gradient passes by the frozen state
+                        dA.set(s + j, 0.0);
+                        gh.set(q + j, dh);
+                        continue;
+                    }
+                    // da = dh ⊙ φ'(a):  tanh' = 1 − h²,  relu' = [h > 0]
+                    double h = hNew.get(s + j);
+                    double dPhi = relu ? (h > 0.0 ? 1.0 : 0.0) : 1.0 - h * h;
+                    dA.set(s + j, dh * dPhi);
+                    gh.set(q + j, 0.0);
+                }
+            }
+            // g_h += da_t·Whᵀ
+            Slab.gemm(false, true, N, H, H, 1.0, dA, t * H, T * H, Wh, 0, H, 1.0, gh, 0, H);
+        }
+
+        int rows = N * T;
+        Slab dWx = Slab.zeros(type, D, H);
+        Slab dWh = Slab.zeros(type, H, H);
+        Slab dx = Slab.zeros(type, N, T, D);
+        // dWx = xᵀ·da,  dWh = h_prevᵀ·da,  db = Σ da,  dx = da·Wxᵀ
+        Slab.gemm(true, false, D, H, rows, 1.0, tape.x, 0, D, dA, 0, H, 0.0, dWx, 0, H);
+        Slab.gemm(true, false, H, H, rows, 1.0, tape.hPrev, 0, H, dA, 0, H, 0.0, dWh, 0, H);
+        Slab.gemm(false, true, rows, D, H, 1.0, dA, 0, H, Wx, 0, H, 0.0, dx, 0, D);
+        Gradients gradients = new Gradients()
+                .accumulate("Wx", dWx.array)
+                .accumulate("Wh", dWh.array)
+                .accumulate("b", columnSums(dA, rows, H));
+        return new Backward(dx.array, State.of(gh.array), gradients, dH, null);
+    }
+
+    @Override
+    Object stepCache(Tape tape, int t) {
+        return new RnnCell.Cache(view(tape.x, t), view(tape.hPrev, t), view(tape.gates, t));
+    }
+}

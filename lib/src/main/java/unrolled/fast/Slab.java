@@ -1,0 +1,177 @@
+package unrolled.fast;
+
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.openblas.global.openblas_nolapack;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A contiguous row-major ND4J array seen as flat memory: element k of the array is {@code get(k)}, read and written
+ * from plain Java loops (through a direct NIO buffer over ND4J's off-heap memory), and handed to BLAS gemm by raw
+ * pointer with an element offset and a leading dimension — no ND4J op is dispatched.
+ *
+ * <p>Values are read and written as {@code double}; a FLOAT slab rounds on write. The pointers handed to gemm are
+ * allocated once per slab (one per operand position, so one slab may be A and C of the same call at different
+ * offsets) and only re-positioned per call: a gemm through a slab allocates nothing.
+ *
+ * <p>The slab keeps its array reachable, so ND4J cannot free the memory while the slab is in use.
+ */
+abstract sealed class Slab permits Slab.Floats, Slab.Doubles {
+
+    /** CBLAS constants: row-major storage, no transpose, transpose. */
+    private static final int ROW_MAJOR = 101;
+    private static final int NO_TRANS = 111;
+    private static final int TRANS = 112;
+
+    /** The array whose memory this is. */
+    final INDArray array;
+    /** The number of elements. */
+    final int length;
+
+    private Slab(INDArray array) {
+        this.array = array;
+        this.length = Math.toIntExact(array.length());
+    }
+
+    /**
+     * @param array any array of FLOAT or DOUBLE; used as it is when it is contiguous row-major memory of its own,
+     *     else copied once into such memory (read-only use of the copy then does not reach the original)
+     * @return a slab over the array's memory
+     */
+    static Slab of(INDArray array) {
+        INDArray owned = isPlain(array) ? array : array.dup('c');
+        return owned.dataType() == DataType.FLOAT ? new Floats(owned) : new Doubles(owned);
+    }
+
+    /**
+     * @param type FLOAT or DOUBLE
+     * @param shape the shape
+     * @return a slab over a new all-zero array
+     */
+    static Slab zeros(DataType type, long... shape) {
+        return of(Nd4j.zeros(type, shape));
+    }
+
+    /** True if the array is its own, whole, c-ordered buffer: element k at memory position k. */
+    static boolean isPlain(INDArray array) {
+        return array.ordering() == 'c' && !array.isView() && array.offset() == 0 && array.data().length() == array.length()
+                && (array.dataType() == DataType.FLOAT || array.dataType() == DataType.DOUBLE)
+                && array.elementWiseStride() == 1;
+    }
+
+    /** @return element k */
+    abstract double get(int k);
+
+    /** Sets element k to v (rounded to float in a FLOAT slab). */
+    abstract void set(int k, double v);
+
+    /** Sets every element to 0. */
+    abstract void clear();
+
+    /**
+     * C[c0 ..] = α·op(A)·op(B) + β·C on the slabs' memory, all row-major: op(A) is (m, k), op(B) is (k, n), C is
+     * (m, n). Each operand starts at an element offset and has its own leading dimension (the distance between
+     * consecutive rows in memory), so a strided set of rows, such as step t of every sequence in an (N, T, F) array,
+     * is one operand with offset t·F and leading dimension T·F.
+     */
+    static void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha,
+            Slab a, int aOffset, int lda, Slab b, int bOffset, int ldb, double beta, Slab c, int cOffset, int ldc) {
+        int ta = transA ? TRANS : NO_TRANS;
+        int tb = transB ? TRANS : NO_TRANS;
+        if (c instanceof Floats fc) {
+            openblas_nolapack.cblas_sgemm(ROW_MAJOR, ta, tb, m, n, k, (float) alpha,
+                    ((Floats) a).pointerA.position(aOffset), lda, ((Floats) b).pointerB.position(bOffset), ldb,
+                    (float) beta, fc.pointerC.position(cOffset), ldc);
+        } else {
+            Doubles dc = (Doubles) c;
+            openblas_nolapack.cblas_dgemm(ROW_MAJOR, ta, tb, m, n, k, alpha,
+                    ((Doubles) a).pointerA.position(aOffset), lda, ((Doubles) b).pointerB.position(bOffset), ldb,
+                    beta, dc.pointerC.position(cOffset), ldc);
+        }
+    }
+
+    /** A FLOAT slab. */
+    static final class Floats extends Slab {
+        private final FloatBuffer buffer;
+        private final FloatPointer pointerA;
+        private final FloatPointer pointerB;
+        private final FloatPointer pointerC;
+
+        Floats(INDArray array) {
+            super(array);
+            Pointer address = array.data().addressPointer();
+            this.pointerA = whole(address, length);
+            this.pointerB = whole(address, length);
+            this.pointerC = whole(address, length);
+            this.buffer = whole(address, length).asBuffer();
+        }
+
+        private static FloatPointer whole(Pointer address, int length) {
+            FloatPointer pointer = new FloatPointer(address);
+            pointer.position(0).limit(length).capacity(length);
+            return pointer;
+        }
+
+        @Override
+        double get(int k) {
+            return buffer.get(k);
+        }
+
+        @Override
+        void set(int k, double v) {
+            buffer.put(k, (float) v);
+        }
+
+        @Override
+        void clear() {
+            for (int k = 0; k < length; k++) {
+                buffer.put(k, 0f);
+            }
+        }
+    }
+
+    /** A DOUBLE slab. */
+    static final class Doubles extends Slab {
+        private final DoubleBuffer buffer;
+        private final DoublePointer pointerA;
+        private final DoublePointer pointerB;
+        private final DoublePointer pointerC;
+
+        Doubles(INDArray array) {
+            super(array);
+            Pointer address = array.data().addressPointer();
+            this.pointerA = whole(address, length);
+            this.pointerB = whole(address, length);
+            this.pointerC = whole(address, length);
+            this.buffer = whole(address, length).asBuffer();
+        }
+
+        private static DoublePointer whole(Pointer address, int length) {
+            DoublePointer pointer = new DoublePointer(address);
+            pointer.position(0).limit(length).capacity(length);
+            return pointer;
+        }
+
+        @Override
+        double get(int k) {
+            return buffer.get(k);
+        }
+
+        @Override
+        void set(int k, double v) {
+            buffer.put(k, v);
+        }
+
+        @Override
+        void clear() {
+            for (int k = 0; k < length; k++) {
+                buffer.put(k, 0.0);
+            }
+        }
+    }
+}

@@ -1,0 +1,488 @@
+package unrolled.fast;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static unrolled.fast.Agree.agree;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import unrolled.TestData;
+import unrolled.cell.LstmCell;
+import unrolled.cell.RecurrentCell;
+import unrolled.cell.State;
+import unrolled.check.GradientCheck;
+import unrolled.param.Gradients;
+import unrolled.recurrent.Bidirectional;
+import unrolled.recurrent.InitialState;
+import unrolled.recurrent.MemoryCell;
+import unrolled.recurrent.RecurrentLayer;
+import unrolled.recurrent.SequenceGradients;
+import unrolled.recurrent.SequenceMask;
+import unrolled.recurrent.StackedRecurrent;
+import unrolled.recurrent.TruncatedBptt;
+import unrolled.tensor.ShapeException;
+
+/**
+ * The fast path against the reference: {@link RecurrentLayer} over the same cell, on the same inputs, must give the
+ * same outputs, final states and every gradient, to 1e-12 of each array's scale in DOUBLE and 1e-4 in FLOAT
+ * ({@link Agree}). The reference is itself gradient-checked in {@code unrolled.recurrent}; the fast path is also
+ * gradient-checked directly, in DOUBLE.
+ */
+class FastRecurrentLayerTest {
+
+    private static final int N = 3;
+    private static final int T = 6;
+    private static final int D = 3;
+    private static final int H = 5;
+    /** Uneven lengths: a full sequence, a short one, and one that is all padding. */
+    private static final int[] LENGTHS = {T, 2, 0};
+
+    static Stream<Arguments> cellsAndTypes() {
+        return Stream.of(Cells.values()).flatMap(kind -> Stream.of(DataType.DOUBLE, DataType.FLOAT)
+                .map(type -> Arguments.of(kind, type)));
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static RecurrentLayer<Object> layer(Cells kind, DataType type, InitialState policy, long seed) {
+        return new RecurrentLayer(kind.create(D, H, type, seed), policy);
+    }
+
+    private static INDArray gaussian(long seed, DataType type, long... shape) {
+        return Cells.gaussian(seed, type, shape);
+    }
+
+    private static State state(RecurrentLayer<?> layer, long seed, DataType type) {
+        return new State(gaussian(seed, type, N, H), layer.hasCellState() ? gaussian(seed + 1, type, N, H) : null);
+    }
+
+    static void agreeResults(RecurrentLayer.Result<?> expected, RecurrentLayer.Result<?> actual) {
+        agree(expected.outputs(), actual.outputs(), "outputs");
+        agreeStates(expected.finalState(), actual.finalState(), "final state");
+    }
+
+    static void agreeStates(State expected, State actual, String what) {
+        agree(expected.h(), actual.h(), what + " h");
+        if (expected.c() == null) {
+            assertNull(actual.c(), what + " c");
+        } else {
+            agree(expected.c(), actual.c(), what + " c");
+        }
+    }
+
+    static void agreeGradients(Gradients expected, Gradients actual, String prefix) {
+        assertEquals(List.copyOf(expected.names()), List.copyOf(actual.names()), prefix + "parameter names and order");
+        for (Map.Entry<String, INDArray> entry : expected) {
+            agree(entry.getValue(), actual.get(entry.getKey()), prefix + "d" + entry.getKey());
+        }
+    }
+
+    static void agreeGradients(SequenceGradients expected, SequenceGradients actual) {
+        agree(expected.dx(), actual.dx(), "dx");
+        agreeStates(expected.dInitial(), actual.dInitial(), "d initial");
+        agreeGradients(expected.parameters(), actual.parameters(), "");
+        assertEquals(expected.dStates().size(), actual.dStates().size(), "dStates size");
+        for (int t = 0; t < expected.dStates().size(); t++) {
+            agreeStates(expected.dStates().get(t), actual.dStates().get(t), "dL/dstate_" + t);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("cellsAndTypes")
+    void agreesWithTheReferenceFromAGivenState(Cells kind, DataType type) {
+        RecurrentLayer<Object> reference = layer(kind, type, InitialState.ZEROS, 7);
+        FastRecurrentLayer<Object> fast = new FastRecurrentLayer<>(reference);
+        INDArray x = gaussian(1, type, N, T, D);
+        State initial = state(reference, 2, type);
+        INDArray dy = gaussian(4, type, N, T, H);
+        State dFinal = state(reference, 5, type);
+
+        var expected = reference.forward(x, initial, null);
+        var actual = fast.forward(x, initial, null);
+        agreeResults(expected, actual);
+        agreeGradients(reference.backward(dy, dFinal, expected.cache()), fast.backward(dy, dFinal, actual.cache()));
+    }
+
+    @ParameterizedTest
+    @MethodSource("cellsAndTypes")
+    void agreesWithTheReferenceOnUnevenLengths(Cells kind, DataType type) {
+        RecurrentLayer<Object> reference = layer(kind, type, InitialState.ZEROS, 8);
+        FastRecurrentLayer<Object> fast = new FastRecurrentLayer<>(reference);
+        SequenceMask mask = SequenceMask.ofLengths(LENGTHS, T);
+        INDArray x = gaussian(11, type, N, T, D);
+        State initial = state(reference, 12, type);
+        INDArray dy = gaussian(14, type, N, T, H);
+        State dFinal = state(reference, 15, type);
+
+        var expected = reference.forward(x, initial, mask);
+        var actual = fast.forward(x, initial, mask);
+        agreeResults(expected, actual);
+        agreeGradients(reference.backward(dy, dFinal, expected.cache()), fast.backward(dy, dFinal, actual.cache()));
+        // without dFinal, from the zero state of the policy
+        var expectedZero = reference.forward(x, mask);
+        var actualZero = fast.forward(x, mask);
+        agreeResults(expectedZero, actualZero);
+        agreeGradients(reference.backward(dy, null, expectedZero.cache()), fast.backward(dy, null, actualZero.cache()));
+    }
+
+    @ParameterizedTest
+    @MethodSource("cellsAndTypes")
+    void agreesWithTheReferenceForALearnedInitialState(Cells kind, DataType type) {
+        RecurrentLayer<Object> reference = layer(kind, type, InitialState.LEARNED, 9);
+        reference.parameters().get("h0").assign(gaussian(21, type, 1, H));
+        if (reference.hasCellState()) {
+            reference.parameters().get("c0").assign(gaussian(22, type, 1, H));
+        }
+        FastRecurrentLayer<Object> fast = new FastRecurrentLayer<>(reference);
+        SequenceMask mask = SequenceMask.ofLengths(new int[] {3, T, 1}, T);
+        INDArray x = gaussian(23, type, N, T, D);
+        INDArray dy = gaussian(24, type, N, T, H);
+
+        var expected = reference.forward(x, mask);
+        var actual = fast.forward(x, mask);
+        agreeResults(expected, actual);
+        SequenceGradients g = fast.backward(dy, null, actual.cache());
+        agreeGradients(reference.backward(dy, null, expected.cache()), g);
+        assertEquals(List.copyOf(reference.parameters().names()), List.copyOf(g.parameters().names()));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Cells.class)
+    void carriesItsStateAcrossCallsAsTheReferenceDoes(Cells kind) {
+        DataType type = DataType.DOUBLE;
+        RecurrentLayer<Object> reference = layer(kind, type, InitialState.CARRIED, 10);
+        FastRecurrentLayer<Object> fast = new FastRecurrentLayer<>(reference);
+        for (int call = 0; call < 3; call++) {
+            INDArray x = gaussian(30 + call, type, N, T, D);
+            agreeResults(reference.forward(x), fast.forward(x));
+            agreeStates(reference.carriedState(), fast.carriedState(), "carried after call " + call);
+        }
+        fast.reset();
+        assertNull(fast.carriedState());
+    }
+
+    @ParameterizedTest
+    @MethodSource("cellsAndTypes")
+    void truncatedBpttOverFastLayersAgrees(Cells kind, DataType type) {
+        int window = 4;
+        RecurrentLayer<Object> reference = layer(kind, type, InitialState.ZEROS, 11);
+        FastRecurrentLayer<Object> fast = new FastRecurrentLayer<>(reference);
+        SequenceMask mask = SequenceMask.ofLengths(new int[] {T, 5, 2}, T);
+        INDArray x = gaussian(41, type, N, T, D);
+        State initial = state(reference, 42, type);
+        INDArray dy = gaussian(44, type, N, T, H);
+        State dFinal = state(reference, 45, type);
+
+        TruncatedBptt<Object> truncated = new TruncatedBptt<>(reference, window);
+        var expected = truncated.forward(x, initial, mask);
+        SequenceGradients expectedGradients = truncated.backward(dy, dFinal, expected.cache());
+
+        // the same composition with the fast layer: chunks [0, k), [k, 2k), …; the state flows forward detached,
+        // each chunk is differentiated alone, only the last gets dFinal, parameter gradients are summed
+        List<RecurrentLayer.Result<Object>> chunks = new ArrayList<>();
+        State s = initial;
+        for (int from = 0; from < T; from += window) {
+            int to = Math.min(from + window, T);
+            var chunk = fast.forward(steps(x, from, to), s, mask.window(from, to));
+            chunks.add(chunk);
+            s = new State(chunk.finalState().h().dup(), chunk.finalState().c() == null ? null : chunk.finalState().c().dup());
+        }
+        agree(expected.outputs(), Nd4j.concat(1, chunks.stream().map(RecurrentLayer.Result::outputs).toArray(INDArray[]::new)), "outputs");
+        agreeStates(expected.finalState(), s, "final state");
+        Gradients gradients = new Gradients();
+        List<INDArray> dx = new ArrayList<>();
+        State dInitial = null;
+        for (int j = 0; j < chunks.size(); j++) {
+            int from = j * window;
+            int to = Math.min(from + window, T);
+            SequenceGradients g = fast.backward(steps(dy, from, to), j == chunks.size() - 1 ? dFinal : null, chunks.get(j).cache());
+            g.parameters().forEach(e -> gradients.accumulate(e.getKey(), e.getValue()));
+            dx.add(g.dx());
+            if (j == 0) {
+                dInitial = g.dInitial();
+            }
+        }
+        agree(expectedGradients.dx(), Nd4j.concat(1, dx.toArray(INDArray[]::new)), "dx");
+        agreeStates(expectedGradients.dInitial(), dInitial, "d initial");
+        agreeGradients(expectedGradients.parameters(), gradients, "");
+    }
+
+    @ParameterizedTest
+    @MethodSource("cellsAndTypes")
+    void bidirectionalOverFastLayersAgrees(Cells kind, DataType type) {
+        RecurrentLayer<Object> forwardLayer = layer(kind, type, InitialState.ZEROS, 12);
+        RecurrentLayer<Object> backwardLayer = layer(kind, type, InitialState.ZEROS, 13);
+        Bidirectional<Object> reference = new Bidirectional<>(forwardLayer, backwardLayer, Bidirectional.Merge.CONCAT);
+        FastRecurrentLayer<Object> fastForward = new FastRecurrentLayer<>(forwardLayer);
+        FastRecurrentLayer<Object> fastBackward = new FastRecurrentLayer<>(backwardLayer);
+        SequenceMask mask = SequenceMask.ofLengths(new int[] {T, 4, 1}, T);
+        INDArray x = gaussian(51, type, N, T, D);
+        INDArray dy = gaussian(52, type, N, T, 2 * H);
+        State dForwardFinal = state(forwardLayer, 53, type);
+        State dBackwardFinal = state(backwardLayer, 55, type);
+
+        var expected = reference.forward(x, mask);
+        Bidirectional.BackwardResult expectedGradients = reference.backward(dy, dForwardFinal, dBackwardFinal, expected.cache());
+
+        // →h = fast(x), ←h = reverse(fast'(reverse(x))), each sequence reversed within its length; y = [→h, ←h]
+        var forward = fastForward.forward(x, mask);
+        var backward = fastBackward.forward(mask.reverse(x), mask);
+        agree(expected.outputs(), Nd4j.concat(2, forward.outputs(), mask.reverse(backward.outputs())), "outputs");
+        agreeStates(expected.forwardFinal(), forward.finalState(), "forward final");
+        agreeStates(expected.backwardFinal(), backward.finalState(), "backward final");
+        SequenceGradients gf = fastForward.backward(part(dy, 0, H), dForwardFinal, forward.cache());
+        SequenceGradients gb = fastBackward.backward(mask.reverse(part(dy, H, 2 * H)), dBackwardFinal, backward.cache());
+        agree(expectedGradients.dx(), gf.dx().add(mask.reverse(gb.dx())), "dx");
+        agreeStates(expectedGradients.dForwardInitial(), gf.dInitial(), "d forward initial");
+        agreeStates(expectedGradients.dBackwardInitial(), gb.dInitial(), "d backward initial");
+        agreeGradients(expectedGradients.parameters(),
+                new Gradients().accumulateAll("forward", gf.parameters()).accumulateAll("backward", gb.parameters()), "");
+    }
+
+    @ParameterizedTest
+    @MethodSource("cellsAndTypes")
+    void stackedFastLayersAgree(Cells kind, DataType type) {
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        RecurrentLayer<Object> top = new RecurrentLayer(kind.create(H, 4, type, 15), InitialState.ZEROS);
+        RecurrentLayer<Object> bottom = layer(kind, type, InitialState.ZEROS, 14);
+        StackedRecurrent<Object> reference = new StackedRecurrent<>(List.of(bottom, top), null);
+        FastRecurrentLayer<Object> fastBottom = new FastRecurrentLayer<>(bottom);
+        FastRecurrentLayer<Object> fastTop = new FastRecurrentLayer<>(top);
+        SequenceMask mask = SequenceMask.ofLengths(new int[] {2, T, 5}, T);
+        INDArray x = gaussian(61, type, N, T, D);
+        INDArray dy = gaussian(62, type, N, T, 4);
+
+        var expected = reference.forward(x, mask, true);
+        StackedRecurrent.BackwardResult expectedGradients = reference.backward(dy, null, expected.cache());
+
+        // y⁽⁰⁾ = bottom(x), y⁽¹⁾ = top(y⁽⁰⁾); backward top first, its dx is the bottom's dOutputs
+        var first = fastBottom.forward(x, mask);
+        var second = fastTop.forward(first.outputs(), mask);
+        agree(expected.outputs(), second.outputs(), "outputs");
+        agreeStates(expected.finalStates().get(0), first.finalState(), "bottom final");
+        agreeStates(expected.finalStates().get(1), second.finalState(), "top final");
+        SequenceGradients g1 = fastTop.backward(dy, null, second.cache());
+        SequenceGradients g0 = fastBottom.backward(g1.dx(), null, first.cache());
+        agree(expectedGradients.dx(), g0.dx(), "dx");
+        agreeGradients(expectedGradients.parameters(),
+                new Gradients().accumulateAll("layer0", g0.parameters()).accumulateAll("layer1", g1.parameters()), "");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Cells.class)
+    void backwardMatchesFiniteDifferences(Cells kind) {
+        DataType type = DataType.DOUBLE;
+        RecurrentLayer<Object> reference = layer(kind, type, InitialState.LEARNED, 16);
+        FastRecurrentLayer<Object> fast = new FastRecurrentLayer<>(reference);
+        SequenceMask mask = SequenceMask.ofLengths(new int[] {T, 3, 1}, T);
+        INDArray x = gaussian(71, type, N, T, D);
+        INDArray R = gaussian(72, type, N, T, H);
+        INDArray Rf = gaussian(73, type, N, H);
+        var result = fast.forward(x, mask);
+        SequenceGradients g = fast.backward(R, State.of(Rf), result.cache());
+
+        GradientCheck check = GradientCheck.create().wrt("x", x, g.dx());
+        for (Map.Entry<String, INDArray> entry : fast.parameters()) {
+            check.wrt(entry.getKey(), entry.getValue(), g.parameters().get(entry.getKey()));
+        }
+        // L = Σ y ⊙ R + Σ h_final ⊙ Rf
+        GradientCheck.Report report = check.run(() -> {
+            var r = fast.forward(x, mask);
+            return TestData.dot(r.outputs(), R) + TestData.dot(r.finalState().h(), Rf);
+        });
+        if (Boolean.getBoolean("unrolled.report")) {
+            System.out.printf("GRADCHECK fast %-10s max relative error %.3e%n", kind, report.maxRelativeError());
+        }
+        report.requirePassed();
+    }
+
+    @Test
+    void sharesTheCellsLiveParameters() {
+        DataType type = DataType.DOUBLE;
+        RecurrentLayer<Object> reference = layer(Cells.LSTM, type, InitialState.ZEROS, 17);
+        FastRecurrentLayer<Object> fast = new FastRecurrentLayer<>(reference);
+        assertSame(reference.parameters(), fast.parameters());
+        INDArray x = gaussian(81, type, N, T, D);
+        INDArray before = fast.forward(x).outputs();
+        // an optimiser's in-place update of the cell's weights is seen by the fast path at once
+        reference.cell().parameters().get("Wh").muli(0.5);
+        reference.cell().parameters().get("b").addi(0.25);
+        INDArray after = fast.forward(x).outputs();
+        agree(reference.forward(x).outputs(), after, "outputs after the update");
+        assertEquals(true, before.sub(after).amaxNumber().doubleValue() > 1e-3, "the update changed the outputs");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Cells.class)
+    void cacheStepsAreTheCellsOwnCaches(Cells kind) {
+        DataType type = DataType.DOUBLE;
+        RecurrentLayer<Object> reference = layer(kind, type, InitialState.ZEROS, 18);
+        FastRecurrentLayer<Object> fast = new FastRecurrentLayer<>(reference);
+        SequenceMask mask = SequenceMask.ofLengths(new int[] {T, 4, 2}, T);
+        INDArray x = gaussian(91, type, N, T, D);
+        INDArray dy = gaussian(92, type, N, T, H);
+        var actual = fast.forward(x, mask);
+        var expected = reference.forward(x, mask);
+        assertEquals(T, actual.cache().length());
+        assertSame(expected.cache().steps().get(0).getClass(), actual.cache().steps().get(0).getClass());
+        // the reference backward, run on the fast cache's step records, gives the reference's gradients
+        agreeGradients(reference.backward(dy, null, expected.cache()), reference.backward(dy, null, actual.cache()));
+        if (kind == Cells.LSTM) {
+            LstmCell.Cache fastStep = (LstmCell.Cache) actual.cache().steps().get(3);
+            LstmCell.Cache referenceStep = (LstmCell.Cache) expected.cache().steps().get(3);
+            agree(referenceStep.f(), fastStep.f(), "forget gate at t = 3");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("cellsAndTypes")
+    void reusedBuffersGiveTheSameNumbersCallAfterCall(Cells kind, DataType type) {
+        RecurrentLayer<Object> reference = layer(kind, type, InitialState.ZEROS, 24);
+        FastRecurrentLayer<Object> fast = new FastRecurrentLayer<>(reference);
+        // unpadded, padded, then unpadded again: each pass overwrites the buffers the one before it used
+        int[][] lengths = {{T, T, T}, {1, T, 0}, {T, 3, T}, {2, 2, 2}};
+        for (int call = 0; call < lengths.length; call++) {
+            SequenceMask mask = SequenceMask.ofLengths(lengths[call], T);
+            INDArray x = gaussian(121 + call, type, N, T, D);
+            INDArray dy = gaussian(131 + call, type, N, T, H);
+            var expected = reference.forward(x, mask);
+            var actual = fast.forward(x, mask);
+            agreeResults(expected, actual);
+            agreeGradients(reference.backward(dy, null, expected.cache()), fast.backward(dy, null, actual.cache()));
+            agree(expected.outputs(), fast.infer(x, mask).outputs(), "inference outputs, call " + call);
+        }
+    }
+
+    @Test
+    void refusesACacheWhoseBuffersWereReused() {
+        RecurrentLayer<Object> reference = layer(Cells.LSTM, DataType.FLOAT, InitialState.ZEROS, 25);
+        FastRecurrentLayer<Object> fast = new FastRecurrentLayer<>(reference);
+        INDArray x = gaussian(141, DataType.FLOAT, N, T, D);
+        INDArray dy = gaussian(142, DataType.FLOAT, N, T, H);
+        var first = fast.forward(x);
+        fast.backward(dy, null, first.cache());
+        fast.backward(dy, null, first.cache());
+        fast.forward(x);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> fast.backward(dy, null, first.cache()));
+        assertEquals("FastRecurrentLayer.backward: this cache has been through backward already and its buffers have since "
+                + "been reused by a later forward of this layer; run forward again.", e.getMessage());
+    }
+
+    @Test
+    void inferGivesTheForwardOutputsAndFinalState() {
+        DataType type = DataType.FLOAT;
+        RecurrentLayer<Object> reference = layer(Cells.GRU, type, InitialState.ZEROS, 19);
+        FastRecurrentLayer<Object> fast = new FastRecurrentLayer<>(reference);
+        SequenceMask mask = SequenceMask.ofLengths(new int[] {T, 4, 2}, T);
+        INDArray x = gaussian(95, type, N, T, D);
+        var expected = reference.forward(x, mask);
+        FastRecurrentLayer.Inference inference = fast.infer(x, mask);
+        agree(expected.outputs(), inference.outputs(), "outputs");
+        agreeStates(expected.finalState(), inference.finalState(), "final state");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Cells.class)
+    void doesNotModifyInputsOrCaches(Cells kind) {
+        DataType type = DataType.DOUBLE;
+        RecurrentLayer<Object> reference = layer(kind, type, InitialState.ZEROS, 20);
+        FastRecurrentLayer<Object> fast = new FastRecurrentLayer<>(reference);
+        SequenceMask mask = SequenceMask.ofLengths(new int[] {T, 4, 2}, T);
+        INDArray x = gaussian(101, type, N, T, D);
+        State initial = state(reference, 102, type);
+        INDArray dy = gaussian(104, type, N, T, H);
+        State dFinal = state(reference, 105, type);
+        INDArray x0 = x.dup();
+        INDArray h0 = initial.h().dup();
+        INDArray dy0 = dy.dup();
+        INDArray dh0 = dFinal.h().dup();
+        var result = fast.forward(x, initial, mask);
+        INDArray outputs = result.outputs().dup();
+        SequenceGradients first = fast.backward(dy, dFinal, result.cache());
+        // changing the returned outputs and final state must not reach the cache
+        result.outputs().assign(7.0);
+        result.finalState().h().assign(7.0);
+        SequenceGradients second = fast.backward(dy, dFinal, result.cache());
+        agree(x0, x, "x");
+        agree(h0, initial.h(), "initial h");
+        agree(dy0, dy, "dOutputs");
+        agree(dh0, dFinal.h(), "dFinal h");
+        agreeGradients(first, second);
+        agree(outputs, fast.forward(x, initial, mask).outputs(), "outputs of a second forward");
+    }
+
+    @Test
+    void acceptsViewsAsInputs() {
+        DataType type = DataType.DOUBLE;
+        RecurrentLayer<Object> reference = layer(Cells.LSTM, type, InitialState.ZEROS, 21);
+        FastRecurrentLayer<Object> fast = new FastRecurrentLayer<>(reference);
+        INDArray wide = gaussian(111, type, N, T + 2, D);
+        INDArray x = wide.get(NDArrayIndex.all(), NDArrayIndex.interval(1, T + 1), NDArrayIndex.all());
+        INDArray dyWide = gaussian(112, type, N, 2 * T, H);
+        INDArray dy = dyWide.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 2, 2 * T), NDArrayIndex.all());
+        var expected = reference.forward(x.dup());
+        var actual = fast.forward(x);
+        agreeResults(expected, actual);
+        agreeGradients(reference.backward(dy.dup(), null, expected.cache()), fast.backward(dy, null, actual.cache()));
+    }
+
+    @Test
+    void badShapesThrowTheDocumentedMessage() {
+        FastRecurrentLayer<Object> fast = new FastRecurrentLayer<>(layer(Cells.LSTM, DataType.DOUBLE, InitialState.ZEROS, 22));
+        ShapeException e = assertThrows(ShapeException.class,
+                () -> fast.forward(Nd4j.zeros(DataType.DOUBLE, N, T, D + 1)));
+        assertEquals("FastRecurrentLayer.forward: x must have shape (N, T, D) = (?, ?, 3), but has shape (3, 6, 4).", e.getMessage());
+        ShapeException c = assertThrows(ShapeException.class, () -> fast.forward(Nd4j.zeros(DataType.DOUBLE, N, T, D),
+                new State(Nd4j.zeros(DataType.DOUBLE, N, H), Nd4j.zeros(DataType.DOUBLE, N, H + 1)), null));
+        assertEquals("FastRecurrentLayer.forward: initial.c must have shape (N, H) = (3, 5), but has shape (3, 6).", c.getMessage());
+        var result = fast.forward(Nd4j.zeros(DataType.DOUBLE, N, T, D));
+        ShapeException d = assertThrows(ShapeException.class,
+                () -> fast.backward(Nd4j.zeros(DataType.DOUBLE, N, T - 1, H), null, result.cache()));
+        assertEquals("FastRecurrentLayer.backward: dOutputs must have shape (N, T, H) = (3, 6, 5), but has shape (3, 5, 5).",
+                d.getMessage());
+    }
+
+    @Test
+    void refusesAReferenceCacheAndUnsupportedCells() {
+        RecurrentLayer<Object> reference = layer(Cells.RNN_TANH, DataType.DOUBLE, InitialState.ZEROS, 23);
+        FastRecurrentLayer<Object> fast = new FastRecurrentLayer<>(reference);
+        var result = reference.forward(Nd4j.zeros(DataType.DOUBLE, N, T, D));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> fast.backward(Nd4j.zeros(DataType.DOUBLE, N, T, H), null, result.cache()));
+        assertEquals("FastRecurrentLayer.backward: cache must come from this layer's forward, but it was made by another "
+                + "layer (a RecurrentLayer's cache goes to RecurrentLayer.backward).", e.getMessage());
+        RecurrentCell<MemoryCell.Cache> memory = new MemoryCell(D, H, DataType.DOUBLE, 1);
+        assertEquals(false, FastRecurrentLayer.supports(memory));
+        IllegalArgumentException u = assertThrows(IllegalArgumentException.class, () -> FastRecurrentLayer.of(memory));
+        assertEquals("FastRecurrentLayer: there is no fast path for " + memory
+                + "; the fast path covers LstmCell, GruCell and RnnCell.", u.getMessage());
+    }
+
+    private static INDArray steps(INDArray a, int from, int to) {
+        return a.get(NDArrayIndex.all(), NDArrayIndex.interval(from, to), NDArrayIndex.all()).dup();
+    }
+
+    private static INDArray part(INDArray a, int from, int to) {
+        return a.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(from, to)).dup();
+    }
+
+    @AfterAll
+    static void report() {
+        if (Boolean.getBoolean("unrolled.report")) {
+            System.out.printf("AGREEMENT worst relative error: DOUBLE %.3e, FLOAT %.3e%n", Agree.worstDouble, Agree.worstFloat);
+        }
+    }
+}
