@@ -24,9 +24,16 @@ import unrolled.tensor.Shapes;
  *   ∂L/∂θᵢ ≈ (L(θ + ε·eᵢ) − L(θ − ε·eᵢ)) / 2ε        error O(ε²)
  * </pre>
  *
- * Each entry's relative error is |a − n| / (|a| + |n|), where a is the analytic and n the numerical value;
- * an entry passes when its relative error is at most the tolerance, or when |a − n| is below an absolute floor
- * of 1e-9 (where both are round-off around zero). Run it in DOUBLE: in FLOAT, round-off alone exceeds 1e-3.
+ * Each entry's error is the relative error with a floor on the scale,
+ *
+ * <pre>
+ *   e = |a − n| / max(|a| + |n|, 10⁻³)          a analytic, n numerical
+ * </pre>
+ *
+ * relative for gradients of ordinary size, and absolute (times 10³) for tiny ones, where the round-off of the
+ * two loss evaluations (about 10⁻¹⁶·|L| / ε) would otherwise make a correct gradient look wrong. An entry
+ * passes when e is at most the tolerance, so a report's maximum error is below the tolerance exactly when the
+ * check passes. Run it in DOUBLE: in FLOAT, round-off alone exceeds 10⁻³.
  *
  * <p>The arrays are perturbed in place and restored exactly, so the loss function reads them as they are.
  */
@@ -34,12 +41,10 @@ public final class GradientCheck {
 
     /** Default step ε: balances truncation error O(ε²) against round-off O(1e-16 / ε) in DOUBLE. */
     public static final double EPSILON = 1e-6;
-    /** Default largest relative error accepted per entry. */
+    /** Default largest error e accepted per entry. */
     public static final double TOLERANCE = 1e-6;
-    /** Differences below this are round-off, whatever their relative size. */
-    public static final double ABSOLUTE_FLOOR = 1e-9;
-    /** The reported maximum relative error covers entries with |a| + |n| at least this (smaller ones are dominated by round-off). */
-    public static final double REPORTED_SCALE = 1e-4;
+    /** The floor on |a| + |n| in the error's denominator: below it, the error is measured in absolute terms. */
+    public static final double SCALE_FLOOR = 1e-3;
 
     private final Map<String, INDArray> arrays = new LinkedHashMap<>();
     private final Map<String, INDArray> analytic = new LinkedHashMap<>();
@@ -148,17 +153,15 @@ public final class GradientCheck {
                 double numerical = (plus - minus) / (2 * epsilon);
                 double analyticValue = a.getDouble(at);
                 double absolute = Math.abs(analyticValue - numerical);
-                double scale = Math.abs(analyticValue) + Math.abs(numerical);
-                double relative = scale == 0 ? 0 : absolute / scale;
+                // e = |a − n| / max(|a| + |n|, 10⁻³)
+                double relative = absolute / Math.max(Math.abs(analyticValue) + Math.abs(numerical), SCALE_FLOOR);
                 if (Double.isNaN(absolute)) {
                     relative = Double.POSITIVE_INFINITY;
                     absolute = Double.POSITIVE_INFINITY;
                 }
                 maxAbsolute = Math.max(maxAbsolute, absolute);
-                if (scale >= REPORTED_SCALE || Double.isInfinite(relative)) {
-                    maxRelative = Math.max(maxRelative, relative);
-                }
-                passed &= relative <= tolerance || absolute <= ABSOLUTE_FLOOR;
+                maxRelative = Math.max(maxRelative, relative);
+                passed &= relative <= tolerance;
             }
             rows.add(new Row(name, Shapes.of(array), indices.length, maxRelative, maxAbsolute, passed));
         }
@@ -182,7 +185,7 @@ public final class GradientCheck {
      * @param name the array's name
      * @param shape its shape
      * @param checked how many entries were checked
-     * @param maxRelativeError the largest relative error among entries whose |a| + |n| is at least 1e-4
+     * @param maxRelativeError the largest error e = |a − n| / max(|a| + |n|, 10⁻³) of any checked entry
      * @param maxAbsoluteError the largest |analytic − numerical|
      * @param passed whether every checked entry passed
      */
