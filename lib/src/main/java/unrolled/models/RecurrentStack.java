@@ -1,0 +1,256 @@
+package unrolled.models;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import unrolled.cell.RecurrentCell;
+import unrolled.cell.State;
+import unrolled.layer.Dropout;
+import unrolled.param.Gradients;
+import unrolled.param.Module;
+import unrolled.param.Parameters;
+import unrolled.recurrent.Bidirectional;
+import unrolled.recurrent.RecurrentLayer;
+import unrolled.recurrent.SequenceMask;
+import unrolled.recurrent.StackedRecurrent;
+import unrolled.tensor.Shapes;
+
+/**
+ * The recurrent body every ready model shares: L layers of one cell type, one way or both ways, with dropout between
+ * layers during training.
+ *
+ * <pre>
+ *   both:            y⁽⁰⁾ = layer_0(x),  y⁽ˡ⁾ = layer_l(dropout(y⁽ˡ⁻¹⁾)) for l ≥ 1      x (N, T, D)
+ *   unidirectional:  y⁽ˡ⁾ = h⁽ˡ⁾                                          a {@link StackedRecurrent}; outputs (N, T, H)
+ *                    summary = h of the top layer after each sequence's true last step          (N, H)
+ *   bidirectional:   y⁽ˡ⁾ = [→h⁽ˡ⁾, ←h⁽ˡ⁾]                                  {@link Bidirectional} layers; (N, T, 2H)
+ *                    summary = [→h after the true last step, ←h after reading x_0] of the top layer  (N, 2H)
+ * </pre>
+ *
+ * The summary is what a many-to-one model reads: the state that has seen the whole sequence. With a padding mask the
+ * layers freeze the state on padded steps, so the summary of a padded sequence is its state at its true last step.
+ *
+ * <p>Backward takes the gradients of the outputs and of the summary (either may be null for zero) and returns
+ * ∂L/∂x and every parameter's gradient. Parameters: {@code layer0.Wx}, … (unidirectional) or
+ * {@code layer0.forward.Wx}, {@code layer0.backward.Wx}, … (bidirectional), in layer order.
+ *
+ * <p>The cells' cache types differ (RNN, LSTM, GRU), and the layers are generic in it. Here the type is erased to
+ * {@code Object}: a cache only ever travels from a layer's forward pass back to the same layer's backward pass, so
+ * nothing can mix them up.
+ */
+public final class RecurrentStack implements Module {
+
+    /**
+     * What the forward pass keeps for the backward pass.
+     *
+     * @param stacked the unidirectional stack's cache, or null
+     * @param directions each bidirectional layer's cache, bottom first, or null
+     * @param dropouts the dropout caches between bidirectional layers, or null
+     * @param batchSize N
+     * @param steps T
+     */
+    public record Cache(StackedRecurrent.Cache<Object> stacked, List<Bidirectional.Cache<Object>> directions,
+            List<Dropout.Cache> dropouts, long batchSize, long steps) {
+    }
+
+    /**
+     * The forward result.
+     *
+     * @param outputs the top layer's outputs, (N, T, H) or (N, T, 2H); zero on padded steps
+     * @param summary the top layer's final state h, (N, H), or both directions' final h, (N, 2H)
+     * @param finalStates each layer's final state, bottom first (unidirectional only; empty when bidirectional)
+     * @param cache for {@link #backward}
+     */
+    public record Result(INDArray outputs, INDArray summary, List<State> finalStates, Cache cache) {
+    }
+
+    /**
+     * The backward result.
+     *
+     * @param dx ∂L/∂x, (N, T, D)
+     * @param parameters ∂L/∂θ under the names of {@link #parameters()}
+     */
+    public record Backward(INDArray dx, Gradients parameters) {
+    }
+
+    private final ModelConfiguration configuration;
+    private final StackedRecurrent<Object> stacked;
+    private final List<Bidirectional<Object>> directions;
+    private final Dropout between;
+    private final Parameters parameters = new Parameters();
+
+    /**
+     * Builds the body a configuration describes; its {@code vocabularySize} and {@code outputSize} concern the model's
+     * ends and are not used here. Layer l's cell gets the seed {@code seed + 10·(l + 1)}, its backward direction
+     * {@code seed + 10·(l + 1) + 5}; the dropout between layers {@code seed + 2}.
+     *
+     * @param configuration the model's configuration, not null
+     */
+    public RecurrentStack(ModelConfiguration configuration) {
+        this.configuration = Objects.requireNonNull(configuration, "RecurrentStack: configuration must not be null");
+        int hidden = configuration.hiddenSize();
+        long seed = configuration.seed();
+        this.between = new Dropout(configuration.dropout(), Dropout.Mode.STANDARD, seed + 2);
+        if (!configuration.bidirectional()) {
+            List<RecurrentLayer<Object>> layers = new ArrayList<>();
+            for (int l = 0; l < configuration.layers(); l++) {
+                int input = l == 0 ? configuration.inputSize() : hidden;
+                layers.add(new RecurrentLayer<>(cell(input, seed + 10L * (l + 1))));
+            }
+            this.stacked = new StackedRecurrent<>(layers, between);
+            this.directions = null;
+            for (var entry : stacked.parameters()) {
+                parameters.add(entry.getKey(), entry.getValue());
+            }
+        } else {
+            List<Bidirectional<Object>> layers = new ArrayList<>();
+            for (int l = 0; l < configuration.layers(); l++) {
+                int input = l == 0 ? configuration.inputSize() : 2 * hidden;
+                Bidirectional<Object> layer = new Bidirectional<>(
+                        new RecurrentLayer<>(cell(input, seed + 10L * (l + 1))),
+                        new RecurrentLayer<>(cell(input, seed + 10L * (l + 1) + 5)),
+                        Bidirectional.Merge.CONCAT);
+                layers.add(layer);
+                parameters.addAll("layer" + l, layer.parameters());
+            }
+            this.stacked = null;
+            this.directions = List.copyOf(layers);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private RecurrentCell<Object> cell(int inputSize, long seed) {
+        // the cache type is erased: see the class comment
+        return (RecurrentCell<Object>) configuration.cellType().create(inputSize, configuration.hiddenSize(),
+                configuration.dataType(), seed);
+    }
+
+    /**
+     * @param x the inputs, (N, T, D), of the configuration's data type
+     * @param initial one state per layer to start from, bottom first, each (N, H) (and c (N, H) for an LSTM); or null
+     *     for zeros. Unidirectional only: a bidirectional body always starts from zeros
+     * @param mask which steps are real, (N, T), padding at the end; or null if none is padded
+     * @param training true to apply dropout between layers; false (evaluation) for none
+     * @return outputs, summary, final states and the cache
+     */
+    public Result forward(INDArray x, List<State> initial, SequenceMask mask, boolean training) {
+        String method = "RecurrentStack.forward";
+        Shapes.require(method, "x", x, "(N, T, D)", Shapes.ANY, Shapes.ANY, configuration.inputSize());
+        Shapes.requireType(method, "x", x, configuration.dataType());
+        if (initial != null && directions != null) {
+            throw new IllegalArgumentException(method + ": initial must be null for a bidirectional body, whose backward "
+                    + "direction starts at the end of each sequence.");
+        }
+        long n = x.size(0);
+        long steps = x.size(1);
+        if (stacked != null) {
+            StackedRecurrent.Result<Object> result = stacked.forward(x, initial, mask, training);
+            List<State> finals = result.finalStates();
+            // summary = the top layer's h after each sequence's true last step
+            INDArray summary = finals.get(finals.size() - 1).h();
+            return new Result(result.outputs(), summary, finals, new Cache(result.cache(), null, null, n, steps));
+        }
+        List<Bidirectional.Cache<Object>> caches = new ArrayList<>();
+        List<Dropout.Cache> dropouts = new ArrayList<>();
+        INDArray input = x;
+        Bidirectional.Result<Object> result = null;
+        for (int l = 0; l < directions.size(); l++) {
+            if (l > 0) {
+                // layer l reads dropout(y⁽ˡ⁻¹⁾)
+                Dropout.Result dropped = between.forward(input, training);
+                dropouts.add(dropped.cache());
+                input = dropped.output();
+            }
+            // y⁽ˡ⁾ = [→h⁽ˡ⁾, ←h⁽ˡ⁾]
+            result = directions.get(l).forward(input, mask);
+            caches.add(result.cache());
+            input = result.outputs();
+        }
+        // summary = [→h after the true last step, ←h after reading x_0]
+        INDArray summary = Nd4j.concat(1, result.forwardFinal().h(), result.backwardFinal().h());
+        return new Result(input, summary, List.of(), new Cache(null, List.copyOf(caches), List.copyOf(dropouts), n, steps));
+    }
+
+    /**
+     * @param dOutputs ∂L/∂outputs, (N, T, outputSize), or null for zero
+     * @param dSummary ∂L/∂summary, (N, outputSize), or null for zero
+     * @param cache from {@link #forward}
+     * @return ∂L/∂x and every parameter's gradient
+     */
+    public Backward backward(INDArray dOutputs, INDArray dSummary, Cache cache) {
+        String method = "RecurrentStack.backward";
+        Objects.requireNonNull(cache, method + ": cache must not be null");
+        if (dOutputs != null) {
+            Shapes.require(method, "dOutputs", dOutputs, symbols("(N, T, ", ")"), cache.batchSize(), cache.steps(), outputSize());
+            Shapes.requireType(method, "dOutputs", dOutputs, configuration.dataType());
+        }
+        if (dSummary != null) {
+            Shapes.require(method, "dSummary", dSummary, symbols("(N, ", ")"), cache.batchSize(), outputSize());
+            Shapes.requireType(method, "dSummary", dSummary, configuration.dataType());
+        }
+        int hidden = configuration.hiddenSize();
+        INDArray dy = dOutputs != null ? dOutputs
+                : Nd4j.zeros(configuration.dataType(), cache.batchSize(), cache.steps(), outputSize());
+        if (stacked != null) {
+            // only the top layer's final state reaches the loss, through the summary
+            List<State> dFinal = new ArrayList<>();
+            for (int l = 0; l < configuration.layers(); l++) {
+                boolean top = l == configuration.layers() - 1;
+                dFinal.add(top && dSummary != null ? State.of(dSummary) : null);
+            }
+            StackedRecurrent.BackwardResult result = stacked.backward(dy, dFinal, cache.stacked());
+            return new Backward(result.dx(), result.parameters());
+        }
+        Gradients gradients = new Gradients();
+        for (int l = directions.size() - 1; l >= 0; l--) {
+            State dForwardFinal = null;
+            State dBackwardFinal = null;
+            if (l == directions.size() - 1 && dSummary != null) {
+                // split ∂L/∂summary into its two directions' parts
+                dForwardFinal = State.of(dSummary.get(NDArrayIndex.all(), NDArrayIndex.interval(0, hidden)).dup());
+                dBackwardFinal = State.of(dSummary.get(NDArrayIndex.all(), NDArrayIndex.interval(hidden, 2 * hidden)).dup());
+            }
+            Bidirectional.BackwardResult result = directions.get(l).backward(dy, dForwardFinal, dBackwardFinal,
+                    cache.directions().get(l));
+            gradients.accumulateAll("layer" + l, result.parameters());
+            dy = result.dx();
+            if (l > 0) {
+                // ∂L/∂y⁽ˡ⁻¹⁾ through the dropout mask
+                dy = between.backward(dy, cache.dropouts().get(l - 1));
+            }
+        }
+        Gradients ordered = new Gradients();
+        for (String name : parameters.names()) {
+            ordered.accumulate(name, gradients.get(name));
+        }
+        return new Backward(dy, ordered);
+    }
+
+    /** The symbol of the output size, H or 2H, between a prefix and a suffix. */
+    private String symbols(String prefix, String suffix) {
+        return prefix + (configuration.bidirectional() ? "2H" : "H") + suffix;
+    }
+
+    @Override
+    public Parameters parameters() {
+        return parameters;
+    }
+
+    /** @return the size of each output and of the summary: H, or 2H when bidirectional */
+    public int outputSize() {
+        return configuration.bidirectional() ? 2 * configuration.hiddenSize() : configuration.hiddenSize();
+    }
+
+    /** @return the configuration this body was built from */
+    public ModelConfiguration configuration() {
+        return configuration;
+    }
+
+    /** @return true if the cells carry a cell state c besides h (LSTM) */
+    public boolean hasCellState() {
+        return configuration.cellType() == CellType.LSTM;
+    }
+}

@@ -1,0 +1,254 @@
+package unrolled.models;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import unrolled.data.Batch;
+import unrolled.layer.Affine;
+import unrolled.layer.Dropout;
+import unrolled.layer.Embedding;
+import unrolled.layer.LayerGradients;
+import unrolled.loss.Metrics;
+import unrolled.loss.SoftmaxCrossEntropy;
+import unrolled.param.Gradients;
+import unrolled.param.Module;
+import unrolled.param.Parameters;
+import unrolled.recurrent.SequenceMask;
+import unrolled.tensor.Shapes;
+import unrolled.train.LossAndGradients;
+
+/**
+ * A many-to-one classifier: it reads a whole sequence and assigns it one of K classes (sentiment of a review, the
+ * parity of a bit string, the speaker of an utterance).
+ *
+ * <pre>
+ *   x = inputs, or E[ids]                               (N, T, D)
+ *   y, s = rnn(x, mask)                                 s = the final state at each sequence's TRUE last step L_n − 1:
+ *                                                           h⁽ᴸ⁻¹⁾ (N, H), or [→h, ←h] (N, 2H) when bidirectional
+ *   z = dropout(s)·W + b                                W (H, K), b (1, K), logits z (N, K)
+ *   loss = (1/N) Σ_n −log softmax(z_n)_{y_n}             cross-entropy, y (N,) class ids
+ * </pre>
+ *
+ * <p>Why the true last step: in a padded batch, sequence n has L_n real steps followed by T − L_n steps of padding.
+ * Read at step T − 1 without a mask, its state would also have consumed the padding, and its prediction would depend
+ * on how much padding the batch happened to need. With the batch's mask the recurrent layers freeze each state over
+ * its padding, so s is exactly the state after x_{L_n − 1}: a padded batch gives every sequence the logits it gets
+ * alone. Backward, the gradient of s enters the recurrent body as the gradient of its final state; no output step
+ * receives any.
+ *
+ * <p>Inputs are feature vectors (N, T, D) or, with {@link ModelConfiguration#ofTokens}, token ids (N, T) read through
+ * an embedding. Dropout (rate p) acts between recurrent layers and on s, during training only.
+ *
+ * <p>Parameters: ({@code embedding.E}), {@code rnn.layer0.Wx}, … , {@code output.W}, {@code output.b}. The readout
+ * starts small, so the first loss is about ln K (see {@link Readout}).
+ */
+public final class SequenceClassifier implements Module {
+
+    /**
+     * What the forward pass keeps for the backward pass.
+     *
+     * @param embedding the embedding's cache, or null for feature inputs
+     * @param rnn the recurrent body's cache
+     * @param dropout the cache of the dropout on s
+     * @param output the readout's cache
+     */
+    public record Cache(Embedding.Cache embedding, RecurrentStack.Cache rnn, Dropout.Cache dropout, Affine.Cache output) {
+    }
+
+    /**
+     * The forward result.
+     *
+     * @param logits z, (N, K): unnormalised log-probabilities of the classes
+     * @param summary s, the state each sequence ends in, (N, H) or (N, 2H)
+     * @param cache for {@link #backward}
+     */
+    public record Result(INDArray logits, INDArray summary, Cache cache) {
+    }
+
+    private static final String KIND = "SequenceClassifier";
+
+    private final ModelConfiguration configuration;
+    private final ModelInput input;
+    private final RecurrentStack rnn;
+    private final Dropout dropout;
+    private final Affine output;
+    private final SoftmaxCrossEntropy crossEntropy = new SoftmaxCrossEntropy();
+    private final Parameters parameters = new Parameters();
+
+    /**
+     * @param configuration token ids or features, any cell, depth, direction, dropout, data type and seed;
+     *     {@code outputSize} is K, the number of classes
+     */
+    public SequenceClassifier(ModelConfiguration configuration) {
+        this.configuration = Objects.requireNonNull(configuration, KIND + ": configuration must not be null");
+        this.input = new ModelInput(configuration);
+        this.rnn = new RecurrentStack(configuration);
+        this.dropout = new Dropout(configuration.dropout(), Dropout.Mode.STANDARD, configuration.seed() + 3);
+        this.output = Readout.affine(rnn.outputSize(), configuration.outputSize(), configuration.dataType(),
+                configuration.seed() + 1);
+        parameters.addAll("embedding", input.parameters());
+        parameters.addAll("rnn", rnn.parameters());
+        parameters.addAll("output", output.parameters());
+    }
+
+    /**
+     * @param inputs (N, T, D) features of the model's data type, or (N, T) token ids for a token model
+     * @param mask which steps are real, (N, T), padding at the end; null if none is padded
+     * @param training true to apply dropout; false (evaluation) for none
+     * @return the logits (N, K), the summary s and the cache for {@link #backward}
+     */
+    public Result forward(INDArray inputs, SequenceMask mask, boolean training) {
+        String method = KIND + ".forward";
+        ModelInput.Result x = input.forward(method, inputs);
+        // s = the final state at each sequence's true last step (the mask freezes it over padding)
+        RecurrentStack.Result body = rnn.forward(x.x(), null, mask, training);
+        Dropout.Result dropped = dropout.forward(body.summary(), training);
+        // z = dropout(s)·W + b
+        Affine.Result logits = output.forward(dropped.output());
+        return new Result(logits.output(), body.summary(), new Cache(x.cache(), body.cache(), dropped.cache(), logits.cache()));
+    }
+
+    /**
+     * @param dLogits ∂L/∂z, (N, K)
+     * @param cache from {@link #forward}; not modified
+     * @return ∂L/∂θ for every parameter, under the names of {@link #parameters()}
+     */
+    public Gradients backward(INDArray dLogits, Cache cache) {
+        Objects.requireNonNull(cache, KIND + ".backward: cache must not be null");
+        // dW = dropout(s)ᵀ·dz,  db = Σ_N dz,  ds = dz·Wᵀ
+        LayerGradients readout = output.backward(dLogits, cache.output());
+        INDArray ds = dropout.backward(readout.dx(), cache.dropout());
+        // s is the final state: its gradient enters BPTT as ∂L/∂(final h); no output step receives any
+        RecurrentStack.Backward body = rnn.backward(null, ds, cache.rnn());
+        Gradients embedding = input.backward(body.dx(), cache.embedding());
+        return new Gradients()
+                .accumulateAll("embedding", embedding)
+                .accumulateAll("rnn", body.parameters())
+                .accumulateAll("output", readout.parameters());
+    }
+
+    /**
+     * One training step's numbers: forward with dropout, mean cross-entropy over the N sequences, backward.
+     *
+     * @param batch inputs (N, T, D) or (N, T) ids, targets (N,) or (N, 1) class ids of an integer type, mask, lengths
+     * @return the loss and ∂loss/∂θ for every parameter
+     */
+    public LossAndGradients lossAndGradients(Batch batch) {
+        INDArray targets = classTargets(KIND + ".lossAndGradients", batch);
+        Result forward = forward(batch.inputs(), ModelInput.maskOf(batch), true);
+        // loss = (1/N) Σ_n −log softmax(z_n)_{y_n}
+        SoftmaxCrossEntropy.Result loss = crossEntropy.compute(forward.logits(), targets);
+        return new LossAndGradients(loss.loss(), backward(loss.dLogits(), forward.cache()));
+    }
+
+    /**
+     * @param batch inputs, targets (N,) or (N, 1) class ids, mask, lengths
+     * @return the mean cross-entropy in evaluation mode (no dropout)
+     */
+    public double loss(Batch batch) {
+        INDArray targets = classTargets(KIND + ".loss", batch);
+        return crossEntropy.compute(logits(batch), targets).loss();
+    }
+
+    /**
+     * @param batch inputs, mask and lengths (targets are not read)
+     * @return the logits (N, K) in evaluation mode
+     */
+    public INDArray logits(Batch batch) {
+        Objects.requireNonNull(batch, KIND + ".logits: batch must not be null");
+        return forward(batch.inputs(), ModelInput.maskOf(batch), false).logits();
+    }
+
+    /**
+     * @param batch inputs, mask and lengths (targets are not read)
+     * @return for each sequence, the class with the largest logit (the lowest id among ties)
+     */
+    public int[] predict(Batch batch) {
+        INDArray predicted = Nd4j.argMax(logits(batch), 1);
+        int[] classes = new int[Math.toIntExact(predicted.length())];
+        for (int n = 0; n < classes.length; n++) {
+            classes[n] = predicted.getInt(n);
+        }
+        return classes;
+    }
+
+    /**
+     * @param batch inputs, targets (N,) or (N, 1) class ids, mask, lengths
+     * @return the fraction of sequences whose predicted class is the target, in evaluation mode
+     */
+    public double accuracy(Batch batch) {
+        INDArray targets = classTargets(KIND + ".accuracy", batch);
+        return Metrics.accuracy(logits(batch), targets);
+    }
+
+    /** Checks the batch's class targets and returns them as (N,). */
+    private static INDArray classTargets(String method, Batch batch) {
+        Objects.requireNonNull(batch, method + ": batch must not be null");
+        INDArray targets = batch.targets();
+        if (targets != null && targets.rank() == 2) {
+            Shapes.require(method, "targets", targets, "(N, 1)", batch.batchSize(), 1);
+            targets = targets.reshape(batch.batchSize());
+        }
+        Shapes.require(method, "targets", targets, "(N,)", batch.batchSize());
+        return targets;
+    }
+
+    /**
+     * Saves the configuration and every parameter, by name, with its shape and data type, bit for bit.
+     *
+     * @param path the file to write; replaced if it exists
+     * @throws java.io.UncheckedIOException if the file cannot be written
+     */
+    public void save(Path path) {
+        ModelFile.write(KIND + ".save", path, KIND, configuration, parameters);
+    }
+
+    /**
+     * Rebuilds a saved model: its configuration, then its parameters, bit-identical to those saved.
+     *
+     * @param path a file written by {@link #save}
+     * @return the model
+     * @throws java.io.UncheckedIOException if the file cannot be read
+     * @throws IllegalArgumentException if the file is not a saved {@code SequenceClassifier}
+     */
+    public static SequenceClassifier load(Path path) {
+        String method = KIND + ".load";
+        ModelFile.Contents contents = ModelFile.read(method, path, KIND);
+        SequenceClassifier model = new SequenceClassifier(ModelFile.configuration(method, path, contents));
+        ModelFile.assign(method, path, contents, model.parameters);
+        return model;
+    }
+
+    /**
+     * Overwrites this model's parameters with a saved model's.
+     *
+     * @param path a file written by {@link #save} from a model of exactly this configuration
+     * @throws IllegalArgumentException naming the difference if the file holds another kind of model, another
+     *     configuration, or other parameters
+     */
+    public void loadParameters(Path path) {
+        String method = KIND + ".loadParameters";
+        ModelFile.Contents contents = ModelFile.read(method, path, KIND);
+        ModelFile.requireConfiguration(method, path, contents, configuration);
+        ModelFile.assign(method, path, contents, parameters);
+    }
+
+    @Override
+    public Parameters parameters() {
+        return parameters;
+    }
+
+    /** @return the configuration the model was built from */
+    public ModelConfiguration configuration() {
+        return configuration;
+    }
+
+    @Override
+    public String toString() {
+        return KIND + "(" + (configuration.readsTokens() ? "V=" + configuration.vocabularySize() + ", " : "") + "D="
+                + configuration.inputSize() + ", " + configuration.layers() + " × " + configuration.cellType() + " H="
+                + configuration.hiddenSize() + (configuration.bidirectional() ? " bidirectional" : "") + ", K="
+                + configuration.outputSize() + ", dropout " + configuration.dropout() + ", " + configuration.dataType() + ")";
+    }
+}

@@ -1,0 +1,265 @@
+package unrolled.models;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import unrolled.data.Batch;
+import unrolled.layer.Affine;
+import unrolled.layer.Dropout;
+import unrolled.layer.LayerGradients;
+import unrolled.loss.MeanSquaredError;
+import unrolled.param.Gradients;
+import unrolled.param.Module;
+import unrolled.param.Parameters;
+import unrolled.recurrent.SequenceMask;
+import unrolled.tensor.Shapes;
+import unrolled.train.LossAndGradients;
+
+/**
+ * A forecaster: it reads a window of a time series and predicts the next K values.
+ *
+ * <pre>
+ *   y, s = rnn(x, mask)             x (N, T, D) windows; s = the final state at each window's true last step, (N, H)
+ *   ŷ = dropout(s)·W + b            W (H, K), b (1, K), ŷ (N, K): the K values after the window
+ *   loss = Σ_{n,k} (ŷ − y)² / (N·K)  mean squared error
+ * </pre>
+ *
+ * Train it on {@link unrolled.data.Windows#nextValues} batches (inputs (N, T, D), targets (N, K)), then
+ * {@link #forecast} rolls it forward beyond one horizon by feeding its own predictions back as inputs. Scale the series
+ * first (e.g. to zero mean and unit variance): the readout starts near 0 and a tanh state saturates beyond ±1.
+ *
+ * <p>Parameters: {@code rnn.layer0.Wx}, … , {@code output.W}, {@code output.b}. The readout starts small, so the first
+ * predictions are near 0 and the first loss is about the mean of y² (see {@link Readout}).
+ */
+public final class SequenceRegressor implements Module {
+
+    /**
+     * What the forward pass keeps for the backward pass.
+     *
+     * @param rnn the recurrent body's cache
+     * @param dropout the cache of the dropout on s
+     * @param output the readout's cache
+     */
+    public record Cache(RecurrentStack.Cache rnn, Dropout.Cache dropout, Affine.Cache output) {
+    }
+
+    /**
+     * The forward result.
+     *
+     * @param predictions ŷ, (N, K)
+     * @param cache for {@link #backward}
+     */
+    public record Result(INDArray predictions, Cache cache) {
+    }
+
+    private static final String KIND = "SequenceRegressor";
+
+    private final ModelConfiguration configuration;
+    private final ModelInput input;
+    private final RecurrentStack rnn;
+    private final Dropout dropout;
+    private final Affine output;
+    private final MeanSquaredError meanSquaredError = new MeanSquaredError();
+    private final Parameters parameters = new Parameters();
+
+    /**
+     * @param configuration feature input ({@code vocabularySize} 0, {@code inputSize} D channels), any cell, depth,
+     *     direction, dropout, data type and seed; {@code outputSize} is K, the number of future values predicted
+     * @throws IllegalArgumentException if the configuration reads token ids
+     */
+    public SequenceRegressor(ModelConfiguration configuration) {
+        Objects.requireNonNull(configuration, KIND + ": configuration must not be null");
+        if (configuration.readsTokens()) {
+            throw new IllegalArgumentException(KIND + ": a regressor reads real-valued windows (N, T, D), so vocabularySize "
+                    + "must be 0, but is " + configuration.vocabularySize() + "; use ModelConfiguration.ofFeatures.");
+        }
+        this.configuration = configuration;
+        this.input = new ModelInput(configuration);
+        this.rnn = new RecurrentStack(configuration);
+        this.dropout = new Dropout(configuration.dropout(), Dropout.Mode.STANDARD, configuration.seed() + 3);
+        this.output = Readout.affine(rnn.outputSize(), configuration.outputSize(), configuration.dataType(),
+                configuration.seed() + 1);
+        parameters.addAll("rnn", rnn.parameters());
+        parameters.addAll("output", output.parameters());
+    }
+
+    /**
+     * @param inputs the windows, (N, T, D), of the model's data type
+     * @param mask which steps are real, (N, T), padding at the end; null if none is padded
+     * @param training true to apply dropout; false (evaluation) for none
+     * @return the predictions (N, K) and the cache for {@link #backward}
+     */
+    public Result forward(INDArray inputs, SequenceMask mask, boolean training) {
+        String method = KIND + ".forward";
+        INDArray x = input.forward(method, inputs).x();
+        // s = the final state at each window's true last step
+        RecurrentStack.Result body = rnn.forward(x, null, mask, training);
+        Dropout.Result dropped = dropout.forward(body.summary(), training);
+        // ŷ = dropout(s)·W + b
+        Affine.Result predictions = output.forward(dropped.output());
+        return new Result(predictions.output(), new Cache(body.cache(), dropped.cache(), predictions.cache()));
+    }
+
+    /**
+     * @param dPredictions ∂L/∂ŷ, (N, K)
+     * @param cache from {@link #forward}; not modified
+     * @return ∂L/∂θ for every parameter, under the names of {@link #parameters()}
+     */
+    public Gradients backward(INDArray dPredictions, Cache cache) {
+        Objects.requireNonNull(cache, KIND + ".backward: cache must not be null");
+        // dW = dropout(s)ᵀ·dŷ,  db = Σ_N dŷ,  ds = dŷ·Wᵀ
+        LayerGradients readout = output.backward(dPredictions, cache.output());
+        INDArray ds = dropout.backward(readout.dx(), cache.dropout());
+        // s is the final state: its gradient enters BPTT as ∂L/∂(final h)
+        RecurrentStack.Backward body = rnn.backward(null, ds, cache.rnn());
+        return new Gradients()
+                .accumulateAll("rnn", body.parameters())
+                .accumulateAll("output", readout.parameters());
+    }
+
+    /**
+     * One training step's numbers: forward with dropout, mean squared error, backward.
+     *
+     * @param batch inputs (N, T, D), targets (N, K) of the model's data type, mask, lengths
+     * @return the loss and ∂loss/∂θ for every parameter
+     */
+    public LossAndGradients lossAndGradients(Batch batch) {
+        requireTargets(KIND + ".lossAndGradients", batch);
+        Result forward = forward(batch.inputs(), ModelInput.maskOf(batch), true);
+        // loss = Σ (ŷ − y)² / (N·K)
+        MeanSquaredError.Result loss = meanSquaredError.compute(forward.predictions(), batch.targets());
+        return new LossAndGradients(loss.loss(), backward(loss.dPrediction(), forward.cache()));
+    }
+
+    /**
+     * @param batch inputs (N, T, D), targets (N, K), mask, lengths
+     * @return the mean squared error in evaluation mode (no dropout)
+     */
+    public double loss(Batch batch) {
+        requireTargets(KIND + ".loss", batch);
+        return meanSquaredError.compute(predict(batch), batch.targets()).loss();
+    }
+
+    /**
+     * @param batch inputs, mask and lengths (targets are not read)
+     * @return the predictions ŷ (N, K) in evaluation mode
+     */
+    public INDArray predict(Batch batch) {
+        Objects.requireNonNull(batch, KIND + ".predict: batch must not be null");
+        return forward(batch.inputs(), ModelInput.maskOf(batch), false).predictions();
+    }
+
+    /**
+     * Forecasts a univariate series (D = 1) beyond one horizon by feeding the model's own predictions back in:
+     *
+     * <pre>
+     *   window = history                               the last T observed values
+     *   repeat until steps values are written:
+     *     ŷ_1 … ŷ_K = model(window)                    one forward pass in evaluation mode
+     *     write them (fewer at the end if steps is not a multiple of K)
+     *     window = window without its first K values, followed by ŷ_1 … ŷ_K
+     * </pre>
+     *
+     * The window keeps the length of {@code history}, so pass the last T values, T the window length of training:
+     * the model has only ever read windows of that length, from a zero state. Errors compound: from the second pass on
+     * the model reads its own predictions, so a long forecast drifts towards what the model finds typical.
+     *
+     * @param history the last observed values, oldest first, at least one
+     * @param steps how many future values to forecast, ≥ 0
+     * @return the forecast, steps values
+     * @throws IllegalArgumentException if the model reads more than one channel
+     */
+    public double[] forecast(double[] history, int steps) {
+        String method = KIND + ".forecast";
+        Objects.requireNonNull(history, method + ": history must not be null");
+        if (configuration.inputSize() != 1) {
+            throw new IllegalArgumentException(method + ": forecasting by feeding predictions back needs a univariate series "
+                    + "(D = 1), but this model reads D = " + configuration.inputSize() + " channels.");
+        }
+        Shapes.requirePositive(method, "history.length", history.length);
+        if (steps < 0) {
+            throw new IllegalArgumentException(method + ": steps must be at least 0, but is " + steps + ".");
+        }
+        int window = history.length;
+        int horizon = configuration.outputSize();
+        double[] series = new double[window + steps];
+        System.arraycopy(history, 0, series, 0, window);
+        for (int written = 0; written < steps; written += horizon) {
+            // ŷ = model(the most recent T values, observed or forecast)
+            double[] recent = new double[window];
+            System.arraycopy(series, written, recent, 0, window);
+            INDArray x = Nd4j.createFromArray(recent).reshape('c', 1, window, 1).castTo(configuration.dataType());
+            INDArray predicted = forward(x, null, false).predictions();
+            for (int k = 0; k < horizon && written + k < steps; k++) {
+                series[window + written + k] = predicted.getDouble(0, k);
+            }
+        }
+        double[] forecast = new double[steps];
+        System.arraycopy(series, window, forecast, 0, steps);
+        return forecast;
+    }
+
+    private void requireTargets(String method, Batch batch) {
+        Objects.requireNonNull(batch, method + ": batch must not be null");
+        Shapes.require(method, "targets", batch.targets(), "(N, K)", batch.batchSize(), configuration.outputSize());
+        Shapes.requireType(method, "targets", batch.targets(), configuration.dataType());
+    }
+
+    /**
+     * Saves the configuration and every parameter, by name, with its shape and data type, bit for bit.
+     *
+     * @param path the file to write; replaced if it exists
+     * @throws java.io.UncheckedIOException if the file cannot be written
+     */
+    public void save(Path path) {
+        ModelFile.write(KIND + ".save", path, KIND, configuration, parameters);
+    }
+
+    /**
+     * Rebuilds a saved model: its configuration, then its parameters, bit-identical to those saved.
+     *
+     * @param path a file written by {@link #save}
+     * @return the model
+     * @throws java.io.UncheckedIOException if the file cannot be read
+     * @throws IllegalArgumentException if the file is not a saved {@code SequenceRegressor}
+     */
+    public static SequenceRegressor load(Path path) {
+        String method = KIND + ".load";
+        ModelFile.Contents contents = ModelFile.read(method, path, KIND);
+        SequenceRegressor model = new SequenceRegressor(ModelFile.configuration(method, path, contents));
+        ModelFile.assign(method, path, contents, model.parameters);
+        return model;
+    }
+
+    /**
+     * Overwrites this model's parameters with a saved model's.
+     *
+     * @param path a file written by {@link #save} from a model of exactly this configuration
+     * @throws IllegalArgumentException naming the difference if the file holds another kind of model, another
+     *     configuration, or other parameters
+     */
+    public void loadParameters(Path path) {
+        String method = KIND + ".loadParameters";
+        ModelFile.Contents contents = ModelFile.read(method, path, KIND);
+        ModelFile.requireConfiguration(method, path, contents, configuration);
+        ModelFile.assign(method, path, contents, parameters);
+    }
+
+    @Override
+    public Parameters parameters() {
+        return parameters;
+    }
+
+    /** @return the configuration the model was built from */
+    public ModelConfiguration configuration() {
+        return configuration;
+    }
+
+    @Override
+    public String toString() {
+        return KIND + "(D=" + configuration.inputSize() + ", " + configuration.layers() + " × " + configuration.cellType()
+                + " H=" + configuration.hiddenSize() + (configuration.bidirectional() ? " bidirectional" : "") + ", K="
+                + configuration.outputSize() + ", dropout " + configuration.dropout() + ", " + configuration.dataType() + ")";
+    }
+}

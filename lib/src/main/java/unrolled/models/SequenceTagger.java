@@ -1,0 +1,249 @@
+package unrolled.models;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import unrolled.data.Batch;
+import unrolled.layer.Dropout;
+import unrolled.layer.Embedding;
+import unrolled.layer.LayerGradients;
+import unrolled.layer.TimeDistributedAffine;
+import unrolled.loss.Metrics;
+import unrolled.loss.SoftmaxCrossEntropy;
+import unrolled.param.Gradients;
+import unrolled.param.Module;
+import unrolled.param.Parameters;
+import unrolled.recurrent.SequenceMask;
+import unrolled.tensor.Shapes;
+import unrolled.train.LossAndGradients;
+
+/**
+ * A many-to-many tagger: one of K tags for every step of a sequence (part of speech for every word, a named-entity
+ * label, the running parity of a bit string).
+ *
+ * <pre>
+ *   x = inputs, or E[ids]                                    (N, T, D)
+ *   y = rnn(x, mask)                                         (N, T, H), or (N, T, 2H) = [→h_t, ←h_t] bidirectional
+ *   z_t = dropout(y_t)·W + b                                 W (H or 2H, K), b (1, K), logits z (N, T, K)
+ *   loss = Σ_{n,t} m·(−log softmax(z_{n,t})_{y_{n,t}}) / Σ m  masked mean cross-entropy over the real steps
+ * </pre>
+ *
+ * <p>Bidirectional is the natural choice for tagging when the whole sequence is available: the tag of a word often
+ * depends on the words after it ("<i>record</i> the show" makes it a verb, "<i>record</i> sales" a noun modifier), and
+ * [→h_t, ←h_t] has read both sides.
+ * Padded steps are masked out of the loss, so they receive no gradient, and the backward direction of each sequence
+ * starts at its own last real step.
+ *
+ * <p>Parameters: ({@code embedding.E}), {@code rnn.layer0.Wx} (or {@code rnn.layer0.forward.Wx},
+ * {@code rnn.layer0.backward.Wx}), … , {@code output.W}, {@code output.b}. The readout starts small, so the first
+ * loss is about ln K (see {@link Readout}).
+ */
+public final class SequenceTagger implements Module {
+
+    /**
+     * What the forward pass keeps for the backward pass.
+     *
+     * @param embedding the embedding's cache, or null for feature inputs
+     * @param rnn the recurrent body's cache
+     * @param dropout the cache of the dropout before the readout
+     * @param output the readout's cache
+     */
+    public record Cache(Embedding.Cache embedding, RecurrentStack.Cache rnn, Dropout.Cache dropout,
+            TimeDistributedAffine.Cache output) {
+    }
+
+    /**
+     * The forward result.
+     *
+     * @param logits z, (N, T, K): unnormalised log-probabilities of the tags at every step
+     * @param cache for {@link #backward}
+     */
+    public record Result(INDArray logits, Cache cache) {
+    }
+
+    private static final String KIND = "SequenceTagger";
+
+    private final ModelConfiguration configuration;
+    private final ModelInput input;
+    private final RecurrentStack rnn;
+    private final Dropout dropout;
+    private final TimeDistributedAffine output;
+    private final SoftmaxCrossEntropy crossEntropy = new SoftmaxCrossEntropy();
+    private final Parameters parameters = new Parameters();
+
+    /**
+     * @param configuration token ids or features, any cell, depth, direction, dropout, data type and seed;
+     *     {@code outputSize} is K, the number of tags
+     */
+    public SequenceTagger(ModelConfiguration configuration) {
+        this.configuration = Objects.requireNonNull(configuration, KIND + ": configuration must not be null");
+        this.input = new ModelInput(configuration);
+        this.rnn = new RecurrentStack(configuration);
+        this.dropout = new Dropout(configuration.dropout(), Dropout.Mode.STANDARD, configuration.seed() + 3);
+        this.output = new TimeDistributedAffine(Readout.affine(rnn.outputSize(), configuration.outputSize(),
+                configuration.dataType(), configuration.seed() + 1));
+        parameters.addAll("embedding", input.parameters());
+        parameters.addAll("rnn", rnn.parameters());
+        parameters.addAll("output", output.parameters());
+    }
+
+    /**
+     * @param inputs (N, T, D) features of the model's data type, or (N, T) token ids for a token model
+     * @param mask which steps are real, (N, T), padding at the end; null if none is padded
+     * @param training true to apply dropout; false (evaluation) for none
+     * @return the logits (N, T, K) and the cache for {@link #backward}
+     */
+    public Result forward(INDArray inputs, SequenceMask mask, boolean training) {
+        String method = KIND + ".forward";
+        ModelInput.Result x = input.forward(method, inputs);
+        // y = rnn(x): every step's output, zero on padding
+        RecurrentStack.Result body = rnn.forward(x.x(), null, mask, training);
+        Dropout.Result dropped = dropout.forward(body.outputs(), training);
+        // z_t = dropout(y_t)·W + b
+        TimeDistributedAffine.Result logits = output.forward(dropped.output());
+        return new Result(logits.output(), new Cache(x.cache(), body.cache(), dropped.cache(), logits.cache()));
+    }
+
+    /**
+     * @param dLogits ∂L/∂z, (N, T, K)
+     * @param cache from {@link #forward}; not modified
+     * @return ∂L/∂θ for every parameter, under the names of {@link #parameters()}
+     */
+    public Gradients backward(INDArray dLogits, Cache cache) {
+        Objects.requireNonNull(cache, KIND + ".backward: cache must not be null");
+        // dW = Σ_t dropout(y_t)ᵀ·dz_t,  db = Σ dz,  dy_t = dz_t·Wᵀ
+        LayerGradients readout = output.backward(dLogits, cache.output());
+        INDArray dy = dropout.backward(readout.dx(), cache.dropout());
+        // backpropagation through time (both directions when bidirectional)
+        RecurrentStack.Backward body = rnn.backward(dy, null, cache.rnn());
+        Gradients embedding = input.backward(body.dx(), cache.embedding());
+        return new Gradients()
+                .accumulateAll("embedding", embedding)
+                .accumulateAll("rnn", body.parameters())
+                .accumulateAll("output", readout.parameters());
+    }
+
+    /**
+     * One training step's numbers: forward with dropout, masked mean cross-entropy over the real steps, backward.
+     *
+     * @param batch inputs (N, T, D) or (N, T) ids, targets (N, T) tag ids of an integer type, mask, lengths
+     * @return the loss and ∂loss/∂θ for every parameter
+     */
+    public LossAndGradients lossAndGradients(Batch batch) {
+        requireTargets(KIND + ".lossAndGradients", batch);
+        Result forward = forward(batch.inputs(), ModelInput.maskOf(batch), true);
+        // loss = Σ m·(−log softmax(z)_y) / Σ m
+        SoftmaxCrossEntropy.Result loss = crossEntropy.compute(forward.logits(), batch.targets(), batch.mask());
+        return new LossAndGradients(loss.loss(), backward(loss.dLogits(), forward.cache()));
+    }
+
+    /**
+     * @param batch inputs, targets (N, T) tag ids, mask, lengths
+     * @return the masked mean cross-entropy in evaluation mode (no dropout)
+     */
+    public double loss(Batch batch) {
+        requireTargets(KIND + ".loss", batch);
+        return crossEntropy.compute(logits(batch), batch.targets(), batch.mask()).loss();
+    }
+
+    /**
+     * @param batch inputs, mask and lengths (targets are not read)
+     * @return the logits (N, T, K) in evaluation mode
+     */
+    public INDArray logits(Batch batch) {
+        Objects.requireNonNull(batch, KIND + ".logits: batch must not be null");
+        return forward(batch.inputs(), ModelInput.maskOf(batch), false).logits();
+    }
+
+    /**
+     * @param batch inputs, mask and lengths (targets are not read)
+     * @return for each sequence n, the tag with the largest logit at each of its L_n real steps (the lowest id among
+     *     ties); padding gets no tag
+     */
+    public int[][] predict(Batch batch) {
+        INDArray logits = logits(batch);
+        int[] lengths = batch.lengths();
+        INDArray predicted = Nd4j.argMax(logits, 2);
+        int[][] tags = new int[lengths.length][];
+        for (int n = 0; n < lengths.length; n++) {
+            tags[n] = new int[lengths[n]];
+            for (int t = 0; t < lengths[n]; t++) {
+                tags[n][t] = predicted.getInt(n, t);
+            }
+        }
+        return tags;
+    }
+
+    /**
+     * @param batch inputs, targets (N, T) tag ids, mask, lengths
+     * @return the fraction of real steps whose predicted tag is the target, in evaluation mode
+     */
+    public double accuracy(Batch batch) {
+        requireTargets(KIND + ".accuracy", batch);
+        return Metrics.accuracy(logits(batch), batch.targets(), batch.mask());
+    }
+
+    private static void requireTargets(String method, Batch batch) {
+        Objects.requireNonNull(batch, method + ": batch must not be null");
+        Shapes.require(method, "targets", batch.targets(), "(N, T)", batch.batchSize(), batch.steps());
+    }
+
+    /**
+     * Saves the configuration and every parameter, by name, with its shape and data type, bit for bit.
+     *
+     * @param path the file to write; replaced if it exists
+     * @throws java.io.UncheckedIOException if the file cannot be written
+     */
+    public void save(Path path) {
+        ModelFile.write(KIND + ".save", path, KIND, configuration, parameters);
+    }
+
+    /**
+     * Rebuilds a saved model: its configuration, then its parameters, bit-identical to those saved.
+     *
+     * @param path a file written by {@link #save}
+     * @return the model
+     * @throws java.io.UncheckedIOException if the file cannot be read
+     * @throws IllegalArgumentException if the file is not a saved {@code SequenceTagger}
+     */
+    public static SequenceTagger load(Path path) {
+        String method = KIND + ".load";
+        ModelFile.Contents contents = ModelFile.read(method, path, KIND);
+        SequenceTagger model = new SequenceTagger(ModelFile.configuration(method, path, contents));
+        ModelFile.assign(method, path, contents, model.parameters);
+        return model;
+    }
+
+    /**
+     * Overwrites this model's parameters with a saved model's.
+     *
+     * @param path a file written by {@link #save} from a model of exactly this configuration
+     * @throws IllegalArgumentException naming the difference if the file holds another kind of model, another
+     *     configuration, or other parameters
+     */
+    public void loadParameters(Path path) {
+        String method = KIND + ".loadParameters";
+        ModelFile.Contents contents = ModelFile.read(method, path, KIND);
+        ModelFile.requireConfiguration(method, path, contents, configuration);
+        ModelFile.assign(method, path, contents, parameters);
+    }
+
+    @Override
+    public Parameters parameters() {
+        return parameters;
+    }
+
+    /** @return the configuration the model was built from */
+    public ModelConfiguration configuration() {
+        return configuration;
+    }
+
+    @Override
+    public String toString() {
+        return KIND + "(" + (configuration.readsTokens() ? "V=" + configuration.vocabularySize() + ", " : "") + "D="
+                + configuration.inputSize() + ", " + configuration.layers() + " × " + configuration.cellType() + " H="
+                + configuration.hiddenSize() + (configuration.bidirectional() ? " bidirectional" : "") + ", K="
+                + configuration.outputSize() + ", dropout " + configuration.dropout() + ", " + configuration.dataType() + ")";
+    }
+}
