@@ -19,6 +19,7 @@ import unrolled.param.Parameters;
 import unrolled.recurrent.InitialState;
 import unrolled.recurrent.RecurrentLayer;
 import unrolled.recurrent.SequenceGradients;
+import unrolled.recurrent.SequenceLayer;
 import unrolled.recurrent.SequenceMask;
 import unrolled.tensor.Shapes;
 
@@ -70,7 +71,7 @@ import unrolled.tensor.Shapes;
  *
  * @param <C> the cell's cache type, as in {@link RecurrentLayer}
  */
-public final class FastRecurrentLayer<C> implements Module {
+public final class FastRecurrentLayer<C> implements SequenceLayer<C> {
 
     static {
         FastThreads.apply();
@@ -280,6 +281,19 @@ public final class FastRecurrentLayer<C> implements Module {
     @Override
     public Parameters parameters() {
         return reference.parameters();
+    }
+
+    /**
+     * Checks x (and the mask against x) with the reference layer's messages.
+     *
+     * @param method the public method being called, for the message
+     * @param x the inputs, (N, T, D)
+     * @param mask (N, T), or null
+     * @return N
+     */
+    @Override
+    public long requireInput(String method, INDArray x, SequenceMask mask) {
+        return reference.requireInput(method, x, mask);
     }
 
     /** @return the reference layer this layer computes */

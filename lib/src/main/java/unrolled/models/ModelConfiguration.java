@@ -41,7 +41,20 @@ import unrolled.tensor.Shapes;
 public record ModelConfiguration(int vocabularySize, int inputSize, CellType cellType, int hiddenSize, int layers,
         boolean bidirectional, int outputSize, double dropout, DataType dataType, long seed) {
 
-    /** Checks every setting, naming the first one that is out of range. */
+    /**
+     * Checks every setting, naming the first one that is out of range.
+     *
+     * @param vocabularySize V, or 0 for feature vectors
+     * @param inputSize D, positive
+     * @param cellType RNN, LSTM or GRU
+     * @param hiddenSize H, positive
+     * @param layers stacked layers, positive
+     * @param bidirectional whether each layer reads both ways
+     * @param outputSize K, positive
+     * @param dropout p in [0, 1)
+     * @param dataType DOUBLE or FLOAT
+     * @param seed the seed of weights and masks
+     */
     public ModelConfiguration {
         String method = "ModelConfiguration";
         if (vocabularySize < 0) {

@@ -13,7 +13,9 @@ import unrolled.param.Gradients;
 import unrolled.param.Module;
 import unrolled.param.Parameters;
 import unrolled.recurrent.Bidirectional;
+import unrolled.fast.FastRecurrentLayer;
 import unrolled.recurrent.RecurrentLayer;
+import unrolled.recurrent.SequenceLayer;
 import unrolled.recurrent.SequenceMask;
 import unrolled.recurrent.StackedRecurrent;
 import unrolled.tensor.Shapes;
@@ -95,10 +97,10 @@ public final class RecurrentStack implements Module {
         long seed = configuration.seed();
         this.between = new Dropout(configuration.dropout(), Dropout.Mode.STANDARD, seed + 2);
         if (!configuration.bidirectional()) {
-            List<RecurrentLayer<Object>> layers = new ArrayList<>();
+            List<SequenceLayer<Object>> layers = new ArrayList<>();
             for (int l = 0; l < configuration.layers(); l++) {
                 int input = l == 0 ? configuration.inputSize() : hidden;
-                layers.add(new RecurrentLayer<>(cell(input, seed + 10L * (l + 1))));
+                layers.add(sequenceLayer(cell(input, seed + 10L * (l + 1))));
             }
             this.stacked = new StackedRecurrent<>(layers, between);
             this.directions = null;
@@ -110,8 +112,8 @@ public final class RecurrentStack implements Module {
             for (int l = 0; l < configuration.layers(); l++) {
                 int input = l == 0 ? configuration.inputSize() : 2 * hidden;
                 Bidirectional<Object> layer = new Bidirectional<>(
-                        new RecurrentLayer<>(cell(input, seed + 10L * (l + 1))),
-                        new RecurrentLayer<>(cell(input, seed + 10L * (l + 1) + 5)),
+                        sequenceLayer(cell(input, seed + 10L * (l + 1))),
+                        sequenceLayer(cell(input, seed + 10L * (l + 1) + 5)),
                         Bidirectional.Merge.CONCAT);
                 layers.add(layer);
                 parameters.addAll("layer" + l, layer.parameters());
@@ -126,6 +128,15 @@ public final class RecurrentStack implements Module {
         // the cache type is erased: see the class comment
         return (RecurrentCell<Object>) configuration.cellType().create(inputSize, configuration.hiddenSize(),
                 configuration.dataType(), seed);
+    }
+
+    /**
+     * The fast path where the cell has one (every RNN, LSTM and GRU cell here), computing the same numbers as the
+     * reference {@link RecurrentLayer}, whose readable code the notebooks teach; models train on the fast one.
+     */
+    private static SequenceLayer<Object> sequenceLayer(RecurrentCell<Object> cell) {
+        RecurrentLayer<Object> reference = new RecurrentLayer<>(cell);
+        return FastRecurrentLayer.supports(cell) ? new FastRecurrentLayer<>(reference) : reference;
     }
 
     /**

@@ -76,8 +76,8 @@ public final class Bidirectional<C> implements Module {
     public record BackwardResult(INDArray dx, State dForwardInitial, State dBackwardInitial, Gradients parameters) {
     }
 
-    private final RecurrentLayer<C> forwardLayer;
-    private final RecurrentLayer<C> backwardLayer;
+    private final SequenceLayer<C> forwardLayer;
+    private final SequenceLayer<C> backwardLayer;
     private final Merge merge;
     private final Parameters parameters = new Parameters();
 
@@ -87,7 +87,7 @@ public final class Bidirectional<C> implements Module {
      *     ZEROS or LEARNED initial state
      * @param merge CONCAT or SUM (SUM needs equal hidden sizes)
      */
-    public Bidirectional(RecurrentLayer<C> forwardLayer, RecurrentLayer<C> backwardLayer, Merge merge) {
+    public Bidirectional(SequenceLayer<C> forwardLayer, SequenceLayer<C> backwardLayer, Merge merge) {
         this.forwardLayer = Objects.requireNonNull(forwardLayer, "Bidirectional: forwardLayer must not be null");
         this.backwardLayer = Objects.requireNonNull(backwardLayer, "Bidirectional: backwardLayer must not be null");
         this.merge = Objects.requireNonNull(merge, "Bidirectional: merge must not be null");
@@ -95,7 +95,7 @@ public final class Bidirectional<C> implements Module {
             throw new IllegalArgumentException("Bidirectional: forwardLayer and backwardLayer must have two different cells: "
                     + "each direction has its own weights.");
         }
-        for (RecurrentLayer<C> layer : java.util.List.of(forwardLayer, backwardLayer)) {
+        for (SequenceLayer<C> layer : java.util.List.of(forwardLayer, backwardLayer)) {
             if (layer.initialStatePolicy() == InitialState.CARRIED) {
                 throw new IllegalArgumentException("Bidirectional: a bidirectional layer is stateless (its backward direction "
                         + "starts at the end of each sequence), so it cannot carry state between batches; "
@@ -199,12 +199,12 @@ public final class Bidirectional<C> implements Module {
     }
 
     /** @return the layer reading left to right */
-    public RecurrentLayer<C> forwardLayer() {
+    public SequenceLayer<C> forwardLayer() {
         return forwardLayer;
     }
 
     /** @return the layer reading right to left */
-    public RecurrentLayer<C> backwardLayer() {
+    public SequenceLayer<C> backwardLayer() {
         return backwardLayer;
     }
 

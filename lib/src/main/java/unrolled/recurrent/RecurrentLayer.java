@@ -56,7 +56,7 @@ import unrolled.tensor.Shapes;
  *
  * @param <C> the cell's cache type
  */
-public final class RecurrentLayer<C> implements Module {
+public final class RecurrentLayer<C> implements SequenceLayer<C> {
 
     /**
      * What the forward pass keeps for the backward pass.
@@ -321,8 +321,16 @@ public final class RecurrentLayer<C> implements Module {
 
     // ---- package-private: shared with TruncatedBptt, which runs the layer chunk by chunk ----
 
-    /** Checks x (and the mask against x); returns N. */
-    long requireInput(String method, INDArray x, SequenceMask mask) {
+    /**
+     * Checks x (and the mask against x) with this layer's messages.
+     *
+     * @param method the public method being called, for the message
+     * @param x the inputs, (N, T, D)
+     * @param mask (N, T), or null
+     * @return N
+     */
+    @Override
+    public long requireInput(String method, INDArray x, SequenceMask mask) {
         return requireInput(method, x, null, mask);
     }
 

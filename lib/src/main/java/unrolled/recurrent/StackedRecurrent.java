@@ -64,7 +64,7 @@ public final class StackedRecurrent<C> implements Module {
     public record BackwardResult(INDArray dx, List<State> dInitial, Gradients parameters) {
     }
 
-    private final List<RecurrentLayer<C>> layers;
+    private final List<SequenceLayer<C>> layers;
     private final Dropout dropout;
     private final Parameters parameters = new Parameters();
 
@@ -73,7 +73,7 @@ public final class StackedRecurrent<C> implements Module {
      *     data type; each with its own cell
      * @param dropout applied to the outputs of every layer but the last during training; null for none
      */
-    public StackedRecurrent(List<RecurrentLayer<C>> layers, Dropout dropout) {
+    public StackedRecurrent(List<? extends SequenceLayer<C>> layers, Dropout dropout) {
         Objects.requireNonNull(layers, "StackedRecurrent: layers must not be null");
         if (layers.isEmpty()) {
             throw new IllegalArgumentException("StackedRecurrent: layers must hold at least one layer, but is empty.");
@@ -82,14 +82,14 @@ public final class StackedRecurrent<C> implements Module {
         this.dropout = dropout;
         Map<Object, Integer> cells = new IdentityHashMap<>();
         for (int l = 0; l < this.layers.size(); l++) {
-            RecurrentLayer<C> layer = this.layers.get(l);
+            SequenceLayer<C> layer = this.layers.get(l);
             Integer earlier = cells.put(layer.cell(), l);
             if (earlier != null) {
                 throw new IllegalArgumentException("StackedRecurrent: layers " + earlier + " and " + l
                         + " share one cell; each layer needs its own weights.");
             }
             if (l > 0) {
-                RecurrentLayer<C> below = this.layers.get(l - 1);
+                SequenceLayer<C> below = this.layers.get(l - 1);
                 if (layer.inputSize() != below.hiddenSize()) {
                     throw new IllegalArgumentException("StackedRecurrent: layer " + l + " must read inputs of size D = "
                             + below.hiddenSize() + " (layer " + (l - 1) + "'s hidden size H), but reads D = "
@@ -138,7 +138,7 @@ public final class StackedRecurrent<C> implements Module {
         List<State> finals = new ArrayList<>();
         INDArray input = x;
         for (int l = 0; l < layers.size(); l++) {
-            RecurrentLayer<C> layer = layers.get(l);
+            SequenceLayer<C> layer = layers.get(l);
             State start = initial == null ? null : initial.get(l);
             // y⁽ˡ⁾ = layer_l(input)
             RecurrentLayer.Result<C> result = start == null ? layer.forward(input, mask) : layer.forward(input, start, mask);
@@ -168,7 +168,7 @@ public final class StackedRecurrent<C> implements Module {
             throw new IllegalArgumentException(method + ": dFinal must hold one state gradient per layer (" + layers.size()
                     + "), but holds " + dFinal.size() + ".");
         }
-        RecurrentLayer<C> top = layers.get(layers.size() - 1);
+        SequenceLayer<C> top = layers.get(layers.size() - 1);
         RecurrentLayer.Cache<C> topCache = cache.layers().get(layers.size() - 1);
         Shapes.require(method, "dOutputs", dOutputs, "(N, T, H)", topCache.batchSize(), topCache.length(), top.hiddenSize());
         Shapes.requireType(method, "dOutputs", dOutputs, top.dataType());
@@ -196,7 +196,7 @@ public final class StackedRecurrent<C> implements Module {
 
     /** Forgets the carried state of every CARRIED layer. */
     public void reset() {
-        layers.forEach(RecurrentLayer::reset);
+        layers.forEach(SequenceLayer::reset);
     }
 
     @Override
@@ -205,7 +205,7 @@ public final class StackedRecurrent<C> implements Module {
     }
 
     /** @return the layers, bottom first */
-    public List<RecurrentLayer<C>> layers() {
+    public List<SequenceLayer<C>> layers() {
         return layers;
     }
 
