@@ -53,7 +53,8 @@ def summary_of(nb: nbformat.NotebookNode) -> str:
         for paragraph in re.split(r"\n\s*\n", cell.source):
             text = paragraph.strip()
             if text and not text.startswith("#") and not text.startswith("<"):
-                return re.sub(r"[*_`]", "", " ".join(text.split()))
+                # Markdown emphasis and code marks go; LaTeX ($…$) stays for MathJax to typeset.
+                return re.sub(r"\*\*|(?<![\w\\])\*|\*(?!\w)|`", "", " ".join(text.split()))
     return ""
 
 
@@ -114,19 +115,22 @@ def build(executed: list[Path], out: Path, seconds: dict[str, float] | None = No
         body = _NOTEBOOK_LINK.sub(r'href="\1.html', body)
         (out / files[i]).write_text(body, encoding="utf-8")
         pages.append(Page(files[i], title, summary_of(nb), questions_of(nb), seconds.get(path.name), count_images(nb)))
-    (out / "index.html").write_text(index_html(pages), encoding="utf-8")
+    (out / "index.html").write_text(index_html(pages, mathjax_url), encoding="utf-8")
     return pages
 
 
-def index_html(pages: list[Page]) -> str:
+def index_html(pages: list[Page], mathjax_url: str = "") -> str:
     rows = []
     for page in pages:
         minutes = "" if page.seconds is None else f"{page.seconds:.0f} s"
-        questions = ", ".join(page.questions) or "—"
+        questions = ", ".join(sorted(page.questions)) or "—"
         rows.append(
             f'<tr><td><a href="{page.file}">{html.escape(page.title)}</a>'
             f'<div class="summary">{html.escape(page.summary)}</div></td>'
             f"<td>{html.escape(questions)}</td><td>{minutes}</td></tr>")
+    mathjax = "" if not mathjax_url else (
+        '<script type="text/x-mathjax-config">MathJax.Hub.Config({tex2jax: {inlineMath: [["$","$"]], '
+        f'processEscapes: true}}}});</script><script src="{mathjax_url}"></script>')
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Unrolled: recurrent neural networks for interviews, in Java</title>
 <style>
@@ -136,7 +140,8 @@ th, td {{ border-bottom: 1px solid #e2e8f0; padding: 8px; text-align: left; vert
 th {{ background: #f7fafc; }}
 .summary {{ color: #4a5568; font-size: 14px; margin-top: 4px; }}
 a {{ color: #2b6cb0; }}
-</style></head>
+</style>
+{mathjax}</head>
 <body>
 <h1>Unrolled</h1>
 <p>Recurrent neural networks the way interviews ask about them, with live Java code, plots and self-checking
