@@ -20,7 +20,6 @@ import unrolled.layer.TimeDistributedAffine;
 import unrolled.loss.Metrics;
 import unrolled.loss.SoftmaxCrossEntropy;
 import unrolled.param.Gradients;
-import unrolled.param.Module;
 import unrolled.param.Parameters;
 import unrolled.recurrent.SequenceMask;
 import unrolled.tensor.Shapes;
@@ -45,7 +44,7 @@ import unrolled.train.LossAndGradients;
  * <p>Parameters: {@code embedding.E}, {@code rnn.layer0.Wx}, {@code rnn.layer0.Wh}, … , {@code output.W},
  * {@code output.b}. The readout starts small, so the first loss is about ln V (see {@link Readout}).
  */
-public final class CharLanguageModel implements Module {
+public final class CharLanguageModel extends RecurrentModel {
 
     /**
      * What the forward pass keeps for the backward pass.
@@ -70,13 +69,11 @@ public final class CharLanguageModel implements Module {
 
     private static final String KIND = "CharLanguageModel";
 
-    private final ModelConfiguration configuration;
     private final ModelInput input;
     private final RecurrentStack rnn;
     private final Dropout dropout;
     private final TimeDistributedAffine output;
     private final SoftmaxCrossEntropy crossEntropy = new SoftmaxCrossEntropy();
-    private final Parameters parameters = new Parameters();
 
     /**
      * @param configuration token input ({@code vocabularySize} V &gt; 0, {@code inputSize} the embedding size),
@@ -85,7 +82,7 @@ public final class CharLanguageModel implements Module {
      *     or is bidirectional (a language model must not see the characters it predicts)
      */
     public CharLanguageModel(ModelConfiguration configuration) {
-        Objects.requireNonNull(configuration, KIND + ": configuration must not be null");
+        super(KIND, configuration);
         if (!configuration.readsTokens()) {
             throw new IllegalArgumentException(KIND + ": a language model reads token ids, so vocabularySize must be positive, "
                     + "but is 0; use ModelConfiguration.ofTokens.");
@@ -99,7 +96,6 @@ public final class CharLanguageModel implements Module {
             throw new IllegalArgumentException(KIND + ": a language model predicts the next token from the tokens before it; "
                     + "a bidirectional body would read the very token it predicts. Use withBidirectional(false).");
         }
-        this.configuration = configuration;
         this.input = new ModelInput(configuration);
         this.rnn = new RecurrentStack(configuration);
         this.dropout = new Dropout(configuration.dropout(), Dropout.Mode.STANDARD, configuration.seed() + 3);
@@ -360,16 +356,6 @@ public final class CharLanguageModel implements Module {
     }
 
     /**
-     * Saves the configuration and every parameter, by name, with its shape and data type, bit for bit.
-     *
-     * @param path the file to write; replaced if it exists
-     * @throws java.io.UncheckedIOException if the file cannot be written
-     */
-    public void save(Path path) {
-        ModelFile.write(KIND + ".save", path, KIND, configuration, parameters);
-    }
-
-    /**
      * Rebuilds a saved model: its configuration, then its parameters, bit-identical to those saved.
      *
      * @param path a file written by {@link #save}
@@ -383,36 +369,5 @@ public final class CharLanguageModel implements Module {
         CharLanguageModel model = new CharLanguageModel(ModelFile.configuration(method, path, contents));
         ModelFile.assign(method, path, contents, model.parameters);
         return model;
-    }
-
-    /**
-     * Overwrites this model's parameters with a saved model's.
-     *
-     * @param path a file written by {@link #save} from a model of exactly this configuration
-     * @throws IllegalArgumentException naming the difference if the file holds another kind of model, another
-     *     configuration, or other parameters
-     */
-    public void loadParameters(Path path) {
-        String method = KIND + ".loadParameters";
-        ModelFile.Contents contents = ModelFile.read(method, path, KIND);
-        ModelFile.requireConfiguration(method, path, contents, configuration);
-        ModelFile.assign(method, path, contents, parameters);
-    }
-
-    @Override
-    public Parameters parameters() {
-        return parameters;
-    }
-
-    /** @return the configuration the model was built from */
-    public ModelConfiguration configuration() {
-        return configuration;
-    }
-
-    @Override
-    public String toString() {
-        return KIND + "(V=" + configuration.vocabularySize() + ", D=" + configuration.inputSize() + ", "
-                + configuration.layers() + " × " + configuration.cellType() + " H=" + configuration.hiddenSize() + ", dropout "
-                + configuration.dropout() + ", " + configuration.dataType() + ")";
     }
 }

@@ -12,7 +12,6 @@ import unrolled.layer.LayerGradients;
 import unrolled.loss.Metrics;
 import unrolled.loss.SoftmaxCrossEntropy;
 import unrolled.param.Gradients;
-import unrolled.param.Module;
 import unrolled.param.Parameters;
 import unrolled.recurrent.SequenceMask;
 import unrolled.tensor.Shapes;
@@ -43,7 +42,7 @@ import unrolled.train.LossAndGradients;
  * <p>Parameters: ({@code embedding.E}), {@code rnn.layer0.Wx}, … , {@code output.W}, {@code output.b}. The readout
  * starts small, so the first loss is about ln K (see {@link Readout}).
  */
-public final class SequenceClassifier implements Module {
+public final class SequenceClassifier extends RecurrentModel {
 
     /**
      * What the forward pass keeps for the backward pass.
@@ -68,20 +67,18 @@ public final class SequenceClassifier implements Module {
 
     private static final String KIND = "SequenceClassifier";
 
-    private final ModelConfiguration configuration;
     private final ModelInput input;
     private final RecurrentStack rnn;
     private final Dropout dropout;
     private final Affine output;
     private final SoftmaxCrossEntropy crossEntropy = new SoftmaxCrossEntropy();
-    private final Parameters parameters = new Parameters();
 
     /**
      * @param configuration token ids or features, any cell, depth, direction, dropout, data type and seed;
      *     {@code outputSize} is K, the number of classes
      */
     public SequenceClassifier(ModelConfiguration configuration) {
-        this.configuration = Objects.requireNonNull(configuration, KIND + ": configuration must not be null");
+        super(KIND, configuration);
         this.input = new ModelInput(configuration);
         this.rnn = new RecurrentStack(configuration);
         this.dropout = new Dropout(configuration.dropout(), Dropout.Mode.STANDARD, configuration.seed() + 3);
@@ -195,16 +192,6 @@ public final class SequenceClassifier implements Module {
     }
 
     /**
-     * Saves the configuration and every parameter, by name, with its shape and data type, bit for bit.
-     *
-     * @param path the file to write; replaced if it exists
-     * @throws java.io.UncheckedIOException if the file cannot be written
-     */
-    public void save(Path path) {
-        ModelFile.write(KIND + ".save", path, KIND, configuration, parameters);
-    }
-
-    /**
      * Rebuilds a saved model: its configuration, then its parameters, bit-identical to those saved.
      *
      * @param path a file written by {@link #save}
@@ -218,37 +205,5 @@ public final class SequenceClassifier implements Module {
         SequenceClassifier model = new SequenceClassifier(ModelFile.configuration(method, path, contents));
         ModelFile.assign(method, path, contents, model.parameters);
         return model;
-    }
-
-    /**
-     * Overwrites this model's parameters with a saved model's.
-     *
-     * @param path a file written by {@link #save} from a model of exactly this configuration
-     * @throws IllegalArgumentException naming the difference if the file holds another kind of model, another
-     *     configuration, or other parameters
-     */
-    public void loadParameters(Path path) {
-        String method = KIND + ".loadParameters";
-        ModelFile.Contents contents = ModelFile.read(method, path, KIND);
-        ModelFile.requireConfiguration(method, path, contents, configuration);
-        ModelFile.assign(method, path, contents, parameters);
-    }
-
-    @Override
-    public Parameters parameters() {
-        return parameters;
-    }
-
-    /** @return the configuration the model was built from */
-    public ModelConfiguration configuration() {
-        return configuration;
-    }
-
-    @Override
-    public String toString() {
-        return KIND + "(" + (configuration.readsTokens() ? "V=" + configuration.vocabularySize() + ", " : "") + "D="
-                + configuration.inputSize() + ", " + configuration.layers() + " × " + configuration.cellType() + " H="
-                + configuration.hiddenSize() + (configuration.bidirectional() ? " bidirectional" : "") + ", K="
-                + configuration.outputSize() + ", dropout " + configuration.dropout() + ", " + configuration.dataType() + ")";
     }
 }

@@ -10,7 +10,6 @@ import unrolled.layer.Dropout;
 import unrolled.layer.LayerGradients;
 import unrolled.loss.MeanSquaredError;
 import unrolled.param.Gradients;
-import unrolled.param.Module;
 import unrolled.param.Parameters;
 import unrolled.recurrent.SequenceMask;
 import unrolled.tensor.Shapes;
@@ -32,7 +31,7 @@ import unrolled.train.LossAndGradients;
  * <p>Parameters: {@code rnn.layer0.Wx}, … , {@code output.W}, {@code output.b}. The readout starts small, so the first
  * predictions are near 0 and the first loss is about the mean of y² (see {@link Readout}).
  */
-public final class SequenceRegressor implements Module {
+public final class SequenceRegressor extends RecurrentModel {
 
     /**
      * What the forward pass keeps for the backward pass.
@@ -55,13 +54,11 @@ public final class SequenceRegressor implements Module {
 
     private static final String KIND = "SequenceRegressor";
 
-    private final ModelConfiguration configuration;
     private final ModelInput input;
     private final RecurrentStack rnn;
     private final Dropout dropout;
     private final Affine output;
     private final MeanSquaredError meanSquaredError = new MeanSquaredError();
-    private final Parameters parameters = new Parameters();
 
     /**
      * @param configuration feature input ({@code vocabularySize} 0, {@code inputSize} D channels), any cell, depth,
@@ -69,12 +66,11 @@ public final class SequenceRegressor implements Module {
      * @throws IllegalArgumentException if the configuration reads token ids
      */
     public SequenceRegressor(ModelConfiguration configuration) {
-        Objects.requireNonNull(configuration, KIND + ": configuration must not be null");
+        super(KIND, configuration);
         if (configuration.readsTokens()) {
             throw new IllegalArgumentException(KIND + ": a regressor reads real-valued windows (N, T, D), so vocabularySize "
                     + "must be 0, but is " + configuration.vocabularySize() + "; use ModelConfiguration.ofFeatures.");
         }
-        this.configuration = configuration;
         this.input = new ModelInput(configuration);
         this.rnn = new RecurrentStack(configuration);
         this.dropout = new Dropout(configuration.dropout(), Dropout.Mode.STANDARD, configuration.seed() + 3);
@@ -207,16 +203,6 @@ public final class SequenceRegressor implements Module {
     }
 
     /**
-     * Saves the configuration and every parameter, by name, with its shape and data type, bit for bit.
-     *
-     * @param path the file to write; replaced if it exists
-     * @throws java.io.UncheckedIOException if the file cannot be written
-     */
-    public void save(Path path) {
-        ModelFile.write(KIND + ".save", path, KIND, configuration, parameters);
-    }
-
-    /**
      * Rebuilds a saved model: its configuration, then its parameters, bit-identical to those saved.
      *
      * @param path a file written by {@link #save}
@@ -230,36 +216,5 @@ public final class SequenceRegressor implements Module {
         SequenceRegressor model = new SequenceRegressor(ModelFile.configuration(method, path, contents));
         ModelFile.assign(method, path, contents, model.parameters);
         return model;
-    }
-
-    /**
-     * Overwrites this model's parameters with a saved model's.
-     *
-     * @param path a file written by {@link #save} from a model of exactly this configuration
-     * @throws IllegalArgumentException naming the difference if the file holds another kind of model, another
-     *     configuration, or other parameters
-     */
-    public void loadParameters(Path path) {
-        String method = KIND + ".loadParameters";
-        ModelFile.Contents contents = ModelFile.read(method, path, KIND);
-        ModelFile.requireConfiguration(method, path, contents, configuration);
-        ModelFile.assign(method, path, contents, parameters);
-    }
-
-    @Override
-    public Parameters parameters() {
-        return parameters;
-    }
-
-    /** @return the configuration the model was built from */
-    public ModelConfiguration configuration() {
-        return configuration;
-    }
-
-    @Override
-    public String toString() {
-        return KIND + "(D=" + configuration.inputSize() + ", " + configuration.layers() + " × " + configuration.cellType()
-                + " H=" + configuration.hiddenSize() + (configuration.bidirectional() ? " bidirectional" : "") + ", K="
-                + configuration.outputSize() + ", dropout " + configuration.dropout() + ", " + configuration.dataType() + ")";
     }
 }

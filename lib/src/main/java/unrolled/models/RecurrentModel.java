@@ -1,0 +1,67 @@
+package unrolled.models;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import unrolled.param.Module;
+import unrolled.param.Parameters;
+
+/**
+ * What the ready models share: the configuration they were built from, their parameters by name, and saving and
+ * loading those parameters bit for bit.
+ */
+public abstract sealed class RecurrentModel implements Module
+        permits CharLanguageModel, SequenceClassifier, SequenceTagger, SequenceRegressor {
+
+    /** The configuration the model was built from. */
+    final ModelConfiguration configuration;
+    /** Every trainable array, by name: {@code embedding.E}, {@code rnn.layer0.Wx}, {@code output.W}, … */
+    final Parameters parameters = new Parameters();
+    private final String kind;
+
+    RecurrentModel(String kind, ModelConfiguration configuration) {
+        this.kind = kind;
+        this.configuration = Objects.requireNonNull(configuration, kind + ": configuration must not be null");
+    }
+
+    /**
+     * Saves the configuration and every parameter, by name, with its shape and data type, bit for bit.
+     *
+     * @param path the file to write; replaced if it exists
+     * @throws java.io.UncheckedIOException if the file cannot be written
+     */
+    public void save(Path path) {
+        ModelFile.write(kind + ".save", path, kind, configuration, parameters);
+    }
+
+    /**
+     * Overwrites this model's parameters with a saved model's.
+     *
+     * @param path a file written by {@link #save} from a model of exactly this kind and configuration
+     * @throws IllegalArgumentException naming the difference if the file holds another kind of model, another
+     *     configuration, or other parameters
+     */
+    public void loadParameters(Path path) {
+        String method = kind + ".loadParameters";
+        ModelFile.Contents contents = ModelFile.read(method, path, kind);
+        ModelFile.requireConfiguration(method, path, contents, configuration);
+        ModelFile.assign(method, path, contents, parameters);
+    }
+
+    @Override
+    public Parameters parameters() {
+        return parameters;
+    }
+
+    /** @return the configuration the model was built from */
+    public ModelConfiguration configuration() {
+        return configuration;
+    }
+
+    @Override
+    public String toString() {
+        return kind + "(" + (configuration.readsTokens() ? "V=" + configuration.vocabularySize() + ", " : "") + "D="
+                + configuration.inputSize() + ", " + configuration.layers() + " × " + configuration.cellType() + " H="
+                + configuration.hiddenSize() + (configuration.bidirectional() ? " bidirectional" : "") + ", K="
+                + configuration.outputSize() + ", dropout " + configuration.dropout() + ", " + configuration.dataType() + ")";
+    }
+}
