@@ -1,5 +1,7 @@
 """`./unrolled run` on deliberately broken notebooks, in the real kernel: it must stop, exit non-zero, and name
 the notebook, the cell and the error; and it must never modify the source notebook."""
+import re
+
 import nbformat
 
 from unrolledtools import run
@@ -49,7 +51,9 @@ def test_a_clean_notebook_passes_and_its_copy_has_outputs(tmp_path, capsys):
     executed = nbformat.read(tmp_path / "out" / "executed" / "04-fine.ipynb", as_version=4)
     assert executed.cells[1].outputs[0].text.strip() == "42"
     assert (tmp_path / "out" / "book" / "04-fine.html").is_file()
-    assert "04-fine.ipynb" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "04-fine.ipynb" in out
+    assert re.search(r"kernel: started in \d+\.\d s, peak memory \d+ MB", out), out
 
 
 def test_a_missing_notebook_is_named(tmp_path, capsys):

@@ -1,8 +1,9 @@
 """Executes notebooks headless in the installed Java kernel, through Jupyter's own nbclient.
 
 A notebook passes when every code cell runs without an error output and writes nothing to stderr
-(a logging warning in a learner's notebook is a defect). rapaio-jupyter-kernel sometimes never answers
-at start-up (measured here: about one start in seven); such a start is retried with a fresh kernel.
+(a logging warning in a learner's notebook is a defect). rapaio-jupyter-kernel sometimes never answers at
+start-up (its handler-map race is closed by kernel/'s launcher; a rarer silent failure remains), so such a
+start is retried with a fresh kernel. Each result also reports the kernel's start-up time and peak memory.
 """
 from __future__ import annotations
 
@@ -46,6 +47,8 @@ class Result:
     attempts: int
     failure: Failure | None = None
     executed: nbformat.NotebookNode | None = field(default=None, repr=False)
+    startup_seconds: float | None = None  # from launching the kernel to its first answer, last attempt
+    peak_memory_mb: float | None = None   # the kernel process's peak resident memory (Linux), after the last cell
 
     @property
     def ok(self) -> bool:
@@ -86,6 +89,10 @@ def execute(source: Path, cwd: Path, cell_timeout: int = 180, startup_timeout: i
                                 record_timing=False)
         running: list[int] = []
         client.on_cell_execute = lambda cell, cell_index: running.append(cell_index)
+        launched = time.monotonic()
+        measured: dict[str, float] = {}
+        client.on_notebook_start = lambda notebook: measured.setdefault("startup", time.monotonic() - launched)
+        client.on_cell_executed = lambda cell, cell_index, execute_reply: _sample_memory(client, measured)
         log = open(kernel_log, "a", encoding="utf-8") if kernel_log else subprocess.DEVNULL
         try:
             client.execute(cwd=str(cwd), stdout=log, stderr=log)
@@ -121,8 +128,20 @@ def execute(source: Path, cwd: Path, cell_timeout: int = 180, startup_timeout: i
         finally:
             if kernel_log:
                 log.close()
-        return Result(name, time.monotonic() - started, attempt, _first_problem(nb, name), nb)
+        return Result(name, time.monotonic() - started, attempt, _first_problem(nb, name), nb,
+                      measured.get("startup"), measured.get("peak_mb"))
     return Result(name, time.monotonic() - started, attempts,
                   Failure(name, None, "", f"{last_error} (tried {attempts} times). "
                           "Is the kernel installed? Run ./unrolled setup"), None)
 
+
+def _sample_memory(client: NotebookClient, measured: dict[str, float]) -> None:
+    """Records the kernel's peak resident memory (VmHWM) so far; Linux only, silently skipped elsewhere."""
+    try:
+        pid = client.km.provisioner.process.pid
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    measured["peak_mb"] = int(line.split()[1]) / 1024
+    except (AttributeError, OSError, ValueError):
+        pass

@@ -61,7 +61,10 @@ def main(argv: list[str] | None = None) -> int:
                   f"The kernel's own log: {log}", file=sys.stderr)
             return 1
         seconds[source.name] = result.seconds
-        print(f"{result.seconds:6.1f} s  ok{retried}", flush=True)
+        kernel = ""
+        if result.startup_seconds is not None and result.peak_memory_mb is not None:
+            kernel = f"  (kernel: started in {result.startup_seconds:.1f} s, peak memory {result.peak_memory_mb:.0f} MB)"
+        print(f"{result.seconds:6.1f} s  ok{kernel}{retried}", flush=True)
     print(f"All {len(sources)} notebook(s) ran in {time.monotonic() - started:.1f} s.", flush=True)
     if not args.no_book:
         pages = book.build(written, args.out / "book", seconds)
