@@ -13,6 +13,8 @@
  *       train/validation split.</li>
  *   <li>{@link unrolled.data.SyntheticTasks}: the adding, copy, delayed-recall and parity problems, the
  *       standard tests of long-range memory on which a vanilla RNN fails and an LSTM succeeds.</li>
+ *   <li>{@link unrolled.data.DatasetFile}: finds a file of the repository's {@code datasets/} folder and checks its
+ *       sha256 against the recorded one before a loader reads it.</li>
  * </ul>
  */
 package unrolled.data;
