@@ -15,6 +15,8 @@
  *       standard tests of long-range memory on which a vanilla RNN fails and an LSTM succeeds.</li>
  *   <li>{@link unrolled.data.DatasetFile}: finds a file of the repository's {@code datasets/} folder and checks its
  *       sha256 against the recorded one before a loader reads it.</li>
+ *   <li>{@link unrolled.data.SensorNetwork}: the Suthaharan wireless sensor network readings (humidity,
+ *       temperature) with labelled anomalies, per mote, for anomaly detection.</li>
  * </ul>
  */
 package unrolled.data;
