@@ -8,7 +8,8 @@
  * initialisers), {@link unrolled.cell} (one time step), {@link unrolled.recurrent} (whole sequences and
  * backpropagation through time), {@link unrolled.layer} and {@link unrolled.loss} (the feed-forward pieces and
  * losses around them), {@link unrolled.optim} and {@link unrolled.train} (training), {@link unrolled.check}
- * (gradient checking), {@link unrolled.data} (vocabularies, batches, synthetic tasks) and {@link unrolled.plot}
+ * (gradient checking), {@link unrolled.data} (vocabularies, batches, synthetic tasks, shipped datasets), {@link unrolled.timeseries}
+ * (forecast baselines, errors, and precision and recall of anomaly alarms) and {@link unrolled.plot}
  * (charts, heatmaps and whiteboard diagrams).
  */
 package unrolled;
