@@ -17,6 +17,9 @@
  *       sha256 against the recorded one before a loader reads it.</li>
  *   <li>{@link unrolled.data.SensorNetwork}: the Suthaharan wireless sensor network readings (humidity,
  *       temperature) with labelled anomalies, per mote, for anomaly detection.</li>
+ *   <li>Real datasets, each checked before it is read: {@link unrolled.data.MaunaLoaCo2} (a monthly series),
+ *       {@link unrolled.data.MobyDick} (a novel, for language models) and {@link unrolled.data.FirstNames} (two
+ *       lists of first names, for a many-to-one classifier).</li>
  * </ul>
  */
 package unrolled.data;
