@@ -7,7 +7,7 @@
  *       period) forecasts.</li>
  *   <li>{@link unrolled.timeseries.ForecastErrors}: RMSE, MAE and MASE, the error scaled by the in-sample
  *       seasonal-naive error.</li>
- *   <li>{@link unrolled.timeseries.PrecisionRecall}: alarms at a threshold on an anomaly score, counted against
+ *   <li>{@link unrolled.timeseries.OperatingPoint}: alarms at a threshold on an anomaly score, counted against
  *       labels, and the sweep of every threshold that traces the precision–recall curve.</li>
  * </ul>
  */

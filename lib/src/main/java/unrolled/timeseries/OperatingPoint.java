@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * How well alarms match labels when an anomaly detector raises an alarm at every step whose score reaches a
+ * One operating point of an anomaly detector — a threshold and the precision and recall it gives — when an anomaly detector raises an alarm at every step whose score reaches a
  * threshold τ:
  * <pre>
  *   alarm_t = score_t ≥ τ
@@ -26,7 +26,7 @@ import java.util.Objects;
  * @param falsePositives FP, alarms on normal steps
  * @param falseNegatives FN, anomalous steps without an alarm
  */
-public record PrecisionRecall(double threshold, int truePositives, int falsePositives, int falseNegatives) {
+public record OperatingPoint(double threshold, int truePositives, int falsePositives, int falseNegatives) {
 
     /**
      * Checks the counts.
@@ -36,12 +36,12 @@ public record PrecisionRecall(double threshold, int truePositives, int falsePosi
      * @param falsePositives FP ≥ 0
      * @param falseNegatives FN ≥ 0
      */
-    public PrecisionRecall {
+    public OperatingPoint {
         if (Double.isNaN(threshold)) {
-            throw new IllegalArgumentException("PrecisionRecall: threshold must be a number, but is NaN.");
+            throw new IllegalArgumentException("OperatingPoint: threshold must be a number, but is NaN.");
         }
         if (truePositives < 0 || falsePositives < 0 || falseNegatives < 0) {
-            throw new IllegalArgumentException("PrecisionRecall: the counts must be at least 0, but are TP = " + truePositives
+            throw new IllegalArgumentException("OperatingPoint: the counts must be at least 0, but are TP = " + truePositives
                     + ", FP = " + falsePositives + ", FN = " + falseNegatives + ".");
         }
     }
@@ -73,8 +73,8 @@ public record PrecisionRecall(double threshold, int truePositives, int falsePosi
      * @param threshold τ
      * @return the counts at τ
      */
-    public static PrecisionRecall at(double[] scores, boolean[] labels, double threshold) {
-        requirePaired("PrecisionRecall.at", scores, labels);
+    public static OperatingPoint at(double[] scores, boolean[] labels, double threshold) {
+        requirePaired("OperatingPoint.at", scores, labels);
         int tp = 0;
         int fp = 0;
         int fn = 0;
@@ -88,7 +88,7 @@ public record PrecisionRecall(double threshold, int truePositives, int falsePosi
                 fn++;
             }
         }
-        return new PrecisionRecall(threshold, tp, fp, fn);
+        return new OperatingPoint(threshold, tp, fp, fn);
     }
 
     /**
@@ -99,8 +99,8 @@ public record PrecisionRecall(double threshold, int truePositives, int falsePosi
      * @param labels true where step t is anomalous, n values, at least one true
      * @return the points, thresholds decreasing, recall non-decreasing
      */
-    public static List<PrecisionRecall> sweep(double[] scores, boolean[] labels) {
-        String method = "PrecisionRecall.sweep";
+    public static List<OperatingPoint> sweep(double[] scores, boolean[] labels) {
+        String method = "OperatingPoint.sweep";
         requirePaired(method, scores, labels);
         int anomalous = 0;
         for (boolean label : labels) {
@@ -113,7 +113,7 @@ public record PrecisionRecall(double threshold, int truePositives, int falsePosi
         Integer[] order = new Integer[scores.length];
         Arrays.setAll(order, t -> t);
         Arrays.sort(order, Comparator.comparingDouble((Integer t) -> scores[t]).reversed());
-        List<PrecisionRecall> points = new ArrayList<>();
+        List<OperatingPoint> points = new ArrayList<>();
         int tp = 0;
         int fp = 0;
         for (int i = 0; i < order.length; i++) {
@@ -125,7 +125,7 @@ public record PrecisionRecall(double threshold, int truePositives, int falsePosi
             }
             // Steps with equal scores switch on together: emit a point only after the last of them.
             if (i == order.length - 1 || scores[order[i + 1]] != scores[t]) {
-                points.add(new PrecisionRecall(scores[t], tp, fp, anomalous - tp));
+                points.add(new OperatingPoint(scores[t], tp, fp, anomalous - tp));
             }
         }
         return points;
@@ -137,13 +137,13 @@ public record PrecisionRecall(double threshold, int truePositives, int falsePosi
      * @param sweep points from {@link #sweep}, at least one
      * @return the point with the best F1
      */
-    public static PrecisionRecall bestF1(List<PrecisionRecall> sweep) {
-        Objects.requireNonNull(sweep, "PrecisionRecall.bestF1: sweep must not be null");
+    public static OperatingPoint bestF1(List<OperatingPoint> sweep) {
+        Objects.requireNonNull(sweep, "OperatingPoint.bestF1: sweep must not be null");
         if (sweep.isEmpty()) {
-            throw new IllegalArgumentException("PrecisionRecall.bestF1: sweep must hold at least one point, but is empty.");
+            throw new IllegalArgumentException("OperatingPoint.bestF1: sweep must hold at least one point, but is empty.");
         }
-        PrecisionRecall best = sweep.get(0);
-        for (PrecisionRecall point : sweep) {
+        OperatingPoint best = sweep.get(0);
+        for (OperatingPoint point : sweep) {
             if (point.f1() > best.f1()) {
                 best = point;
             }
@@ -159,11 +159,11 @@ public record PrecisionRecall(double threshold, int truePositives, int falsePosi
      * @param sweep points from {@link #sweep}, recall non-decreasing
      * @return AP in [0, 1]
      */
-    public static double averagePrecision(List<PrecisionRecall> sweep) {
-        Objects.requireNonNull(sweep, "PrecisionRecall.averagePrecision: sweep must not be null");
+    public static double averagePrecision(List<OperatingPoint> sweep) {
+        Objects.requireNonNull(sweep, "OperatingPoint.averagePrecision: sweep must not be null");
         double area = 0;
         double previousRecall = 0;
-        for (PrecisionRecall point : sweep) {
+        for (OperatingPoint point : sweep) {
             // AP = Σ (R_k − R_{k−1}) · P_k
             area += (point.recall() - previousRecall) * point.precision();
             previousRecall = point.recall();
