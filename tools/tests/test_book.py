@@ -55,3 +55,11 @@ def test_the_map_lists_questions_from_cell_tags():
     assert book.questions_of(nb) == ["B02", "A01"]
     assert book.title_of(nb, "fallback") == "99 · T"
     assert book.summary_of(nb) == "First words."
+
+
+def test_links_to_notebooks_and_their_sections_become_links_to_pages():
+    body = ('<a href="05-lstm.ipynb">05</a> <a href="./02-bptt.ipynb#The-gradient-of-one-step">02</a> '
+            '<a href="https://example.org/x.ipynb">far</a> <a href="#card-A01">A01</a>')
+    assert book.page_links(body) == (
+        '<a href="05-lstm.html">05</a> <a href="./02-bptt.html#The-gradient-of-one-step">02</a> '
+        '<a href="https://example.org/x.ipynb">far</a> <a href="#card-A01">A01</a>')

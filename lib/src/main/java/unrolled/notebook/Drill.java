@@ -225,7 +225,7 @@ public final class Drill {
                         .append("\"><a href=\"#").append(CARD_ANCHOR_PREFIX).append(card.id()).append("\">").append(card.id())
                         .append("</a></td><td style=\"").append(TD).append("\">").append(Html.escape(card.question()))
                         .append("</td><td style=\"").append(TD).append("color:#4a5568\">").append(Html.escape(card.topic()))
-                        .append("</td><td style=\"").append(TD).append("\">").append(whereLink(card)).append("</td></tr>");
+                        .append("</td><td style=\"").append(TD).append("white-space:nowrap\">").append(whereLink(card)).append("</td></tr>");
             }
             html.append("</table>");
         }
@@ -279,7 +279,7 @@ public final class Drill {
 
     private static final Comparator<Card> EASY_FIRST = Comparator.comparing(Card::difficulty).thenComparing(Card::id);
     private static final String TH = "<th style=\"text-align:left;padding:4px 8px;border-bottom:2px solid #cbd5e0\">";
-    private static final String TD = "padding:3px 8px;border-bottom:1px solid #e2e8f0;vertical-align:top;";
+    private static final String TD = "padding:3px 8px;border-bottom:1px solid #e2e8f0;vertical-align:top;text-align:left;";
 
     private static String chip(Difficulty difficulty) {
         return "<span style=\"border:1px solid " + difficulty.ink() + ";color:" + difficulty.ink() + ";background:" + difficulty.fill()

@@ -184,11 +184,21 @@ public record QuizRound(List<Quiz.Question> questions, long seed, List<String> n
     }
 
     /**
-     * Scores the learner's answers and shows, for each question, right or wrong, the right option and why.
+     * Scores the learner's answers and shows, for each question, right or wrong, the right option and why. Blank
+     * answers show a reminder instead and give nothing away, so running a whole notebook does not spoil the round.
      *
-     * @param answers one letter per question, as {@link #grade} reads them
+     * @param answers one letter per question, as {@link #grade} reads them; or blank while not answered yet
      */
     public void score(String answers) {
+        Objects.requireNonNull(answers, "QuizRound.score: answers must not be null; write one letter per question, e.g. \"abd-\".");
+        if (answers.isBlank()) {
+            String reminder = "No answers yet: write " + questions.size() + " letters, one per question in order (" + SKIP
+                    + " to skip one), then run this cell again.";
+            Notebook.html("<div class=\"unrolled-quiz-score\" style=\"font-family:sans-serif;padding:6px 12px;border-left:6px solid "
+                    + Difficulty.MEDIUM.ink() + ";background:" + Difficulty.MEDIUM.fill() + ";color:#1a202c\">"
+                    + Html.escape(reminder) + "</div>", reminder);
+            return;
+        }
         Score score = grade(answers);
         Notebook.html(scoreHtml(score), scoreText(score));
     }

@@ -114,4 +114,14 @@ class QuizRoundTest {
         assertTrue(text.contains("Skipped; the answer is (a) a."), text);
         assertTrue(shown.get(0).get("text/html").contains("Score: 0 of 2 right"));
     }
+
+    @Test
+    void blankAnswersGetAReminderThatGivesNothingAway() {
+        List<Map<String, String>> shown = new ArrayList<>();
+        Notebook.redirect(shown::add);
+        round.score("  ");
+        assertEquals("No answers yet: write 2 letters, one per question in order (- to skip one), then run this cell again.",
+                shown.get(0).get("text/plain"));
+        assertFalse(shown.get(0).get("text/html").contains("Arithmetic."));
+    }
 }
