@@ -66,12 +66,33 @@ public record QuizRound(List<Quiz.Question> questions, long seed, List<String> n
         for (String notebook : from) {
             pool.addAll(Quiz.of(notebook));
         }
+        return fromPool(pool, count, seed, from);
+    }
+
+    /**
+     * Draws from a given pool: what {@link #draw} does once the quizzes are read.
+     *
+     * @param pool every question that may be drawn, ids unique
+     * @param count how many to draw, from 1 to the pool's size
+     * @param seed the seed of the draw
+     * @param notebooks where the pool comes from, for messages
+     * @return the round
+     */
+    static QuizRound fromPool(List<Quiz.Question> pool, int count, long seed, List<String> notebooks) {
+        Set<String> ids = new HashSet<>();
+        for (Quiz.Question question : pool) {
+            if (!ids.add(question.id())) {
+                throw new IllegalStateException("QuizRound.draw: the id " + question.id() + " appears more than once in the quizzes of notebooks "
+                        + String.join(", ", notebooks) + "; every quiz question needs its own id.");
+            }
+        }
         if (count < 1 || count > pool.size()) {
             throw new IllegalArgumentException("QuizRound.draw: count must be between 1 and " + pool.size()
-                    + " (the questions in the quizzes of notebooks " + String.join(", ", from) + "), but is " + count + ".");
+                    + " (the questions in the quizzes of notebooks " + String.join(", ", notebooks) + "), but is " + count + ".");
         }
-        Collections.shuffle(pool, new Random(seed));
-        return new QuizRound(pool.subList(0, count), seed, from);
+        List<Quiz.Question> shuffled = new ArrayList<>(pool);
+        Collections.shuffle(shuffled, new Random(seed));
+        return new QuizRound(shuffled.subList(0, count), seed, notebooks);
     }
 
     /**

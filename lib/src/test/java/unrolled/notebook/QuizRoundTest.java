@@ -58,6 +58,22 @@ class QuizRoundTest {
     }
 
     @Test
+    void aPoolWithARepeatedIdIsRefusedNamingTheId() {
+        Quiz.Question copy = new Quiz.Question("9.1", "Another question?", List.of("x", "y"), 0, "Because.");
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> QuizRound.fromPool(List.of(ADD, LETTER, copy), 1, 1, List.of("09", "10")));
+        assertEquals("QuizRound.draw: the id 9.1 appears more than once in the quizzes of notebooks 09, 10; every quiz question "
+                + "needs its own id.", e.getMessage());
+    }
+
+    @Test
+    void drawingFromAPoolLeavesThePoolAsItWas() {
+        List<Quiz.Question> pool = new ArrayList<>(List.of(ADD, LETTER));
+        QuizRound.fromPool(pool, 2, 4, List.of("09"));
+        assertEquals(List.of(ADD, LETTER), pool);
+    }
+
+    @Test
     void aRoundRefusesAQuestionTwice() {
         assertThrows(IllegalArgumentException.class, () -> new QuizRound(List.of(ADD, ADD), 1, List.of("09")));
     }
