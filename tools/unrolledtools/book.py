@@ -24,12 +24,6 @@ MATHJAX_PARTS = ["MathJax.js", "config/TeX-AMS_CHTML.js", "extensions", "jax/inp
 _NOTEBOOK_LINK = re.compile(r'href="((?:\./)?\d\d-[A-Za-z0-9_-]+)\.ipynb')
 
 
-def page_links(body: str) -> str:
-    """Points links between notebooks (`05-lstm.ipynb`, `./05-lstm.ipynb#The-gates`) to the book's pages
-    (`05-lstm.html`, keeping the section after `#`), in prose and in outputs such as question cards alike."""
-    return _NOTEBOOK_LINK.sub(r'href="\1.html', body)
-
-
 @dataclass
 class Page:
     """One notebook of the book, as the curriculum map lists it."""
@@ -118,7 +112,7 @@ def build(executed: list[Path], out: Path, seconds: dict[str, float] | None = No
         title = title_of(nb, path.stem)
         resources = {"metadata": {"name": title}, "unrolled_nav": _nav(files, i), "unrolled_mathjax_url": mathjax_url}
         body, _ = exporter.from_notebook_node(nb, resources=resources)
-        body = page_links(body)
+        body = _NOTEBOOK_LINK.sub(r'href="\1.html', body)
         (out / files[i]).write_text(body, encoding="utf-8")
         pages.append(Page(files[i], title, summary_of(nb), questions_of(nb), seconds.get(path.name), count_images(nb)))
     (out / "index.html").write_text(index_html(pages, mathjax_url), encoding="utf-8")
