@@ -31,3 +31,4 @@ import unrolled.train.*;
 import unrolled.data.*;
 import unrolled.check.*;
 import unrolled.plot.*;
+import unrolled.attention.*;
