@@ -32,3 +32,4 @@ import unrolled.data.*;
 import unrolled.check.*;
 import unrolled.plot.*;
 import unrolled.attention.*;
+import unrolled.seq2seq.*;
