@@ -33,3 +33,5 @@ import unrolled.models.*;
 import unrolled.timeseries.*;
 import unrolled.check.*;
 import unrolled.plot.*;
+import unrolled.attention.*;
+import unrolled.seq2seq.*;
