@@ -9,6 +9,8 @@
  * backpropagation through time), {@link unrolled.layer} and {@link unrolled.loss} (the feed-forward pieces and
  * losses around them), {@link unrolled.optim} and {@link unrolled.train} (training), {@link unrolled.check}
  * (gradient checking), {@link unrolled.data} (vocabularies, batches, synthetic tasks) and {@link unrolled.plot}
- * (charts, heatmaps and whiteboard diagrams).
+ * (charts, heatmaps and whiteboard diagrams). Beyond plain recurrent networks: {@link unrolled.conv} (convolutions
+ * over time), {@link unrolled.transformer} (positional encodings, Add &amp; Norm) and {@link unrolled.family}
+ * (conditional and variational recurrent networks, multimodal fusion).
  */
 package unrolled;
