@@ -34,3 +34,4 @@ import unrolled.train.*;
 import unrolled.data.*;
 import unrolled.check.*;
 import unrolled.plot.*;
+import unrolled.attention.*;
