@@ -1,5 +1,7 @@
 /**
- * The parts of a Transformer encoder that are not attention: positional encodings (fixed
+ * A Transformer encoder ({@link unrolled.transformer.TransformerEncoder}, a stack of
+ * {@link unrolled.transformer.TransformerEncoderBlock}s) built on the multi-head attention of
+ * {@code unrolled.attention}, and the parts that are not attention: positional encodings (fixed
  * {@link unrolled.transformer.SinusoidalEncoding} or trained {@link unrolled.transformer.LearnedEncoding}), and the
  * residual connection with layer normalisation ({@link unrolled.transformer.AddAndNorm}). The position-wise
  * feed-forward network is {@link unrolled.layer.FeedForward} applied at every step by
