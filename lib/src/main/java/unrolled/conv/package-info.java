@@ -6,5 +6,7 @@
  * matrix product, not T sequential ones); the price is a finite receptive field that grows only with kernel size,
  * dilation and depth. {@link unrolled.conv.Padding#CAUSAL} padding makes the output at t depend on inputs up to t
  * only, so a causal convolution can replace an RNN for generation and forecasting.
+ * {@link unrolled.conv.TemporalConvNet} stacks causal convolutions with doubling dilations and residual connections,
+ * so that the receptive field grows exponentially with depth.
  */
 package unrolled.conv;
