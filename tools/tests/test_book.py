@@ -1,5 +1,6 @@
 """The HTML book: an index with the curriculum map, one page a notebook, every plot embedded, nothing fetched
 from the network."""
+import html
 import re
 
 from unrolledtools import book, paths
@@ -21,6 +22,15 @@ def test_every_page_embeds_all_its_plots(book_pages, executed):
         embedded = len(re.findall(r'<img[^>]+src="data:image/png;base64,', html))
         assert embedded == page.images, f"{page.file}: {page.images} plots executed, {embedded} embedded"
     assert sum(p.images for p in pages) > 0
+
+
+def test_the_question_index_links_land_on_headings_of_the_executed_pages(book_pages):
+    out, pages = book_pages
+    index = (out / book.QUESTIONS_PAGE).read_text(encoding="utf-8")
+    links = re.findall(r'<a href="(\d\d-[\w-]+\.html)#([^"]+)"', index)
+    assert links
+    for target, anchor in links:
+        assert f'id="{html.unescape(anchor)}"' in (out / target).read_text(encoding="utf-8"), f"{target}#{anchor}"
 
 
 def test_pages_load_nothing_from_the_network(book_pages):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import book, execute, paths
+from . import book, coverage, execute, paths
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -66,6 +66,9 @@ def main(argv: list[str] | None = None) -> int:
             kernel = f"  (kernel: started in {result.startup_seconds:.1f} s, peak memory {result.peak_memory_mb:.0f} MB)"
         print(f"{result.seconds:6.1f} s  ok{kernel}{retried}", flush=True)
     print(f"All {len(sources)} notebook(s) ran in {time.monotonic() - started:.1f} s.", flush=True)
+    questions = coverage.coverage()
+    missing = f"; ./unrolled coverage lists the {len(questions.missing)} missing" if questions.missing else ""
+    print(f"Questions covered: {questions.summary()}{missing}.", flush=True)
     if not args.no_book:
         pages = book.build(written, args.out / "book", seconds)
         images = sum(p.images for p in pages)
