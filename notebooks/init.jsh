@@ -28,6 +28,7 @@ import unrolled.layer.*;
 import unrolled.loss.*;
 import unrolled.optim.*;
 import unrolled.train.*;
+import unrolled.models.*;
 import unrolled.data.*;
 import unrolled.check.*;
 import unrolled.plot.*;
