@@ -31,6 +31,7 @@ import unrolled.family.*;
 import unrolled.loss.*;
 import unrolled.optim.*;
 import unrolled.train.*;
+import unrolled.models.*;
 import unrolled.data.*;
 import unrolled.models.*;
 import unrolled.timeseries.*;
