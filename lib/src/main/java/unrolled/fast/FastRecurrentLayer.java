@@ -22,6 +22,7 @@ import unrolled.recurrent.SequenceGradients;
 import unrolled.recurrent.SequenceLayer;
 import unrolled.recurrent.SequenceMask;
 import unrolled.tensor.Shapes;
+import unrolled.tensor.Threads;
 
 /**
  * The fast path of a {@link RecurrentLayer}: the same function of the same parameters, with the same masks, initial
@@ -74,7 +75,7 @@ import unrolled.tensor.Shapes;
 public final class FastRecurrentLayer<C> implements SequenceLayer<C> {
 
     static {
-        FastThreads.apply();
+        Threads.apply();
     }
 
     /**

@@ -26,7 +26,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import unrolled.fast.FastThreads;
+import unrolled.tensor.Threads;
 
 /**
  * DL4J's LSTM ({@code org.deeplearning4j.nn.layers.recurrent.LSTM}) in a {@link MultiLayerNetwork} of that one layer,
@@ -46,7 +46,7 @@ public class Dl4jBenchmark {
     @Param({Config.SMALL, Config.LARGE, Config.LONG})
     public String config;
 
-    /** "default": DL4J's own thread settings; "fast": the fast path's {@link FastThreads} settings. */
+    /** "default": DL4J's own thread settings; "fast": the fast path's {@link Threads} settings. */
     @Param({"fast", "default"})
     public String threads;
 
@@ -58,7 +58,7 @@ public class Dl4jBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         if (threads.equals("fast")) {
-            FastThreads.apply();
+            Threads.apply();
         }
         Config c = Config.parse(config);
         MultiLayerConfiguration configuration = new NeuralNetConfiguration.Builder()

@@ -16,7 +16,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import unrolled.cell.LstmCell;
-import unrolled.fast.FastThreads;
+import unrolled.tensor.Threads;
 import unrolled.recurrent.RecurrentLayer;
 import unrolled.recurrent.SequenceGradients;
 
@@ -43,7 +43,7 @@ public class ReferenceBenchmark {
     /** Builds the layer and its inputs. */
     @Setup(Level.Trial)
     public void setUp() {
-        FastThreads.apply();
+        Threads.apply();
         Config c = Config.parse(config);
         layer = new RecurrentLayer<>(new LstmCell(c.input(), c.hidden(), DataType.FLOAT, 1));
         x = Inputs.gaussian(2, 1.0, c.batch(), c.steps(), c.input());

@@ -19,7 +19,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 import unrolled.cell.LstmCell;
 import unrolled.fast.FastRecurrentLayer;
-import unrolled.fast.FastThreads;
+import unrolled.tensor.Threads;
 import unrolled.recurrent.RecurrentLayer;
 
 /**
@@ -156,11 +156,11 @@ public final class Table {
     // ---- in-process: CPU time of the calling thread ----
 
     private static void cpu(boolean quick) {
-        System.setProperty(FastThreads.ND4J_THREADS_PROPERTY, "1");
-        System.setProperty(FastThreads.BLAS_THREADS_PROPERTY, "1");
+        System.setProperty(Threads.ND4J_THREADS_PROPERTY, "1");
+        System.setProperty(Threads.BLAS_THREADS_PROPERTY, "1");
         System.out.println();
         System.out.println("### Forward + backward, CPU time of the calling thread per call, single-threaded ("
-                + FastThreads.apply() + ")");
+                + Threads.apply(System.getProperties(), System.getenv()) + ")");
         System.out.println();
         System.out.println("| N×T×D×H | fast CPU ms | fast GFLOP/s per core | reference CPU ms | reference / fast | DL4J CPU ms"
                 + " | DL4J / fast | gate GEMMs alone CPU ms | fast / GEMMs |");
