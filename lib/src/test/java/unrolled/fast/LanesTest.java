@@ -7,6 +7,7 @@ import static unrolled.fast.Agree.agree;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.stream.Stream;
+import org.bytedeco.javacpp.Loader;
 import org.bytedeco.openblas.global.openblas_nolapack;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -89,6 +90,35 @@ class LanesTest {
                 assertEquals(1, visits.get(n), "sequence " + n + " with " + lanes + " lanes");
             }
         }
+    }
+
+    /**
+     * OpenBLAS's own count, read from the library (JavaCPP's {@code blas_get_num_threads} returns the last value set
+     * through JavaCPP). JavaCPP ships no function-pointer type for {@code int f(void)}; the one for {@code int f(int)}
+     * calls it with an argument the function ignores, which is harmless in the x86-64 and AArch64 calling conventions.
+     */
+    private static final class OpenBlasThreads extends org.bytedeco.openblas.presets.openblas_nolapack.MklSetNumThreadsLocal {
+        OpenBlasThreads() {
+            super();
+            put(Loader.addressof("openblas_get_num_threads"));
+        }
+
+        int count() {
+            return call(0);
+        }
+    }
+
+    @Test
+    void openBlasRunsOneThreadInsideLanesAndItsSettingReturnsAfter() {
+        Loader.load(openblas_nolapack.class);
+        OpenBlasThreads threads = new OpenBlasThreads();
+        int before = threads.count();
+        AtomicIntegerArray inside = new AtomicIntegerArray(2);
+        Lanes.run(2, 2, (lane, from, to) -> inside.set(lane, threads.count()));
+        assertEquals(1, inside.get(0), "lane 0");
+        assertEquals(1, inside.get(1), "lane 1");
+        assertEquals(before, threads.count(), "after");
+        assertEquals(openblas_nolapack.blas_get_num_threads(), threads.count(), "as Threads set it");
     }
 
     @Test
