@@ -64,35 +64,43 @@ final class GruKernel extends Kernel {
         fillRows(AH, N * T, bh, G);
         copyIntoStep(h0, hPrev, N, T, 0, H);
 
-        for (int t = 0; t < T; t++) {
-            // AH_t = h_{t−1}·Wh + bh: step t of every sequence, rows T·3H apart
-            Slab.gemm(false, false, N, G, H, 1.0, hPrev, t * H, T * H, Wh, 0, G, 1.0, AH, t * G, T * G);
-            for (int n = 0; n < N; n++) {
-                int a = (n * T + t) * G;
-                int s = (n * T + t) * H;
-                boolean real = t < lengths[n];
-                Slab hOut = t + 1 < T ? hPrev : finalH;
-                int out = t + 1 < T ? s + H : n * H;
-                for (int j = 0; j < H; j++) {
-                    // r = σ(ax_r + ah_r),  z = σ(ax_z + ah_z),  n = tanh(ax_n + r ⊙ ah_n)
-                    double r = sigmoid(AX.get(a + ro + j) + AH.get(a + ro + j));
-                    double z = sigmoid(AX.get(a + zo + j) + AH.get(a + zo + j));
-                    double nn = tanh(AX.get(a + no + j) + r * AH.get(a + no + j));
-                    AX.set(a + ro + j, r);
-                    AX.set(a + zo + j, z);
-                    AX.set(a + no + j, nn);
-                    double hp = hPrev.get(s + j);
-                    if (real) {
-                        // h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
-                        double h = (1.0 - z) * nn + z * hp;
-                        y.set(s + j, h);
-                        hOut.set(out + j, h);
-                    } else {
-                        hOut.set(out + j, hp);
+        // the time loop, sequences split into lanes that run on separate cores (see Lanes)
+        Lanes.run(Lanes.count(N, (long) N * T * H * G), N, (lane, from, to) -> {
+            // products on another thread need their own pointers
+            Slab hPrevRows = lane == 0 ? hPrev : hPrev.twin();
+            Slab WhRows = lane == 0 ? Wh : Wh.twin();
+            Slab AHRows = lane == 0 ? AH : AH.twin();
+            for (int t = 0; t < T; t++) {
+                // AH_t = h_{t−1}·Wh + bh: step t of sequences [from, to), rows T·3H apart
+                Slab.gemm(false, false, to - from, G, H, 1.0, hPrevRows, (from * T + t) * H, T * H, WhRows, 0, G,
+                        1.0, AHRows, (from * T + t) * G, T * G);
+                for (int n = from; n < to; n++) {
+                    int a = (n * T + t) * G;
+                    int s = (n * T + t) * H;
+                    boolean real = t < lengths[n];
+                    Slab hOut = t + 1 < T ? hPrev : finalH;
+                    int out = t + 1 < T ? s + H : n * H;
+                    for (int j = 0; j < H; j++) {
+                        // r = σ(ax_r + ah_r),  z = σ(ax_z + ah_z),  n = tanh(ax_n + r ⊙ ah_n)
+                        double r = sigmoid(AX.get(a + ro + j) + AH.get(a + ro + j));
+                        double z = sigmoid(AX.get(a + zo + j) + AH.get(a + zo + j));
+                        double nn = tanh(AX.get(a + no + j) + r * AH.get(a + no + j));
+                        AX.set(a + ro + j, r);
+                        AX.set(a + zo + j, z);
+                        AX.set(a + no + j, nn);
+                        double hp = hPrev.get(s + j);
+                        if (real) {
+                            // h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
+                            double h = (1.0 - z) * nn + z * hp;
+                            y.set(s + j, h);
+                            hOut.set(out + j, h);
+                        } else {
+                            hOut.set(out + j, hp);
+                        }
                     }
                 }
             }
-        }
+        });
         return new Tape(this, workspace, N, T, lengths, learnedInitial, x, AX, hPrev, null, null, null, AH, y, finalH, null);
     }
 
@@ -116,50 +124,56 @@ final class GruKernel extends Kernel {
         Slab dAH = scratch.get("dAH", N, T, G);
         Slab dH = Slab.zeros(type, N, T, H);
 
-        for (int t = T - 1; t >= 0; t--) {
-            for (int n = 0; n < N; n++) {
-                int a = (n * T + t) * G;
-                int s = (n * T + t) * H;
-                int q = n * H;
-                boolean real = t < tape.lengths[n];
-                for (int j = 0; j < H; j++) {
-                    // ∂L/∂h_t = m_t ⊙ dy_t + g_h
-                    double dh = real ? gh.get(q + j) + dy.get(s + j) : gh.get(q + j);
-                    dH.set(s + j, dh);
-                    if (!real) {
-                        // padding: dAX_t = dAH_t = 0, the gradient passes by the frozen state
-                        dAX.set(a + ro + j, 0.0);
-                        dAX.set(a + zo + j, 0.0);
-                        dAX.set(a + no + j, 0.0);
-                        dAH.set(a + ro + j, 0.0);
-                        dAH.set(a + zo + j, 0.0);
-                        dAH.set(a + no + j, 0.0);
-                        gh.set(q + j, dh);
-                        continue;
+        Lanes.run(Lanes.count(N, (long) N * T * H * G), N, (lane, from, to) -> {
+            Slab dAHRows = lane == 0 ? dAH : dAH.twin();
+            Slab WhRows = lane == 0 ? Wh : Wh.twin();
+            Slab ghRows = lane == 0 ? gh : gh.twin();
+            for (int t = T - 1; t >= 0; t--) {
+                for (int n = from; n < to; n++) {
+                    int a = (n * T + t) * G;
+                    int s = (n * T + t) * H;
+                    int q = n * H;
+                    boolean real = t < tape.lengths[n];
+                    for (int j = 0; j < H; j++) {
+                        // ∂L/∂h_t = m_t ⊙ dy_t + g_h
+                        double dh = real ? gh.get(q + j) + dy.get(s + j) : gh.get(q + j);
+                        dH.set(s + j, dh);
+                        if (!real) {
+                            // padding: dAX_t = dAH_t = 0, the gradient passes by the frozen state
+                            dAX.set(a + ro + j, 0.0);
+                            dAX.set(a + zo + j, 0.0);
+                            dAX.set(a + no + j, 0.0);
+                            dAH.set(a + ro + j, 0.0);
+                            dAH.set(a + zo + j, 0.0);
+                            dAH.set(a + no + j, 0.0);
+                            gh.set(q + j, dh);
+                            continue;
+                        }
+                        double r = gates.get(a + ro + j);
+                        double z = gates.get(a + zo + j);
+                        double nn = gates.get(a + no + j);
+                        // dn = dh ⊙ (1 − z),  dz = dh ⊙ (h_{t−1} − n)
+                        double dn = (1.0 - z) * dh;
+                        double dz = (hPrev.get(s + j) - nn) * dh;
+                        // da_n = dn ⊙ (1 − n²),  da_r = da_n ⊙ ah_n ⊙ r(1 − r),  da_z = dz ⊙ z(1 − z)
+                        double dan = (1.0 - nn * nn) * dn;
+                        double dar = dan * AH.get(a + no + j) * (r * (1.0 - r));
+                        double daz = dz * (z * (1.0 - z));
+                        dAX.set(a + ro + j, dar);
+                        dAX.set(a + zo + j, daz);
+                        dAX.set(a + no + j, dan);
+                        dAH.set(a + ro + j, dar);
+                        dAH.set(a + zo + j, daz);
+                        dAH.set(a + no + j, dan * r);
+                        // g_h = dh ⊙ z, plus dAH_t·Whᵀ below
+                        gh.set(q + j, dh * z);
                     }
-                    double r = gates.get(a + ro + j);
-                    double z = gates.get(a + zo + j);
-                    double nn = gates.get(a + no + j);
-                    // dn = dh ⊙ (1 − z),  dz = dh ⊙ (h_{t−1} − n)
-                    double dn = (1.0 - z) * dh;
-                    double dz = (hPrev.get(s + j) - nn) * dh;
-                    // da_n = dn ⊙ (1 − n²),  da_r = da_n ⊙ ah_n ⊙ r(1 − r),  da_z = dz ⊙ z(1 − z)
-                    double dan = (1.0 - nn * nn) * dn;
-                    double dar = dan * AH.get(a + no + j) * (r * (1.0 - r));
-                    double daz = dz * (z * (1.0 - z));
-                    dAX.set(a + ro + j, dar);
-                    dAX.set(a + zo + j, daz);
-                    dAX.set(a + no + j, dan);
-                    dAH.set(a + ro + j, dar);
-                    dAH.set(a + zo + j, daz);
-                    dAH.set(a + no + j, dan * r);
-                    // g_h = dh ⊙ z, plus dAH_t·Whᵀ below
-                    gh.set(q + j, dh * z);
                 }
+                // g_h += dAH_t·Whᵀ: (to − from, 3H)·(3H, H)
+                Slab.gemm(false, true, to - from, H, G, 1.0, dAHRows, (from * T + t) * G, T * G, WhRows, 0, G, 1.0,
+                        ghRows, from * H, H);
             }
-            // g_h += dAH_t·Whᵀ: (N, 3H)·(3H, H)
-            Slab.gemm(false, true, N, H, G, 1.0, dAH, t * G, T * G, Wh, 0, G, 1.0, gh, 0, H);
-        }
+        });
 
         int rows = N * T;
         Slab dWx = Slab.zeros(type, D, G);

@@ -67,47 +67,55 @@ final class LstmKernel extends Kernel {
         copyIntoStep(h0, hPrev, N, T, 0, H);
         copyIntoStep(c0, cPrev, N, T, 0, H);
 
-        for (int t = 0; t < T; t++) {
-            // A_t += h_{t−1}·Wh: step t of every sequence, rows T·4H apart
-            Slab.gemm(false, false, N, G, H, 1.0, hPrev, t * H, T * H, Wh, 0, G, 1.0, A, t * G, T * G);
-            for (int n = 0; n < N; n++) {
-                int a = (n * T + t) * G;
-                int s = (n * T + t) * H;
-                boolean real = t < lengths[n];
-                // where the state after step t goes: the next step's h_prev slot, or the final state
-                Slab hOut = t + 1 < T ? hPrev : finalH;
-                Slab cOut = t + 1 < T ? cPrev : finalC;
-                int out = t + 1 < T ? s + H : n * H;
-                for (int j = 0; j < H; j++) {
-                    // i = σ(a_i), f = σ(a_f), o = σ(a_o), g = tanh(a_g)
-                    double i = sigmoid(A.get(a + io + j));
-                    double f = sigmoid(A.get(a + fo + j));
-                    double o = sigmoid(A.get(a + oo + j));
-                    double g = tanh(A.get(a + go + j));
-                    A.set(a + io + j, i);
-                    A.set(a + fo + j, f);
-                    A.set(a + oo + j, o);
-                    A.set(a + go + j, g);
-                    // c̃_t = f ⊙ c_{t−1} + i ⊙ g,  h̃_t = o ⊙ tanh(c̃_t)
-                    double cp = cPrev.get(s + j);
-                    double c = f * cp + i * g;
-                    double tc = tanh(c);
-                    double h = o * tc;
-                    cell.set(s + j, c);
-                    tanhC.set(s + j, tc);
-                    if (real) {
-                        // y_t = h_t = h̃_t
-                        y.set(s + j, h);
-                        hOut.set(out + j, h);
-                        cOut.set(out + j, c);
-                    } else {
-                        // padding: the state is frozen, y_t stays 0
-                        hOut.set(out + j, hPrev.get(s + j));
-                        cOut.set(out + j, cp);
+        // the time loop, sequences split into lanes that run on separate cores (see Lanes)
+        Lanes.run(Lanes.count(N, (long) N * T * H * G), N, (lane, from, to) -> {
+            // products on another thread need their own pointers
+            Slab hPrevRows = lane == 0 ? hPrev : hPrev.twin();
+            Slab WhRows = lane == 0 ? Wh : Wh.twin();
+            Slab ARows = lane == 0 ? A : A.twin();
+            for (int t = 0; t < T; t++) {
+                // A_t += h_{t−1}·Wh: step t of sequences [from, to), rows T·4H apart
+                Slab.gemm(false, false, to - from, G, H, 1.0, hPrevRows, (from * T + t) * H, T * H, WhRows, 0, G,
+                        1.0, ARows, (from * T + t) * G, T * G);
+                for (int n = from; n < to; n++) {
+                    int a = (n * T + t) * G;
+                    int s = (n * T + t) * H;
+                    boolean real = t < lengths[n];
+                    // where the state after step t goes: the next step's h_prev slot, or the final state
+                    Slab hOut = t + 1 < T ? hPrev : finalH;
+                    Slab cOut = t + 1 < T ? cPrev : finalC;
+                    int out = t + 1 < T ? s + H : n * H;
+                    for (int j = 0; j < H; j++) {
+                        // i = σ(a_i), f = σ(a_f), o = σ(a_o), g = tanh(a_g)
+                        double i = sigmoid(A.get(a + io + j));
+                        double f = sigmoid(A.get(a + fo + j));
+                        double o = sigmoid(A.get(a + oo + j));
+                        double g = tanh(A.get(a + go + j));
+                        A.set(a + io + j, i);
+                        A.set(a + fo + j, f);
+                        A.set(a + oo + j, o);
+                        A.set(a + go + j, g);
+                        // c̃_t = f ⊙ c_{t−1} + i ⊙ g,  h̃_t = o ⊙ tanh(c̃_t)
+                        double cp = cPrev.get(s + j);
+                        double c = f * cp + i * g;
+                        double tc = tanh(c);
+                        double h = o * tc;
+                        cell.set(s + j, c);
+                        tanhC.set(s + j, tc);
+                        if (real) {
+                            // y_t = h_t = h̃_t
+                            y.set(s + j, h);
+                            hOut.set(out + j, h);
+                            cOut.set(out + j, c);
+                        } else {
+                            // padding: the state is frozen, y_t stays 0
+                            hOut.set(out + j, hPrev.get(s + j));
+                            cOut.set(out + j, cp);
+                        }
                     }
                 }
             }
-        }
+        });
         return new Tape(this, workspace, N, T, lengths, learnedInitial, x, A, hPrev, cPrev, cell, tanhC, null, y, finalH, finalC);
     }
 
@@ -132,47 +140,53 @@ final class LstmKernel extends Kernel {
         Slab dH = Slab.zeros(type, N, T, H);
         Slab dC = Slab.zeros(type, N, T, H);
 
-        for (int t = T - 1; t >= 0; t--) {
-            for (int n = 0; n < N; n++) {
-                int a = (n * T + t) * G;
-                int s = (n * T + t) * H;
-                int r = n * H;
-                boolean real = t < tape.lengths[n];
-                for (int j = 0; j < H; j++) {
-                    // ∂L/∂h_t = m_t ⊙ dy_t + g_h,  ∂L/∂c_t = g_c
-                    double dh = real ? gh.get(r + j) + dy.get(s + j) : gh.get(r + j);
-                    double dc = gc.get(r + j);
-                    dH.set(s + j, dh);
-                    dC.set(s + j, dc);
-                    if (!real) {
-                        // padding: dA_t = 0, the state's gradient passes by (g_h = dh, g_c = dc unchanged)
-                        dA.set(a + io + j, 0.0);
-                        dA.set(a + fo + j, 0.0);
-                        dA.set(a + oo + j, 0.0);
-                        dA.set(a + go + j, 0.0);
-                        gh.set(r + j, dh);
-                        continue;
+        Lanes.run(Lanes.count(N, (long) N * T * H * G), N, (lane, from, to) -> {
+            Slab dARows = lane == 0 ? dA : dA.twin();
+            Slab WhRows = lane == 0 ? Wh : Wh.twin();
+            Slab ghRows = lane == 0 ? gh : gh.twin();
+            for (int t = T - 1; t >= 0; t--) {
+                for (int n = from; n < to; n++) {
+                    int a = (n * T + t) * G;
+                    int s = (n * T + t) * H;
+                    int r = n * H;
+                    boolean real = t < tape.lengths[n];
+                    for (int j = 0; j < H; j++) {
+                        // ∂L/∂h_t = m_t ⊙ dy_t + g_h,  ∂L/∂c_t = g_c
+                        double dh = real ? gh.get(r + j) + dy.get(s + j) : gh.get(r + j);
+                        double dc = gc.get(r + j);
+                        dH.set(s + j, dh);
+                        dC.set(s + j, dc);
+                        if (!real) {
+                            // padding: dA_t = 0, the state's gradient passes by (g_h = dh, g_c = dc unchanged)
+                            dA.set(a + io + j, 0.0);
+                            dA.set(a + fo + j, 0.0);
+                            dA.set(a + oo + j, 0.0);
+                            dA.set(a + go + j, 0.0);
+                            gh.set(r + j, dh);
+                            continue;
+                        }
+                        double i = gates.get(a + io + j);
+                        double f = gates.get(a + fo + j);
+                        double o = gates.get(a + oo + j);
+                        double g = gates.get(a + go + j);
+                        double tc = tanhC.get(s + j);
+                        // dc_total = dc + dh ⊙ o ⊙ (1 − tanh²(c̃_t))
+                        double dcTotal = dc + dh * o * (1.0 - tc * tc);
+                        // da_i = dc_total⊙g⊙i(1−i), da_f = dc_total⊙c_{t−1}⊙f(1−f), da_o = dh⊙tanh(c̃_t)⊙o(1−o), da_g = dc_total⊙i⊙(1−g²)
+                        dA.set(a + io + j, dcTotal * g * (i * (1.0 - i)));
+                        dA.set(a + fo + j, dcTotal * cPrev.get(s + j) * (f * (1.0 - f)));
+                        dA.set(a + oo + j, dh * tc * (o * (1.0 - o)));
+                        dA.set(a + go + j, dcTotal * i * (1.0 - g * g));
+                        // g_c = dc_{t−1} = dc_total ⊙ f;  g_h is filled by the product below
+                        gc.set(r + j, dcTotal * f);
+                        gh.set(r + j, 0.0);
                     }
-                    double i = gates.get(a + io + j);
-                    double f = gates.get(a + fo + j);
-                    double o = gates.get(a + oo + j);
-                    double g = gates.get(a + go + j);
-                    double tc = tanhC.get(s + j);
-                    // dc_total = dc + dh ⊙ o ⊙ (1 − tanh²(c̃_t))
-                    double dcTotal = dc + dh * o * (1.0 - tc * tc);
-                    // da_i = dc_total⊙g⊙i(1−i), da_f = dc_total⊙c_{t−1}⊙f(1−f), da_o = dh⊙tanh(c̃_t)⊙o(1−o), da_g = dc_total⊙i⊙(1−g²)
-                    dA.set(a + io + j, dcTotal * g * (i * (1.0 - i)));
-                    dA.set(a + fo + j, dcTotal * cPrev.get(s + j) * (f * (1.0 - f)));
-                    dA.set(a + oo + j, dh * tc * (o * (1.0 - o)));
-                    dA.set(a + go + j, dcTotal * i * (1.0 - g * g));
-                    // g_c = dc_{t−1} = dc_total ⊙ f;  g_h is filled by the product below
-                    gc.set(r + j, dcTotal * f);
-                    gh.set(r + j, 0.0);
                 }
+                // g_h += dA_t·Whᵀ: (to − from, 4H)·(4H, H), dA_t's rows T·4H apart
+                Slab.gemm(false, true, to - from, H, G, 1.0, dARows, (from * T + t) * G, T * G, WhRows, 0, G, 1.0,
+                        ghRows, from * H, H);
             }
-            // g_h += dA_t·Whᵀ: (N, 4H)·(4H, H), dA_t's rows T·4H apart
-            Slab.gemm(false, true, N, H, G, 1.0, dA, t * G, T * G, Wh, 0, G, 1.0, gh, 0, H);
-        }
+        });
 
         // the weight gradients, each one product over all N·T rows
         int rows = N * T;

@@ -53,28 +53,36 @@ final class RnnKernel extends Kernel {
         Slab.gemm(false, false, N * T, H, D, 1.0, x, 0, D, Wx, 0, H, 1.0, A, 0, H);
         copyIntoStep(h0, hPrev, N, T, 0, H);
 
-        for (int t = 0; t < T; t++) {
-            // A_t += h_{t−1}·Wh
-            Slab.gemm(false, false, N, H, H, 1.0, hPrev, t * H, T * H, Wh, 0, H, 1.0, A, t * H, T * H);
-            for (int n = 0; n < N; n++) {
-                int s = (n * T + t) * H;
-                boolean real = t < lengths[n];
-                Slab hOut = t + 1 < T ? hPrev : finalH;
-                int out = t + 1 < T ? s + H : n * H;
-                for (int j = 0; j < H; j++) {
-                    // h̃_t = φ(a_t), kept in A for the backward pass
-                    double a = A.get(s + j);
-                    double h = relu ? Math.max(0.0, a) : tanh(a);
-                    A.set(s + j, h);
-                    if (real) {
-                        y.set(s + j, h);
-                        hOut.set(out + j, h);
-                    } else {
-                        hOut.set(out + j, hPrev.get(s + j));
+        // the time loop, sequences split into lanes that run on separate cores (see Lanes)
+        Lanes.run(Lanes.count(N, (long) N * T * H * H), N, (lane, from, to) -> {
+            // products on another thread need their own pointers
+            Slab hPrevRows = lane == 0 ? hPrev : hPrev.twin();
+            Slab WhRows = lane == 0 ? Wh : Wh.twin();
+            Slab ARows = lane == 0 ? A : A.twin();
+            for (int t = 0; t < T; t++) {
+                // A_t += h_{t−1}·Wh on sequences [from, to)
+                Slab.gemm(false, false, to - from, H, H, 1.0, hPrevRows, (from * T + t) * H, T * H, WhRows, 0, H,
+                        1.0, ARows, (from * T + t) * H, T * H);
+                for (int n = from; n < to; n++) {
+                    int s = (n * T + t) * H;
+                    boolean real = t < lengths[n];
+                    Slab hOut = t + 1 < T ? hPrev : finalH;
+                    int out = t + 1 < T ? s + H : n * H;
+                    for (int j = 0; j < H; j++) {
+                        // h̃_t = φ(a_t), kept in A for the backward pass
+                        double a = A.get(s + j);
+                        double h = relu ? Math.max(0.0, a) : tanh(a);
+                        A.set(s + j, h);
+                        if (real) {
+                            y.set(s + j, h);
+                            hOut.set(out + j, h);
+                        } else {
+                            hOut.set(out + j, hPrev.get(s + j));
+                        }
                     }
                 }
             }
-        }
+        });
         return new Tape(this, workspace, N, T, lengths, learnedInitial, x, A, hPrev, null, null, null, null, y, finalH, null);
     }
 
@@ -91,31 +99,37 @@ final class RnnKernel extends Kernel {
         Slab dA = scratch.get("dA", N, T, H);
         Slab dH = Slab.zeros(type, N, T, H);
 
-        for (int t = T - 1; t >= 0; t--) {
-            for (int n = 0; n < N; n++) {
-                int s = (n * T + t) * H;
-                int q = n * H;
-                boolean real = t < tape.lengths[n];
-                for (int j = 0; j < H; j++) {
-                    // ∂L/∂h_t = m_t ⊙ dy_t + g_h
-                    double dh = real ? gh.get(q + j) + dy.get(s + j) : gh.get(q + j);
-                    dH.set(s + j, dh);
-                    if (!real) {
-                        // padding: da_t = 0, the gradient passes by the frozen state
-                        dA.set(s + j, 0.0);
-                        gh.set(q + j, dh);
-                        continue;
+        Lanes.run(Lanes.count(N, (long) N * T * H * H), N, (lane, from, to) -> {
+            Slab dARows = lane == 0 ? dA : dA.twin();
+            Slab WhRows = lane == 0 ? Wh : Wh.twin();
+            Slab ghRows = lane == 0 ? gh : gh.twin();
+            for (int t = T - 1; t >= 0; t--) {
+                for (int n = from; n < to; n++) {
+                    int s = (n * T + t) * H;
+                    int q = n * H;
+                    boolean real = t < tape.lengths[n];
+                    for (int j = 0; j < H; j++) {
+                        // ∂L/∂h_t = m_t ⊙ dy_t + g_h
+                        double dh = real ? gh.get(q + j) + dy.get(s + j) : gh.get(q + j);
+                        dH.set(s + j, dh);
+                        if (!real) {
+                            // padding: da_t = 0, the gradient passes by the frozen state
+                            dA.set(s + j, 0.0);
+                            gh.set(q + j, dh);
+                            continue;
+                        }
+                        // da = dh ⊙ φ'(a):  tanh' = 1 − h²,  relu' = [h > 0]
+                        double h = hNew.get(s + j);
+                        double dPhi = relu ? (h > 0.0 ? 1.0 : 0.0) : 1.0 - h * h;
+                        dA.set(s + j, dh * dPhi);
+                        gh.set(q + j, 0.0);
                     }
-                    // da = dh ⊙ φ'(a):  tanh' = 1 − h²,  relu' = [h > 0]
-                    double h = hNew.get(s + j);
-                    double dPhi = relu ? (h > 0.0 ? 1.0 : 0.0) : 1.0 - h * h;
-                    dA.set(s + j, dh * dPhi);
-                    gh.set(q + j, 0.0);
                 }
+                // g_h += da_t·Whᵀ on sequences [from, to)
+                Slab.gemm(false, true, to - from, H, H, 1.0, dARows, (from * T + t) * H, T * H, WhRows, 0, H, 1.0,
+                        ghRows, from * H, H);
             }
-            // g_h += da_t·Whᵀ
-            Slab.gemm(false, true, N, H, H, 1.0, dA, t * H, T * H, Wh, 0, H, 1.0, gh, 0, H);
-        }
+        });
 
         int rows = N * T;
         Slab dWx = Slab.zeros(type, D, H);
