@@ -53,10 +53,13 @@ def scan() -> dict[str, list[tuple[int, float]]]:
     return found
 
 
-def enforce(limit_mb: float, log=print) -> list[tuple[str, int, float]]:
-    """One pass: kills the biggest kernel of every learner over the limit; returns (learner, pid, total MB) killed."""
+def enforce(limit_mb: float, log=print, prefix: str = "") -> list[tuple[str, int, float]]:
+    """One pass: kills the biggest kernel of every learner (whose name starts with `prefix`) over the limit;
+    returns (learner, pid, total MB) for each kernel killed."""
     killed = []
     for learner, processes in scan().items():
+        if not learner.startswith(prefix):
+            continue
         total = sum(rss for _, rss in processes)
         if total <= limit_mb:
             continue
