@@ -1,7 +1,7 @@
 """`./unrolled autograde SUBMISSIONS_DIR`: grades every learner's notebooks with the official checks.
 
 SUBMISSIONS_DIR holds one folder per learner, each with the learner's notebooks under their curriculum names
-(`05-lstm.ipynb`). Each notebook runs in a fresh kernel with a time and a memory limit, with the instructor's
+(`05-lstm.ipynb`); the workshop hub's folder of homes (build/hub/users) works as it is. Each notebook runs in a fresh kernel with a time and a memory limit, with the instructor's
 check cells in place of the learner's (grading.py). The results go to the output folder:
 
 * `scores.csv`: one row per learner, one column per exercise (its status), then the number passed;
@@ -33,8 +33,18 @@ COLOURS = {
 }
 
 
+HUB_WORKSPACE = Path("unrolled") / "workshop"   # where the workshop hub keeps a learner's notebooks
+
+
 def learners_in(submissions: Path) -> list[Path]:
     return sorted(p for p in submissions.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def notebooks_of(learner: Path) -> Path:
+    """The learner's folder of notebooks: the folder itself, or the workspace inside a hub home."""
+    if not any(learner.glob("*.ipynb")) and (learner / HUB_WORKSPACE).is_dir():
+        return learner / HUB_WORKSPACE
+    return learner
 
 
 def grade_all(submissions: Path, out: Path, limits: grading.Limits, names: list[str] | None = None,
@@ -43,16 +53,17 @@ def grade_all(submissions: Path, out: Path, limits: grading.Limits, names: list[
     to those notebooks (default: every one that some learner submitted)."""
     official = {p.name: p for p in (sources if sources is not None else paths.notebook_sources())}
     learners = learners_in(submissions)
-    submitted = {p.name for learner in learners for p in learner.glob("*.ipynb")}
+    submitted = {p.name for learner in learners for p in notebooks_of(learner).glob("*.ipynb")}
     wanted = names or sorted(n for n in official if n in submitted)
     unknown = [n for n in wanted if n not in official]
     if unknown:
         raise SystemExit(f"No instructor notebook named {', '.join(unknown)} in {paths.NOTEBOOKS}")
     results = []
     for learner in learners:
-        stray = sorted(p.name for p in learner.glob("*.ipynb") if p.name not in wanted)
+        folder = notebooks_of(learner)
+        stray = sorted(p.name for p in folder.glob("*.ipynb") if p.name not in wanted)
         for name in wanted:
-            file = learner / name
+            file = folder / name
             if not file.is_file():
                 ids = [e.id for e in exercises.find(nbformat.read(official[name], as_version=4))]
                 result = grading.NotebookGrade(learner.name, name, [
