@@ -15,7 +15,9 @@ such; the run goes on. The learners' files are only read.
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import csv
+import multiprocessing
 import html
 import sys
 import time
@@ -48,9 +50,9 @@ def notebooks_of(learner: Path) -> Path:
 
 
 def grade_all(submissions: Path, out: Path, limits: grading.Limits, names: list[str] | None = None,
-              progress=print, sources: list[Path] | None = None) -> list[grading.NotebookGrade]:
-    """Grades every learner's notebooks against the instructor `sources` (default: notebooks/); `names` restricts
-    to those notebooks (default: every one that some learner submitted)."""
+              progress=print, sources: list[Path] | None = None, jobs: int = 1) -> list[grading.NotebookGrade]:
+    """Grades every learner's notebooks against the instructor `sources` (default: notebooks/), `jobs` notebooks at
+    a time; `names` restricts to those notebooks (default: every one that some learner submitted)."""
     official = {p.name: p for p in (sources if sources is not None else paths.notebook_sources())}
     learners = learners_in(submissions)
     submitted = {p.name for learner in learners for p in notebooks_of(learner).glob("*.ipynb")}
@@ -58,24 +60,40 @@ def grade_all(submissions: Path, out: Path, limits: grading.Limits, names: list[
     unknown = [n for n in wanted if n not in official]
     if unknown:
         raise SystemExit(f"No instructor notebook named {', '.join(unknown)} in {paths.NOTEBOOKS}")
-    results = []
+    results: dict[tuple[str, str], grading.NotebookGrade] = {}
+    tasks = []
     for learner in learners:
         folder = notebooks_of(learner)
-        stray = sorted(p.name for p in folder.glob("*.ipynb") if p.name not in wanted)
         for name in wanted:
             file = folder / name
-            if not file.is_file():
-                ids = [e.id for e in exercises.find(nbformat.read(official[name], as_version=4))]
-                result = grading.NotebookGrade(learner.name, name, [
-                    grading.Grade(i, grading.MISSING, f"no {name} in {learner.name}/") for i in ids])
+            if file.is_file():
+                tasks.append((learner.name, file, official[name], out / "graded" / learner.name, limits))
             else:
-                result = grading.grade(learner.name, file, official[name], out / "graded" / learner.name, limits)
-            if stray and name == wanted[0]:
+                ids = [e.id for e in exercises.find(nbformat.read(official[name], as_version=4))]
+                results[(learner.name, name)] = grading.NotebookGrade(learner.name, name, [
+                    grading.Grade(i, grading.MISSING, f"no {name} in {learner.name}/") for i in ids])
+
+    def report(result: grading.NotebookGrade) -> None:
+        results[(result.learner, result.notebook)] = result
+        summary = ", ".join(f"{g.exercise} {g.status}" for g in result.grades) or "no exercises"
+        progress(f"  {result.learner:<16} {result.notebook:<30} {result.seconds:6.1f} s  {summary}")
+    if jobs <= 1:
+        for task in tasks:
+            report(grading.grade(*task))
+    else:
+        context = multiprocessing.get_context("spawn")
+        with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            for future in concurrent.futures.as_completed([pool.submit(grading.grade, *task) for task in tasks]):
+                report(future.result())
+    ordered = []
+    for learner in learners:
+        stray = sorted(p.name for p in notebooks_of(learner).glob("*.ipynb") if p.name not in wanted)
+        for index, name in enumerate(wanted):
+            result = results[(learner.name, name)]
+            if stray and index == 0:
                 result.notes.append("not graded (no instructor notebook of that name): " + ", ".join(stray))
-            results.append(result)
-            summary = ", ".join(f"{g.exercise} {g.status}" for g in result.grades) or "no exercises"
-            progress(f"  {learner.name:<16} {name:<30} {result.seconds:6.1f} s  {summary}")
-    return results
+            ordered.append(result)
+    return ordered
 
 
 def columns(results: list[grading.NotebookGrade]) -> list[tuple[str, str]]:
@@ -170,6 +188,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--memory", type=int, default=grading.Limits.memory_mb, help="MB per kernel")
     parser.add_argument("--restarts", type=int, default=grading.Limits.restarts,
                         help="fresh kernels after a timeout or a dead kernel, per notebook")
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="notebooks graded at once (default 1; at most one per two cores is a fair start)")
     args = parser.parse_args(argv)
     if not args.submissions.is_dir():
         print(f"No such folder: {args.submissions}", file=sys.stderr)
@@ -191,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Grading {len(learners)} learner(s) in {args.submissions}:", flush=True)
     started = time.monotonic()
     results = grade_all(args.submissions, args.out, limits, args.notebooks,
-                        progress=lambda line: print(line, flush=True))
+                        progress=lambda line: print(line, flush=True), jobs=args.jobs)
     write_csv(results, args.out)
     write_html(results, args.out, limits)
     print(f"Graded in {time.monotonic() - started:.0f} s: {args.out / 'scores.csv'}, {args.out / 'results.csv'}, "

@@ -42,6 +42,7 @@ class Limits:
     memory_mb: int = 2048           # the kernel's resident memory
     restarts: int = 2               # fresh kernels after a cell timed out or the kernel died
     startup_seconds: int = 30
+    start_attempts: int = 4         # rapaio-jupyter-kernel sometimes never answers at start-up: try a fresh one
 
 
 @dataclass
@@ -256,7 +257,7 @@ def grade(learner: str, submission: Path, official_source: Path, work: Path, lim
 
         watchdog = sandbox.Watchdog(limits.memory_mb)
         result = execute.run_notebook(assembled, name, work, cell_timeout=limits.cell_seconds,
-                                      startup_timeout=limits.startup_seconds, attempts=3, kernel_log=log,
+                                      startup_timeout=limits.startup_seconds, attempts=limits.start_attempts, kernel_log=log,
                                       allow_errors=True, kernel_manager_class=manager, timeout_func=timeout_for,
                                       on_start=lambda client, w=watchdog: w.watch(client.km.provisioner.process))
         watchdog.stop()
