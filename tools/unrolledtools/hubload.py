@@ -137,25 +137,32 @@ async def learner(hub_api: Hub, name: str, notebook: str, start: asyncio.Event, 
         run.cells = len(cells)
         await start.wait()   # every learner presses "Run All" at the same moment
         kernel_began = time.monotonic()
-        session = await hub_api.call("POST", f"{base}/sessions", {"path": notebook, "name": notebook,
-                                                                   "type": "notebook", "kernel": {"name": "java"}},
-                                     token=token)
-        kernel_id, session_id = session["kernel"]["id"], uuid.uuid4().hex
-        ws_url = hub_api.url.replace("http", "ws", 1) + f"{base}/kernels/{kernel_id}/channels?session_id={session_id}"
-        for attempt in range(3):
-            ws = await websocket_connect(HTTPRequest(ws_url, headers={"Authorization": f"token {token}"}),
-                                         max_message_size=64 * 1024 * 1024)
-            info = message("kernel_info_request", {}, session_id)
-            ws.write_message(json.dumps(info))
+        for attempt in range(4):
+            session = await hub_api.call("POST", f"{base}/sessions", {"path": notebook, "name": notebook,
+                                                                       "type": "notebook", "kernel": {"name": "java"}},
+                                         token=token)
+            kernel_id, session_id = session["kernel"]["id"], uuid.uuid4().hex
+            ws_url = (hub_api.url.replace("http", "ws", 1)
+                      + f"{base}/kernels/{kernel_id}/channels?session_id={session_id}")
+            ws = None
             try:
+                # The server completes the websocket handshake once the kernel answers kernel_info (or after 60 s).
+                ws = await websocket_connect(HTTPRequest(ws_url, headers={"Authorization": f"token {token}"},
+                                                         connect_timeout=90, request_timeout=90),
+                                             max_message_size=64 * 1024 * 1024)
+                info = message("kernel_info_request", {}, session_id)
+                ws.write_message(json.dumps(info))
                 await until_reply(ws, info["header"]["msg_id"], 60)
                 break
-            except asyncio.TimeoutError:   # rapaio's rare silent start: restart the kernel, as Jupyter's UI would
-                ws.close()
+            except (asyncio.TimeoutError, HTTPClientError):
+                # rapaio-jupyter-kernel sometimes never answers at start-up: shut that kernel down and open the
+                # notebook again (a new kernel on new ports), as a learner would after Kernel → Restart failed
+                if ws is not None:
+                    ws.close()
                 run.kernel_restarts += 1
-                await hub_api.call("POST", f"{base}/kernels/{kernel_id}/restart", token=token)
+                await hub_api.call("DELETE", f"{base}/sessions/{session['id']}", token=token)
         else:
-            raise RuntimeError("the kernel never answered")
+            raise RuntimeError("the kernel never answered, in four starts")
         run.kernel_seconds = time.monotonic() - kernel_began
         running = time.monotonic()
         for code in cells:
