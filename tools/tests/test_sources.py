@@ -4,7 +4,7 @@ import re
 import nbformat
 import pytest
 
-from unrolledtools import paths
+from unrolledtools import exercises, paths
 
 NAME = re.compile(r"^(\d\d)-[a-z0-9]+(-[a-z0-9]+)*\.ipynb$")
 QUESTION_TAG = re.compile(r"^q-[AB]\d\d$")
@@ -60,6 +60,12 @@ def test_solution_regions_are_balanced(notebook_name):
         marks = [line for line in lines if line in ("// BEGIN SOLUTION", "// END SOLUTION")]
         assert marks == ["// BEGIN SOLUTION", "// END SOLUTION"] * (len(marks) // 2) and len(marks) % 2 == 0, (
             f"{notebook_name} cell {i + 1}: BEGIN SOLUTION / END SOLUTION must come in pairs, in order")
+
+
+def test_exercise_and_check_cells_carry_their_tags(notebook_name):
+    found = exercises.problems(load(notebook_name))
+    assert not found, (f"{notebook_name}: " + "; ".join(found) + ". The release and the autograder find exercises by "
+                       "the cell tags exercise-<id> and check-<id>: ./unrolled release --tag-sources adds them.")
 
 
 def test_the_shared_init_script_holds_imports_only():
