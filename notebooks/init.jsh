@@ -29,5 +29,7 @@ import unrolled.loss.*;
 import unrolled.optim.*;
 import unrolled.train.*;
 import unrolled.data.*;
+import unrolled.models.*;
+import unrolled.fast.*;
 import unrolled.check.*;
 import unrolled.plot.*;
