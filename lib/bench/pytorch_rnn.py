@@ -80,11 +80,18 @@ def main():
     parser.add_argument("--quick", action="store_true", help="3 rounds of 1 s instead of 5")
     parser.add_argument("--sizes", default=",".join(SIZES))
     parser.add_argument("--cells", default=",".join(CELLS))
+    parser.add_argument("--serve", action="store_true",
+                        help="answer requests 'CELL NxTxDxH train|infer THREADS SECONDS' read from stdin, one line each, "
+                             "with 'wall-ms cpu-ms calls' per call (for lib/bench's Table, which alternates them with "
+                             "the Java measurements)")
     args = parser.parse_args()
     try:
         import torch
     except ImportError:
         sys.exit("pytorch_rnn.py: this Python has no torch (Debian: apt-get install python3-torch libopenblas0)")
+    if args.serve:
+        serve(torch)
+        return
     threads = sorted({int(v) for v in args.threads.split(",")})
     torch.manual_seed(1)
     rounds = 3 if args.quick else 5
@@ -116,6 +123,52 @@ def main():
                         best = result
                 mean, error, calls, count = best
                 print(f"pytorch\t{cell}\t{size}\t{mode}\t{mean:.4f}\t{error:.4f}\t{calls}\t{count}", flush=True)
+
+
+def calls_for(torch, cell, size):
+    """The training and inference calls of one cell at one size, on fixed seeded inputs."""
+    n, t, d, h = (int(v) for v in size.split("x"))
+    torch.manual_seed(1)
+    layer = layer_for(torch, cell, d, h)
+    x = torch.randn(n, t, d, requires_grad=True)
+    dy = torch.randn(n, t, h) * 0.1
+
+    def train():
+        layer.zero_grad(set_to_none=True)
+        x.grad = None
+        y, _ = layer(x)
+        y.backward(dy)
+
+    def infer():
+        with torch.no_grad():
+            layer(x)
+
+    return {"train": train, "infer": infer}
+
+
+def serve(torch):
+    """One timed slice per request: run the call for at least the given seconds and answer the mean time per call."""
+    cache = {}
+    print(f"ready torch {torch.__version__}, BLAS {blas_name(torch)}, OMP_WAIT_POLICY={os.environ['OMP_WAIT_POLICY']}",
+          flush=True)
+    for line in sys.stdin:
+        cell, size, mode, threads, seconds = line.split()
+        torch.set_num_threads(int(threads))
+        key = (cell, size)
+        if key not in cache:
+            cache[key] = calls_for(torch, cell, size)
+        call = cache[key][mode]
+        count = 0
+        start = time.perf_counter()
+        cpu = time.process_time()
+        while True:
+            call()
+            count += 1
+            elapsed = time.perf_counter() - start
+            if elapsed >= float(seconds):
+                break
+        cpu = time.process_time() - cpu
+        print(f"{elapsed / count * 1000.0:.4f} {cpu / count * 1000.0:.4f} {count}", flush=True)
 
 
 def blas_name(torch):

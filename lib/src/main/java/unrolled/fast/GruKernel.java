@@ -58,18 +58,21 @@ final class GruKernel extends Kernel {
         Slab y = Slab.zeros(type, N, T, H);
         Slab finalH = Slab.zeros(type, N, H);
 
-        // AX = x·Wx + bx for all N·T rows at once; AH starts as bh everywhere, each step's product adds to it
-        fillRows(AX, N * T, bx, G);
-        Slab.gemm(false, false, N * T, G, D, 1.0, x, 0, D, Wx, 0, G, 1.0, AX, 0, G);
-        fillRows(AH, N * T, bh, G);
-        copyIntoStep(h0, hPrev, N, T, 0, H);
-
-        // the time loop, sequences split into lanes that run on separate cores (see Lanes)
+        // the whole pass on lanes: sequences [from, to) of the batch on one core each (see Lanes)
         Lanes.run(Lanes.count(N, (long) N * T * H * G), N, (lane, from, to) -> {
             // products on another thread need their own pointers
-            Slab hPrevRows = lane == 0 ? hPrev : hPrev.twin();
-            Slab WhRows = lane == 0 ? Wh : Wh.twin();
-            Slab AHRows = lane == 0 ? AH : AH.twin();
+            Slab xRows = forLane(lane, x);
+            Slab WxRows = forLane(lane, Wx);
+            Slab hPrevRows = forLane(lane, hPrev);
+            Slab WhRows = forLane(lane, Wh);
+            Slab AXRows = forLane(lane, AX);
+            Slab AHRows = forLane(lane, AH);
+            // AX = x·Wx + bx for all T steps of these sequences at once; AH starts as bh, each step's product adds in
+            fillRows(AX, from * T, to * T, bx, G);
+            Slab.gemm(false, false, (to - from) * T, G, D, 1.0, xRows, from * T * D, D, WxRows, 0, G, 1.0, AXRows,
+                    from * T * G, G);
+            fillRows(AH, from * T, to * T, bh, G);
+            copyIntoStep(h0, hPrev, from, to, T, 0, H);
             for (int t = 0; t < T; t++) {
                 // AH_t = h_{t−1}·Wh + bh: step t of sequences [from, to), rows T·3H apart
                 Slab.gemm(false, false, to - from, G, H, 1.0, hPrevRows, (from * T + t) * H, T * H, WhRows, 0, G,
@@ -124,10 +127,18 @@ final class GruKernel extends Kernel {
         Slab dAH = scratch.get("dAH", N, T, G);
         Slab dH = Slab.zeros(type, N, T, H);
 
-        Lanes.run(Lanes.count(N, (long) N * T * H * G), N, (lane, from, to) -> {
-            Slab dAHRows = lane == 0 ? dAH : dAH.twin();
-            Slab WhRows = lane == 0 ? Wh : Wh.twin();
-            Slab ghRows = lane == 0 ? gh : gh.twin();
+        int lanes = Lanes.count(N, (long) N * T * H * G);
+        Slab dWx = Slab.zeros(type, D, G);
+        Slab dWh = Slab.zeros(type, H, G);
+        Slab dx = Slab.zeros(type, N, T, D);
+        Slab[] dWxParts = parts(scratch, "dWx", lanes, dWx, D, G);
+        Slab[] dWhParts = parts(scratch, "dWh", lanes, dWh, H, G);
+        double[][] dbxParts = new double[lanes][G];
+        double[][] dbhParts = new double[lanes][G];
+        Lanes.run(lanes, N, (lane, from, to) -> {
+            Slab dAHRows = forLane(lane, dAH);
+            Slab WhRows = forLane(lane, Wh);
+            Slab ghRows = forLane(lane, gh);
             for (int t = T - 1; t >= 0; t--) {
                 for (int n = from; n < to; n++) {
                     int a = (n * T + t) * G;
@@ -173,21 +184,27 @@ final class GruKernel extends Kernel {
                 Slab.gemm(false, true, to - from, H, G, 1.0, dAHRows, (from * T + t) * G, T * G, WhRows, 0, G, 1.0,
                         ghRows, from * H, H);
             }
+            // this lane's rows of the weight gradients: dWx = xᵀ·dAX, dWh = h_prevᵀ·dAH, dbx = Σ dAX, dbh = Σ dAH
+            // (summed over lanes below), and dx = dAX·Wxᵀ
+            int rows = (to - from) * T;
+            int first = from * T;
+            Slab dAXRows = forLane(lane, dAX);
+            Slab.gemm(true, false, D, G, rows, 1.0, forLane(lane, tape.x), first * D, D, dAXRows, first * G, G, 0.0,
+                    dWxParts[lane], 0, G);
+            Slab.gemm(true, false, H, G, rows, 1.0, forLane(lane, hPrev), first * H, H, dAHRows, first * G, G, 0.0,
+                    dWhParts[lane], 0, G);
+            Slab.gemm(false, true, rows, D, G, 1.0, dAXRows, first * G, G, forLane(lane, Wx), 0, G, 0.0,
+                    forLane(lane, dx), first * D, D);
+            addColumnSums(dAX, first, first + rows, G, dbxParts[lane]);
+            addColumnSums(dAH, first, first + rows, G, dbhParts[lane]);
         });
-
-        int rows = N * T;
-        Slab dWx = Slab.zeros(type, D, G);
-        Slab dWh = Slab.zeros(type, H, G);
-        Slab dx = Slab.zeros(type, N, T, D);
-        // dWx = xᵀ·dAX,  dWh = h_prevᵀ·dAH,  dbx = Σ dAX,  dbh = Σ dAH,  dx = dAX·Wxᵀ
-        Slab.gemm(true, false, D, G, rows, 1.0, tape.x, 0, D, dAX, 0, G, 0.0, dWx, 0, G);
-        Slab.gemm(true, false, H, G, rows, 1.0, hPrev, 0, H, dAH, 0, G, 0.0, dWh, 0, G);
-        Slab.gemm(false, true, rows, D, G, 1.0, dAX, 0, G, Wx, 0, G, 0.0, dx, 0, D);
+        addParts(dWxParts);
+        addParts(dWhParts);
         Gradients gradients = new Gradients()
                 .accumulate("Wx", dWx.array)
                 .accumulate("Wh", dWh.array)
-                .accumulate("bx", columnSums(dAX, rows, G))
-                .accumulate("bh", columnSums(dAH, rows, G));
+                .accumulate("bx", sumOfParts(dbxParts, G))
+                .accumulate("bh", sumOfParts(dbhParts, G));
         return new Backward(dx.array, State.of(gh.array), gradients, dH, null);
     }
 

@@ -10,8 +10,9 @@ import unrolled.param.Parameters;
 /**
  * The whole-sequence forward and backward pass of one cell type, on raw memory: the input projection of all steps as
  * one product before the time loop, one fused product per step, the element-wise gate maths in one Java loop per step,
- * and the weight gradients as one product each after the loop. Subclasses: {@link LstmKernel}, {@link GruKernel},
- * {@link RnnKernel}.
+ * and the weight gradients as one product each after the loop. On a multi-core machine each of these runs on
+ * {@link Lanes}: every lane does them for its own sequences of the batch (its rows of each product, its part of each
+ * weight gradient, which are added up at the end). Subclasses: {@link LstmKernel}, {@link GruKernel}, {@link RnnKernel}.
  */
 abstract class Kernel {
 
@@ -73,9 +74,9 @@ abstract class Kernel {
 
     // ---- shared pieces ----
 
-    /** Writes the row b (1, width) into each of the rows of an (rows, width) slab: the bias before a product adds in. */
-    static void fillRows(Slab target, int rows, Slab b, int width) {
-        for (int r = 0; r < rows; r++) {
+    /** Writes the row b (1, width) into rows [fromRow, toRow) of an (rows, width) slab: the bias a product adds to. */
+    static void fillRows(Slab target, int fromRow, int toRow, Slab b, int width) {
+        for (int r = fromRow; r < toRow; r++) {
             int at = r * width;
             for (int j = 0; j < width; j++) {
                 target.set(at + j, b.get(j));
@@ -83,31 +84,67 @@ abstract class Kernel {
         }
     }
 
-    /** Σ over the rows of an (rows, width) slab, as a new (1, width) array: the gradient of a bias. */
-    INDArray columnSums(Slab source, int rows, int width) {
-        Slab sum = Slab.zeros(dataType, 1, width);
-        double[] acc = new double[width];
-        for (int r = 0; r < rows; r++) {
+    /** Adds Σ over rows [fromRow, toRow) of an (rows, width) slab to acc: a lane's part of a bias gradient. */
+    static void addColumnSums(Slab source, int fromRow, int toRow, int width, double[] acc) {
+        for (int r = fromRow; r < toRow; r++) {
             int at = r * width;
             for (int j = 0; j < width; j++) {
                 acc[j] += source.get(at + j);
             }
         }
+    }
+
+    /** @return Σ_lanes parts[lane], as a new (1, width) array: the gradient of a bias */
+    INDArray sumOfParts(double[][] parts, int width) {
+        Slab sum = Slab.zeros(dataType, 1, width);
         for (int j = 0; j < width; j++) {
-            sum.set(j, acc[j]);
+            double total = 0;
+            for (double[] part : parts) {
+                total += part[j];
+            }
+            sum.set(j, total);
         }
         return sum.array;
     }
 
-    /** Copies row n of an (N, H) state into slot t of an (N, T, H) buffer, for every n. */
-    static void copyIntoStep(Slab state, Slab buffer, int batchSize, int steps, int t, int width) {
-        for (int n = 0; n < batchSize; n++) {
-            int from = n * width;
-            int to = (n * steps + t) * width;
-            for (int j = 0; j < width; j++) {
-                buffer.set(to + j, state.get(from + j));
+    /**
+     * Where each lane writes its part of a weight gradient: lane 0 into the result itself, lane l ≥ 1 into a work
+     * buffer of the same shape; {@link #addParts} then adds them up.
+     */
+    static Slab[] parts(Workspace scratch, String name, int lanes, Slab result, long rows, long columns) {
+        Slab[] parts = new Slab[lanes];
+        parts[0] = result;
+        for (int lane = 1; lane < lanes; lane++) {
+            parts[lane] = scratch.get(name + lane, rows, columns);
+        }
+        return parts;
+    }
+
+    /** parts[0] += parts[1] + … : the lanes' parts of a weight gradient, summed into the result. */
+    static void addParts(Slab[] parts) {
+        Slab result = parts[0];
+        for (int lane = 1; lane < parts.length; lane++) {
+            Slab part = parts[lane];
+            for (int k = 0; k < result.length; k++) {
+                result.set(k, result.get(k) + part.get(k));
             }
         }
+    }
+
+    /** Copies rows [from, to) of an (N, H) state into slot t of an (N, T, H) buffer. */
+    static void copyIntoStep(Slab state, Slab buffer, int from, int to, int steps, int t, int width) {
+        for (int n = from; n < to; n++) {
+            int source = n * width;
+            int target = (n * steps + t) * width;
+            for (int j = 0; j < width; j++) {
+                buffer.set(target + j, state.get(source + j));
+            }
+        }
+    }
+
+    /** @return the slab for lane 0 (this thread), or a twin with its own gemm pointers for another lane */
+    static Slab forLane(int lane, Slab slab) {
+        return lane == 0 ? slab : slab.twin();
     }
 
     /** σ(a) = 1 / (1 + e^{−a}). */

@@ -10,19 +10,21 @@ import org.bytedeco.openblas.global.openblas_nolapack;
 import unrolled.tensor.Threads;
 
 /**
- * Runs the time loop of a batch as a few independent lanes, one per core: the sequences of a batch do not interact
- * (row n of every step depends only on row n of the step before), so sequences [0, N/2) and [N/2, N) can walk through
- * time on two cores at once, each with its own per-step products on its own rows, with no synchronisation per step.
+ * Runs a batch's pass as a few independent lanes, one per core: the sequences of a batch do not interact (row n of
+ * every step depends only on row n of the step before), so sequences [0, N/2) and [N/2, N) can go through the whole
+ * pass on two cores at once, each lane doing its own rows of every product (the input projection, the per-step
+ * products, dx) and its own part of each weight gradient, with no synchronisation until the end, where the parts of
+ * the weight gradients are added up.
  *
  * <p>Why not leave the cores to BLAS? Per step a recurrent layer does one small product and then the gate maths on the
  * calling thread; OpenBLAS can spread the product over both cores, but the gate maths, as much time again, stays on
- * one. Lanes put both on both cores. While lanes run, OpenBLAS is set to one thread (each lane's products are its own)
- * and then set back; the products before and after the loop (the input projection, the weight gradients) still use
- * every BLAS thread.
+ * one, and the two cores meet at every step. Lanes put all of it on all cores. While lanes run, OpenBLAS is set to one
+ * thread (each lane's products are its own) and then set back.
  *
  * <p>The number of lanes is OpenBLAS's thread count as set by {@link Threads} (so {@code UNROLLED_BLAS_THREADS=1}
- * gives one lane), at most N, and 1 when a call is too small for the hand-over (tens of microseconds) to pay off.
- * Lane 0 runs on the calling thread, the others on daemon threads kept for the life of the JVM.
+ * gives one lane), at most N, and 1 when a pass is too small for the hand-over (tens of microseconds) to pay off; one
+ * lane is the plain pass on the calling thread, with BLAS as configured. Lane 0 runs on the calling thread, the others
+ * on daemon threads kept for the life of the JVM.
  */
 final class Lanes {
 

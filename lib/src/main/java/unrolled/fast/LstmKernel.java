@@ -61,18 +61,20 @@ final class LstmKernel extends Kernel {
         Slab finalH = Slab.zeros(type, N, H);
         Slab finalC = Slab.zeros(type, N, H);
 
-        // A = x·Wx + b for all N·T rows at once: every row starts as b, then the product is added (β = 1)
-        fillRows(A, N * T, b, G);
-        Slab.gemm(false, false, N * T, G, D, 1.0, x, 0, D, Wx, 0, G, 1.0, A, 0, G);
-        copyIntoStep(h0, hPrev, N, T, 0, H);
-        copyIntoStep(c0, cPrev, N, T, 0, H);
-
-        // the time loop, sequences split into lanes that run on separate cores (see Lanes)
+        // the whole pass on lanes: sequences [from, to) of the batch on one core each (see Lanes)
         Lanes.run(Lanes.count(N, (long) N * T * H * G), N, (lane, from, to) -> {
             // products on another thread need their own pointers
-            Slab hPrevRows = lane == 0 ? hPrev : hPrev.twin();
-            Slab WhRows = lane == 0 ? Wh : Wh.twin();
-            Slab ARows = lane == 0 ? A : A.twin();
+            Slab xRows = forLane(lane, x);
+            Slab WxRows = forLane(lane, Wx);
+            Slab hPrevRows = forLane(lane, hPrev);
+            Slab WhRows = forLane(lane, Wh);
+            Slab ARows = forLane(lane, A);
+            // A = x·Wx + b for all T steps of these sequences at once: each row starts as b, then the product adds in
+            fillRows(A, from * T, to * T, b, G);
+            Slab.gemm(false, false, (to - from) * T, G, D, 1.0, xRows, from * T * D, D, WxRows, 0, G, 1.0, ARows,
+                    from * T * G, G);
+            copyIntoStep(h0, hPrev, from, to, T, 0, H);
+            copyIntoStep(c0, cPrev, from, to, T, 0, H);
             for (int t = 0; t < T; t++) {
                 // A_t += h_{t−1}·Wh: step t of sequences [from, to), rows T·4H apart
                 Slab.gemm(false, false, to - from, G, H, 1.0, hPrevRows, (from * T + t) * H, T * H, WhRows, 0, G,
@@ -140,10 +142,17 @@ final class LstmKernel extends Kernel {
         Slab dH = Slab.zeros(type, N, T, H);
         Slab dC = Slab.zeros(type, N, T, H);
 
-        Lanes.run(Lanes.count(N, (long) N * T * H * G), N, (lane, from, to) -> {
-            Slab dARows = lane == 0 ? dA : dA.twin();
-            Slab WhRows = lane == 0 ? Wh : Wh.twin();
-            Slab ghRows = lane == 0 ? gh : gh.twin();
+        int lanes = Lanes.count(N, (long) N * T * H * G);
+        Slab dWx = Slab.zeros(type, D, G);
+        Slab dWh = Slab.zeros(type, H, G);
+        Slab dx = Slab.zeros(type, N, T, D);
+        Slab[] dWxParts = parts(scratch, "dWx", lanes, dWx, D, G);
+        Slab[] dWhParts = parts(scratch, "dWh", lanes, dWh, H, G);
+        double[][] dbParts = new double[lanes][G];
+        Lanes.run(lanes, N, (lane, from, to) -> {
+            Slab dARows = forLane(lane, dA);
+            Slab WhRows = forLane(lane, Wh);
+            Slab ghRows = forLane(lane, gh);
             for (int t = T - 1; t >= 0; t--) {
                 for (int n = from; n < to; n++) {
                     int a = (n * T + t) * G;
@@ -186,21 +195,24 @@ final class LstmKernel extends Kernel {
                 Slab.gemm(false, true, to - from, H, G, 1.0, dARows, (from * T + t) * G, T * G, WhRows, 0, G, 1.0,
                         ghRows, from * H, H);
             }
+            // this lane's rows of the weight gradients: dWx = xᵀ·dA, dWh = h_prevᵀ·dA, db = Σ dA (summed over lanes
+            // below), and dx = dA·Wxᵀ
+            int rows = (to - from) * T;
+            int first = from * T;
+            Slab.gemm(true, false, D, G, rows, 1.0, forLane(lane, tape.x), first * D, D, dARows, first * G, G, 0.0,
+                    dWxParts[lane], 0, G);
+            Slab.gemm(true, false, H, G, rows, 1.0, forLane(lane, tape.hPrev), first * H, H, dARows, first * G, G, 0.0,
+                    dWhParts[lane], 0, G);
+            Slab.gemm(false, true, rows, D, G, 1.0, dARows, first * G, G, forLane(lane, Wx), 0, G, 0.0,
+                    forLane(lane, dx), first * D, D);
+            addColumnSums(dA, first, first + rows, G, dbParts[lane]);
         });
-
-        // the weight gradients, each one product over all N·T rows
-        int rows = N * T;
-        Slab dWx = Slab.zeros(type, D, G);
-        Slab dWh = Slab.zeros(type, H, G);
-        Slab dx = Slab.zeros(type, N, T, D);
-        // dWx = xᵀ·dA,  dWh = h_prevᵀ·dA,  db = Σ_{n,t} dA,  dx = dA·Wxᵀ
-        Slab.gemm(true, false, D, G, rows, 1.0, tape.x, 0, D, dA, 0, G, 0.0, dWx, 0, G);
-        Slab.gemm(true, false, H, G, rows, 1.0, tape.hPrev, 0, H, dA, 0, G, 0.0, dWh, 0, G);
-        Slab.gemm(false, true, rows, D, G, 1.0, dA, 0, G, Wx, 0, G, 0.0, dx, 0, D);
+        addParts(dWxParts);
+        addParts(dWhParts);
         Gradients gradients = new Gradients()
                 .accumulate("Wx", dWx.array)
                 .accumulate("Wh", dWh.array)
-                .accumulate("b", columnSums(dA, rows, G));
+                .accumulate("b", sumOfParts(dbParts, G));
         return new Backward(dx.array, new State(gh.array, gc.array), gradients, dH, dC);
     }
 

@@ -39,6 +39,9 @@ import unrolled.recurrent.RecurrentLayer;
  *                      that can import torch; PyTorch is left out if none can)
  *     --no-pytorch     leave PyTorch out
  *     --no-reference   leave the (slow) reference path out
+ *     --pairs-only     only the interleaved ratio table (see {@link Pairs}); --no-pairs leaves it out
+ *     --pair-rounds R  rounds of the interleaved measurement (default 5, 3 with --quick)
+ *     --slice S        seconds per slice of the interleaved measurement (default 1, 0.5 with --quick)
  *     --cpu            only the single-thread CPU-time table of the LSTM (about a minute)
  * </pre>
  *
@@ -71,6 +74,27 @@ public final class Table {
         String python = options.contains("--no-pytorch") ? null
                 : options.contains("--python") ? options.get(options.indexOf("--python") + 1) : findPython();
         boolean reference = !options.contains("--no-reference");
+        if (!options.contains("--pairs-only")) {
+            wallTimes(quick, rounds, python, reference);
+        }
+        if (!options.contains("--no-pairs")) {
+            int pairRounds = options.contains("--pair-rounds")
+                    ? Integer.parseInt(options.get(options.indexOf("--pair-rounds") + 1)) : quick ? 3 : 5;
+            double slice = options.contains("--slice")
+                    ? Double.parseDouble(options.get(options.indexOf("--slice") + 1)) : quick ? 0.5 : 1.0;
+            System.out.println();
+            System.out.println("interleaved measurement: " + pairRounds + " rounds of " + slice + " s slices, load average "
+                    + loadAverage());
+            double peakBefore = peakGflops();
+            List<Pairs.Measurement> pairs = new Pairs(pairRounds, slice, python).run(CONFIGS);
+            double peakAfter = peakGflops();
+            printPairs(pairs, pairRounds, slice, peakBefore, peakAfter);
+        }
+        System.out.println();
+        System.out.println("load average after: " + loadAverage());
+    }
+
+    private static void wallTimes(boolean quick, int rounds, String python, boolean reference) throws Exception {
         Results results = new Results();
         for (int round = 0; round < rounds; round++) {
             System.out.println("round " + (round + 1) + " of " + rounds + ", load average " + loadAverage());
@@ -81,8 +105,82 @@ public final class Table {
             System.out.println("round " + (round + 1) + " done, load average " + loadAverage());
         }
         print(results, rounds, python != null);
+    }
+
+    // ---- interleaved ratios ----
+
+    /** @return the best GFLOP/s of a few 1024³ sgemm calls in this JVM, with every BLAS thread */
+    private static double peakGflops() {
+        GemmBenchmark gemm = new GemmBenchmark();
+        gemm.config = Config.SMALL;
+        gemm.setUp();
+        double best = Double.MAX_VALUE;
+        for (int i = 0; i < 8; i++) {
+            long start = System.nanoTime();
+            gemm.peakSgemm();
+            best = Math.min(best, (System.nanoTime() - start) / 1e6);
+        }
+        return 2.0 * GemmBenchmark.PEAK_SIZE * GemmBenchmark.PEAK_SIZE * GemmBenchmark.PEAK_SIZE / (best / 1000.0) / 1e9;
+    }
+
+    private static void printPairs(List<Pairs.Measurement> pairs, int rounds, double slice, double peakBefore, double peakAfter) {
+        double peak = Math.max(peakBefore, peakAfter);
         System.out.println();
-        System.out.println("load average after: " + loadAverage());
+        System.out.printf("### Interleaved: %d rounds of %.1f s per implementation; times are medians over the rounds, ratios"
+                + " the mean ± standard deviation of the per-round ratios%n", rounds, slice);
+        System.out.println();
+        System.out.printf("Peak sgemm in this JVM (best of 8 calls of 1024³): %.1f GFLOP/s before, %.1f after.%n", peakBefore,
+                peakAfter);
+        for (String mode : new String[] {"train", "infer"}) {
+            System.out.println();
+            System.out.println(mode.equals("train") ? "#### Training step: forward + backward, FLOAT" : "#### Inference: forward only, FLOAT");
+            System.out.println();
+            System.out.println("| cell | N×T×D×H | fast ms | fast ms/step | fast tokens/s | fast GFLOP/s (% of peak) | DL4J ms"
+                    + " | PyTorch ms | DL4J / fast | PyTorch / fast | fast CPU ms | DL4J CPU ms | PyTorch CPU ms (1 thread)"
+                    + " | DL4J / fast CPU | PyTorch / fast CPU |");
+            System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+            for (Pairs.Measurement m : pairs) {
+                if (!m.mode().equals(mode)) {
+                    continue;
+                }
+                Config c = Config.parse(m.config());
+                double[] fast = m.times().get("fast");
+                double fastMs = median(fast);
+                double flops = mode.equals("train") ? c.trainingFlops(m.cell()) : c.forwardFlops(m.cell());
+                double rate = flops / (fastMs / 1000.0) / 1e9;
+                System.out.printf("| %s | %s | %s | %s | %,.0f | %.1f (%.0f%%) | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+                        m.cell(), m.config(), format(fastMs), format(fastMs / c.steps()), c.tokens() / (fastMs / 1000.0),
+                        rate, 100 * rate / peak, medianOf(m.times(), "dl4j"), medianOf(m.times(), "pytorch"),
+                        roundRatio(m.times().get("dl4j"), fast), roundRatio(m.times().get("pytorch"), fast),
+                        medianOf(m.cpu(), "fast"), medianOf(m.cpu(), "dl4j"), medianOf(m.cpu(), "pytorch"),
+                        roundRatio(m.cpu().get("dl4j"), m.cpu().get("fast")),
+                        roundRatio(m.cpu().get("pytorch"), m.cpu().get("fast")));
+            }
+        }
+    }
+
+    private static String medianOf(Map<String, double[]> times, String name) {
+        return times.containsKey(name) ? format(median(times.get(name))) : "";
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    /** The per-round ratios other/fast: mean ± standard deviation. */
+    private static String roundRatio(double[] other, double[] fast) {
+        if (other == null) {
+            return "";
+        }
+        double[] ratios = new double[fast.length];
+        for (int r = 0; r < fast.length; r++) {
+            ratios[r] = other[r] / fast[r];
+        }
+        double mean = java.util.Arrays.stream(ratios).average().orElseThrow();
+        return ratios.length == 1 ? String.format("%.2f×", mean) : String.format("%.2f× ± %.2f", mean, deviation(ratios));
     }
 
     // ---- measuring ----
