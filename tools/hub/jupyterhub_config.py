@@ -53,8 +53,12 @@ c.Spawner.environment = {
     "JUPYTER_PATH": str(HUB / "share" / "jupyter"),     # the hub's `java` kernelspec, with the per-learner limits
     "UNROLLED_DATASETS": str(ROOT / "datasets"),
 }
+# The server opens a kernel's websocket once the kernel has answered a kernel_info request, waiting at most this
+# long. rapaio-jupyter-kernel can miss the first request while it starts (more often on a busy machine); the
+# default of 60 s then becomes a minute of "Connecting to kernel" for the learner; after 10 s the server asks again.
+c.Spawner.args = ["--MappingKernelManager.kernel_info_timeout=10"]
 if os.geteuid() == 0 and AUTH != "pam":
-    c.Spawner.args = ["--allow-root"]   # shared mode runs every server as the hub's user, here root
+    c.Spawner.args.append("--allow-root")   # shared mode runs every server as the hub's user, here root
 
 
 def workspace(spawner):
