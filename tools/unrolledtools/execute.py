@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import copy
+import os
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -52,6 +53,7 @@ class Result:
     executed: nbformat.NotebookNode | None = field(default=None, repr=False)
     startup_seconds: float | None = None  # from launching the kernel to its first answer, last attempt
     peak_memory_mb: float | None = None   # the kernel process's peak resident memory (Linux), after the last cell
+    cpu_seconds: float | None = None      # the kernel process's CPU time, user + system, all threads (Linux)
 
     @property
     def ok(self) -> bool:
@@ -127,7 +129,7 @@ def run_notebook(notebook: nbformat.NotebookNode, name: str, cwd: Path, cell_tim
             return Result(name, time.monotonic() - started, attempt,
                           Failure(name, index, nb.cells[index].source if index is not None else "",
                                   f"the cell did not finish within its time limit ({ansi.strip(str(e)).strip()})",
-                                  "timeout"), nb, measured.get("startup"), measured.get("peak_mb"))
+                                  "timeout"), nb, measured.get("startup"), measured.get("peak_mb"), measured.get("cpu"))
         except CellExecutionError:
             return Result(name, time.monotonic() - started, attempt,
                           _first_problem(nb, name) or Failure(name, None, "", "a cell failed"), nb)
@@ -141,7 +143,7 @@ def run_notebook(notebook: nbformat.NotebookNode, name: str, cwd: Path, cell_tim
                           Failure(name, index, nb.cells[index].source if index is not None else "",
                                   f"the Java kernel died while running this cell ({e}); "
                                   "it may have run out of memory, see build/logs", "dead"), nb,
-                          measured.get("startup"), measured.get("peak_mb"))
+                          measured.get("startup"), measured.get("peak_mb"), measured.get("cpu"))
         except RuntimeError as e:
             if not running:
                 # nbclient has already shut the silent kernel down; its exit hook would fail on the missing kernel.
@@ -153,19 +155,23 @@ def run_notebook(notebook: nbformat.NotebookNode, name: str, cwd: Path, cell_tim
             if kernel_log:
                 log.close()
         return Result(name, time.monotonic() - started, attempt, _first_problem(nb, name), nb,
-                      measured.get("startup"), measured.get("peak_mb"))
+                      measured.get("startup"), measured.get("peak_mb"), measured.get("cpu"))
     return Result(name, time.monotonic() - started, attempts,
                   Failure(name, None, "", f"{last_error} (tried {attempts} times). "
                           "Is the kernel installed? Run ./unrolled setup", "start"), None)
 
 
 def _sample_memory(client: NotebookClient, measured: dict[str, float]) -> None:
-    """Records the kernel's peak resident memory (VmHWM) so far; Linux only, silently skipped elsewhere."""
+    """Records the kernel's peak resident memory (VmHWM) and CPU time so far; Linux only, silently skipped elsewhere."""
     try:
         pid = client.km.provisioner.process.pid
         with open(f"/proc/{pid}/status", encoding="ascii") as status:
             for line in status:
                 if line.startswith("VmHWM:"):
                     measured["peak_mb"] = int(line.split()[1]) / 1024
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            # utime and stime are fields 14 and 15, counted after the command name's closing parenthesis.
+            fields = stat.read().rsplit(")", 1)[1].split()
+            measured["cpu"] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     except (AttributeError, OSError, ValueError):
         pass
