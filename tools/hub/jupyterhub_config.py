@@ -55,7 +55,7 @@ c.Spawner.environment = {
     # One compute thread per kernel: with many learners the cores are shared already, and every kernel spreading
     # each matrix product over all cores only adds contention.
     "OMP_NUM_THREADS": "1",
-    "UNROLLED_FAST_BLAS_THREADS": "1",
+    "UNROLLED_BLAS_THREADS": "1",
 }
 # The server opens a kernel's websocket once the kernel has answered a kernel_info request, waiting at most this
 # long. rapaio-jupyter-kernel can miss the first request while it starts (more often on a busy machine); the
