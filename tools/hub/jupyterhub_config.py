@@ -52,9 +52,17 @@ c.Spawner.environment = {
     "JUPYTERHUB_SINGLEUSER_APP": "notebook.notebookapp.NotebookApp",
     "JUPYTER_PATH": str(HUB / "share" / "jupyter"),     # the hub's `java` kernelspec, with the per-learner limits
     "UNROLLED_DATASETS": str(ROOT / "datasets"),
+    # One compute thread per kernel: with many learners the cores are shared already, and every kernel spreading
+    # each matrix product over all cores only adds contention.
+    "OMP_NUM_THREADS": "1",
+    "UNROLLED_BLAS_THREADS": "1",
 }
+# The server opens a kernel's websocket once the kernel has answered a kernel_info request, waiting at most this
+# long. rapaio-jupyter-kernel can miss the first request while it starts (more often on a busy machine); the
+# default of 60 s then becomes a minute of "Connecting to kernel" for the learner; after 10 s the server asks again.
+c.Spawner.args = ["--MappingKernelManager.kernel_info_timeout=10"]
 if os.geteuid() == 0 and AUTH != "pam":
-    c.Spawner.args = ["--allow-root"]   # shared mode runs every server as the hub's user, here root
+    c.Spawner.args.append("--allow-root")   # shared mode runs every server as the hub's user, here root
 
 
 def workspace(spawner):

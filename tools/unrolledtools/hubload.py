@@ -6,8 +6,8 @@ kernel (the server's sessions API) and run every code cell over the kernel's web
 records, per learner, the time to get a server, to get a kernel, and to run the notebook, and whether every cell
 finished without an error; while they run it samples the memory of every learner's processes (/proc, so the load
 test must run on the hub's machine) and the load average. After each level it stops the servers and deletes the
-users. It is bounded: at most 40 learners per level, `--deadline` seconds in all, after which it cleans up and
-stops. Results: a table on stdout and a JSON file in the hub's folder.
+users. It is bounded: at most 40 learners per level, a level only when the machine has the memory for it (the
+machine may be shared), `--deadline` seconds in all, after which it cleans up and stops. Results: a table on stdout and a JSON file in the hub's folder.
 """
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ from tornado.websocket import websocket_connect
 from . import hub, hubwatch
 
 MAX_LEARNERS = 40
+HEADROOM_MB = 2048   # a level starts only if the machine has this much memory available beyond the learners' needs
 PREFIX = "load-"
 
 
@@ -284,6 +285,11 @@ async def main_async(args) -> int:
         if time.monotonic() >= deadline:
             print(f"  deadline reached; {count} learners not run", flush=True)
             break
+        needed = count * args.mb_per_learner + HEADROOM_MB
+        if available_mb() < needed:
+            print(f"  {count} learners skipped: the machine has {available_mb():.0f} MB available, and {count} learners "
+                  f"need about {needed:.0f} MB ({args.mb_per_learner} each and {HEADROOM_MB} to spare)", flush=True)
+            continue
         print(f"  {count} learner(s) running {args.notebook} at once ...", flush=True)
         level = await run_level(hub_api, count, args.notebook, args.cell_timeout, deadline)
         levels.append(level)
@@ -307,6 +313,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cell-timeout", type=float, default=600, help="seconds one cell may take")
     parser.add_argument("--deadline", type=float, default=1800, help="seconds for the whole test (default 1800)")
     parser.add_argument("--token", help="an admin API token (default: the hub's loadtest service token)")
+    parser.add_argument("--mb-per-learner", type=int, default=700,
+                        help="memory one learner needs (default 700 MB, measured: about 550 MB for notebook 00); a "
+                             "level runs only if the machine has that much per learner available, plus 2 GB")
     args = parser.parse_args(argv)
     args.learners = [int(n) for n in args.learners.split(",")]
     if any(n < 1 or n > MAX_LEARNERS for n in args.learners):
