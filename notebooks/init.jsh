@@ -39,3 +39,4 @@ import unrolled.check.*;
 import unrolled.plot.*;
 import unrolled.attention.*;
 import unrolled.seq2seq.*;
+import unrolled.hierarchical.*;
