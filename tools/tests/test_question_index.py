@@ -28,12 +28,14 @@ def test_a_tagged_cell_belongs_to_its_own_heading_or_the_last_one_above():
     nb = notebook(md("# 99 · Title"), code("Questions.show(\"A01\");", "q-A01"),
                   md("## First part\n\nText.", "q-A02"), code("x", "q-A02", "q-B07"),
                   md("Prose only.\n\n```\n# not a heading\n```"), code("y", "q-B07"),
-                  md("### A subsection\n## Second part", "q-A02"))
+                  md("### A subsection\n## Second part", "q-A02"),
+                  md("Closing words of the second part.\n\n## Third part", "q-B08"))
     found = book.sections_of(nb, "99-t.html", "99 · Title")
     assert [s.heading for s in found["A01"]] == ["99 · Title"]
     assert [s.heading for s in found["A02"]] == ["First part", "A subsection"]
     assert [s.heading for s in found["B07"]] == ["First part"], "one section listed once, however many cells"
     assert found["A02"][0].href == "99-t.html#First-part"
+    assert [s.heading for s in found["B08"]] == ["Second part"], "prose before a heading belongs to the section above"
 
 
 def test_headings_inside_code_fences_are_not_headings():

@@ -110,15 +110,16 @@ def heading_anchor(heading: str) -> str:
 
 
 def sections_of(nb: nbformat.NotebookNode, page: str, title: str) -> dict[str, list[Section]]:
-    """For each question id tagged in a notebook, the sections that answer it, in order: a tagged cell belongs to
-    its own first heading if it has one, else to the last heading above it."""
+    """For each question id tagged in a notebook, the sections that answer it, in order: a tagged cell that opens
+    with a heading belongs to that heading, any other to the last heading above it."""
     found: dict[str, list[Section]] = {}
     current = ""
     for cell in nb.cells:
         own = headings_in(cell.source) if cell.cell_type == "markdown" else []
         ids = [t[2:] for t in cell.get("metadata", {}).get("tags", []) if t.startswith("q-")]
         if ids:
-            heading = own[0] if own else current
+            opens = own and headings_in(cell.source.strip().splitlines()[0]) == own[:1]
+            heading = own[0] if opens else current
             section = Section(page, title, heading, heading_anchor(heading) if heading else "")
             for id_ in ids:
                 if section not in found.setdefault(id_, []):

@@ -63,12 +63,12 @@ public final class LearnedEncoding implements PositionalEncoding, Module {
     public INDArray forward(INDArray x) {
         Shapes.require("LearnedEncoding.forward", "x", x, "(N, T, D)", Shapes.ANY, Shapes.ANY, size);
         Shapes.requireType("LearnedEncoding.forward", "x", x, dataType);
-        INDArray table = table(requireLength("LearnedEncoding.forward", x.size(1)));
-        // y[n] = x[n] + P[0 … T−1] for every sequence n
-        INDArray y = x.dup();
-        for (long n = 0; n < x.size(0); n++) {
-            y.slice(n).addi(table);
-        }
+        long n = x.size(0);
+        long steps = x.size(1);
+        INDArray table = table(requireLength("LearnedEncoding.forward", steps));
+        // y[n] = x[n] + P[0 … T−1] for every sequence n: one broadcast over the (N, T·D) rows
+        INDArray y = x.dup('c');
+        y.reshape('c', n, steps * size).addiRowVector(table.reshape('c', 1, steps * size));
         return y;
     }
 

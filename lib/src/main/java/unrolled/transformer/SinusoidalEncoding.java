@@ -63,12 +63,12 @@ public final class SinusoidalEncoding implements PositionalEncoding {
     public INDArray forward(INDArray x) {
         Shapes.require("SinusoidalEncoding.forward", "x", x, "(N, T, D)", Shapes.ANY, Shapes.ANY, size);
         Shapes.requireType("SinusoidalEncoding.forward", "x", x, dataType);
-        INDArray P = table(Math.toIntExact(x.size(1)));
-        // y[n] = x[n] + P for every sequence n
-        INDArray y = x.dup();
-        for (long n = 0; n < x.size(0); n++) {
-            y.slice(n).addi(P);
-        }
+        long n = x.size(0);
+        long steps = x.size(1);
+        INDArray P = table(Math.toIntExact(steps));
+        // y[n] = x[n] + P for every sequence n: one broadcast over the (N, T·D) rows
+        INDArray y = x.dup('c');
+        y.reshape('c', n, steps * size).addiRowVector(P.reshape('c', 1, steps * size));
         return y;
     }
 

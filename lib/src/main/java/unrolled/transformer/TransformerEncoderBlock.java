@@ -66,6 +66,7 @@ public final class TransformerEncoderBlock implements Module {
     private final int modelSize;
     private final MultiHeadAttention attention;
     private final AddAndNorm norm1;
+    private final FeedForward positionWise;
     private final TimeDistributed<FeedForward.Cache> feedForward;
     private final AddAndNorm norm2;
     private final Parameters parameters = new Parameters();
@@ -81,7 +82,8 @@ public final class TransformerEncoderBlock implements Module {
         this.modelSize = modelSize;
         this.attention = new MultiHeadAttention(modelSize, heads, dataType, seed);
         this.norm1 = new AddAndNorm(modelSize, dataType);
-        this.feedForward = new TimeDistributed<>(new FeedForward(modelSize, feedForwardSize, modelSize, dataType, seed + 4));
+        this.positionWise = new FeedForward(modelSize, feedForwardSize, modelSize, dataType, seed + 4);
+        this.feedForward = new TimeDistributed<>(positionWise);
         this.norm2 = new AddAndNorm(modelSize, dataType);
         parameters.addAll("attention", attention.parameters()).addAll("norm1", norm1.parameters())
                 .addAll("feedForward", feedForward.parameters()).addAll("norm2", norm2.parameters());
@@ -158,7 +160,7 @@ public final class TransformerEncoderBlock implements Module {
 
     /** @return F, the hidden width of the position-wise network */
     public int feedForwardSize() {
-        return ((FeedForward) feedForward.layer()).hiddenSize();
+        return positionWise.hiddenSize();
     }
 
     /** @return DOUBLE or FLOAT */
