@@ -125,3 +125,8 @@ def test_the_project_coverage_is_computed_from_the_sources():
     assert result.total == 95
     assert not result.unknown_tags, f"cells tagged with ids that are not in the bank: {result.unknown_tags}"
     assert set(result.covered) <= {q.id for q in coverage.read_bank() if q.answer}
+
+
+def test_every_one_of_the_95_questions_is_answered_and_tagged_in_a_notebook():
+    coverage.require_full_coverage()
+    assert coverage.coverage().total == 95
