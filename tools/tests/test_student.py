@@ -8,7 +8,7 @@ import pytest
 
 import json
 
-from unrolledtools import execute, exercises, paths, release, student
+from unrolledtools import exercises, paths, release, student
 
 RESULT = re.compile(r'data-exercise="([^"]+)" data-result="([a-z-]+)"')
 
@@ -46,8 +46,8 @@ def test_student_notebooks_hold_no_solution(student_dir, notebook_name):
     assert nb.metadata["unrolled"]["version"] == "student"
 
 
-def test_student_notebook_runs_and_reports_every_exercise_not_yet_done(student_dir, notebook_name):
-    result = execute.execute(student_dir / notebook_name, cwd=student_dir)
+def test_student_notebook_runs_and_reports_every_exercise_not_yet_done(student_executed, notebook_name):
+    result = student_executed[notebook_name]
     assert result.ok, result.failure.describe()
     verdicts = [v for cell in result.executed.cells for output in cell.get("outputs", [])
                 for v in RESULT.findall(output.get("data", {}).get("text/html", ""))]
