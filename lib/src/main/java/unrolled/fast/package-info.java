@@ -13,6 +13,8 @@
  *       a set of rows at a fixed stride, which gemm reads through its leading dimension);</li>
  *   <li>the element-wise gate maths of a step in one Java loop over the arrays' memory instead of a dozen ND4J ops;</li>
  *   <li>no allocation in the time loop, and work buffers reused from call to call;</li>
+ *   <li>on a multi-core machine, the batch's sequences split into lanes, one per core, each running the whole pass for
+ *       its sequences with no synchronisation until the end (the sequences of a batch never interact);</li>
  *   <li>the weight gradients as one product each, over all N·T rows, after the backward loop.</li>
  * </ul>
  * It takes a {@link unrolled.recurrent.RecurrentLayer} and shares its cell's parameters (no copies), masks, initial
