@@ -145,7 +145,8 @@ public final class Embedding implements Module {
         Shapes.require("Embedding.backward", "dy", dy, "(N, T, E)", n, t, embeddingSize);
         Shapes.requireType("Embedding.backward", "dy", dy, dataType);
 
-        double[][] dyRows = dy.reshape('c', (long) n * t, embeddingSize).toDoubleMatrix();
+        // one bulk copy of dy in row-major order: position (i, j) holds its E numbers at (i·T + j)·E
+        double[] dyFlat = dy.dup('c').data().asDouble();
         double[][] dE = new double[vocabularySize][embeddingSize];
         // dE[v] = Σ_{n,t : ids[n,t] = v} dy[n, t]   (the padding row receives nothing)
         for (int i = 0; i < n; i++) {
@@ -154,9 +155,9 @@ public final class Embedding implements Module {
                 if (v == paddingId) {
                     continue;
                 }
-                double[] from = dyRows[i * t + j];
+                int from = (i * t + j) * embeddingSize;
                 for (int e = 0; e < embeddingSize; e++) {
-                    dE[v][e] += from[e];
+                    dE[v][e] += dyFlat[from + e];
                 }
             }
         }
@@ -173,9 +174,11 @@ public final class Embedding implements Module {
         long n = ids.size(0);
         long t = ids.size(1);
         long[][] id = new long[Math.toIntExact(n)][Math.toIntExact(t)];
+        // one bulk copy in row-major order rather than one native call per element
+        long[] flat = ids.dup('c').data().asLong();
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < t; j++) {
-                long v = ids.getLong(i, j);
+                long v = flat[(int) (i * t + j)];
                 if (v < 0 || v >= vocabularySize) {
                     throw new IllegalArgumentException(method + ": every id must be in [0, V) = [0, " + vocabularySize
                             + "), but ids(" + i + ", " + j + ") = " + v + ".");
