@@ -121,8 +121,8 @@ public final class HardAttention<C> {
      * @return the contexts, weights, positions and cache
      */
     public Result<C> forward(INDArray query, INDArray memory, SequenceMask mask, int[] positions) {
-        AttentionStep<C> soft = scorer.forward(query, memory, mask);
         Objects.requireNonNull(positions, "HardAttention.forward: positions must not be null");
+        Shapes.require("HardAttention.forward", "memory", memory, "(N, T, Hm)", Shapes.ANY, Shapes.ANY, scorer.memorySize());
         if (positions.length != memory.size(0)) {
             throw new IllegalArgumentException("HardAttention.forward: positions must hold one position per sequence, N = "
                     + memory.size(0) + ", but holds " + positions.length + ".");
@@ -133,6 +133,7 @@ public final class HardAttention<C> {
                         + memory.size(1) + "), but positions[" + n + "] = " + positions[n] + ".");
             }
         }
+        AttentionStep<C> soft = scorer.forward(query, memory, mask);
         return select(soft, memory, positions.clone());
     }
 

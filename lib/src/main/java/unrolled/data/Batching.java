@@ -90,6 +90,26 @@ public final class Batching {
     }
 
     /**
+     * Right-pads id sequences that carry one class label each (a many-to-one task: spam or ham, the sentiment of a
+     * review) into one batch.
+     *
+     * @param sequences N ≥ 1 sequences of ids, each of length ≥ 1, not null
+     * @param labels the class id of each sequence, int[N], each ≥ 0
+     * @param dataType the mask's type, DOUBLE or FLOAT
+     * @return inputs (N, T) INT with T the longest length, padded with {@link Vocabulary#PAD_ID}; targets (N,) INT
+     *     class ids; mask (N, T); lengths
+     */
+    public static Batch padWithLabels(List<int[]> sequences, int[] labels, DataType dataType) {
+        String method = "Batching.padWithLabels";
+        Shapes.requireFloating(method, dataType);
+        int[] lengths = lengthsOf(method, "sequences", sequences);
+        requireLabels(method, labels, lengths.length);
+        int steps = max(lengths);
+        return new Batch(ids(sequences, steps), Nd4j.createFromArray(labels.clone()).castTo(Batch.ID_TYPE),
+                mask(lengths, steps, dataType), lengths);
+    }
+
+    /**
      * The language-modelling batch: each sequence s of length L ≥ 2 becomes the input s_0 … s_{L−2} and the
      * target s_1 … s_{L−1} (at every step, predict the next token), right-padded.
      *
@@ -238,6 +258,35 @@ public final class Batching {
     }
 
     /**
+     * One epoch of padded minibatches of labelled sequences (see {@link #padWithLabels}).
+     *
+     * @param sequences the dataset: id sequences of length ≥ 1, not empty
+     * @param labels the class id of each sequence, one per sequence, each ≥ 0
+     * @param batchSize N, positive
+     * @param order SHUFFLED or BUCKETED_BY_LENGTH
+     * @param last KEEP or DROP the last partial batch
+     * @param seed the seed of the order
+     * @param dataType the masks' type, DOUBLE or FLOAT
+     * @return the batches, each padded to its own longest sequence, with targets (N,) class ids
+     */
+    public static List<Batch> minibatches(List<int[]> sequences, int[] labels, int batchSize, Order order, LastBatch last,
+            long seed, DataType dataType) {
+        String method = "Batching.minibatches";
+        Shapes.requireFloating(method, dataType);
+        int[] lengths = lengthsOf(method, "sequences", sequences);
+        requireLabels(method, labels, lengths.length);
+        List<Batch> batches = new ArrayList<>();
+        for (int[] indices : batchIndices(lengths, batchSize, order, last, seed)) {
+            int[] picked = new int[indices.length];
+            for (int i = 0; i < indices.length; i++) {
+                picked[i] = labels[indices[i]];
+            }
+            batches.add(padWithLabels(pick(sequences, indices), picked, dataType));
+        }
+        return batches;
+    }
+
+    /**
      * One epoch of minibatches of an already-tensor dataset (sliding windows, a synthetic task): the rows of
      * inputs, targets, mask and lengths are shuffled together and cut into batches of N.
      *
@@ -321,6 +370,20 @@ public final class Batching {
             lengths[n] = s.length;
         }
         return lengths;
+    }
+
+    private static void requireLabels(String method, int[] labels, int n) {
+        Objects.requireNonNull(labels, method + ": labels must not be null");
+        if (labels.length != n) {
+            throw new IllegalArgumentException(method + ": labels must hold one class id per sequence, N = " + n
+                    + ", but holds " + labels.length + ".");
+        }
+        for (int i = 0; i < n; i++) {
+            if (labels[i] < 0) {
+                throw new IllegalArgumentException(method + ": every label must be a class id ≥ 0, but labels[" + i + "] = "
+                        + labels[i] + ".");
+            }
+        }
     }
 
     private static void requireAligned(String method, List<int[]> inputs, List<int[]> targets) {

@@ -247,4 +247,43 @@ class BatchingTest {
                 List.of(new int[] {1}), 0, Batching.Order.SHUFFLED, Batching.LastBatch.KEEP, 1, DataType.DOUBLE));
         assertEquals("Batching.batchIndices: batchSize must be positive, but is 0.", e.getMessage());
     }
+
+    @Test
+    void padWithLabelsKeepsOneClassIdPerSequenceBesideThePaddedIds() {
+        Batch batch = Batching.padWithLabels(List.of(new int[] {5, 6}, new int[] {7, 8, 9}), new int[] {1, 0},
+                DataType.FLOAT);
+        assertArrayEquals(new int[] {1, 0}, batch.targets().toIntVector());
+        assertArrayEquals(new int[] {5, 6, Vocabulary.PAD_ID}, batch.inputs().getRow(0).toIntVector());
+        assertArrayEquals(new int[] {2, 3}, batch.lengths());
+    }
+
+    @Test
+    void labelledMinibatchesCarryEachSequencesOwnLabel() {
+        List<int[]> sequences = new ArrayList<>();
+        int[] labels = new int[23];
+        for (int n = 0; n < 23; n++) {
+            int[] s = new int[1 + n % 7];
+            Arrays.fill(s, 10 + n);          // the sequence names its row
+            sequences.add(s);
+            labels[n] = n % 3;
+        }
+        int seen = 0;
+        for (Batch batch : Batching.minibatches(sequences, labels, 5, Batching.Order.BUCKETED_BY_LENGTH,
+                Batching.LastBatch.KEEP, 4, DataType.FLOAT)) {
+            for (int row = 0; row < batch.batchSize(); row++) {
+                int n = batch.inputs().getInt(row, 0) - 10;
+                assertEquals(labels[n], batch.targets().getInt(row), "row of sequence " + n);
+                seen++;
+            }
+        }
+        assertEquals(23, seen);
+    }
+
+    @Test
+    void padWithLabelsRefusesAMissingLabel() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Batching.padWithLabels(List.of(new int[] {1}, new int[] {2}), new int[] {0},
+                        DataType.FLOAT));
+        assertTrue(e.getMessage().contains("N = 2, but holds 1"), e.getMessage());
+    }
 }
