@@ -1,11 +1,48 @@
-"""Shared fixtures: every notebook is executed once per test session, in the real Java kernel, and the book
-is built from the results, exactly as `./unrolled run` does."""
+"""Shared fixtures: every notebook, in its instructor and its student version, is executed once per test session in
+the real Java kernel, and the book is built from the results, exactly as `./unrolled run` does.
+
+The executions are independent (a fresh kernel each), so they run UNROLLED_TEST_JOBS at a time (default 2, one per
+core of the machines we measure on) in separate processes; set UNROLLED_TEST_JOBS=1 to run them one after another."""
 from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+from concurrent.futures import ProcessPoolExecutor
 
 import nbformat
 import pytest
 
-from unrolledtools import book, execute, paths
+from unrolledtools import book, execute, paths, release
+
+
+def _jobs() -> int:
+    value = os.environ.get("UNROLLED_TEST_JOBS", "2")
+    if not value.isdigit() or int(value) < 1:
+        raise pytest.UsageError(f"UNROLLED_TEST_JOBS must be a whole number of at least 1, but is {value!r}")
+    return int(value)
+
+
+@pytest.fixture(scope="session")
+def all_runs(tmp_path_factory) -> dict[tuple[str, str], execute.Result]:
+    """("instructor" | "student", name) -> result, for every notebook in notebooks/ and its student version."""
+    assert paths.LIB_JAR.is_file(), "the library is not built: run ./unrolled setup"
+    sources = paths.notebook_sources()
+    student_dir = paths.ROOT / ".student-runs-under-test"
+    shutil.rmtree(student_dir, ignore_errors=True)
+    outcome = release.write(sources, student_dir)
+    assert len(outcome.written) == len(sources) and not outcome.kept
+    logs = tmp_path_factory.mktemp("kernel-logs")
+    work = [("instructor", source, source.parent) for source in sources]
+    work += [("student", student_dir / source.name, student_dir) for source in sources]
+    try:
+        with ProcessPoolExecutor(max_workers=_jobs(), mp_context=multiprocessing.get_context("spawn")) as pool:
+            futures = {(version, path.name): pool.submit(execute.execute, path, cwd,
+                                                         kernel_log=logs / f"{version}-{path.stem}.log")
+                       for version, path, cwd in work}
+            return {key: future.result() for key, future in futures.items()}
+    finally:
+        shutil.rmtree(student_dir, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -14,17 +51,21 @@ def build_dir(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def executed(build_dir) -> dict[str, execute.Result]:
-    """name -> result for every notebook in notebooks/, executed in study order."""
-    assert paths.LIB_JAR.is_file(), "the library is not built: run ./unrolled setup"
+def executed(all_runs, build_dir) -> dict[str, execute.Result]:
+    """name -> result for every notebook in notebooks/, in study order."""
     results = {}
     for source in paths.notebook_sources():
-        log = build_dir / (source.stem + ".kernel.log")
-        result = execute.execute(source, cwd=source.parent, kernel_log=log)
+        result = all_runs[("instructor", source.name)]
         if result.executed is not None:
             nbformat.write(result.executed, build_dir / source.name)
         results[source.name] = result
     return results
+
+
+@pytest.fixture(scope="session")
+def student_executed(all_runs) -> dict[str, execute.Result]:
+    """name -> result of the student version of every notebook in notebooks/."""
+    return {source.name: all_runs[("student", source.name)] for source in paths.notebook_sources()}
 
 
 @pytest.fixture(scope="session")

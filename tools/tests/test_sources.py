@@ -4,7 +4,7 @@ import re
 import nbformat
 import pytest
 
-from unrolledtools import paths
+from unrolledtools import exercises, paths
 
 NAME = re.compile(r"^(\d\d)-[a-z0-9]+(-[a-z0-9]+)*\.ipynb$")
 QUESTION_TAG = re.compile(r"^q-[AB]\d\d$")
@@ -62,6 +62,12 @@ def test_solution_regions_are_balanced(notebook_name):
             f"{notebook_name} cell {i + 1}: BEGIN SOLUTION / END SOLUTION must come in pairs, in order")
 
 
+def test_exercise_and_check_cells_carry_their_tags(notebook_name):
+    found = exercises.problems(load(notebook_name))
+    assert not found, (f"{notebook_name}: " + "; ".join(found) + ". The release and the autograder find exercises by "
+                       "the cell tags exercise-<id> and check-<id>: ./unrolled release --tag-sources adds them.")
+
+
 def test_the_shared_init_script_holds_imports_only():
     for number, line in enumerate((paths.NOTEBOOKS / "init.jsh").read_text(encoding="utf-8").splitlines(), 1):
         stripped = line.strip()
@@ -112,3 +118,38 @@ def test_every_notebook_shows_its_quiz_of_at_least_three_questions(notebook_name
     assert len(rows) >= 3, f"{quiz.name} has {len(rows)} questions; each notebook needs at least three"
     code = "\n".join(c.source for c in load(notebook_name).cells if c.cell_type == "code")
     assert f'Quiz.show("{number}")' in code, f"{notebook_name} never shows its quiz: add a cell with Quiz.show(\"{number}\");"
+
+
+def section_ids(notebook) -> set[str]:
+    """The targets a link `NN-x.ipynb#id` can land on: each heading's id as Jupyter and nbconvert write it (the
+    heading's text with spaces as hyphens), and explicit `id="..."` or `name="..."` anchors in the prose."""
+    ids = set()
+    for cell in notebook.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for line in cell.source.splitlines():
+            heading = re.match(r"^#{1,6}\s+(.*?)\s*#*\s*$", line)
+            if heading:
+                text = re.sub(r"\*\*|__|`|(?<!\w)[*_]|[*_](?!\w)", "", heading.group(1))
+                ids.add(re.sub(r"\s+", "-", text.strip()))
+        ids.update(re.findall(r'\b(?:id|name)="([^"]+)"', cell.source))
+    return ids
+
+
+def test_every_link_from_a_card_lands_on_a_section_that_exists():
+    for row in bank_rows():
+        where = row["where"].strip()
+        if "#" not in where:
+            continue
+        notebook, section = where.split("#", 1)
+        assert (paths.NOTEBOOKS / notebook).is_file(), f"{row['id']} points to {notebook}, which does not exist"
+        ids = section_ids(load(notebook))
+        assert section in ids, (f"{row['id']} links to {where}, but {notebook} has no heading or anchor with the id "
+                                f"{section!r}; its headings give {sorted(ids)}")
+
+
+def test_section_ids_follow_the_headings_as_jupyter_writes_them():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("## The gates, one by one\n\ntext <a id=\"gates\"></a>"),
+                nbformat.v4.new_markdown_cell("### Why **additive** helps")]
+    assert section_ids(nb) == {"The-gates,-one-by-one", "gates", "Why-additive-helps"}

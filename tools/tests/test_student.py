@@ -1,12 +1,14 @@
-"""The student version: solutions replaced by stubs, runs top to bottom without an error, reports every exercise as
-not yet done, and never overwrites a learner's file."""
+"""The student version: solutions replaced by stubs, hidden checks left out, runs top to bottom without an error,
+reports every exercise as not yet done; the release writes a manifest and never overwrites a learner's file."""
 import re
 import shutil
 
 import nbformat
 import pytest
 
-from unrolledtools import execute, paths, student
+import json
+
+from unrolledtools import exercises, paths, release, student
 
 RESULT = re.compile(r'data-exercise="([^"]+)" data-result="([a-z-]+)"')
 
@@ -30,8 +32,8 @@ def test_malformed_regions_are_refused_with_the_line(source, complaint):
 def student_dir():
     out = paths.ROOT / ".student-under-test"
     shutil.rmtree(out, ignore_errors=True)
-    written, unchanged, kept = student.write_all(paths.notebook_sources(), out)
-    assert len(written) == len(paths.notebook_sources()) and not kept
+    outcome = release.write(paths.notebook_sources(), out)
+    assert len(outcome.written) == len(paths.notebook_sources()) and not outcome.kept
     yield out
     shutil.rmtree(out, ignore_errors=True)
 
@@ -44,8 +46,8 @@ def test_student_notebooks_hold_no_solution(student_dir, notebook_name):
     assert nb.metadata["unrolled"]["version"] == "student"
 
 
-def test_student_notebook_runs_and_reports_every_exercise_not_yet_done(student_dir, notebook_name):
-    result = execute.execute(student_dir / notebook_name, cwd=student_dir)
+def test_student_notebook_runs_and_reports_every_exercise_not_yet_done(student_executed, notebook_name):
+    result = student_executed[notebook_name]
     assert result.ok, result.failure.describe()
     verdicts = [v for cell in result.executed.cells for output in cell.get("outputs", [])
                 for v in RESULT.findall(output.get("data", {}).get("text/html", ""))]
@@ -54,12 +56,48 @@ def test_student_notebook_runs_and_reports_every_exercise_not_yet_done(student_d
     assert all(v == "not-yet" for _, v in verdicts), verdicts
 
 
+def test_the_manifest_names_each_notebook_its_exercises_and_the_source_checksum(student_dir):
+    manifest = json.loads((student_dir / release.MANIFEST).read_text(encoding="utf-8"))
+    entries = {entry["notebook"]: entry for entry in manifest["notebooks"]}
+    assert sorted(entries) == [p.name for p in paths.notebook_sources()]
+    for source in paths.notebook_sources():
+        entry = entries[source.name]
+        assert entry["instructor_sha256"] == student.sha256(source.read_bytes())
+        assert entry["exercises"] == [e.id for e in exercises.find(nbformat.read(source, as_version=4))]
+        assert entry["student_sha256"] == student.sha256((student_dir / source.name).read_bytes())
+
+
 def test_a_learners_changed_file_is_kept_and_named(student_dir):
     target = student_dir / paths.notebook_sources()[0].name
     nb = nbformat.read(target, as_version=4)
     nb.cells[-1].source += "\n\nMy own notes."
     nbformat.write(nb, target)
     before = target.read_bytes()
-    written, unchanged, kept = student.write_all(paths.notebook_sources(), student_dir)
-    assert target in kept and target not in written
+    outcome = release.write(paths.notebook_sources(), student_dir)
+    assert target in outcome.kept and target not in outcome.written
     assert target.read_bytes() == before
+    assert release.main(["--out", str(student_dir)]) == 1
+    assert target.read_bytes() == before
+
+
+def test_a_hidden_check_is_left_out_and_a_new_release_replaces_an_untouched_file(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(paths.LOADING_CELL),
+                nbformat.v4.new_code_cell("int twice(int x) {\n    // BEGIN SOLUTION\n    return 2 * x;\n    // END SOLUTION\n}"),
+                nbformat.v4.new_code_cell('Exercise.checkNumber("9.1", "twice", () -> twice(3), 6, 0);'),
+                nbformat.v4.new_code_cell('Exercise.checkNumber("9.1", "twice", () -> twice(-4), -8, 0);')]
+    nb.cells[3].metadata["tags"] = ["hidden-check-9.1"]
+    source = tmp_path / "notebooks" / "09-twice.ipynb"
+    source.parent.mkdir()
+    nbformat.write(nb, source)
+    out = tmp_path / "release"
+    release.write([source], out)
+    written = nbformat.read(out / source.name, as_version=4)
+    assert [c.source for c in written.cells[1:]] == ["int twice(int x) {\n    throw Exercise.todo();\n}",
+                                                     'Exercise.checkNumber("9.1", "twice", () -> twice(3), 6, 0);']
+    assert written.metadata["unrolled"]["exercises"] == ["9.1"]
+    assert json.loads((out / release.MANIFEST).read_text())["notebooks"][0]["hidden_checks"] == 1
+    nb.cells.append(nbformat.v4.new_markdown_cell("A new paragraph in the instructor version."))
+    nbformat.write(nb, source)
+    outcome = release.write([source], out)
+    assert outcome.written == [out / source.name] and not outcome.kept

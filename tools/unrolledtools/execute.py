@@ -8,10 +8,13 @@ start is retried with a fresh kernel. Each result also reports the kernel's star
 from __future__ import annotations
 
 import atexit
+import copy
+import os
 import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import nbformat
 from nbclient import NotebookClient
@@ -31,6 +34,7 @@ class Failure:
     cell_index: int | None  # index among all cells, 0-based
     cell_source: str
     error: str
+    kind: str = "error"  # "error" (an error output or stderr), "timeout", "dead" (the kernel died), "start", "missing"
 
     def describe(self) -> str:
         if self.cell_index is None:
@@ -49,6 +53,7 @@ class Result:
     executed: nbformat.NotebookNode | None = field(default=None, repr=False)
     startup_seconds: float | None = None  # from launching the kernel to its first answer, last attempt
     peak_memory_mb: float | None = None   # the kernel process's peak resident memory (Linux), after the last cell
+    cpu_seconds: float | None = None      # the kernel process's CPU time, user + system, all threads (Linux)
 
     @property
     def ok(self) -> bool:
@@ -79,19 +84,38 @@ def execute(source: Path, cwd: Path, cell_timeout: int = 180, startup_timeout: i
 
     Returns the executed notebook (with the outputs produced up to a failure) and the first failure.
     """
-    name = source.name
+    return run_notebook(nbformat.read(source, as_version=4), source.name, cwd, cell_timeout=cell_timeout,
+                        startup_timeout=startup_timeout, attempts=attempts, kernel_log=kernel_log)
+
+
+def run_notebook(notebook: nbformat.NotebookNode, name: str, cwd: Path, cell_timeout: int = 180,
+                 startup_timeout: int = 20, attempts: int = 4, kernel_log: Path | None = None,
+                 allow_errors: bool = False, kernel_manager_class: type | None = None,
+                 timeout_func: Callable[[nbformat.NotebookNode], int] | None = None,
+                 on_start: Callable[[NotebookClient], None] | None = None) -> Result:
+    """Runs every cell of an in-memory notebook (a copy; `notebook` is left as it is) in a fresh kernel.
+
+    With `allow_errors`, cells after an error still run and the first error is reported at the end (the autograder
+    does this); `kernel_manager_class` starts the kernel its own way (with other limits, say),
+    `timeout_func` gives each cell its time limit, `on_start` is called once the kernel answers.
+    """
     started = time.monotonic()
     last_error = ""
     for attempt in range(1, attempts + 1):
-        nb = nbformat.read(source, as_version=4)
-        client = NotebookClient(nb, kernel_name=KERNEL_NAME, timeout=cell_timeout,
-                                startup_timeout=startup_timeout, allow_errors=False,
-                                record_timing=False)
+        nb = copy.deepcopy(notebook)
+        options = {"kernel_manager_class": kernel_manager_class} if kernel_manager_class else {}
+        client = NotebookClient(nb, kernel_name=KERNEL_NAME, timeout=cell_timeout, startup_timeout=startup_timeout,
+                                allow_errors=allow_errors, record_timing=False, timeout_func=timeout_func, **options)
         running: list[int] = []
         client.on_cell_execute = lambda cell, cell_index: running.append(cell_index)
         launched = time.monotonic()
         measured: dict[str, float] = {}
-        client.on_notebook_start = lambda notebook: measured.setdefault("startup", time.monotonic() - launched)
+
+        def notebook_started(notebook, client=client, measured=measured, launched=launched):
+            measured.setdefault("startup", time.monotonic() - launched)
+            if on_start:
+                on_start(client)
+        client.on_notebook_start = notebook_started
         client.on_cell_executed = lambda cell, cell_index, execute_reply: _sample_memory(client, measured)
         log = open(kernel_log, "a", encoding="utf-8") if kernel_log else subprocess.DEVNULL
         try:
@@ -99,12 +123,13 @@ def execute(source: Path, cwd: Path, cell_timeout: int = 180, startup_timeout: i
         except NoSuchKernel:
             return Result(name, time.monotonic() - started, attempt,
                           Failure(name, None, "", f"no Jupyter kernel named '{KERNEL_NAME}' is installed. "
-                                  "Install it with: ./unrolled setup"), None)
+                                  "Install it with: ./unrolled setup", "start"), None)
         except CellTimeoutError as e:
             index = running[-1] if running else None
             return Result(name, time.monotonic() - started, attempt,
                           Failure(name, index, nb.cells[index].source if index is not None else "",
-                                  f"the cell did not finish within {cell_timeout} s ({ansi.strip(str(e)).strip()})"), nb)
+                                  f"the cell did not finish within its time limit ({ansi.strip(str(e)).strip()})",
+                                  "timeout"), nb, measured.get("startup"), measured.get("peak_mb"), measured.get("cpu"))
         except CellExecutionError:
             return Result(name, time.monotonic() - started, attempt,
                           _first_problem(nb, name) or Failure(name, None, "", "a cell failed"), nb)
@@ -117,7 +142,8 @@ def execute(source: Path, cwd: Path, cell_timeout: int = 180, startup_timeout: i
             return Result(name, time.monotonic() - started, attempt,
                           Failure(name, index, nb.cells[index].source if index is not None else "",
                                   f"the Java kernel died while running this cell ({e}); "
-                                  "it may have run out of memory, see build/logs"), nb)
+                                  "it may have run out of memory, see build/logs", "dead"), nb,
+                          measured.get("startup"), measured.get("peak_mb"), measured.get("cpu"))
         except RuntimeError as e:
             if not running:
                 # nbclient has already shut the silent kernel down; its exit hook would fail on the missing kernel.
@@ -129,19 +155,23 @@ def execute(source: Path, cwd: Path, cell_timeout: int = 180, startup_timeout: i
             if kernel_log:
                 log.close()
         return Result(name, time.monotonic() - started, attempt, _first_problem(nb, name), nb,
-                      measured.get("startup"), measured.get("peak_mb"))
+                      measured.get("startup"), measured.get("peak_mb"), measured.get("cpu"))
     return Result(name, time.monotonic() - started, attempts,
                   Failure(name, None, "", f"{last_error} (tried {attempts} times). "
-                          "Is the kernel installed? Run ./unrolled setup"), None)
+                          "Is the kernel installed? Run ./unrolled setup", "start"), None)
 
 
 def _sample_memory(client: NotebookClient, measured: dict[str, float]) -> None:
-    """Records the kernel's peak resident memory (VmHWM) so far; Linux only, silently skipped elsewhere."""
+    """Records the kernel's peak resident memory (VmHWM) and CPU time so far; Linux only, silently skipped elsewhere."""
     try:
         pid = client.km.provisioner.process.pid
         with open(f"/proc/{pid}/status", encoding="ascii") as status:
             for line in status:
                 if line.startswith("VmHWM:"):
                     measured["peak_mb"] = int(line.split()[1]) / 1024
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            # utime and stime are fields 14 and 15, counted after the command name's closing parenthesis.
+            fields = stat.read().rsplit(")", 1)[1].split()
+            measured["cpu"] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     except (AttributeError, OSError, ValueError):
         pass

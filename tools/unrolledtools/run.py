@@ -12,7 +12,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import book, execute, paths
+from . import book, coverage, execute, paths
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -63,9 +63,14 @@ def main(argv: list[str] | None = None) -> int:
         seconds[source.name] = result.seconds
         kernel = ""
         if result.startup_seconds is not None and result.peak_memory_mb is not None:
-            kernel = f"  (kernel: started in {result.startup_seconds:.1f} s, peak memory {result.peak_memory_mb:.0f} MB)"
+            cpu = f", CPU {result.cpu_seconds:.0f} s" if result.cpu_seconds is not None else ""
+            kernel = (f"  (kernel: started in {result.startup_seconds:.1f} s, peak memory {result.peak_memory_mb:.0f} MB"
+                      f"{cpu})")
         print(f"{result.seconds:6.1f} s  ok{kernel}{retried}", flush=True)
     print(f"All {len(sources)} notebook(s) ran in {time.monotonic() - started:.1f} s.", flush=True)
+    questions = coverage.coverage()
+    missing = f"; ./unrolled coverage lists the {len(questions.missing)} missing" if questions.missing else ""
+    print(f"Questions covered: {questions.summary()}{missing}.", flush=True)
     if not args.no_book:
         pages = book.build(written, args.out / "book", seconds)
         images = sum(p.images for p in pages)

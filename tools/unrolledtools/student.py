@@ -1,29 +1,25 @@
-"""`./unrolled student`: writes the student version of every notebook.
+"""The student version of one notebook: solutions replaced by stubs, hidden checks left out, outputs cleared.
 
 Each region between `// BEGIN SOLUTION` and `// END SOLUTION` (markers included) becomes the stub
 `throw Exercise.todo();` at the same indentation, and outputs are cleared. A region must end its method's body
 (the next line closes the method), so the stub is always the method's last statement and the rest compiles.
 The check cells then report "not yet" for every exercise, and nothing else in the notebook depends on them.
 
-A file that already exists in the output folder and differs from a fresh student copy is a learner's work:
-it is never overwritten; the command says which files it kept.
+Cells tagged `hidden-check-<id>` (see exercises.py) are left out: only the autograder runs them. The student copy
+records the sha256 of the instructor source it came from, so a grader can tell which version a learner worked on.
+`./unrolled release` (release.py) writes the student version of every notebook with a manifest.
 """
 from __future__ import annotations
 
-import argparse
 import copy
-import re
-import sys
-from pathlib import Path
+import hashlib
 
 import nbformat
 
-from . import paths
+from . import exercises
+from .exercises import BEGIN, END
 
-BEGIN = "// BEGIN SOLUTION"
-END = "// END SOLUTION"
 STUB = "throw Exercise.todo();"
-DEFAULT_OUT = paths.ROOT / "student"
 
 
 class SolutionError(ValueError):
@@ -58,62 +54,28 @@ def strip_solutions(source: str, where: str = "cell") -> str:
     return "\n".join(out)
 
 
-def student_version(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def student_version(nb: nbformat.NotebookNode, name: str, source_sha256: str | None = None) -> nbformat.NotebookNode:
+    """The learner's copy of an instructor notebook; `source_sha256` is the instructor file's checksum, recorded in
+    the copy's metadata."""
     student = copy.deepcopy(nb)
+    student.cells = [cell for cell in student.cells if exercises.tagged_id(cell, exercises.HIDDEN_TAG) is None]
     for index, cell in enumerate(student.cells):
         if cell.cell_type == "code":
             cell.source = strip_solutions(cell.source, f"{name} cell {index + 1}")
             cell.outputs = []
             cell.execution_count = None
-    student.metadata.setdefault("unrolled", {})["version"] = "student"
+    unrolled = student.metadata.setdefault("unrolled", {})
+    unrolled["version"] = "student"
+    unrolled["exercises"] = [exercise.id for exercise in exercises.find(nb)]
+    if source_sha256:
+        unrolled["source_sha256"] = source_sha256
     return student
 
 
 def exercises_in(nb: nbformat.NotebookNode) -> int:
+    """How many solution regions the notebook holds (one per exercise in the curriculum's notebooks)."""
     return sum(cell.source.count(BEGIN) for cell in nb.cells if cell.cell_type == "code")
-
-
-def write_all(sources: list[Path], out: Path) -> tuple[list[Path], list[Path], list[Path]]:
-    """Returns (written, unchanged, kept because a learner changed them)."""
-    if out.resolve().parent != paths.NOTEBOOKS.resolve().parent:
-        raise SystemExit(f"The student folder must sit beside notebooks/ (so '../lib' and '../notebooks' resolve), "
-                         f"but {out} does not.")
-    out.mkdir(parents=True, exist_ok=True)
-    written, unchanged, kept = [], [], []
-    for source in sources:
-        nb = nbformat.read(source, as_version=4)
-        text = nbformat.writes(student_version(nb, source.name)) + "\n"
-        target = out / source.name
-        if target.exists():
-            if target.read_text(encoding="utf-8") == text:
-                unchanged.append(target)
-                continue
-            kept.append(target)
-            continue
-        target.write_text(text, encoding="utf-8")
-        written.append(target)
-    return written, unchanged, kept
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="./unrolled student", description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder beside notebooks/ (default: student/)")
-    args = parser.parse_args(argv)
-    try:
-        written, unchanged, kept = write_all(paths.notebook_sources(), args.out)
-    except SolutionError as e:
-        print(f"unrolled: {e}", file=sys.stderr)
-        return 2
-    for path in written:
-        print(f"  wrote  {path.relative_to(paths.ROOT)}")
-    for path in unchanged:
-        print(f"  same   {path.relative_to(paths.ROOT)}")
-    for path in kept:
-        print(f"  KEPT   {path.relative_to(paths.ROOT)}: it differs from a fresh student copy (a learner's work?), "
-              "so it was not overwritten. Move it away to regenerate it.")
-    print(f"Student version: {len(written)} written, {len(unchanged)} unchanged, {len(kept)} kept, in {args.out}.")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

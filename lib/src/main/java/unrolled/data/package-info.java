@@ -15,6 +15,11 @@
  *       standard tests of long-range memory on which a vanilla RNN fails and an LSTM succeeds.</li>
  *   <li>{@link unrolled.data.DatasetFile}: finds a file of the repository's {@code datasets/} folder and checks its
  *       sha256 against the recorded one before a loader reads it.</li>
+ *   <li>{@link unrolled.data.SensorNetwork}: the Suthaharan wireless sensor network readings (humidity,
+ *       temperature) with labelled anomalies, per mote, for anomaly detection.</li>
+ *   <li>Real datasets, each checked before it is read: {@link unrolled.data.MaunaLoaCo2} (a monthly series),
+ *       {@link unrolled.data.MobyDick} (a novel, for language models) and {@link unrolled.data.FirstNames} (two
+ *       lists of first names, for a many-to-one classifier).</li>
  * </ul>
  */
 package unrolled.data;

@@ -22,6 +22,7 @@ import unrolled.recurrent.SequenceGradients;
 import unrolled.recurrent.SequenceLayer;
 import unrolled.recurrent.SequenceMask;
 import unrolled.tensor.Shapes;
+import unrolled.tensor.Threads;
 
 /**
  * The fast path of a {@link RecurrentLayer}: the same function of the same parameters, with the same masks, initial
@@ -43,6 +44,8 @@ import unrolled.tensor.Shapes;
  *       rows T·G·H apart, which gemm reads through its leading dimension — no copy, no transposition);</li>
  *   <li>does the element-wise gate maths of a step in one plain Java loop over the arrays' memory;</li>
  *   <li>allocates every buffer once per call, never per step;</li>
+ *   <li>on a multi-core machine, walks independent sequences of the batch through time on separate cores (lanes: no
+ *       synchronisation per step, see {@code Lanes});</li>
  *   <li>computes each weight gradient as one product over all N·T rows after the backward loop.</li>
  * </ol>
  * Supported cells: {@link LstmCell}, {@link GruCell} and {@link RnnCell} (tanh and ReLU), in FLOAT and DOUBLE.
@@ -66,15 +69,15 @@ import unrolled.tensor.Shapes;
  * {@link RecurrentLayer}).
  *
  * <p><b>Agreement.</b> In DOUBLE the results equal the reference's to round-off (tested at 1e-12 relative); in FLOAT
- * to about 1e-6 (tested at 1e-4), because the gate maths is done in double before rounding and tanh is computed as
- * 1 − 2/(e^{2a} + 1).
+ * to about 1e-6 (tested at 1e-4), because the gate maths is done in double before rounding, tanh is computed as
+ * 1 − 2/(e^{2a} + 1) and e^a by a polynomial accurate to 1e-8 (see {@code Kernel.fastExp}).
  *
  * @param <C> the cell's cache type, as in {@link RecurrentLayer}
  */
 public final class FastRecurrentLayer<C> implements SequenceLayer<C> {
 
     static {
-        FastThreads.apply();
+        Threads.apply();
     }
 
     /**

@@ -58,41 +58,52 @@ final class GruKernel extends Kernel {
         Slab y = Slab.zeros(type, N, T, H);
         Slab finalH = Slab.zeros(type, N, H);
 
-        // AX = x·Wx + bx for all N·T rows at once; AH starts as bh everywhere, each step's product adds to it
-        fillRows(AX, N * T, bx, G);
-        Slab.gemm(false, false, N * T, G, D, 1.0, x, 0, D, Wx, 0, G, 1.0, AX, 0, G);
-        fillRows(AH, N * T, bh, G);
-        copyIntoStep(h0, hPrev, N, T, 0, H);
-
-        for (int t = 0; t < T; t++) {
-            // AH_t = h_{t−1}·Wh + bh: step t of every sequence, rows T·3H apart
-            Slab.gemm(false, false, N, G, H, 1.0, hPrev, t * H, T * H, Wh, 0, G, 1.0, AH, t * G, T * G);
-            for (int n = 0; n < N; n++) {
-                int a = (n * T + t) * G;
-                int s = (n * T + t) * H;
-                boolean real = t < lengths[n];
-                Slab hOut = t + 1 < T ? hPrev : finalH;
-                int out = t + 1 < T ? s + H : n * H;
-                for (int j = 0; j < H; j++) {
-                    // r = σ(ax_r + ah_r),  z = σ(ax_z + ah_z),  n = tanh(ax_n + r ⊙ ah_n)
-                    double r = sigmoid(AX.get(a + ro + j) + AH.get(a + ro + j));
-                    double z = sigmoid(AX.get(a + zo + j) + AH.get(a + zo + j));
-                    double nn = tanh(AX.get(a + no + j) + r * AH.get(a + no + j));
-                    AX.set(a + ro + j, r);
-                    AX.set(a + zo + j, z);
-                    AX.set(a + no + j, nn);
-                    double hp = hPrev.get(s + j);
-                    if (real) {
-                        // h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
-                        double h = (1.0 - z) * nn + z * hp;
-                        y.set(s + j, h);
-                        hOut.set(out + j, h);
-                    } else {
-                        hOut.set(out + j, hp);
+        // the whole pass on lanes: sequences [from, to) of the batch on one core each (see Lanes)
+        Lanes.run(Lanes.count(N, (long) N * T * H * G), N, (lane, from, to) -> {
+            // products on another thread need their own pointers
+            Slab xRows = forLane(lane, x);
+            Slab WxRows = forLane(lane, Wx);
+            Slab hPrevRows = forLane(lane, hPrev);
+            Slab WhRows = forLane(lane, Wh);
+            Slab AXRows = forLane(lane, AX);
+            Slab AHRows = forLane(lane, AH);
+            // AX = x·Wx + bx for all T steps of these sequences at once; AH starts as bh, each step's product adds in
+            fillRows(AX, from * T, to * T, bx, G);
+            Slab.gemm(false, false, (to - from) * T, G, D, 1.0, xRows, from * T * D, D, WxRows, 0, G, 1.0, AXRows,
+                    from * T * G, G);
+            fillRows(AH, from * T, to * T, bh, G);
+            copyIntoStep(h0, hPrev, from, to, T, 0, H);
+            for (int t = 0; t < T; t++) {
+                // AH_t = h_{t−1}·Wh + bh: step t of sequences [from, to), rows T·3H apart
+                Slab.gemm(false, false, to - from, G, H, 1.0, hPrevRows, (from * T + t) * H, T * H, WhRows, 0, G,
+                        1.0, AHRows, (from * T + t) * G, T * G);
+                for (int n = from; n < to; n++) {
+                    int a = (n * T + t) * G;
+                    int s = (n * T + t) * H;
+                    boolean real = t < lengths[n];
+                    Slab hOut = t + 1 < T ? hPrev : finalH;
+                    int out = t + 1 < T ? s + H : n * H;
+                    for (int j = 0; j < H; j++) {
+                        // r = σ(ax_r + ah_r),  z = σ(ax_z + ah_z),  n = tanh(ax_n + r ⊙ ah_n)
+                        double r = sigmoid(AX.get(a + ro + j) + AH.get(a + ro + j));
+                        double z = sigmoid(AX.get(a + zo + j) + AH.get(a + zo + j));
+                        double nn = tanh(AX.get(a + no + j) + r * AH.get(a + no + j));
+                        AX.set(a + ro + j, r);
+                        AX.set(a + zo + j, z);
+                        AX.set(a + no + j, nn);
+                        double hp = hPrev.get(s + j);
+                        if (real) {
+                            // h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
+                            double h = (1.0 - z) * nn + z * hp;
+                            y.set(s + j, h);
+                            hOut.set(out + j, h);
+                        } else {
+                            hOut.set(out + j, hp);
+                        }
                     }
                 }
             }
-        }
+        });
         return new Tape(this, workspace, N, T, lengths, learnedInitial, x, AX, hPrev, null, null, null, AH, y, finalH, null);
     }
 
@@ -116,64 +127,84 @@ final class GruKernel extends Kernel {
         Slab dAH = scratch.get("dAH", N, T, G);
         Slab dH = Slab.zeros(type, N, T, H);
 
-        for (int t = T - 1; t >= 0; t--) {
-            for (int n = 0; n < N; n++) {
-                int a = (n * T + t) * G;
-                int s = (n * T + t) * H;
-                int q = n * H;
-                boolean real = t < tape.lengths[n];
-                for (int j = 0; j < H; j++) {
-                    // ∂L/∂h_t = m_t ⊙ dy_t + g_h
-                    double dh = real ? gh.get(q + j) + dy.get(s + j) : gh.get(q + j);
-                    dH.set(s + j, dh);
-                    if (!real) {
-                        // padding: dAX_t = dAH_t = 0, the gradient passes by the frozen state
-                        dAX.set(a + ro + j, 0.0);
-                        dAX.set(a + zo + j, 0.0);
-                        dAX.set(a + no + j, 0.0);
-                        dAH.set(a + ro + j, 0.0);
-                        dAH.set(a + zo + j, 0.0);
-                        dAH.set(a + no + j, 0.0);
-                        gh.set(q + j, dh);
-                        continue;
-                    }
-                    double r = gates.get(a + ro + j);
-                    double z = gates.get(a + zo + j);
-                    double nn = gates.get(a + no + j);
-                    // dn = dh ⊙ (1 − z),  dz = dh ⊙ (h_{t−1} − n)
-                    double dn = (1.0 - z) * dh;
-                    double dz = (hPrev.get(s + j) - nn) * dh;
-                    // da_n = dn ⊙ (1 − n²),  da_r = da_n ⊙ ah_n ⊙ r(1 − r),  da_z = dz ⊙ z(1 − z)
-                    double dan = (1.0 - nn * nn) * dn;
-                    double dar = dan * AH.get(a + no + j) * (r * (1.0 - r));
-                    double daz = dz * (z * (1.0 - z));
-                    dAX.set(a + ro + j, dar);
-                    dAX.set(a + zo + j, daz);
-                    dAX.set(a + no + j, dan);
-                    dAH.set(a + ro + j, dar);
-                    dAH.set(a + zo + j, daz);
-                    dAH.set(a + no + j, dan * r);
-                    // g_h = dh ⊙ z, plus dAH_t·Whᵀ below
-                    gh.set(q + j, dh * z);
-                }
-            }
-            // g_h += dAH_t·Whᵀ: (N, 3H)·(3H, H)
-            Slab.gemm(false, true, N, H, G, 1.0, dAH, t * G, T * G, Wh, 0, G, 1.0, gh, 0, H);
-        }
-
-        int rows = N * T;
+        int lanes = Lanes.count(N, (long) N * T * H * G);
         Slab dWx = Slab.zeros(type, D, G);
         Slab dWh = Slab.zeros(type, H, G);
         Slab dx = Slab.zeros(type, N, T, D);
-        // dWx = xᵀ·dAX,  dWh = h_prevᵀ·dAH,  dbx = Σ dAX,  dbh = Σ dAH,  dx = dAX·Wxᵀ
-        Slab.gemm(true, false, D, G, rows, 1.0, tape.x, 0, D, dAX, 0, G, 0.0, dWx, 0, G);
-        Slab.gemm(true, false, H, G, rows, 1.0, hPrev, 0, H, dAH, 0, G, 0.0, dWh, 0, G);
-        Slab.gemm(false, true, rows, D, G, 1.0, dAX, 0, G, Wx, 0, G, 0.0, dx, 0, D);
+        Slab[] dWxParts = parts(scratch, "dWx", lanes, dWx, D, G);
+        Slab[] dWhParts = parts(scratch, "dWh", lanes, dWh, H, G);
+        double[][] dbxParts = new double[lanes][G];
+        double[][] dbhParts = new double[lanes][G];
+        Lanes.run(lanes, N, (lane, from, to) -> {
+            Slab dAHRows = forLane(lane, dAH);
+            Slab WhRows = forLane(lane, Wh);
+            Slab ghRows = forLane(lane, gh);
+            for (int t = T - 1; t >= 0; t--) {
+                for (int n = from; n < to; n++) {
+                    int a = (n * T + t) * G;
+                    int s = (n * T + t) * H;
+                    int q = n * H;
+                    boolean real = t < tape.lengths[n];
+                    for (int j = 0; j < H; j++) {
+                        // ∂L/∂h_t = m_t ⊙ dy_t + g_h
+                        double dh = real ? gh.get(q + j) + dy.get(s + j) : gh.get(q + j);
+                        dH.set(s + j, dh);
+                        if (!real) {
+                            // padding: dAX_t = dAH_t = 0, the gradient passes by the frozen state
+                            dAX.set(a + ro + j, 0.0);
+                            dAX.set(a + zo + j, 0.0);
+                            dAX.set(a + no + j, 0.0);
+                            dAH.set(a + ro + j, 0.0);
+                            dAH.set(a + zo + j, 0.0);
+                            dAH.set(a + no + j, 0.0);
+                            gh.set(q + j, dh);
+                            continue;
+                        }
+                        double r = gates.get(a + ro + j);
+                        double z = gates.get(a + zo + j);
+                        double nn = gates.get(a + no + j);
+                        // dn = dh ⊙ (1 − z),  dz = dh ⊙ (h_{t−1} − n)
+                        double dn = (1.0 - z) * dh;
+                        double dz = (hPrev.get(s + j) - nn) * dh;
+                        // da_n = dn ⊙ (1 − n²),  da_r = da_n ⊙ ah_n ⊙ r(1 − r),  da_z = dz ⊙ z(1 − z)
+                        double dan = (1.0 - nn * nn) * dn;
+                        double dar = dan * AH.get(a + no + j) * (r * (1.0 - r));
+                        double daz = dz * (z * (1.0 - z));
+                        dAX.set(a + ro + j, dar);
+                        dAX.set(a + zo + j, daz);
+                        dAX.set(a + no + j, dan);
+                        dAH.set(a + ro + j, dar);
+                        dAH.set(a + zo + j, daz);
+                        dAH.set(a + no + j, dan * r);
+                        // g_h = dh ⊙ z, plus dAH_t·Whᵀ below
+                        gh.set(q + j, dh * z);
+                    }
+                }
+                // g_h += dAH_t·Whᵀ: (to − from, 3H)·(3H, H)
+                Slab.gemm(false, true, to - from, H, G, 1.0, dAHRows, (from * T + t) * G, T * G, WhRows, 0, G, 1.0,
+                        ghRows, from * H, H);
+            }
+            // this lane's rows of the weight gradients: dWx = xᵀ·dAX, dWh = h_prevᵀ·dAH, dbx = Σ dAX, dbh = Σ dAH
+            // (summed over lanes below), and dx = dAX·Wxᵀ
+            int rows = (to - from) * T;
+            int first = from * T;
+            Slab dAXRows = forLane(lane, dAX);
+            Slab.gemm(true, false, D, G, rows, 1.0, forLane(lane, tape.x), first * D, D, dAXRows, first * G, G, 0.0,
+                    dWxParts[lane], 0, G);
+            Slab.gemm(true, false, H, G, rows, 1.0, forLane(lane, hPrev), first * H, H, dAHRows, first * G, G, 0.0,
+                    dWhParts[lane], 0, G);
+            Slab.gemm(false, true, rows, D, G, 1.0, dAXRows, first * G, G, forLane(lane, Wx), 0, G, 0.0,
+                    forLane(lane, dx), first * D, D);
+            addColumnSums(dAX, first, first + rows, G, dbxParts[lane]);
+            addColumnSums(dAH, first, first + rows, G, dbhParts[lane]);
+        });
+        addParts(dWxParts);
+        addParts(dWhParts);
         Gradients gradients = new Gradients()
                 .accumulate("Wx", dWx.array)
                 .accumulate("Wh", dWh.array)
-                .accumulate("bx", columnSums(dAX, rows, G))
-                .accumulate("bh", columnSums(dAH, rows, G));
+                .accumulate("bx", sumOfParts(dbxParts, G))
+                .accumulate("bh", sumOfParts(dbhParts, G));
         return new Backward(dx.array, State.of(gh.array), gradients, dH, null);
     }
 

@@ -10,8 +10,9 @@ import unrolled.param.Parameters;
 /**
  * The whole-sequence forward and backward pass of one cell type, on raw memory: the input projection of all steps as
  * one product before the time loop, one fused product per step, the element-wise gate maths in one Java loop per step,
- * and the weight gradients as one product each after the loop. Subclasses: {@link LstmKernel}, {@link GruKernel},
- * {@link RnnKernel}.
+ * and the weight gradients as one product each after the loop. On a multi-core machine each of these runs on
+ * {@link Lanes}: every lane does them for its own sequences of the batch (its rows of each product, its part of each
+ * weight gradient, which are added up at the end). Subclasses: {@link LstmKernel}, {@link GruKernel}, {@link RnnKernel}.
  */
 abstract class Kernel {
 
@@ -24,15 +25,15 @@ abstract class Kernel {
     final DataType dataType;
     /** The cell's live parameters: read at every call, never copied, so an optimiser's updates are seen. */
     final Parameters parameters;
-    /** DOUBLE uses the exact tanh (agreement to round-off); FLOAT the fast one (error ~1e-16 before rounding to float). */
-    private final boolean exactTanh;
+    /** DOUBLE uses Math.exp and Math.tanh (agreement to round-off); FLOAT the fast e^a (error far below a float's). */
+    private final boolean exact;
 
     Kernel(int inputSize, int hiddenSize, DataType dataType, Parameters parameters) {
         this.inputSize = inputSize;
         this.hiddenSize = hiddenSize;
         this.dataType = dataType;
         this.parameters = parameters;
-        this.exactTanh = dataType == DataType.DOUBLE;
+        this.exact = dataType == DataType.DOUBLE;
     }
 
     /** @return true if the cell carries a cell state c (an LSTM) */
@@ -73,9 +74,9 @@ abstract class Kernel {
 
     // ---- shared pieces ----
 
-    /** Writes the row b (1, width) into each of the rows of an (rows, width) slab: the bias before a product adds in. */
-    static void fillRows(Slab target, int rows, Slab b, int width) {
-        for (int r = 0; r < rows; r++) {
+    /** Writes the row b (1, width) into rows [fromRow, toRow) of an (rows, width) slab: the bias a product adds to. */
+    static void fillRows(Slab target, int fromRow, int toRow, Slab b, int width) {
+        for (int r = fromRow; r < toRow; r++) {
             int at = r * width;
             for (int j = 0; j < width; j++) {
                 target.set(at + j, b.get(j));
@@ -83,46 +84,117 @@ abstract class Kernel {
         }
     }
 
-    /** Σ over the rows of an (rows, width) slab, as a new (1, width) array: the gradient of a bias. */
-    INDArray columnSums(Slab source, int rows, int width) {
-        Slab sum = Slab.zeros(dataType, 1, width);
-        double[] acc = new double[width];
-        for (int r = 0; r < rows; r++) {
+    /** Adds Σ over rows [fromRow, toRow) of an (rows, width) slab to acc: a lane's part of a bias gradient. */
+    static void addColumnSums(Slab source, int fromRow, int toRow, int width, double[] acc) {
+        for (int r = fromRow; r < toRow; r++) {
             int at = r * width;
             for (int j = 0; j < width; j++) {
                 acc[j] += source.get(at + j);
             }
         }
+    }
+
+    /** @return Σ_lanes parts[lane], as a new (1, width) array: the gradient of a bias */
+    INDArray sumOfParts(double[][] parts, int width) {
+        Slab sum = Slab.zeros(dataType, 1, width);
         for (int j = 0; j < width; j++) {
-            sum.set(j, acc[j]);
+            double total = 0;
+            for (double[] part : parts) {
+                total += part[j];
+            }
+            sum.set(j, total);
         }
         return sum.array;
     }
 
-    /** Copies row n of an (N, H) state into slot t of an (N, T, H) buffer, for every n. */
-    static void copyIntoStep(Slab state, Slab buffer, int batchSize, int steps, int t, int width) {
-        for (int n = 0; n < batchSize; n++) {
-            int from = n * width;
-            int to = (n * steps + t) * width;
-            for (int j = 0; j < width; j++) {
-                buffer.set(to + j, state.get(from + j));
+    /**
+     * Where each lane writes its part of a weight gradient: lane 0 into the result itself, lane l ≥ 1 into a work
+     * buffer of the same shape; {@link #addParts} then adds them up.
+     */
+    static Slab[] parts(Workspace scratch, String name, int lanes, Slab result, long rows, long columns) {
+        Slab[] parts = new Slab[lanes];
+        parts[0] = result;
+        for (int lane = 1; lane < lanes; lane++) {
+            parts[lane] = scratch.get(name + lane, rows, columns);
+        }
+        return parts;
+    }
+
+    /** parts[0] += parts[1] + … : the lanes' parts of a weight gradient, summed into the result. */
+    static void addParts(Slab[] parts) {
+        Slab result = parts[0];
+        for (int lane = 1; lane < parts.length; lane++) {
+            Slab part = parts[lane];
+            for (int k = 0; k < result.length; k++) {
+                result.set(k, result.get(k) + part.get(k));
             }
         }
     }
 
-    /** σ(a) = 1 / (1 + e^{−a}). */
-    static double sigmoid(double a) {
-        return 1.0 / (1.0 + Math.exp(-a));
+    /** Copies rows [from, to) of an (N, H) state into slot t of an (N, T, H) buffer. */
+    static void copyIntoStep(Slab state, Slab buffer, int from, int to, int steps, int t, int width) {
+        for (int n = from; n < to; n++) {
+            int source = n * width;
+            int target = (n * steps + t) * width;
+            for (int j = 0; j < width; j++) {
+                buffer.set(target + j, state.get(source + j));
+            }
+        }
     }
 
-    /** tanh(a): Math.tanh in DOUBLE; in FLOAT 1 − 2/(e^{2a} + 1) in double precision (Math.exp is a JIT intrinsic,
-     * Math.tanh is not in Java 17), whose error of about 1e-16 is far below a float's rounding. */
+    /** @return the slab for lane 0 (this thread), or a twin with its own gemm pointers for another lane */
+    static Slab forLane(int lane, Slab slab) {
+        return lane == 0 ? slab : slab.twin();
+    }
+
+    /** σ(a) = 1 / (1 + e^{−a}). */
+    final double sigmoid(double a) {
+        return 1.0 / (1.0 + exp(-a));
+    }
+
+    /** tanh(a): Math.tanh in DOUBLE; in FLOAT 1 − 2/(e^{2a} + 1) with the fast e^a below. */
     final double tanh(double a) {
-        if (exactTanh) {
+        if (exact) {
             return Math.tanh(a);
         }
-        return 1.0 - 2.0 / (Math.exp(2.0 * a) + 1.0);
+        return 1.0 - 2.0 / (exp(2.0 * a) + 1.0);
     }
+
+    /** e^a: Math.exp in DOUBLE; in FLOAT {@link #fastExp}, whose error is far below a float's rounding. */
+    final double exp(double a) {
+        return exact ? Math.exp(a) : fastExp(a);
+    }
+
+    /**
+     * e^a to a relative error below 1e-8 (a float rounds at 6e-8), about twice as fast as Math.exp:
+     * <pre>
+     *   e^a = 2^k · e^u,   k = round(a·log₂e),  u = a − k·ln 2 ∈ [−ln2/2, ln2/2]
+     *   e^u ≈ Σ_{m=0..7} u^m / m!            (Horner; the first omitted term is below 0.35⁸/8! ≈ 5e-9)
+     *   2^k is built from its exponent bits
+     * </pre>
+     * a is clamped to [−700, 700] (e^{±700} is still a finite double, and far beyond any float); NaN stays NaN.
+     */
+    static double fastExp(double a) {
+        if (a < -700.0) {
+            a = -700.0;
+        } else if (a > 700.0) {
+            a = 700.0;
+        }
+        double k = Math.floor(a * LOG2_E + 0.5);
+        double u = a - k * LN_2;
+        double p = 1.0 / 5040.0;
+        p = p * u + 1.0 / 720.0;
+        p = p * u + 1.0 / 120.0;
+        p = p * u + 1.0 / 24.0;
+        p = p * u + 1.0 / 6.0;
+        p = p * u + 0.5;
+        p = p * u + 1.0;
+        p = p * u + 1.0;
+        return p * Double.longBitsToDouble(((long) k + 1023L) << 52);
+    }
+
+    private static final double LOG2_E = 1.4426950408889634;
+    private static final double LN_2 = 0.6931471805599453;
 
     /** Step t of an (N, T, F) array, columns [from, from + width): a view. */
     static INDArray view(Slab buffer, int t, long from, long width) {

@@ -61,53 +61,63 @@ final class LstmKernel extends Kernel {
         Slab finalH = Slab.zeros(type, N, H);
         Slab finalC = Slab.zeros(type, N, H);
 
-        // A = x·Wx + b for all N·T rows at once: every row starts as b, then the product is added (β = 1)
-        fillRows(A, N * T, b, G);
-        Slab.gemm(false, false, N * T, G, D, 1.0, x, 0, D, Wx, 0, G, 1.0, A, 0, G);
-        copyIntoStep(h0, hPrev, N, T, 0, H);
-        copyIntoStep(c0, cPrev, N, T, 0, H);
-
-        for (int t = 0; t < T; t++) {
-            // A_t += h_{t−1}·Wh: step t of every sequence, rows T·4H apart
-            Slab.gemm(false, false, N, G, H, 1.0, hPrev, t * H, T * H, Wh, 0, G, 1.0, A, t * G, T * G);
-            for (int n = 0; n < N; n++) {
-                int a = (n * T + t) * G;
-                int s = (n * T + t) * H;
-                boolean real = t < lengths[n];
-                // where the state after step t goes: the next step's h_prev slot, or the final state
-                Slab hOut = t + 1 < T ? hPrev : finalH;
-                Slab cOut = t + 1 < T ? cPrev : finalC;
-                int out = t + 1 < T ? s + H : n * H;
-                for (int j = 0; j < H; j++) {
-                    // i = σ(a_i), f = σ(a_f), o = σ(a_o), g = tanh(a_g)
-                    double i = sigmoid(A.get(a + io + j));
-                    double f = sigmoid(A.get(a + fo + j));
-                    double o = sigmoid(A.get(a + oo + j));
-                    double g = tanh(A.get(a + go + j));
-                    A.set(a + io + j, i);
-                    A.set(a + fo + j, f);
-                    A.set(a + oo + j, o);
-                    A.set(a + go + j, g);
-                    // c̃_t = f ⊙ c_{t−1} + i ⊙ g,  h̃_t = o ⊙ tanh(c̃_t)
-                    double cp = cPrev.get(s + j);
-                    double c = f * cp + i * g;
-                    double tc = tanh(c);
-                    double h = o * tc;
-                    cell.set(s + j, c);
-                    tanhC.set(s + j, tc);
-                    if (real) {
-                        // y_t = h_t = h̃_t
-                        y.set(s + j, h);
-                        hOut.set(out + j, h);
-                        cOut.set(out + j, c);
-                    } else {
-                        // padding: the state is frozen, y_t stays 0
-                        hOut.set(out + j, hPrev.get(s + j));
-                        cOut.set(out + j, cp);
+        // the whole pass on lanes: sequences [from, to) of the batch on one core each (see Lanes)
+        Lanes.run(Lanes.count(N, (long) N * T * H * G), N, (lane, from, to) -> {
+            // products on another thread need their own pointers
+            Slab xRows = forLane(lane, x);
+            Slab WxRows = forLane(lane, Wx);
+            Slab hPrevRows = forLane(lane, hPrev);
+            Slab WhRows = forLane(lane, Wh);
+            Slab ARows = forLane(lane, A);
+            // A = x·Wx + b for all T steps of these sequences at once: each row starts as b, then the product adds in
+            fillRows(A, from * T, to * T, b, G);
+            Slab.gemm(false, false, (to - from) * T, G, D, 1.0, xRows, from * T * D, D, WxRows, 0, G, 1.0, ARows,
+                    from * T * G, G);
+            copyIntoStep(h0, hPrev, from, to, T, 0, H);
+            copyIntoStep(c0, cPrev, from, to, T, 0, H);
+            for (int t = 0; t < T; t++) {
+                // A_t += h_{t−1}·Wh: step t of sequences [from, to), rows T·4H apart
+                Slab.gemm(false, false, to - from, G, H, 1.0, hPrevRows, (from * T + t) * H, T * H, WhRows, 0, G,
+                        1.0, ARows, (from * T + t) * G, T * G);
+                for (int n = from; n < to; n++) {
+                    int a = (n * T + t) * G;
+                    int s = (n * T + t) * H;
+                    boolean real = t < lengths[n];
+                    // where the state after step t goes: the next step's h_prev slot, or the final state
+                    Slab hOut = t + 1 < T ? hPrev : finalH;
+                    Slab cOut = t + 1 < T ? cPrev : finalC;
+                    int out = t + 1 < T ? s + H : n * H;
+                    for (int j = 0; j < H; j++) {
+                        // i = σ(a_i), f = σ(a_f), o = σ(a_o), g = tanh(a_g)
+                        double i = sigmoid(A.get(a + io + j));
+                        double f = sigmoid(A.get(a + fo + j));
+                        double o = sigmoid(A.get(a + oo + j));
+                        double g = tanh(A.get(a + go + j));
+                        A.set(a + io + j, i);
+                        A.set(a + fo + j, f);
+                        A.set(a + oo + j, o);
+                        A.set(a + go + j, g);
+                        // c̃_t = f ⊙ c_{t−1} + i ⊙ g,  h̃_t = o ⊙ tanh(c̃_t)
+                        double cp = cPrev.get(s + j);
+                        double c = f * cp + i * g;
+                        double tc = tanh(c);
+                        double h = o * tc;
+                        cell.set(s + j, c);
+                        tanhC.set(s + j, tc);
+                        if (real) {
+                            // y_t = h_t = h̃_t
+                            y.set(s + j, h);
+                            hOut.set(out + j, h);
+                            cOut.set(out + j, c);
+                        } else {
+                            // padding: the state is frozen, y_t stays 0
+                            hOut.set(out + j, hPrev.get(s + j));
+                            cOut.set(out + j, cp);
+                        }
                     }
                 }
             }
-        }
+        });
         return new Tape(this, workspace, N, T, lengths, learnedInitial, x, A, hPrev, cPrev, cell, tanhC, null, y, finalH, finalC);
     }
 
@@ -132,61 +142,77 @@ final class LstmKernel extends Kernel {
         Slab dH = Slab.zeros(type, N, T, H);
         Slab dC = Slab.zeros(type, N, T, H);
 
-        for (int t = T - 1; t >= 0; t--) {
-            for (int n = 0; n < N; n++) {
-                int a = (n * T + t) * G;
-                int s = (n * T + t) * H;
-                int r = n * H;
-                boolean real = t < tape.lengths[n];
-                for (int j = 0; j < H; j++) {
-                    // ∂L/∂h_t = m_t ⊙ dy_t + g_h,  ∂L/∂c_t = g_c
-                    double dh = real ? gh.get(r + j) + dy.get(s + j) : gh.get(r + j);
-                    double dc = gc.get(r + j);
-                    dH.set(s + j, dh);
-                    dC.set(s + j, dc);
-                    if (!real) {
-                        // padding: dA_t = 0, the state's gradient passes by (g_h = dh, g_c = dc unchanged)
-                        dA.set(a + io + j, 0.0);
-                        dA.set(a + fo + j, 0.0);
-                        dA.set(a + oo + j, 0.0);
-                        dA.set(a + go + j, 0.0);
-                        gh.set(r + j, dh);
-                        continue;
-                    }
-                    double i = gates.get(a + io + j);
-                    double f = gates.get(a + fo + j);
-                    double o = gates.get(a + oo + j);
-                    double g = gates.get(a + go + j);
-                    double tc = tanhC.get(s + j);
-                    // dc_total = dc + dh ⊙ o ⊙ (1 − tanh²(c̃_t))
-                    double dcTotal = dc + dh * o * (1.0 - tc * tc);
-                    // da_i = dc_total⊙g⊙i(1−i), da_f = dc_total⊙c_{t−1}⊙f(1−f), da_o = dh⊙tanh(c̃_t)⊙o(1−o), da_g = dc_total⊙i⊙(1−g²)
-                    dA.set(a + io + j, dcTotal * g * (i * (1.0 - i)));
-                    dA.set(a + fo + j, dcTotal * cPrev.get(s + j) * (f * (1.0 - f)));
-                    dA.set(a + oo + j, dh * tc * (o * (1.0 - o)));
-                    dA.set(a + go + j, dcTotal * i * (1.0 - g * g));
-                    // g_c = dc_{t−1} = dc_total ⊙ f;  g_h is filled by the product below
-                    gc.set(r + j, dcTotal * f);
-                    gh.set(r + j, 0.0);
-                }
-            }
-            // g_h += dA_t·Whᵀ: (N, 4H)·(4H, H), dA_t's rows T·4H apart
-            Slab.gemm(false, true, N, H, G, 1.0, dA, t * G, T * G, Wh, 0, G, 1.0, gh, 0, H);
-        }
-
-        // the weight gradients, each one product over all N·T rows
-        int rows = N * T;
+        int lanes = Lanes.count(N, (long) N * T * H * G);
         Slab dWx = Slab.zeros(type, D, G);
         Slab dWh = Slab.zeros(type, H, G);
         Slab dx = Slab.zeros(type, N, T, D);
-        // dWx = xᵀ·dA,  dWh = h_prevᵀ·dA,  db = Σ_{n,t} dA,  dx = dA·Wxᵀ
-        Slab.gemm(true, false, D, G, rows, 1.0, tape.x, 0, D, dA, 0, G, 0.0, dWx, 0, G);
-        Slab.gemm(true, false, H, G, rows, 1.0, tape.hPrev, 0, H, dA, 0, G, 0.0, dWh, 0, G);
-        Slab.gemm(false, true, rows, D, G, 1.0, dA, 0, G, Wx, 0, G, 0.0, dx, 0, D);
+        Slab[] dWxParts = parts(scratch, "dWx", lanes, dWx, D, G);
+        Slab[] dWhParts = parts(scratch, "dWh", lanes, dWh, H, G);
+        double[][] dbParts = new double[lanes][G];
+        Lanes.run(lanes, N, (lane, from, to) -> {
+            Slab dARows = forLane(lane, dA);
+            Slab WhRows = forLane(lane, Wh);
+            Slab ghRows = forLane(lane, gh);
+            for (int t = T - 1; t >= 0; t--) {
+                for (int n = from; n < to; n++) {
+                    int a = (n * T + t) * G;
+                    int s = (n * T + t) * H;
+                    int r = n * H;
+                    boolean real = t < tape.lengths[n];
+                    for (int j = 0; j < H; j++) {
+                        // ∂L/∂h_t = m_t ⊙ dy_t + g_h,  ∂L/∂c_t = g_c
+                        double dh = real ? gh.get(r + j) + dy.get(s + j) : gh.get(r + j);
+                        double dc = gc.get(r + j);
+                        dH.set(s + j, dh);
+                        dC.set(s + j, dc);
+                        if (!real) {
+                            // padding: dA_t = 0, the state's gradient passes by (g_h = dh, g_c = dc unchanged)
+                            dA.set(a + io + j, 0.0);
+                            dA.set(a + fo + j, 0.0);
+                            dA.set(a + oo + j, 0.0);
+                            dA.set(a + go + j, 0.0);
+                            gh.set(r + j, dh);
+                            continue;
+                        }
+                        double i = gates.get(a + io + j);
+                        double f = gates.get(a + fo + j);
+                        double o = gates.get(a + oo + j);
+                        double g = gates.get(a + go + j);
+                        double tc = tanhC.get(s + j);
+                        // dc_total = dc + dh ⊙ o ⊙ (1 − tanh²(c̃_t))
+                        double dcTotal = dc + dh * o * (1.0 - tc * tc);
+                        // da_i = dc_total⊙g⊙i(1−i), da_f = dc_total⊙c_{t−1}⊙f(1−f), da_o = dh⊙tanh(c̃_t)⊙o(1−o), da_g = dc_total⊙i⊙(1−g²)
+                        dA.set(a + io + j, dcTotal * g * (i * (1.0 - i)));
+                        dA.set(a + fo + j, dcTotal * cPrev.get(s + j) * (f * (1.0 - f)));
+                        dA.set(a + oo + j, dh * tc * (o * (1.0 - o)));
+                        dA.set(a + go + j, dcTotal * i * (1.0 - g * g));
+                        // g_c = dc_{t−1} = dc_total ⊙ f;  g_h is filled by the product below
+                        gc.set(r + j, dcTotal * f);
+                        gh.set(r + j, 0.0);
+                    }
+                }
+                // g_h += dA_t·Whᵀ: (to − from, 4H)·(4H, H), dA_t's rows T·4H apart
+                Slab.gemm(false, true, to - from, H, G, 1.0, dARows, (from * T + t) * G, T * G, WhRows, 0, G, 1.0,
+                        ghRows, from * H, H);
+            }
+            // this lane's rows of the weight gradients: dWx = xᵀ·dA, dWh = h_prevᵀ·dA, db = Σ dA (summed over lanes
+            // below), and dx = dA·Wxᵀ
+            int rows = (to - from) * T;
+            int first = from * T;
+            Slab.gemm(true, false, D, G, rows, 1.0, forLane(lane, tape.x), first * D, D, dARows, first * G, G, 0.0,
+                    dWxParts[lane], 0, G);
+            Slab.gemm(true, false, H, G, rows, 1.0, forLane(lane, tape.hPrev), first * H, H, dARows, first * G, G, 0.0,
+                    dWhParts[lane], 0, G);
+            Slab.gemm(false, true, rows, D, G, 1.0, dARows, first * G, G, forLane(lane, Wx), 0, G, 0.0,
+                    forLane(lane, dx), first * D, D);
+            addColumnSums(dA, first, first + rows, G, dbParts[lane]);
+        });
+        addParts(dWxParts);
+        addParts(dWhParts);
         Gradients gradients = new Gradients()
                 .accumulate("Wx", dWx.array)
                 .accumulate("Wh", dWh.array)
-                .accumulate("b", columnSums(dA, rows, G));
+                .accumulate("b", sumOfParts(dbParts, G));
         return new Backward(dx.array, new State(gh.array, gc.array), gradients, dH, dC);
     }
 

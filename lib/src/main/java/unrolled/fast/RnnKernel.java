@@ -48,33 +48,43 @@ final class RnnKernel extends Kernel {
         Slab y = Slab.zeros(type, N, T, H);
         Slab finalH = Slab.zeros(type, N, H);
 
-        // A = x·Wx + b for all N·T rows at once
-        fillRows(A, N * T, b, H);
-        Slab.gemm(false, false, N * T, H, D, 1.0, x, 0, D, Wx, 0, H, 1.0, A, 0, H);
-        copyIntoStep(h0, hPrev, N, T, 0, H);
-
-        for (int t = 0; t < T; t++) {
-            // A_t += h_{t−1}·Wh
-            Slab.gemm(false, false, N, H, H, 1.0, hPrev, t * H, T * H, Wh, 0, H, 1.0, A, t * H, T * H);
-            for (int n = 0; n < N; n++) {
-                int s = (n * T + t) * H;
-                boolean real = t < lengths[n];
-                Slab hOut = t + 1 < T ? hPrev : finalH;
-                int out = t + 1 < T ? s + H : n * H;
-                for (int j = 0; j < H; j++) {
-                    // h̃_t = φ(a_t), kept in A for the backward pass
-                    double a = A.get(s + j);
-                    double h = relu ? Math.max(0.0, a) : tanh(a);
-                    A.set(s + j, h);
-                    if (real) {
-                        y.set(s + j, h);
-                        hOut.set(out + j, h);
-                    } else {
-                        hOut.set(out + j, hPrev.get(s + j));
+        // the whole pass on lanes: sequences [from, to) of the batch on one core each (see Lanes)
+        Lanes.run(Lanes.count(N, (long) N * T * H * H), N, (lane, from, to) -> {
+            // products on another thread need their own pointers
+            Slab xRows = forLane(lane, x);
+            Slab WxRows = forLane(lane, Wx);
+            Slab hPrevRows = forLane(lane, hPrev);
+            Slab WhRows = forLane(lane, Wh);
+            Slab ARows = forLane(lane, A);
+            // A = x·Wx + b for all T steps of these sequences at once
+            fillRows(A, from * T, to * T, b, H);
+            Slab.gemm(false, false, (to - from) * T, H, D, 1.0, xRows, from * T * D, D, WxRows, 0, H, 1.0, ARows,
+                    from * T * H, H);
+            copyIntoStep(h0, hPrev, from, to, T, 0, H);
+            for (int t = 0; t < T; t++) {
+                // A_t += h_{t−1}·Wh on sequences [from, to)
+                Slab.gemm(false, false, to - from, H, H, 1.0, hPrevRows, (from * T + t) * H, T * H, WhRows, 0, H,
+                        1.0, ARows, (from * T + t) * H, T * H);
+                for (int n = from; n < to; n++) {
+                    int s = (n * T + t) * H;
+                    boolean real = t < lengths[n];
+                    Slab hOut = t + 1 < T ? hPrev : finalH;
+                    int out = t + 1 < T ? s + H : n * H;
+                    for (int j = 0; j < H; j++) {
+                        // h̃_t = φ(a_t), kept in A for the backward pass
+                        double a = A.get(s + j);
+                        double h = relu ? Math.max(0.0, a) : tanh(a);
+                        A.set(s + j, h);
+                        if (real) {
+                            y.set(s + j, h);
+                            hOut.set(out + j, h);
+                        } else {
+                            hOut.set(out + j, hPrev.get(s + j));
+                        }
                     }
                 }
             }
-        }
+        });
         return new Tape(this, workspace, N, T, lengths, learnedInitial, x, A, hPrev, null, null, null, null, y, finalH, null);
     }
 
@@ -91,44 +101,61 @@ final class RnnKernel extends Kernel {
         Slab dA = scratch.get("dA", N, T, H);
         Slab dH = Slab.zeros(type, N, T, H);
 
-        for (int t = T - 1; t >= 0; t--) {
-            for (int n = 0; n < N; n++) {
-                int s = (n * T + t) * H;
-                int q = n * H;
-                boolean real = t < tape.lengths[n];
-                for (int j = 0; j < H; j++) {
-                    // ∂L/∂h_t = m_t ⊙ dy_t + g_h
-                    double dh = real ? gh.get(q + j) + dy.get(s + j) : gh.get(q + j);
-                    dH.set(s + j, dh);
-                    if (!real) {
-                        // padding: da_t = 0, the gradient passes by the frozen state
-                        dA.set(s + j, 0.0);
-                        gh.set(q + j, dh);
-                        continue;
-                    }
-                    // da = dh ⊙ φ'(a):  tanh' = 1 − h²,  relu' = [h > 0]
-                    double h = hNew.get(s + j);
-                    double dPhi = relu ? (h > 0.0 ? 1.0 : 0.0) : 1.0 - h * h;
-                    dA.set(s + j, dh * dPhi);
-                    gh.set(q + j, 0.0);
-                }
-            }
-            // g_h += da_t·Whᵀ
-            Slab.gemm(false, true, N, H, H, 1.0, dA, t * H, T * H, Wh, 0, H, 1.0, gh, 0, H);
-        }
-
-        int rows = N * T;
+        int lanes = Lanes.count(N, (long) N * T * H * H);
         Slab dWx = Slab.zeros(type, D, H);
         Slab dWh = Slab.zeros(type, H, H);
         Slab dx = Slab.zeros(type, N, T, D);
-        // dWx = xᵀ·da,  dWh = h_prevᵀ·da,  db = Σ da,  dx = da·Wxᵀ
-        Slab.gemm(true, false, D, H, rows, 1.0, tape.x, 0, D, dA, 0, H, 0.0, dWx, 0, H);
-        Slab.gemm(true, false, H, H, rows, 1.0, tape.hPrev, 0, H, dA, 0, H, 0.0, dWh, 0, H);
-        Slab.gemm(false, true, rows, D, H, 1.0, dA, 0, H, Wx, 0, H, 0.0, dx, 0, D);
+        Slab[] dWxParts = parts(scratch, "dWx", lanes, dWx, D, H);
+        Slab[] dWhParts = parts(scratch, "dWh", lanes, dWh, H, H);
+        double[][] dbParts = new double[lanes][H];
+        Lanes.run(lanes, N, (lane, from, to) -> {
+            Slab dARows = forLane(lane, dA);
+            Slab WhRows = forLane(lane, Wh);
+            Slab ghRows = forLane(lane, gh);
+            for (int t = T - 1; t >= 0; t--) {
+                for (int n = from; n < to; n++) {
+                    int s = (n * T + t) * H;
+                    int q = n * H;
+                    boolean real = t < tape.lengths[n];
+                    for (int j = 0; j < H; j++) {
+                        // ∂L/∂h_t = m_t ⊙ dy_t + g_h
+                        double dh = real ? gh.get(q + j) + dy.get(s + j) : gh.get(q + j);
+                        dH.set(s + j, dh);
+                        if (!real) {
+                            // padding: da_t = 0, the gradient passes by the frozen state
+                            dA.set(s + j, 0.0);
+                            gh.set(q + j, dh);
+                            continue;
+                        }
+                        // da = dh ⊙ φ'(a):  tanh' = 1 − h²,  relu' = [h > 0]
+                        double h = hNew.get(s + j);
+                        double dPhi = relu ? (h > 0.0 ? 1.0 : 0.0) : 1.0 - h * h;
+                        dA.set(s + j, dh * dPhi);
+                        gh.set(q + j, 0.0);
+                    }
+                }
+                // g_h += da_t·Whᵀ on sequences [from, to)
+                Slab.gemm(false, true, to - from, H, H, 1.0, dARows, (from * T + t) * H, T * H, WhRows, 0, H, 1.0,
+                        ghRows, from * H, H);
+            }
+            // this lane's rows of the weight gradients: dWx = xᵀ·da, dWh = h_prevᵀ·da, db = Σ da (summed over lanes
+            // below), and dx = da·Wxᵀ
+            int rows = (to - from) * T;
+            int first = from * T;
+            Slab.gemm(true, false, D, H, rows, 1.0, forLane(lane, tape.x), first * D, D, dARows, first * H, H, 0.0,
+                    dWxParts[lane], 0, H);
+            Slab.gemm(true, false, H, H, rows, 1.0, forLane(lane, tape.hPrev), first * H, H, dARows, first * H, H, 0.0,
+                    dWhParts[lane], 0, H);
+            Slab.gemm(false, true, rows, D, H, 1.0, dARows, first * H, H, forLane(lane, Wx), 0, H, 0.0,
+                    forLane(lane, dx), first * D, D);
+            addColumnSums(dA, first, first + rows, H, dbParts[lane]);
+        });
+        addParts(dWxParts);
+        addParts(dWhParts);
         Gradients gradients = new Gradients()
                 .accumulate("Wx", dWx.array)
                 .accumulate("Wh", dWh.array)
-                .accumulate("b", columnSums(dA, rows, H));
+                .accumulate("b", sumOfParts(dbParts, H));
         return new Backward(dx.array, State.of(gh.array), gradients, dH, null);
     }
 

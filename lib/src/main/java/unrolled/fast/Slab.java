@@ -74,6 +74,12 @@ abstract sealed class Slab permits Slab.Floats, Slab.Doubles {
     abstract void clear();
 
     /**
+     * @return a slab over the same memory with its own gemm pointers, for products run on another thread at the same
+     *     time (a slab's pointers are re-positioned by every gemm, so two threads must not share them)
+     */
+    abstract Slab twin();
+
+    /**
      * C[c0 ..] = α·op(A)·op(B) + β·C on the slabs' memory, all row-major: op(A) is (m, k), op(B) is (k, n), C is
      * (m, n). Each operand starts at an element offset and has its own leading dimension (the distance between
      * consecutive rows in memory), so a strided set of rows, such as step t of every sequence in an (N, T, F) array,
@@ -133,6 +139,11 @@ abstract sealed class Slab permits Slab.Floats, Slab.Doubles {
                 buffer.put(k, 0f);
             }
         }
+
+        @Override
+        Slab twin() {
+            return new Floats(array);
+        }
     }
 
     /** A DOUBLE slab. */
@@ -172,6 +183,11 @@ abstract sealed class Slab permits Slab.Floats, Slab.Doubles {
             for (int k = 0; k < length; k++) {
                 buffer.put(k, 0.0);
             }
+        }
+
+        @Override
+        Slab twin() {
+            return new Doubles(array);
         }
     }
 }

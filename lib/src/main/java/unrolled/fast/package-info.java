@@ -19,13 +19,11 @@
  * state policies and result types, so a notebook swaps one for the other by changing one constructor, and checks the
  * swap with the agreement tests' method: same outputs, states and gradients to round-off.
  *
- * <p><b>Thread settings.</b> When {@link unrolled.fast.FastRecurrentLayer} is first loaded it applies
- * {@link unrolled.fast.FastThreads}: libnd4j ops on 1 thread ({@code setMaxMasterThreads(1)}) and OpenBLAS on every
- * available core ({@code blas_set_num_threads}). The fast path's flops are all in BLAS, and libnd4j's workers only
- * compete with BLAS's for the cores; this was measured best on an idle 2-vCPU machine (lib/bench's
- * {@code ThreadsBenchmark} re-measures the four combinations of 1 or 2 threads each). The settings are process-wide. Override them with
- * {@code -Dunrolled.fast.nd4jThreads=N} / {@code -Dunrolled.fast.blasThreads=N} or the environment variables
- * {@code UNROLLED_FAST_ND4J_THREADS} / {@code UNROLLED_FAST_BLAS_THREADS} (a positive integer, or {@code keep} to
- * leave a pool as ND4J set it).
+ * <p><b>Thread settings.</b> The library applies {@link unrolled.tensor.Threads} when it is first used: libnd4j ops
+ * on 1 thread ({@code setMaxMasterThreads(1)}) and OpenBLAS on every available core ({@code blas_set_num_threads}). The
+ * fast path's flops are all in BLAS, and libnd4j's workers only compete with BLAS's for the cores; this was measured
+ * best on an idle 2-vCPU machine (lib/bench's {@code ThreadsBenchmark} re-measures the four combinations of 1 or 2
+ * threads each). Override them with {@code -Dunrolled.nd4jThreads=N} / {@code -Dunrolled.blasThreads=N} or the
+ * environment variables {@code UNROLLED_ND4J_THREADS} / {@code UNROLLED_BLAS_THREADS}.
  */
 package unrolled.fast;

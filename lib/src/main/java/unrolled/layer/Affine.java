@@ -6,7 +6,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import unrolled.param.Gradients;
 import unrolled.param.Init;
-import unrolled.param.Module;
 import unrolled.param.Parameters;
 import unrolled.tensor.Shapes;
 
@@ -28,7 +27,7 @@ import unrolled.tensor.Shapes;
  *
  * <p>Initialisation: W Xavier-uniform from the seed, b zero. Parameter names: {@code W}, {@code b}.
  */
-public final class Affine implements Module {
+public final class Affine implements RowLayer<Affine.Cache> {
 
     /**
      * What the forward pass keeps for the backward pass.
@@ -44,7 +43,7 @@ public final class Affine implements Module {
      * @param output y = x·W + b, (N, K)
      * @param cache for {@link #backward}
      */
-    public record Result(INDArray output, Cache cache) {
+    public record Result(INDArray output, Cache cache) implements RowLayer.Output<Cache> {
     }
 
     private final int inputSize;

@@ -5,7 +5,9 @@
  * recurrent layer over the vectors, and turns every hidden state into scores over the vocabulary with a
  * {@link unrolled.layer.TimeDistributedAffine}; a classifier reads only the last state with an
  * {@link unrolled.layer.Affine}. {@link unrolled.layer.LayerNorm} and {@link unrolled.layer.Dropout} stabilise
- * and regularise the stack.
+ * and regularise the stack. {@link unrolled.layer.TimeDistributed} applies any {@link unrolled.layer.RowLayer} (an
+ * {@link unrolled.layer.Affine}, a two-layer {@link unrolled.layer.FeedForward}) at every time step with shared
+ * weights.
  *
  * <p>Every layer follows the library's one pattern, so a notebook can open any of them side by side:
  * {@code forward} returns the output and a named cache (a record); {@code backward(dOut, cache)} returns the

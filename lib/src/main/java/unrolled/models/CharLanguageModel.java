@@ -195,6 +195,19 @@ public final class CharLanguageModel extends RecurrentModel {
     }
 
     /**
+     * The top recurrent layer's output at every position, in evaluation mode: h_t has read ids_0 … ids_t and nothing
+     * after, so it is a vector for the token at t <em>in its left context</em> (a contextual embedding), and the
+     * readout turns it into the distribution of the next token, z_t = h_t·W + b.
+     *
+     * @param ids (N, T), an integer data type, each in [0, V); every step real
+     * @return h, (N, T, H), in the model's data type
+     */
+    public INDArray hiddenStates(INDArray ids) {
+        ModelInput.Result x = input.forward(KIND + ".hiddenStates", ids);
+        return rnn.forward(x.x(), null, null, false).outputs();
+    }
+
+    /**
      * Writes text one character at a time. The prompt is read first (or {@code <bos>} alone if it is empty), then
      * each drawn character is fed back in as the next input, carrying the recurrent state from step to step, so every
      * step costs one cell update whatever the length so far:

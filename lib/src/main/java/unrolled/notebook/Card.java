@@ -1,5 +1,7 @@
 package unrolled.notebook;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -21,15 +23,19 @@ public record Card(String id, String question, Difficulty difficulty, List<Strin
 
     private static final Pattern ID = Pattern.compile("[AB]\\d\\d");
 
-    /** Border colours by topic tag; other tags get {@link #DEFAULT_BORDER}. */
-    private static final Map<String, String> TOPIC_BORDER = Map.of(
+    /** Border colours by topic tag, in the curriculum's order of topics; other tags get {@link #DEFAULT_BORDER}. */
+    private static final Map<String, String> TOPIC_BORDER = orderedTopics(
             "Time", "#2b6cb0",
             "Hidden", "#6b46c1",
+            "Training", "#975a16",
             "LSTM", "#2f855a",
             "GRU", "#2c7a7b",
+            "Architecture", "#3c366b",
+            "Data", "#718096",
+            "Regularisation", "#b7791f",
             "Seq2seq", "#c05621",
             "Attention", "#b83280",
-            "Training", "#975a16");
+            "Applications", "#00838f");
     private static final String DEFAULT_BORDER = "#4a5568";
 
     /**
@@ -58,9 +64,34 @@ public record Card(String id, String question, Difficulty difficulty, List<Strin
         where = where == null ? "" : where;
     }
 
+    /**
+     * The topic a card is filed under: its first tag, which also colours its border.
+     *
+     * @return the first tag, or {@code "Other"} for a card without tags
+     */
+    public String topic() {
+        return tags.isEmpty() ? "Other" : tags.get(0);
+    }
+
+    /**
+     * The colour of a topic, as its cards' left border shows it.
+     *
+     * @param topic a topic tag, e.g. {@code LSTM}, not null
+     * @return the colour as CSS; a neutral grey for a topic without its own colour
+     */
+    public static String topicColour(String topic) {
+        Objects.requireNonNull(topic, "Card.topicColour: topic must not be null");
+        return TOPIC_BORDER.getOrDefault(topic, DEFAULT_BORDER);
+    }
+
+    /** @return the topics that have their own colour, in the curriculum's order (time and state first, applications last) */
+    public static List<String> topics() {
+        return List.copyOf(TOPIC_BORDER.keySet());
+    }
+
     /** @return the card as a self-contained HTML fragment (inline styles only) */
     public String toHtml() {
-        String border = tags.isEmpty() ? DEFAULT_BORDER : TOPIC_BORDER.getOrDefault(tags.get(0), DEFAULT_BORDER);
+        String border = topicColour(topic());
         StringBuilder html = new StringBuilder();
         html.append("<div class=\"unrolled-card\" data-question=\"").append(id).append("\" style=\"border:1px solid #e2e8f0;")
                 .append("border-left:6px solid ").append(border).append(";border-radius:6px;padding:10px 14px;margin:8px 0;")
@@ -84,6 +115,14 @@ public record Card(String id, String question, Difficulty difficulty, List<Strin
         }
         html.append("</details></div>");
         return html.toString();
+    }
+
+    private static Map<String, String> orderedTopics(String... topicThenColour) {
+        Map<String, String> colours = new LinkedHashMap<>();
+        for (int i = 0; i < topicThenColour.length; i += 2) {
+            colours.put(topicThenColour[i], topicThenColour[i + 1]);
+        }
+        return Collections.unmodifiableMap(colours);
     }
 
     /** @return the card as plain text: id, difficulty, tags and question */

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import javax.imageio.ImageIO;
+import unrolled.tensor.Threads;
 
 /**
  * The one place where the library talks to the Jupyter kernel that runs it.
@@ -48,6 +49,12 @@ public final class Notebook {
 
     private static volatile Kernel kernel;
     private static volatile Sink sink;
+
+    static {
+        // every notebook shows its question cards through here before it computes anything: the library's thread
+        // settings are in force from the first cell on
+        Threads.apply();
+    }
 
     private Notebook() {
     }

@@ -5,10 +5,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
-import java.util.Random;
 import tech.tablesaw.api.ColumnType;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.io.csv.CsvReadOptions;
@@ -18,7 +16,8 @@ import tech.tablesaw.io.csv.CsvReadOptions;
  * {@code unrolled/quiz/NN.tsv} inside the library (tab-separated: id, question, options separated by " || ",
  * the correct option's letter, and an explanation). {@link #show} renders them so that a learner picks an
  * option by clicking it and sees at once whether it is right and why — with {@code <details>} elements, so it
- * works without JavaScript in Jupyter and in the HTML book.
+ * works without JavaScript in Jupyter and in the HTML book. {@link QuizRound} draws a seeded set of questions from
+ * several notebooks and scores a learner's letters.
  */
 public final class Quiz {
 
@@ -125,25 +124,20 @@ public final class Quiz {
     }
 
     /**
-     * Draws a random, seeded set of questions from several notebooks' quizzes and shows them (the drill's quiz mode).
+     * The notebooks that have a quiz in the library, found by looking for {@code unrolled/quiz/00.tsv} to
+     * {@code 99.tsv}.
      *
-     * @param count how many questions, positive
-     * @param seed the seed of the draw
-     * @param notebooks the notebooks to draw from, e.g. {@code "01", "02"}
-     * @return the questions drawn, in the order shown
+     * @return their two-digit numbers, in order
      */
-    public static List<Question> draw(int count, long seed, String... notebooks) {
-        if (count <= 0) {
-            throw new IllegalArgumentException("Quiz.draw: count must be positive, but is " + count + ".");
+    public static List<String> notebooks() {
+        List<String> found = new ArrayList<>();
+        for (int n = 0; n < 100; n++) {
+            String notebook = String.format("%02d", n);
+            if (Quiz.class.getResource("/unrolled/quiz/" + notebook + ".tsv") != null) {
+                found.add(notebook);
+            }
         }
-        List<Question> pool = new ArrayList<>();
-        for (String notebook : notebooks) {
-            pool.addAll(of(notebook));
-        }
-        Collections.shuffle(pool, new Random(seed));
-        List<Question> drawn = List.copyOf(pool.subList(0, Math.min(count, pool.size())));
-        render(drawn);
-        return drawn;
+        return found;
     }
 
     static List<Question> parse(Table table, String source) {
@@ -178,7 +172,7 @@ public final class Quiz {
         Notebook.html(html.toString(), text.toString().strip());
     }
 
-    private static char letter(int index) {
+    static char letter(int index) {
         return (char) ('a' + index);
     }
 }

@@ -137,6 +137,30 @@ public final class Heatmaps {
                 diverging ? DIVERGING : SEQUENTIAL);
     }
 
+    /**
+     * An attention map: one row per output token, one column per source token, each cell the weight α that output
+     * token put on that source token, on a fixed [0, 1] scale so that maps can be compared. A clean alignment shows
+     * as a sharp (near one-hot) path; diffuse rows are outputs that read from many places.
+     *
+     * @param weights α, (Tout, Tsrc), each row a distribution over the source tokens; any floating type
+     * @param sourceTokens the Tsrc source tokens, left to right (the columns)
+     * @param outputTokens the Tout output tokens, top to bottom (the rows)
+     * @param title what the map shows, not blank
+     * @return the rendered image
+     */
+    public static BufferedImage attention(INDArray weights, List<String> sourceTokens, List<String> outputTokens,
+            String title) {
+        String method = "Heatmaps.attention";
+        Shapes.require(method, "weights", weights, "(Tout, Tsrc)", outputTokens == null ? Shapes.ANY : outputTokens.size(),
+                sourceTokens == null ? Shapes.ANY : sourceTokens.size());
+        if (sourceTokens == null || outputTokens == null) {
+            throw new IllegalArgumentException(method + ": sourceTokens and outputTokens must both be given: the axes of an"
+                    + " attention map are tokens.");
+        }
+        return of(weights.castTo(DataType.DOUBLE).toDoubleMatrix(), outputTokens, sourceTokens, title,
+                "source token (attended to)", "output token (attending)", 0.0, 1.0);
+    }
+
     private static BufferedImage render(double[][] values, List<String> rowNames, List<String> colNames, String title,
             String xAxisTitle, String yAxisTitle, double low, double high, Color[] scale) {
         int width = Charts.WIDTH;

@@ -319,7 +319,7 @@ public final class RecurrentLayer<C> implements SequenceLayer<C> {
         return "RecurrentLayer(" + cell + ", initial state " + initialState + ")";
     }
 
-    // ---- package-private: shared with TruncatedBptt, which runs the layer chunk by chunk ----
+    // ---- checks and the forward loop ----
 
     /**
      * Checks x (and the mask against x) with this layer's messages.
@@ -338,7 +338,7 @@ public final class RecurrentLayer<C> implements SequenceLayer<C> {
      * Checks x, then the mask against x's (N, T). N is taken from the initial state when there is one, so that a
      * time-major (T, N, D) input is caught with a hint; returns N.
      */
-    long requireInput(String method, INDArray x, State initial, SequenceMask mask) {
+    private long requireInput(String method, INDArray x, State initial, SequenceMask mask) {
         long n = initial != null && initial.h().rank() == 2 ? initial.h().size(0) : Shapes.ANY;
         Shapes.require(method, "x", x, "(N, T, D)", n, Shapes.ANY, cell.inputSize());
         Shapes.requireType(method, "x", x, cell.dataType());
@@ -350,7 +350,7 @@ public final class RecurrentLayer<C> implements SequenceLayer<C> {
     }
 
     /** Checks a state given by the caller: h (N, H), and c (N, H) exactly when the cell has one. */
-    void requireState(String method, String name, State state, long n) {
+    private void requireState(String method, String name, State state, long n) {
         Shapes.require(method, name + ".h", state.h(), "(N, H)", n, cell.hiddenSize());
         Shapes.requireType(method, name + ".h", state.h(), cell.dataType());
         if (hasCellState) {
@@ -363,7 +363,7 @@ public final class RecurrentLayer<C> implements SequenceLayer<C> {
     }
 
     /** The policy's initial state for N sequences. */
-    State policyState(String method, long n) {
+    private State policyState(String method, long n) {
         switch (initialState) {
             case LEARNED:
                 return new State(Nd4j.zeros(cell.dataType(), n, cell.hiddenSize()).addiRowVector(h0),
@@ -385,12 +385,12 @@ public final class RecurrentLayer<C> implements SequenceLayer<C> {
     }
 
     /** Remembers a final state, detached (copied), for the next batch of a CARRIED layer. */
-    void carry(State finalState) {
+    private void carry(State finalState) {
         carried = copy(finalState);
     }
 
     /** The forward loop, on inputs already checked. */
-    Result<C> run(INDArray x, State initial, boolean learnedInitial, SequenceMask mask) {
+    private Result<C> run(INDArray x, State initial, boolean learnedInitial, SequenceMask mask) {
         long n = x.size(0);
         int steps = Math.toIntExact(x.size(1));
         DataType type = cell.dataType();

@@ -12,7 +12,7 @@ import unrolled.param.Gradients;
 import unrolled.tensor.Shapes;
 
 /**
- * Truncated backpropagation through time with a window of k steps: a {@link RecurrentLayer} run over a long sequence
+ * Truncated backpropagation through time with a window of k steps: a {@link SequenceLayer} run over a long sequence
  * in chunks [0, k), [k, 2k), …, where the state flows forward across chunk boundaries but the gradient does not.
  *
  * <pre>
@@ -29,6 +29,11 @@ import unrolled.tensor.Shapes;
  * With k ≥ T there is one chunk and this is exactly full BPTT. (A training loop would usually update the weights
  * after each chunk; this class computes all chunks of one sequence with the same weights, which is what the
  * comparison with full BPTT needs.)
+ *
+ * <p>The layer may be the readable {@link RecurrentLayer} or its fast twin {@code unrolled.fast.FastRecurrentLayer}:
+ * this class only calls their public forward and backward, so both give the same numbers. The first chunk starts
+ * from the layer's {@link InitialState} policy (so a LEARNED {@code h0} receives its gradient through that chunk),
+ * every later chunk from a detached copy of the previous chunk's final state.
  *
  * @param <C> the cell's cache type
  */
@@ -56,14 +61,15 @@ public final class TruncatedBptt<C> {
     public record Result<C>(INDArray outputs, State finalState, Cache<C> cache) {
     }
 
-    private final RecurrentLayer<C> layer;
+    private final SequenceLayer<C> layer;
     private final int window;
 
     /**
-     * @param layer the layer to run, not null; its {@link InitialState} policy starts the first chunk
+     * @param layer the layer to run, not null: a {@link RecurrentLayer} or a fast layer computing the same; its
+     *     {@link InitialState} policy starts the first chunk
      * @param window k, the number of steps the gradient may travel back, positive
      */
-    public TruncatedBptt(RecurrentLayer<C> layer, int window) {
+    public TruncatedBptt(SequenceLayer<C> layer, int window) {
         this.layer = Objects.requireNonNull(layer, "TruncatedBptt: layer must not be null");
         Shapes.requirePositive("TruncatedBptt", "window", window);
         this.window = window;
@@ -88,14 +94,10 @@ public final class TruncatedBptt<C> {
      * @return the outputs (N, T, H), the final state and the cache
      */
     public Result<C> forward(INDArray x, SequenceMask mask) {
-        String method = "TruncatedBptt.forward";
-        long n = layer.requireInput(method, x, mask);
-        Result<C> result = run(x, layer.policyState(method, n),
-                layer.initialStatePolicy() == InitialState.LEARNED, mask);
-        if (layer.initialStatePolicy() == InitialState.CARRIED) {
-            layer.carry(result.finalState());
-        }
-        return result;
+        layer.requireInput("TruncatedBptt.forward", x, mask);
+        // null: the first chunk starts from the policy's state; a CARRIED layer then carries each chunk's final
+        // state into the next call, so after the last chunk it holds the whole sequence's final state
+        return run(x, null, mask);
     }
 
     /**
@@ -109,9 +111,13 @@ public final class TruncatedBptt<C> {
     public Result<C> forward(INDArray x, State initial, SequenceMask mask) {
         String method = "TruncatedBptt.forward";
         Objects.requireNonNull(initial, method + ": initial must not be null; use forward(x, mask) for the layer's own initial state");
-        long n = layer.requireInput(method, x, initial, mask);
-        layer.requireState(method, "initial", initial, n);
-        return run(x, initial, false, mask);
+        if (initial.h() != null && initial.h().rank() == 2) {
+            // N from the initial state first, so that a time-major (T, N, D) input is named as the culprit
+            Shapes.require(method, "x", x, "(N, T, D)", initial.h().size(0), Shapes.ANY, layer.inputSize());
+        }
+        long n = layer.requireInput(method, x, mask);
+        requireState(method, initial, n);
+        return run(x, initial, mask);
     }
 
     /**
@@ -155,7 +161,7 @@ public final class TruncatedBptt<C> {
     }
 
     /** @return the layer run chunk by chunk */
-    public RecurrentLayer<C> layer() {
+    public SequenceLayer<C> layer() {
         return layer;
     }
 
@@ -169,8 +175,27 @@ public final class TruncatedBptt<C> {
         return "TruncatedBptt(k=" + window + ", " + layer + ")";
     }
 
-    private Result<C> run(INDArray x, State initial, boolean learnedInitial, SequenceMask mask) {
+    /** Checks a state given by the caller: h (N, H), and c (N, H) exactly when the cell has one. */
+    private void requireState(String method, State state, long n) {
+        Shapes.require(method, "initial.h", state.h(), "(N, H)", n, layer.hiddenSize());
+        Shapes.requireType(method, "initial.h", state.h(), layer.dataType());
+        if (layer.hasCellState()) {
+            Shapes.require(method, "initial.c", state.c(), "(N, H)", n, layer.hiddenSize());
+            Shapes.requireType(method, "initial.c", state.c(), layer.dataType());
+        } else if (state.c() != null) {
+            throw new IllegalArgumentException(method + ": initial.c must be null, because " + layer.cell()
+                    + " has no cell state.");
+        }
+    }
+
+    /**
+     * The chunk loop, on checked inputs.
+     *
+     * @param initial the state to start from, or null for the layer's policy
+     */
+    private Result<C> run(INDArray x, State initial, SequenceMask mask) {
         int steps = Math.toIntExact(x.size(1));
+        boolean carried = initial == null && layer.initialStatePolicy() == InitialState.CARRIED;
         List<RecurrentLayer.Cache<C>> caches = new ArrayList<>();
         List<INDArray> outputs = new ArrayList<>();
         State state = initial;
@@ -178,7 +203,11 @@ public final class TruncatedBptt<C> {
             int to = Math.min(from + window, steps);
             INDArray chunk = x.get(NDArrayIndex.all(), NDArrayIndex.interval(from, to), NDArrayIndex.all()).dup();
             SequenceMask chunkMask = mask == null ? null : mask.window(from, to);
-            RecurrentLayer.Result<C> result = layer.run(chunk, state, learnedInitial && from == 0, chunkMask);
+            // chunk 0 from the policy (zeros, the learned h0, or the carried state) unless a state was given; a
+            // CARRIED layer starts every chunk from the state it carried out of the previous one
+            RecurrentLayer.Result<C> result = state == null || carried
+                    ? layer.forward(chunk, chunkMask)
+                    : layer.forward(chunk, state, chunkMask);
             caches.add(result.cache());
             outputs.add(result.outputs());
             // S_j carries forward as a detached copy: the next chunk treats it as a constant

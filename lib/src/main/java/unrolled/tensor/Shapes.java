@@ -17,6 +17,11 @@ public final class Shapes {
     /** In an expected shape, an axis whose size is not constrained; it prints as its symbol's value "?". */
     public static final long ANY = -1;
 
+    static {
+        // every public entry point of the library passes here first: the place to set ND4J's threads once
+        Threads.apply();
+    }
+
     private Shapes() {
     }
 

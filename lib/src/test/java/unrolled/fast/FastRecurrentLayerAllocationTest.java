@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.management.ThreadMXBean;
 import java.lang.management.ManagementFactory;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import unrolled.cell.State;
@@ -23,7 +26,8 @@ import unrolled.recurrent.SequenceMask;
  * after warming up so that the JIT's one-off allocations are over, take the smallest of several repetitions of each,
  * and require the slope (bytes(T = 100) − bytes(T = 10)) / 90 to be below 8 bytes per step: a single object per step
  * would cost at least 16. The constant part (per-call buffers and wrappers) cancels in the difference. The reference
- * layer, for comparison, allocates kilobytes per step.
+ * layer, for comparison, allocates kilobytes per step. With lanes (forced here, as the sizes are too small for the layer
+ * to choose them), the bytes of the lane threads are counted too.
  */
 class FastRecurrentLayerAllocationTest {
 
@@ -31,22 +35,40 @@ class FastRecurrentLayerAllocationTest {
     private static final int D = 3;
     private static final int H = 8;
 
+    static Stream<Arguments> cellsAndLanes() {
+        return Stream.of(Cells.values()).flatMap(kind -> Stream.of(1, 2).map(lanes -> Arguments.of(kind, lanes)));
+    }
+
+    @AfterEach
+    void stopForcing() {
+        Lanes.forced = 0;
+    }
+
     @ParameterizedTest
-    @EnumSource(Cells.class)
-    void theTimeLoopAllocatesNothingPerStep(Cells kind) {
+    @MethodSource("cellsAndLanes")
+    void theTimeLoopAllocatesNothingPerStep(Cells kind, int lanes) {
+        Lanes.forced = lanes;
+        counted = null;
         ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         @SuppressWarnings({"unchecked", "rawtypes"})
         RecurrentLayer<Object> reference = new RecurrentLayer(kind.create(D, H, DataType.FLOAT, 5));
-        FastRecurrentLayer<Object> fast = new FastRecurrentLayer<>(reference);
+        // one layer per length, so that each reuses its own work buffers call after call (a layer that alternates
+        // between lengths would reallocate them, a constant cost that would not cancel in the difference)
+        FastRecurrentLayer<Object> fastShort = new FastRecurrentLayer<>(reference);
+        FastRecurrentLayer<Object> fastLong = new FastRecurrentLayer<>(reference);
+        // a first pass starts the lane threads, so that they are found and their start-up is not measured
+        bytes(threads, fastShort, 10);
+        counted = null;
         long shortRun = Long.MAX_VALUE;
         long longRun = Long.MAX_VALUE;
         for (int repeat = 0; repeat < 30; repeat++) {
-            shortRun = Math.min(shortRun, bytes(threads, fast, 10));
-            longRun = Math.min(longRun, bytes(threads, fast, 100));
+            shortRun = Math.min(shortRun, bytes(threads, fastShort, 10));
+            longRun = Math.min(longRun, bytes(threads, fastLong, 100));
         }
         double perStep = (longRun - shortRun) / 90.0;
         if (Boolean.getBoolean("unrolled.report")) {
-            System.out.printf("ALLOCATION %-9s T=10: %d bytes, T=100: %d bytes, %.2f bytes per step%n", kind, shortRun, longRun, perStep);
+            System.out.printf("ALLOCATION %-9s lanes %d  T=10: %d bytes, T=100: %d bytes, %.2f bytes per step%n", kind, lanes,
+                    shortRun, longRun, perStep);
         }
         assertTrue(perStep < 8, "the time loop allocates " + perStep + " bytes per step (T=10: " + shortRun
                 + " bytes, T=100: " + longRun + " bytes)");
@@ -56,14 +78,29 @@ class FastRecurrentLayerAllocationTest {
         INDArray x = Cells.gaussian(1, DataType.FLOAT, N, steps, D);
         INDArray dy = Cells.gaussian(2, DataType.FLOAT, N, steps, H);
         SequenceMask mask = SequenceMask.ofLengths(new int[] {steps, steps / 2, 1, steps}, steps);
-        long id = Thread.currentThread().getId();
-        long before = threads.getThreadAllocatedBytes(id);
+        long before = allocated(threads);
         var result = fast.forward(x, mask);
         SequenceGradients g = fast.backward(dy, (State) null, result.cache());
-        long after = threads.getThreadAllocatedBytes(id);
+        long after = allocated(threads);
         if (g.dx() == null) {
             throw new AssertionError("no dx");
         }
         return after - before;
     }
+
+    /** @return the bytes allocated so far by this thread and by the lane threads (found once, outside the measurements) */
+    private static long allocated(ThreadMXBean threads) {
+        if (counted == null) {
+            counted = Stream.concat(Stream.of(Thread.currentThread()), Thread.getAllStackTraces().keySet().stream()
+                    .filter(thread -> thread.getName().equals("unrolled-fast-lane"))).mapToLong(Thread::getId).toArray();
+        }
+        long bytes = 0;
+        for (long id : counted) {
+            bytes += threads.getThreadAllocatedBytes(id);
+        }
+        return bytes;
+    }
+
+    /** The threads whose allocations count: this one and the lanes'. */
+    private static long[] counted;
 }

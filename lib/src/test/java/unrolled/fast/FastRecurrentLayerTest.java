@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static unrolled.fast.Agree.agree;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -33,7 +32,6 @@ import unrolled.recurrent.RecurrentLayer;
 import unrolled.recurrent.SequenceGradients;
 import unrolled.recurrent.SequenceMask;
 import unrolled.recurrent.StackedRecurrent;
-import unrolled.recurrent.TruncatedBptt;
 import unrolled.tensor.ShapeException;
 
 /**
@@ -172,52 +170,6 @@ class FastRecurrentLayerTest {
         }
         fast.reset();
         assertNull(fast.carriedState());
-    }
-
-    @ParameterizedTest
-    @MethodSource("cellsAndTypes")
-    void truncatedBpttOverFastLayersAgrees(Cells kind, DataType type) {
-        int window = 4;
-        RecurrentLayer<Object> reference = layer(kind, type, InitialState.ZEROS, 11);
-        FastRecurrentLayer<Object> fast = new FastRecurrentLayer<>(reference);
-        SequenceMask mask = SequenceMask.ofLengths(new int[] {T, 5, 2}, T);
-        INDArray x = gaussian(41, type, N, T, D);
-        State initial = state(reference, 42, type);
-        INDArray dy = gaussian(44, type, N, T, H);
-        State dFinal = state(reference, 45, type);
-
-        TruncatedBptt<Object> truncated = new TruncatedBptt<>(reference, window);
-        var expected = truncated.forward(x, initial, mask);
-        SequenceGradients expectedGradients = truncated.backward(dy, dFinal, expected.cache());
-
-        // the same composition with the fast layer: chunks [0, k), [k, 2k), …; the state flows forward detached,
-        // each chunk is differentiated alone, only the last gets dFinal, parameter gradients are summed
-        List<RecurrentLayer.Result<Object>> chunks = new ArrayList<>();
-        State s = initial;
-        for (int from = 0; from < T; from += window) {
-            int to = Math.min(from + window, T);
-            var chunk = fast.forward(steps(x, from, to), s, mask.window(from, to));
-            chunks.add(chunk);
-            s = new State(chunk.finalState().h().dup(), chunk.finalState().c() == null ? null : chunk.finalState().c().dup());
-        }
-        agree(expected.outputs(), Nd4j.concat(1, chunks.stream().map(RecurrentLayer.Result::outputs).toArray(INDArray[]::new)), "outputs");
-        agreeStates(expected.finalState(), s, "final state");
-        Gradients gradients = new Gradients();
-        List<INDArray> dx = new ArrayList<>();
-        State dInitial = null;
-        for (int j = 0; j < chunks.size(); j++) {
-            int from = j * window;
-            int to = Math.min(from + window, T);
-            SequenceGradients g = fast.backward(steps(dy, from, to), j == chunks.size() - 1 ? dFinal : null, chunks.get(j).cache());
-            g.parameters().forEach(e -> gradients.accumulate(e.getKey(), e.getValue()));
-            dx.add(g.dx());
-            if (j == 0) {
-                dInitial = g.dInitial();
-            }
-        }
-        agree(expectedGradients.dx(), Nd4j.concat(1, dx.toArray(INDArray[]::new)), "dx");
-        agreeStates(expectedGradients.dInitial(), dInitial, "d initial");
-        agreeGradients(expectedGradients.parameters(), gradients, "");
     }
 
     @ParameterizedTest
@@ -471,9 +423,6 @@ class FastRecurrentLayerTest {
                 + "; the fast path covers LstmCell, GruCell and RnnCell.", u.getMessage());
     }
 
-    private static INDArray steps(INDArray a, int from, int to) {
-        return a.get(NDArrayIndex.all(), NDArrayIndex.interval(from, to), NDArrayIndex.all()).dup();
-    }
 
     private static INDArray part(INDArray a, int from, int to) {
         return a.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(from, to)).dup();

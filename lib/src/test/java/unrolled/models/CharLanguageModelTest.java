@@ -229,6 +229,44 @@ class CharLanguageModelTest {
     }
 
     @Test
+    void hiddenStatesAreWhatTheReadoutReadsAndIgnoreLaterTokens() {
+        CharLanguageModel model = new CharLanguageModel(small(CellType.LSTM).withLayers(2));
+        INDArray ids = Nd4j.createFromArray(new int[][] {{2, 4, 5, 1}, {3, 0, 5, 5}}).castTo(Batch.ID_TYPE);
+        INDArray h = model.hiddenStates(ids);
+        assertArrayEquals(new long[] {2, 4, H}, h.shape());
+        // z_t = h_t·W + b, step by step
+        INDArray W = model.parameters().get("output.W");
+        INDArray b = model.parameters().get("output.b");
+        INDArray logits = model.logits(ids);
+        for (int n = 0; n < 2; n++) {
+            for (int t = 0; t < 4; t++) {
+                INDArray expected = at(h, n, t).reshape(1, H).mmul(W).addRowVector(b);
+                assertEquals(0.0, expected.sub(at(logits, n, t).reshape(1, V)).amaxNumber().doubleValue(), 1e-12);
+            }
+        }
+        // changing the last token leaves every earlier state as it was, and changes the last one
+        INDArray changed = ids.dup();
+        changed.putScalar(0, 3, 4);
+        INDArray h2 = model.hiddenStates(changed);
+        for (int t = 0; t < 3; t++) {
+            assertEquals(0.0, at(h2, 0, t).sub(at(h, 0, t)).amaxNumber().doubleValue(), 0.0);
+        }
+        assertTrue(at(h2, 0, 3).sub(at(h, 0, 3)).amaxNumber().doubleValue() > 1e-6);
+    }
+
+    /** The vector at (n, t) of an (N, T, K) array. */
+    private static INDArray at(INDArray array, int n, int t) {
+        return array.get(org.nd4j.linalg.indexing.NDArrayIndex.point(n), org.nd4j.linalg.indexing.NDArrayIndex.point(t),
+                org.nd4j.linalg.indexing.NDArrayIndex.all()).dup();
+    }
+
+    @Test
+    void hiddenStatesRefuseIdsOfTheWrongRank() {
+        CharLanguageModel model = new CharLanguageModel(small(CellType.GRU));
+        assertThrows(IllegalArgumentException.class, () -> model.hiddenStates(Nd4j.zeros(DataType.INT32, 2)));
+    }
+
+    @Test
     void samplingIsReproducibleWithASeed() {
         CharLanguageModel model = samplingModel();
         String first = model.sample(ABC, "ab", 40, 1.0, 0, 1);

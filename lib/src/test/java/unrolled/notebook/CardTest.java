@@ -25,6 +25,15 @@ class CardTest {
     }
 
     @Test
+    void everyTopicOfTheBankHasItsOwnBorderColour() {
+        List<String> colours = Questions.all().stream().map(q -> Card.topicColour(q.tags().get(0))).distinct().toList();
+        long topics = Questions.all().stream().map(q -> q.tags().get(0)).distinct().count();
+        assertEquals(topics, colours.size(), "one colour per topic, none shared");
+        assertTrue(Card.topics().containsAll(Questions.all().stream().map(q -> q.tags().get(0)).toList()));
+        assertEquals("#4a5568", Card.topicColour("Unheard-of"), "a topic without a colour gets the neutral grey");
+    }
+
+    @Test
     void plainTextNamesIdDifficultyAndTags() {
         assertEquals("A01 [Easy; Time, Hidden] What is a <recurrent> network?", card.toPlainText());
     }

@@ -124,4 +124,18 @@ class HeatmapsTest {
         assertEquals("Heatmaps.of: values must have shape (rows, cols) = (?, ?), but has shape (2, 3, 4).",
                 shape.getMessage());
     }
+
+    @Test
+    void attentionMapsTakeTokensOnBothAxes() {
+        List<String> source = List.of("2", "1", " ", "N", "o", "v");
+        List<String> output = List.of("1", "1", "-", "2", "1");
+        org.nd4j.linalg.api.ndarray.INDArray weights = org.nd4j.linalg.factory.Nd4j.zeros(
+                org.nd4j.linalg.api.buffer.DataType.DOUBLE, output.size(), source.size());
+        for (int i = 0; i < output.size(); i++) {
+            weights.putScalar(i, i, 1.0);
+        }
+        assertRendered(Heatmaps.attention(weights, source, output, "Attention: one-hot alignment"), "attention-map");
+        var e = assertThrows(ShapeException.class, () -> Heatmaps.attention(weights, source.subList(0, 5), output, "x"));
+        assertTrue(e.getMessage().startsWith("Heatmaps.attention: weights must have shape (Tout, Tsrc) = (5, 5)"), e.getMessage());
+    }
 }

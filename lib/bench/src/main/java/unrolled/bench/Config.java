@@ -3,10 +3,11 @@ package unrolled.bench;
 /**
  * One benchmark size, N×T×D×H, and the flops of its gate products.
  *
- * <p>An LSTM's forward pass multiplies [x_t, h_{t−1}] (N, D + H) by the fused weights (D + H, 4H) at each of T steps:
- * 2·N·T·(D + H)·4H flops. Its backward pass does the same amount twice (the input gradients da·Wᵀ and the weight
- * gradients [x, h]ᵀ·da), so forward + backward is 3× the forward. Element-wise work is not counted: GFLOP/s here is
- * "gate-product flops per second", comparable across implementations of the same model.
+ * <p>A cell's forward pass multiplies [x_t, h_{t−1}] (N, D + H) by the fused weights (D + H, G·H) at each of T steps,
+ * G = 4 for an LSTM, 3 for a GRU, 1 for a vanilla RNN: 2·N·T·(D + H)·G·H flops. Its backward pass does the same amount
+ * twice (the input gradients da·Wᵀ and the weight gradients [x, h]ᵀ·da), so forward + backward is 3× the forward.
+ * Element-wise work is not counted: GFLOP/s here is "gate-product flops per second", comparable across implementations
+ * of the same model.
  *
  * @param batch N
  * @param steps T
@@ -29,12 +30,22 @@ record Config(int batch, int steps, int input, int hidden) {
 
     /** @return the flops of the LSTM's gate products in one forward pass, 2·N·T·(D + H)·4H */
     double forwardFlops() {
-        return 2.0 * batch * steps * (input + hidden) * 4.0 * hidden;
+        return forwardFlops(Cell.LSTM);
     }
 
-    /** @return the flops of forward + backward, 3 × the forward */
+    /** @return the flops of the LSTM's forward + backward, 3 × the forward */
     double trainingFlops() {
-        return 3.0 * forwardFlops();
+        return trainingFlops(Cell.LSTM);
+    }
+
+    /** @return the flops of a cell's gate products in one forward pass, 2·N·T·(D + H)·G·H */
+    double forwardFlops(Cell cell) {
+        return 2.0 * batch * steps * (input + hidden) * cell.gates * hidden;
+    }
+
+    /** @return the flops of a cell's forward + backward, 3 × the forward */
+    double trainingFlops(Cell cell) {
+        return 3.0 * forwardFlops(cell);
     }
 
     /** @return N·T, the tokens of one call */

@@ -6,6 +6,8 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -26,11 +28,12 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import unrolled.fast.FastThreads;
+import unrolled.tensor.Threads;
 
 /**
- * DL4J's LSTM ({@code org.deeplearning4j.nn.layers.recurrent.LSTM}) in a {@link MultiLayerNetwork} of that one layer,
- * FLOAT, batch-first (NWC, the same (N, T, D) layout): forward in training mode, then backpropagation of an external
+ * DL4J's LSTM ({@code org.deeplearning4j.nn.layers.recurrent.LSTM}) or vanilla tanh RNN ({@code SimpleRnn}; DL4J has no
+ * GRU layer of its own) in a {@link MultiLayerNetwork} of that one layer, FLOAT, batch-first (NWC, the same (N, T, D)
+ * layout): forward in training mode, then backpropagation of an external
  * error ∂L/∂y through the network, no updater step. Two variants: DL4J's own thread defaults, and the fast path's
  * settings applied first.
  */
@@ -42,11 +45,15 @@ import unrolled.fast.FastThreads;
 @Fork(1)
 public class Dl4jBenchmark {
 
+    /** LSTM or RNN. */
+    @Param({"LSTM", "RNN"})
+    public String cell;
+
     /** N×T×D×H. */
     @Param({Config.SMALL, Config.LARGE, Config.LONG})
     public String config;
 
-    /** "default": DL4J's own thread settings; "fast": the fast path's {@link FastThreads} settings. */
+    /** "default": DL4J's own thread settings; "fast": the fast path's {@link Threads} settings. */
     @Param({"fast", "default"})
     public String threads;
 
@@ -58,7 +65,7 @@ public class Dl4jBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         if (threads.equals("fast")) {
-            FastThreads.apply();
+            Threads.apply();
         }
         Config c = Config.parse(config);
         MultiLayerConfiguration configuration = new NeuralNetConfiguration.Builder()
@@ -66,14 +73,22 @@ public class Dl4jBenchmark {
                 .dataType(DataType.FLOAT)
                 .updater(new NoOp())
                 .list()
-                .layer(new LSTM.Builder().nIn(c.input()).nOut(c.hidden())
-                        .activation(Activation.TANH).gateActivationFunction(Activation.SIGMOID)
-                        .dataFormat(RNNFormat.NWC).build())
+                .layer(layer(c))
                 .build();
         network = new MultiLayerNetwork(configuration);
         network.init();
         x = Inputs.gaussian(2, 1.0, c.batch(), c.steps(), c.input());
         dy = Inputs.gaussian(3, 0.1, c.batch(), c.steps(), c.hidden());
+    }
+
+    private Layer layer(Config c) {
+        if (cell.equals("RNN")) {
+            return new SimpleRnn.Builder().nIn(c.input()).nOut(c.hidden()).activation(Activation.TANH)
+                    .dataFormat(RNNFormat.NWC).build();
+        }
+        return new LSTM.Builder().nIn(c.input()).nOut(c.hidden())
+                .activation(Activation.TANH).gateActivationFunction(Activation.SIGMOID)
+                .dataFormat(RNNFormat.NWC).build();
     }
 
     /** @return the parameter gradients and ∂L/∂x of one forward + backward pass */

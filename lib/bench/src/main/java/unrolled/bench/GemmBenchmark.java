@@ -16,7 +16,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import unrolled.fast.FastThreads;
+import unrolled.tensor.Threads;
 
 /**
  * The machine's limit: {@link #gateGemmsForwardBackward} runs only the matrix products of an LSTM forward + backward
@@ -47,7 +47,7 @@ public class GemmBenchmark {
     /** Allocates the operands. */
     @Setup(Level.Trial)
     public void setUp() {
-        FastThreads.apply();
+        Threads.apply();
         gemms = new GateGemms(Config.parse(config));
         square = new INDArray[] {Inputs.gaussian(1, 1, PEAK_SIZE, PEAK_SIZE), Inputs.gaussian(2, 1, PEAK_SIZE, PEAK_SIZE),
                 Inputs.gaussian(3, 1, PEAK_SIZE, PEAK_SIZE)};

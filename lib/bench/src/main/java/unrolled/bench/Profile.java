@@ -6,7 +6,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import unrolled.cell.LstmCell;
 import unrolled.fast.FastRecurrentLayer;
-import unrolled.fast.FastThreads;
+import unrolled.tensor.Threads;
 import unrolled.recurrent.RecurrentLayer;
 
 /** Quick in-process timing (wall and this thread's CPU time) of the fast path's parts. Not a JMH benchmark. */
@@ -17,7 +17,7 @@ public final class Profile {
 
     /** @param args configurations, e.g. 32x50x64x128 */
     public static void main(String[] args) {
-        System.out.println("threads " + FastThreads.apply() + ", load " + Table.loadAverage());
+        System.out.println("threads " + Threads.apply() + ", load " + Table.loadAverage());
         ThreadMXBean bean = ManagementFactory.getThreadMXBean();
         for (String text : args) {
             Config c = Config.parse(text);

@@ -1,7 +1,6 @@
 package unrolled.bench;
 
 import java.util.concurrent.TimeUnit;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -15,14 +14,13 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import unrolled.cell.LstmCell;
-import unrolled.fast.FastThreads;
+import unrolled.tensor.Threads;
 import unrolled.recurrent.RecurrentLayer;
 import unrolled.recurrent.SequenceGradients;
 
 /**
- * The reference path: {@link RecurrentLayer} over {@link LstmCell}, one ND4J call per operation, FLOAT, forward +
- * backward. Run with the fast path's thread settings applied, as it would be in a program that uses both.
+ * The reference path: {@link RecurrentLayer} over an LSTM, GRU or RNN cell, one ND4J call per operation, FLOAT, forward
+ * + backward. Run with the fast path's thread settings applied, as it would be in a program that uses both.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -32,20 +30,24 @@ import unrolled.recurrent.SequenceGradients;
 @Fork(1)
 public class ReferenceBenchmark {
 
+    /** LSTM, GRU or RNN. */
+    @Param({"LSTM", "GRU", "RNN"})
+    public String cell;
+
     /** N×T×D×H. */
     @Param({Config.SMALL, Config.LONG})
     public String config;
 
-    private RecurrentLayer<LstmCell.Cache> layer;
+    private RecurrentLayer<Object> layer;
     private INDArray x;
     private INDArray dy;
 
     /** Builds the layer and its inputs. */
     @Setup(Level.Trial)
     public void setUp() {
-        FastThreads.apply();
+        Threads.apply();
         Config c = Config.parse(config);
-        layer = new RecurrentLayer<>(new LstmCell(c.input(), c.hidden(), DataType.FLOAT, 1));
+        layer = new RecurrentLayer<>(Cell.valueOf(cell).create(c.input(), c.hidden(), 1));
         x = Inputs.gaussian(2, 1.0, c.batch(), c.steps(), c.input());
         dy = Inputs.gaussian(3, 0.1, c.batch(), c.steps(), c.hidden());
     }
@@ -53,7 +55,7 @@ public class ReferenceBenchmark {
     /** @return the gradients of one forward + backward pass */
     @Benchmark
     public SequenceGradients referenceForwardBackward() {
-        RecurrentLayer.Result<LstmCell.Cache> result = layer.forward(x);
+        RecurrentLayer.Result<Object> result = layer.forward(x);
         return layer.backward(dy, null, result.cache());
     }
 }

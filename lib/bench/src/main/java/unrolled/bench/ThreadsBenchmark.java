@@ -17,14 +17,14 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import unrolled.cell.LstmCell;
 import unrolled.fast.FastRecurrentLayer;
-import unrolled.fast.FastThreads;
+import unrolled.tensor.Threads;
 import unrolled.recurrent.RecurrentLayer;
 import unrolled.recurrent.SequenceGradients;
 
 /**
  * The fast path's forward + backward under different thread settings, "libnd4j threads / OpenBLAS threads". Each
  * setting runs in its own JVM (JMH forks per parameter), where it is set through the system properties of
- * {@link FastThreads} before the fast path loads.
+ * {@link Threads} before the fast path loads.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -50,9 +50,9 @@ public class ThreadsBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         String[] parts = threads.split("/");
-        System.setProperty(FastThreads.ND4J_THREADS_PROPERTY, parts[0]);
-        System.setProperty(FastThreads.BLAS_THREADS_PROPERTY, parts[1]);
-        FastThreads.Settings applied = FastThreads.apply();
+        System.setProperty(Threads.ND4J_THREADS_PROPERTY, parts[0]);
+        System.setProperty(Threads.BLAS_THREADS_PROPERTY, parts[1]);
+        Threads.Settings applied = Threads.apply();
         if (applied.nd4jThreads() != Integer.parseInt(parts[0]) || applied.blasThreads() != Integer.parseInt(parts[1])) {
             throw new IllegalStateException("asked for " + threads + ", got " + applied);
         }

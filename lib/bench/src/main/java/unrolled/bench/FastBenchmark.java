@@ -1,7 +1,6 @@
 package unrolled.bench;
 
 import java.util.concurrent.TimeUnit;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -15,14 +14,13 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import unrolled.cell.LstmCell;
 import unrolled.fast.FastRecurrentLayer;
 import unrolled.recurrent.RecurrentLayer;
 import unrolled.recurrent.SequenceGradients;
 
 /**
- * This library's fast path: a FLOAT LSTM, forward + backward over the whole batch ({@link #fastForwardBackward}), and
- * the forward alone with no cache kept ({@link #fastInference}).
+ * This library's fast path, FLOAT, for an LSTM, a GRU and a tanh RNN: forward + backward over the whole batch
+ * ({@link #fastForwardBackward}), and the forward alone with no cache kept ({@link #fastInference}).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -30,13 +28,17 @@ import unrolled.recurrent.SequenceGradients;
 @Warmup(iterations = 4, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
-public class LstmBenchmark {
+public class FastBenchmark {
+
+    /** LSTM, GRU or RNN. */
+    @Param({"LSTM", "GRU", "RNN"})
+    public String cell;
 
     /** N×T×D×H. */
     @Param({Config.SMALL, Config.LARGE, Config.LONG})
     public String config;
 
-    private FastRecurrentLayer<LstmCell.Cache> fast;
+    private FastRecurrentLayer<Object> fast;
     private INDArray x;
     private INDArray dy;
 
@@ -44,7 +46,7 @@ public class LstmBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         Config c = Config.parse(config);
-        fast = new FastRecurrentLayer<>(new RecurrentLayer<>(new LstmCell(c.input(), c.hidden(), DataType.FLOAT, 1)));
+        fast = new FastRecurrentLayer<>(new RecurrentLayer<>(Cell.valueOf(cell).create(c.input(), c.hidden(), 1)));
         x = Inputs.gaussian(2, 1.0, c.batch(), c.steps(), c.input());
         dy = Inputs.gaussian(3, 0.1, c.batch(), c.steps(), c.hidden());
     }
@@ -52,7 +54,7 @@ public class LstmBenchmark {
     /** @return the gradients of one forward + backward pass */
     @Benchmark
     public SequenceGradients fastForwardBackward() {
-        RecurrentLayer.Result<LstmCell.Cache> result = fast.forward(x);
+        RecurrentLayer.Result<Object> result = fast.forward(x);
         return fast.backward(dy, null, result.cache());
     }
 

@@ -1,48 +1,50 @@
-package unrolled.fast;
+package unrolled.tensor;
 
 import java.util.Map;
+import java.util.Properties;
 import org.bytedeco.openblas.global.openblas_nolapack;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The thread settings of the fast path, applied once when {@link FastRecurrentLayer} is first loaded (and by
- * {@link #apply()}).
+ * The library's thread settings for ND4J, applied once per JVM when the library is first used: the first shape check
+ * ({@link Shapes} runs at every public entry point), the first notebook output ({@code unrolled.notebook.Notebook},
+ * which every notebook's question cards go through) or the first fast recurrent layer, whichever comes first.
  *
  * <p>Two pools compete for the cores in an ND4J program: libnd4j's own thread pool, which runs element-wise ops and
- * reductions, and OpenBLAS's, which runs matrix products. The fast path's work is almost all matrix products plus
- * Java loops on the calling thread, so by default it gives
+ * reductions, and OpenBLAS's, which runs matrix products. The library's work is either many tiny ND4J ops (the
+ * readable reference cells, where waking pool workers costs more than the op) or a few large matrix products plus
+ * Java loops on the calling thread (the fast path), so by default it gives
  * <ul>
  *   <li><b>libnd4j: 1 thread per op</b> ({@code Nd4j.getEnvironment().setMaxMasterThreads(1)}, and
- *       {@code setMaxThreads(1)}, which this ND4J version ignores): the remaining ND4J calls (allocations, copies, the
- *       odd reduction) are tiny, and waking pool workers for them only steals cycles from BLAS. The pool's size itself
- *       is fixed when ND4J loads; to shrink it too, start the JVM with {@code OMP_NUM_THREADS=1};</li>
+ *       {@code setMaxThreads(1)}, which this ND4J version ignores): waking pool workers for the remaining small ops
+ *       only steals cycles from BLAS. The pool's size itself is fixed when ND4J loads; to shrink it too, start the JVM
+ *       with {@code OMP_NUM_THREADS=1};</li>
  *   <li><b>OpenBLAS: every available core</b> ({@code blas_set_num_threads(availableProcessors)}): the products are
  *       where the flops are.</li>
  * </ul>
  * This is the combination measured best on an idle 2-vCPU machine of the kind the project runs on; the
- * {@code ThreadsBenchmark} of {@code lib/bench} re-measures it (on the shared, heavily loaded machine this was written on
- * it could not separate the four combinations of 1 or 2 threads each: see {@code lib/bench/README.md}). The settings
- * also matter for DL4J: with libnd4j and OpenBLAS both on every core of a loaded machine its LSTM ran 15–70× slower
- * than its single-threaded CPU time. The settings are process-wide: they also apply to the reference path and any other
- * ND4J code in the same JVM.
+ * {@code ThreadsBenchmark} of {@code lib/bench} re-measures it. The settings also matter for DL4J: with libnd4j and
+ * OpenBLAS both on every core of a loaded machine its LSTM ran 15–70× slower than its single-threaded CPU time. They
+ * are process-wide: they apply to every ND4J computation in the JVM, the library's or not.
  *
  * <p>Override with a system property or an environment variable (the property wins), each a positive integer:
  * <pre>
- *   -Dunrolled.fast.nd4jThreads=2      or   UNROLLED_FAST_ND4J_THREADS=2
- *   -Dunrolled.fast.blasThreads=1      or   UNROLLED_FAST_BLAS_THREADS=1
+ *   -Dunrolled.nd4jThreads=2      or   UNROLLED_ND4J_THREADS=2
+ *   -Dunrolled.blasThreads=1      or   UNROLLED_BLAS_THREADS=1
  * </pre>
- * and the value {@code keep} leaves that pool as ND4J configured it.
+ * and the value {@code keep} leaves that pool as ND4J configured it. To change the settings later in a running JVM,
+ * call ND4J and OpenBLAS directly; {@link #apply()} does not re-read them.
  */
-public final class FastThreads {
+public final class Threads {
 
-    /** System property for libnd4j's pool size. */
-    public static final String ND4J_THREADS_PROPERTY = "unrolled.fast.nd4jThreads";
-    /** Environment variable for libnd4j's pool size. */
-    public static final String ND4J_THREADS_VARIABLE = "UNROLLED_FAST_ND4J_THREADS";
+    /** System property for the number of threads a libnd4j op may use. */
+    public static final String ND4J_THREADS_PROPERTY = "unrolled.nd4jThreads";
+    /** Environment variable for the number of threads a libnd4j op may use. */
+    public static final String ND4J_THREADS_VARIABLE = "UNROLLED_ND4J_THREADS";
     /** System property for OpenBLAS's thread count. */
-    public static final String BLAS_THREADS_PROPERTY = "unrolled.fast.blasThreads";
+    public static final String BLAS_THREADS_PROPERTY = "unrolled.blasThreads";
     /** Environment variable for OpenBLAS's thread count. */
-    public static final String BLAS_THREADS_VARIABLE = "UNROLLED_FAST_BLAS_THREADS";
+    public static final String BLAS_THREADS_VARIABLE = "UNROLLED_BLAS_THREADS";
 
     /**
      * The thread counts in force after {@link #apply()}.
@@ -55,11 +57,12 @@ public final class FastThreads {
 
     private static Settings applied;
 
-    private FastThreads() {
+    private Threads() {
     }
 
     /**
-     * Applies the settings once per JVM; later calls return what was applied.
+     * Applies the settings once per JVM (the library's classes call this when they load); later calls return what was
+     * applied.
      *
      * @return the thread counts in force
      * @throws IllegalArgumentException if a property or variable is neither a positive integer nor {@code keep}
@@ -72,14 +75,15 @@ public final class FastThreads {
     }
 
     /**
-     * Applies settings read from the given sources, every time it is called (for tests and benchmarks that compare
-     * thread counts).
+     * Applies settings read from the given sources, every time it is called (for benchmarks that compare thread
+     * counts in one JVM); {@link #apply()} then returns these.
      *
      * @param properties system properties, read first
      * @param environment environment variables, read when the property is absent
      * @return the thread counts in force
+     * @throws IllegalArgumentException if a value is neither a positive integer nor {@code keep}
      */
-    static synchronized Settings apply(java.util.Properties properties, Map<String, String> environment) {
+    public static synchronized Settings apply(Properties properties, Map<String, String> environment) {
         Integer nd4j = read(properties, environment, ND4J_THREADS_PROPERTY, ND4J_THREADS_VARIABLE, 1);
         Integer blas = read(properties, environment, BLAS_THREADS_PROPERTY, BLAS_THREADS_VARIABLE,
                 Runtime.getRuntime().availableProcessors());
@@ -95,8 +99,8 @@ public final class FastThreads {
     }
 
     /** @return the value to set, or null for {@code keep} */
-    static Integer read(java.util.Properties properties, Map<String, String> environment, String property,
-            String variable, int fallback) {
+    static Integer read(Properties properties, Map<String, String> environment, String property, String variable,
+            int fallback) {
         String text = properties.getProperty(property);
         String source = property;
         if (text == null) {
@@ -118,7 +122,7 @@ public final class FastThreads {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException("FastThreads: " + source + " must be a positive integer or keep, but is \""
+        throw new IllegalArgumentException("Threads: " + source + " must be a positive integer or keep, but is \""
                 + text + "\".");
     }
 }

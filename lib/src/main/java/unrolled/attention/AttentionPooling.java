@@ -1,0 +1,175 @@
+package unrolled.attention;
+
+import java.util.Objects;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+import unrolled.param.Gradients;
+import unrolled.param.Init;
+import unrolled.param.Module;
+import unrolled.param.Parameters;
+import unrolled.recurrent.SequenceMask;
+import unrolled.tensor.Shapes;
+
+/**
+ * Attention pooling: a sequence of vectors becomes one vector, their average weighted by how well each matches a
+ * <em>learned</em> query, as in the word and sentence attention of hierarchical attention networks (Yang et al. 2016).
+ *
+ * <pre>
+ *   u_j = tanh(m_j·W + b)             m (N, T, H), W (H, A), b (1, A), u (N, T, A)
+ *   e_j = u_j·v                       v (A, 1), the learned query ("which steps matter here?"), scores e (N, T)
+ *   α = softmax(e) on real steps      weights α (N, T), zero on padded steps
+ *   s = Σ_j α_j m_j                   the pooled vector s (N, H)
+ * </pre>
+ *
+ * It is {@link AdditiveAttention} without a query input: there is no decoder asking a question, so the question is a
+ * parameter, trained with the rest of the model. Compared with keeping the last state or averaging all states, it lets
+ * the model pick the few steps that carry the answer, and its weights say which ones it picked. Backward, with
+ * de = ∂L/∂e:
+ * <pre>
+ *   dv = Σ_{n,j} u_jᵀ·de_j    da_j = de_j·vᵀ ⊙ (1 − u_j²)    dW = Σ m_jᵀ·da_j    db = Σ da_j
+ *   dm_j = α_j ∂L/∂s + da_j·Wᵀ
+ * </pre>
+ *
+ * <p>Parameters: {@code W}, {@code b}, {@code v}; W and v Xavier-uniform from the seed, b zero. A sequence with no
+ * real step (an empty sentence in a padded document) gets zero weights and a zero vector.
+ */
+public final class AttentionPooling implements Module {
+
+    /**
+     * What the forward pass keeps.
+     *
+     * @param memory m, (N, T, H)
+     * @param u the hidden layer tanh(m·W + b), (N, T, A)
+     * @param weights α, (N, T)
+     */
+    public record Cache(INDArray memory, INDArray u, INDArray weights) {
+    }
+
+    /**
+     * The forward result.
+     *
+     * @param pooled s = Σ_j α_j m_j, (N, H)
+     * @param weights α, (N, T): how much each step contributed (for heatmaps)
+     * @param cache for {@link #backward}
+     */
+    public record Result(INDArray pooled, INDArray weights, Cache cache) {
+    }
+
+    /**
+     * The backward result.
+     *
+     * @param dMemory ∂L/∂m, (N, T, H); zero on padded steps
+     * @param parameters ∂L/∂W, ∂L/∂b, ∂L/∂v
+     */
+    public record Backward(INDArray dMemory, Gradients parameters) {
+    }
+
+    private final int inputSize;
+    private final int attentionSize;
+    private final DataType dataType;
+    private final INDArray W;
+    private final INDArray b;
+    private final INDArray v;
+    private final Parameters parameters = new Parameters();
+
+    /**
+     * @param inputSize H, the size of each vector pooled, positive
+     * @param attentionSize A, the width of the scoring layer, positive
+     * @param dataType DOUBLE or FLOAT
+     * @param seed the seed of W (seed) and v (seed + 1)
+     */
+    public AttentionPooling(int inputSize, int attentionSize, DataType dataType, long seed) {
+        String method = "AttentionPooling";
+        Shapes.requirePositive(method, "inputSize", inputSize);
+        Shapes.requirePositive(method, "attentionSize", attentionSize);
+        Shapes.requireFloating(method, dataType);
+        this.inputSize = inputSize;
+        this.attentionSize = attentionSize;
+        this.dataType = dataType;
+        this.W = Init.xavierUniform(inputSize, attentionSize, seed, dataType);
+        this.b = Nd4j.zeros(dataType, 1, attentionSize);
+        this.v = Init.xavierUniform(attentionSize, 1, seed + 1, dataType);
+        parameters.add("W", W).add("b", b).add("v", v);
+    }
+
+    /**
+     * @param memory m, (N, T, H), of the block's data type
+     * @param mask which steps are real, (N, T), or null if none is padded
+     * @return the pooled vectors (N, H), the weights (N, T) and the cache
+     */
+    public Result forward(INDArray memory, SequenceMask mask) {
+        String method = "AttentionPooling.forward";
+        Shapes.require(method, "memory", memory, "(N, T, H)", Shapes.ANY, Shapes.ANY, inputSize);
+        Shapes.requireType(method, "memory", memory, dataType);
+        long n = memory.size(0);
+        long t = memory.size(1);
+        if (mask != null) {
+            mask.requireShape(method, n, t);
+        }
+        // u_j = tanh(m_j·W + b)
+        INDArray rows = memory.reshape('c', n * t, inputSize);
+        INDArray u = Transforms.tanh(rows.mmul(W).addiRowVector(b), false);
+        // e_j = u_j·v
+        INDArray e = u.mmul(v).reshape('c', n, t);
+        // α = softmax(e) on real steps,  s = Σ_j α_j m_j
+        INDArray alpha = Context.weights(e, mask);
+        INDArray s = Context.average(alpha, memory);
+        return new Result(s, alpha, new Cache(memory, u.reshape('c', n, t, attentionSize), alpha));
+    }
+
+    /**
+     * @param dPooled ∂L/∂s, (N, H)
+     * @param cache from {@link #forward}
+     * @return ∂L/∂m and the parameters' gradients
+     */
+    public Backward backward(INDArray dPooled, Cache cache) {
+        String method = "AttentionPooling.backward";
+        Objects.requireNonNull(cache, method + ": cache must not be null");
+        INDArray memory = cache.memory();
+        long n = memory.size(0);
+        long t = memory.size(1);
+        Shapes.require(method, "dPooled", dPooled, "(N, H)", n, inputSize);
+        Shapes.requireType(method, "dPooled", dPooled, dataType);
+        // ∂L/∂e through the softmax, and α_j ∂L/∂s into each m_j
+        Context.Backward through = Context.backward(dPooled, null, cache.weights(), memory);
+        INDArray de = through.dScores().reshape('c', n * t, 1);
+        INDArray u = cache.u().reshape('c', n * t, attentionSize);
+
+        // dv = Σ u_jᵀ·de_j,  da_j = de_j·vᵀ ⊙ (1 − u_j²)
+        INDArray dv = u.transpose().mmul(de);
+        INDArray da = de.mmul(v.transpose()).muli(u.mul(u).rsubi(1.0));
+        // dW = Σ m_jᵀ·da_j,  db = Σ da_j,  dm_j += da_j·Wᵀ
+        INDArray rows = memory.reshape('c', n * t, inputSize);
+        INDArray dW = rows.transpose().mmul(da);
+        INDArray db = da.sum(true, 0);
+        INDArray dMemory = through.dMemory().addi(da.mmul(W.transpose()).reshape('c', n, t, inputSize));
+        return new Backward(dMemory, new Gradients().accumulate("W", dW).accumulate("b", db).accumulate("v", dv));
+    }
+
+    @Override
+    public Parameters parameters() {
+        return parameters;
+    }
+
+    /** @return H */
+    public int inputSize() {
+        return inputSize;
+    }
+
+    /** @return A */
+    public int attentionSize() {
+        return attentionSize;
+    }
+
+    /** @return DOUBLE or FLOAT */
+    public DataType dataType() {
+        return dataType;
+    }
+
+    @Override
+    public String toString() {
+        return "AttentionPooling(H=" + inputSize + ", A=" + attentionSize + ", " + dataType + ")";
+    }
+}

@@ -1,0 +1,68 @@
+"""The memory limits of the autograder's kernels and of the workshop hub's learners, on real Java processes."""
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+import pytest
+
+from unrolledtools import hubwatch, sandbox
+
+JAVA = shutil.which("java")
+HOG = "public class Hog { public static void main(String[] a) throws Exception { Thread.sleep(60_000); } }"
+
+
+@pytest.fixture
+def java_process(tmp_path):
+    """Starts a JVM that touches `heap_mb` of heap at start-up and then sleeps, with a hub learner's variable."""
+    if JAVA is None:
+        pytest.skip("no java on PATH")
+    source = tmp_path / "Hog.java"
+    source.write_text(HOG, encoding="utf-8")
+    started = []
+
+    def start(learner, heap_mb):
+        env = dict(os.environ, JUPYTERHUB_USER=learner)
+        process = subprocess.Popen([JAVA, f"-Xms{heap_mb}m", f"-Xmx{heap_mb}m", "-XX:+AlwaysPreTouch", str(source)],
+                                   env=env)
+        started.append(process)
+        deadline = time.monotonic() + 60
+        while (sandbox.resident_mb(process.pid) or 0) < heap_mb and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(1)  # the source launcher compiles Hog before main sleeps
+        return process
+    yield start
+    for process in started:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+
+
+def test_the_kernels_command_line_gets_heap_and_native_limits_from_the_memory():
+    argv = ["java", "-Xmx3g", "-Dorg.bytedeco.javacpp.maxbytes=3g", "-XX:+ExitOnOutOfMemoryError", "-jar", "k.jar"]
+    assert sandbox.limited_argv(argv, 1000) == [
+        "java", "-Xmx400m", "-Dorg.bytedeco.javacpp.maxphysicalbytes=900m", "-Dorg.bytedeco.javacpp.maxbytes=300m",
+        "-XX:+ExitOnOutOfMemoryError", "-jar", "k.jar"]
+    assert sandbox.limited_argv(["java", "-jar", "ijava.jar"], 1000) == ["java", "-jar", "ijava.jar"]
+
+
+def test_the_grading_watchdog_kills_a_kernel_over_its_limit(java_process):
+    process = java_process("grading-test", 300)
+    watchdog = sandbox.Watchdog(limit_mb=250, interval=0.1)
+    watchdog.watch(process)
+    process.wait(timeout=10)
+    watchdog.stop()
+    assert watchdog.killed and watchdog.peak_mb > 250 and process.returncode == -9
+
+
+def test_the_hub_watchdog_kills_the_kernel_of_the_learner_over_the_limit_only(java_process):
+    big, small = java_process("hubwatch-test-big", 400), java_process("hubwatch-test-small", 16)
+    found = hubwatch.scan()
+    assert [pid for pid, _ in found["hubwatch-test-big"]] == [big.pid]
+    limit = (sandbox.resident_mb(big.pid) + sandbox.resident_mb(small.pid)) / 2
+    lines = []
+    killed = hubwatch.enforce(limit, log=lines.append, prefix="hubwatch-test-")
+    assert [(learner, pid) for learner, pid, _ in killed] == [("hubwatch-test-big", big.pid)]
+    assert big.wait(timeout=10) == -9 and small.poll() is None
+    assert "hubwatch-test-big used" in lines[0]

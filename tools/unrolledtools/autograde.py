@@ -1,0 +1,223 @@
+"""`./unrolled autograde SUBMISSIONS_DIR`: grades every learner's notebooks with the official checks.
+
+SUBMISSIONS_DIR holds one folder per learner, each with the learner's notebooks under their curriculum names
+(`05-lstm.ipynb`); the workshop hub's folder of homes (build/hub/users) works as it is. Each notebook runs in a fresh kernel with a time and a memory limit, with the instructor's
+check cells in place of the learner's (grading.py). The results go to the output folder:
+
+* `scores.csv`: one row per learner, one column per exercise (its status), then the number passed;
+* `results.csv`: one row per learner and exercise, with the status and the reason;
+* `index.html`: the same table, coloured, with every reason;
+* `graded/<learner>/<notebook>`: the notebooks as the grader ran them, with outputs, and the kernels' logs.
+
+A notebook that loops, exhausts memory, calls System.exit, lost its check cells or is not valid JSON is graded as
+such; the run goes on. The learners' files are only read.
+"""
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import csv
+import multiprocessing
+import html
+import sys
+import time
+from pathlib import Path
+
+from . import exercises, grading, paths
+
+import nbformat
+
+COLOURS = {
+    grading.PASSED: ("#1e7b34", "#e3f4e6"), grading.FAILED: ("#a51d24", "#fbe1e2"),
+    grading.NOT_ATTEMPTED: ("#8a5a00", "#fff1d1"), grading.TIMED_OUT: ("#5b2a86", "#efe3f8"),
+    grading.CRASHED: ("#1a202c", "#e2e8f0"), grading.INVALID: ("#1a202c", "#e2e8f0"),
+    grading.MISSING: ("#4a5568", "#ffffff"),
+}
+
+
+HUB_WORKSPACE = Path("unrolled") / "workshop"   # where the workshop hub keeps a learner's notebooks
+
+
+def learners_in(submissions: Path) -> list[Path]:
+    return sorted(p for p in submissions.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def notebooks_of(learner: Path) -> Path:
+    """The learner's folder of notebooks: the folder itself, or the workspace inside a hub home."""
+    if not any(learner.glob("*.ipynb")) and (learner / HUB_WORKSPACE).is_dir():
+        return learner / HUB_WORKSPACE
+    return learner
+
+
+def grade_all(submissions: Path, out: Path, limits: grading.Limits, names: list[str] | None = None,
+              progress=print, sources: list[Path] | None = None, jobs: int = 1) -> list[grading.NotebookGrade]:
+    """Grades every learner's notebooks against the instructor `sources` (default: notebooks/), `jobs` notebooks at
+    a time; `names` restricts to those notebooks (default: every one that some learner submitted)."""
+    official = {p.name: p for p in (sources if sources is not None else paths.notebook_sources())}
+    learners = learners_in(submissions)
+    submitted = {p.name for learner in learners for p in notebooks_of(learner).glob("*.ipynb")}
+    wanted = names or sorted(n for n in official if n in submitted)
+    unknown = [n for n in wanted if n not in official]
+    if unknown:
+        raise SystemExit(f"No instructor notebook named {', '.join(unknown)} in {paths.NOTEBOOKS}")
+    results: dict[tuple[str, str], grading.NotebookGrade] = {}
+    tasks = []
+    for learner in learners:
+        folder = notebooks_of(learner)
+        for name in wanted:
+            file = folder / name
+            if file.is_file():
+                tasks.append((learner.name, file, official[name], out / "graded" / learner.name, limits))
+            else:
+                ids = [e.id for e in exercises.find(nbformat.read(official[name], as_version=4))]
+                results[(learner.name, name)] = grading.NotebookGrade(learner.name, name, [
+                    grading.Grade(i, grading.MISSING, f"no {name} in {learner.name}/") for i in ids])
+
+    def report(result: grading.NotebookGrade) -> None:
+        results[(result.learner, result.notebook)] = result
+        summary = ", ".join(f"{g.exercise} {g.status}" for g in result.grades) or "no exercises"
+        progress(f"  {result.learner:<16} {result.notebook:<30} {result.seconds:6.1f} s  {summary}")
+    if jobs <= 1:
+        for task in tasks:
+            report(grading.grade(*task))
+    else:
+        context = multiprocessing.get_context("spawn")
+        with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            for future in concurrent.futures.as_completed([pool.submit(grading.grade, *task) for task in tasks]):
+                report(future.result())
+    ordered = []
+    for learner in learners:
+        stray = sorted(p.name for p in notebooks_of(learner).glob("*.ipynb") if p.name not in wanted)
+        for index, name in enumerate(wanted):
+            result = results[(learner.name, name)]
+            if stray and index == 0:
+                result.notes.append("not graded (no instructor notebook of that name): " + ", ".join(stray))
+            ordered.append(result)
+    return ordered
+
+
+def columns(results: list[grading.NotebookGrade]) -> list[tuple[str, str]]:
+    seen: dict[tuple[str, str], None] = {}
+    for result in sorted(results, key=lambda r: r.notebook):
+        for g in result.grades:
+            seen.setdefault((result.notebook, g.exercise), None)
+    return list(seen)
+
+
+def table(results: list[grading.NotebookGrade]) -> dict[str, dict[tuple[str, str], grading.Grade]]:
+    rows: dict[str, dict[tuple[str, str], grading.Grade]] = {}
+    for result in results:
+        row = rows.setdefault(result.learner, {})
+        for g in result.grades:
+            row[(result.notebook, g.exercise)] = g
+    return rows
+
+
+def write_csv(results: list[grading.NotebookGrade], out: Path) -> None:
+    cols, rows = columns(results), table(results)
+    with open(out / "scores.csv", "w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["learner"] + [f"{n[:2]} {e}" for n, e in cols] + ["passed", "exercises"])
+        for learner, row in rows.items():
+            statuses = [row[c].status if c in row else grading.MISSING for c in cols]
+            writer.writerow([learner] + statuses + [statuses.count(grading.PASSED), len(cols)])
+    with open(out / "results.csv", "w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["learner", "notebook", "exercise", "status", "reason", "seconds", "runs", "peak_memory_mb",
+                         "notes"])
+        for r in results:
+            for g in r.grades:
+                writer.writerow([r.learner, r.notebook, g.exercise, g.status, g.reason, f"{r.seconds:.1f}", r.runs,
+                                 f"{r.peak_memory_mb:.0f}" if r.peak_memory_mb else "", " | ".join(r.notes)])
+
+
+def write_html(results: list[grading.NotebookGrade], out: Path, limits: grading.Limits) -> None:
+    cols, rows = columns(results), table(results)
+    e = html.escape
+    head = "".join(f"<th title=\"{e(n)}\">{e(ex)}<br><small>{e(n[:2])}</small></th>" for n, ex in cols)
+    body = []
+    for learner, row in rows.items():
+        cells = []
+        for c in cols:
+            g = row.get(c, grading.Grade(c[1], grading.MISSING, "no submission"))
+            fg, bg = COLOURS[g.status]
+            cells.append(f"<td style=\"color:{fg};background:{bg}\" title=\"{e(g.reason)}\">{e(g.status)}</td>")
+        passed = sum(1 for c in cols if c in row and row[c].status == grading.PASSED)
+        body.append(f"<tr><th>{e(learner)}</th>{''.join(cells)}<td>{passed} / {len(cols)}</td></tr>")
+    reasons = []
+    for r in results:
+        for g in r.grades:
+            if g.status != grading.PASSED:
+                reasons.append(f"<tr><td>{e(r.learner)}</td><td>{e(r.notebook)}</td><td>{e(g.exercise)}</td>"
+                               f"<td>{e(g.status)}</td><td>{e(g.reason)}</td></tr>")
+        for note in r.notes:
+            reasons.append(f"<tr><td>{e(r.learner)}</td><td>{e(r.notebook)}</td><td></td><td>note</td>"
+                           f"<td>{e(note)}</td></tr>")
+        if r.source_matches is False:
+            reasons.append(f"<tr><td>{e(r.learner)}</td><td>{e(r.notebook)}</td><td></td><td>note</td><td>the "
+                           "learner's copy came from another version of the instructor notebook</td></tr>")
+    page = f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Unrolled · autograde</title>
+<style>body{{font-family:sans-serif;margin:2em;color:#1a202c}} table{{border-collapse:collapse;margin:1em 0}}
+td,th{{border:1px solid #cbd5e0;padding:4px 8px;text-align:left;vertical-align:top}} th small{{color:#718096}}</style>
+</head><body>
+<h1>Autograde</h1>
+<p>{len(rows)} learner(s), {len(cols)} exercise(s), graded {e(time.strftime('%Y-%m-%d %H:%M'))} with the official
+checks; limits per notebook: {limits.cell_seconds} s per cell, {limits.notebook_seconds} s in all, {limits.memory_mb} MB
+of memory, {limits.restarts} restart(s). Hover a cell for its reason; all reasons are listed below.</p>
+<table><tr><th>learner</th>{head}<th>passed</th></tr>
+{''.join(body)}
+</table>
+<h2>Reasons</h2>
+<table><tr><th>learner</th><th>notebook</th><th>exercise</th><th>status</th><th>reason</th></tr>
+{''.join(reasons)}
+</table>
+</body></html>
+"""
+    (out / "index.html").write_text(page, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="./unrolled autograde", description=__doc__.splitlines()[0])
+    parser.add_argument("submissions", type=Path, help="a folder with one sub-folder of notebooks per learner")
+    parser.add_argument("--out", type=Path, default=paths.BUILD / "autograde", help="default: build/autograde/")
+    parser.add_argument("--notebooks", nargs="+", help="grade only these (names in notebooks/)")
+    parser.add_argument("--cell-timeout", type=int, default=grading.Limits.cell_seconds, help="seconds per cell")
+    parser.add_argument("--notebook-timeout", type=int, default=grading.Limits.notebook_seconds,
+                        help="seconds per submitted notebook, restarts included")
+    parser.add_argument("--memory", type=int, default=grading.Limits.memory_mb, help="MB per kernel")
+    parser.add_argument("--restarts", type=int, default=grading.Limits.restarts,
+                        help="fresh kernels after a timeout or a dead kernel, per notebook")
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="notebooks graded at once (default 1; at most one per two cores is a fair start)")
+    args = parser.parse_args(argv)
+    if not args.submissions.is_dir():
+        print(f"No such folder: {args.submissions}", file=sys.stderr)
+        return 2
+    if not paths.LIB_JAR.is_file():
+        print("The helper library is not built. Run ./unrolled setup first.", file=sys.stderr)
+        return 2
+    if args.out.resolve().is_relative_to(args.submissions.resolve()):
+        print("--out must not be inside the submissions folder (the learners' files are never written to)",
+              file=sys.stderr)
+        return 2
+    limits = grading.Limits(args.cell_timeout, args.notebook_timeout, args.memory, args.restarts)
+    args.out.mkdir(parents=True, exist_ok=True)
+    learners = learners_in(args.submissions)
+    if not learners:
+        print(f"No learner folders in {args.submissions}: expected one sub-folder of notebooks per learner.",
+              file=sys.stderr)
+        return 2
+    print(f"Grading {len(learners)} learner(s) in {args.submissions}:", flush=True)
+    started = time.monotonic()
+    results = grade_all(args.submissions, args.out, limits, args.notebooks,
+                        progress=lambda line: print(line, flush=True), jobs=args.jobs)
+    write_csv(results, args.out)
+    write_html(results, args.out, limits)
+    print(f"Graded in {time.monotonic() - started:.0f} s: {args.out / 'scores.csv'}, {args.out / 'results.csv'}, "
+          f"{args.out / 'index.html'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
