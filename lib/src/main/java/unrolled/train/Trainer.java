@@ -22,6 +22,7 @@ import unrolled.param.Parameters;
  *   η ← schedule(s)                          if a schedule is set; s is the 0-based step
  *   (L, g) ← step.compute(batch)             the notebook's forward and backward pass
  *   stop if L or any entry of g is NaN or ∞  naming the epoch, the step and the culprit
+ *   stop if L &gt; f·min(earlier L)            only if a divergence factor f is set: a finite blow-up
  *   n ← ‖g‖;  g ← g·min(1, c/n)              the norm is recorded before clipping; clipping only if c is set
  *   θ ← optimizer.step(θ, g)
  * </pre>
@@ -63,6 +64,9 @@ public final class Trainer<B> {
     private final History history = new History();
     private LearningRateSchedule schedule;
     private double maxNorm = Double.NaN;
+    private double divergenceFactor = Double.NaN;
+    private double lowestLoss = Double.POSITIVE_INFINITY;
+    private long lowestLossStep = -1;
     private Random shuffle;
     private Validation validation;
     private boolean quiet;
@@ -105,6 +109,24 @@ public final class Trainer<B> {
             throw new IllegalArgumentException("Trainer.clipGlobalNorm: maxNorm must be a finite number > 0, but is " + maxNorm + ".");
         }
         this.maxNorm = maxNorm;
+        return this;
+    }
+
+    /**
+     * Also stops when the loss blows up while staying a number: when a step's loss exceeds f times the lowest step
+     * loss so far (over every {@link #fit}). The NaN/∞ check alone misses most divergences of real runs: with Adam
+     * (whose steps are at most about η per weight) or with clipping, an unstable run's loss climbs and oscillates
+     * far above where it started but never overflows. Learning-rate range tests use this rule, with f between 1.5
+     * and 4. Off by default.
+     *
+     * @param factor f, finite and &gt; 1
+     * @return this, for chaining
+     */
+    public Trainer<B> divergenceFactor(double factor) {
+        if (!(factor > 1 && factor < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("Trainer.divergenceFactor: factor must be a finite number > 1, but is " + factor + ".");
+        }
+        this.divergenceFactor = factor;
         return this;
     }
 
@@ -155,8 +177,9 @@ public final class Trainer<B> {
      * @param batches the batches of one epoch, not empty; each is passed to the training step once per epoch
      * @param epochs how many epochs to run, positive
      * @return the history so far, the same object as {@link #history()}
-     * @throws TrainingDivergedException if a loss or a gradient entry is NaN or infinite; the parameters are left
-     *         as they were after the last good step, and the history holds every completed step
+     * @throws TrainingDivergedException if a loss or a gradient entry is NaN or infinite, or (with a
+     *         {@link #divergenceFactor}) a loss exceeds f times the lowest so far; the parameters are left as they
+     *         were after the last good step, and the history holds every completed step
      */
     public History fit(List<B> batches, int epochs) {
         Objects.requireNonNull(batches, "Trainer.fit: batches must not be null");
@@ -198,6 +221,7 @@ public final class Trainer<B> {
                         + steps + "; it must return the batch's loss and gradients.");
             }
             requireFinite(result, epoch, i + 1, order.size());
+            requireNoBlowUp(result.loss(), epoch, i + 1, order.size());
             Gradients gradients = result.gradients();
             // n = ‖g‖ before clipping;  g ← g·min(1, c/n)
             double norm = Double.isNaN(maxNorm) ? gradients.globalNorm() : Clipping.byGlobalNorm(gradients, maxNorm);
@@ -249,9 +273,27 @@ public final class Trainer<B> {
         }
         if (culprit != null) {
             throw new TrainingDivergedException("Trainer.fit: " + what + " at epoch " + epoch + ", step " + steps + " (batch "
-                    + batch + " of " + batchCount + "). Lower the learning rate (it is " + format(optimizer.learningRate())
-                    + ") or clip gradients by global norm with clipGlobalNorm(c).", epoch, steps, culprit);
+                    + batch + " of " + batchCount + "). " + advice(), epoch, steps, culprit, result.loss());
         }
+    }
+
+    /** Stops, naming the step and both losses, if a divergence factor is set and the loss exceeds f·(lowest so far). */
+    private void requireNoBlowUp(double loss, int epoch, int batch, int batchCount) {
+        if (!Double.isNaN(divergenceFactor) && loss > divergenceFactor * lowestLoss) {
+            throw new TrainingDivergedException(String.format(Locale.ROOT, "Trainer.fit: the loss rose to %.4g at epoch %d, step %d "
+                    + "(batch %d of %d), more than %s times the lowest loss so far (%.4g, at step %d): training diverged. %s", loss,
+                    epoch, steps, batch, batchCount, divergenceFactor, lowestLoss, lowestLossStep, advice()), epoch, steps,
+                    "the loss", loss);
+        }
+        if (loss < lowestLoss) {
+            lowestLoss = loss;
+            lowestLossStep = steps;
+        }
+    }
+
+    private String advice() {
+        return "Lower the learning rate (it is " + format(optimizer.learningRate()) + ") or clip gradients by global norm with "
+                + (Double.isNaN(maxNorm) ? "clipGlobalNorm(c)." : "a smaller c than " + maxNorm + ".");
     }
 
     private static String format(double learningRate) {

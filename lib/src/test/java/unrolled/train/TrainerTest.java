@@ -20,6 +20,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import unrolled.TestData;
 import unrolled.check.GradientCheck;
+import unrolled.optim.Adam;
 import unrolled.optim.LearningRateSchedule;
 import unrolled.optim.Sgd;
 import unrolled.param.Gradients;
@@ -317,6 +318,88 @@ class TrainerTest {
         assertTrue(e.getMessage().startsWith("Trainer.fit: the loss is Infinity at epoch "), e.getMessage());
         assertTrue(Double.isFinite(model.get("W").sumNumber().doubleValue()), "W is still finite");
         assertTrue(Double.isFinite(model.get("b").sumNumber().doubleValue()), "b is still finite");
+    }
+
+    @Test
+    void anUnstableRunWithAdamAndClippingClimbsFarAboveItsBestLossWithoutEverOverflowing() {
+        // Why the NaN/∞ check is not enough: Adam moves each weight by at most about η per step, and clipping bounds
+        // the gradient, so a learning rate far too large makes the loss explode while every number stays finite.
+        Parameters model = model();
+        History history = new Trainer<Batch>(model, new Adam(30.0), batch -> lossAndGradients(model, batch))
+                .clipGlobalNorm(1.0).quiet(true).fit(batches(1), 25);
+        double[] losses = history.steps().doubleColumn(History.LOSS).asDoubleArray();
+        double lowest = java.util.Arrays.stream(losses).min().getAsDouble();
+        double highest = java.util.Arrays.stream(losses).max().getAsDouble();
+        assertTrue(java.util.Arrays.stream(losses).allMatch(Double::isFinite), "every loss is a number");
+        assertTrue(highest > 10 * lowest, "the highest loss " + highest + " is far above the lowest " + lowest);
+    }
+
+    @Test
+    void aLossAboveTheDivergenceFactorTimesTheLowestStopsTrainingNamingTheStepAndTheValue() {
+        Parameters model = model();
+        Trainer<Batch> trainer = new Trainer<Batch>(model, new Adam(30.0), batch -> lossAndGradients(model, batch))
+                .clipGlobalNorm(1.0).quiet(true).divergenceFactor(4.0);
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> trainer.fit(batches(1), 25));
+        double[] losses = trainer.history().steps().doubleColumn(History.LOSS).asDoubleArray();
+        int lowestAt = 0;
+        for (int s = 1; s < losses.length; s++) {
+            if (losses[s] < losses[lowestAt]) {
+                lowestAt = s;
+            }
+        }
+        assertEquals(losses.length, e.step(), "the step that stopped is the first not in the history");
+        assertTrue(Double.isFinite(e.loss()) && e.loss() > 4 * losses[lowestAt], "loss " + e.loss() + " vs lowest " + losses[lowestAt]);
+        for (double loss : losses) {
+            assertTrue(loss <= 4 * losses[lowestAt] || loss <= 4 * losses[0], "no earlier step broke the rule: " + loss);
+        }
+        String expected = String.format(java.util.Locale.ROOT, "Trainer.fit: the loss rose to %.4g at epoch %d, step %d (batch %d of 4), "
+                + "more than 4.0 times the lowest loss so far (%.4g, at step %d): training diverged. Lower the learning rate "
+                + "(it is 3.0e+01) or clip gradients by global norm with a smaller c than 1.0.", e.loss(), e.epoch(), e.step(),
+                e.step() % 4 + 1, losses[lowestAt], lowestAt);
+        assertEquals(expected, e.getMessage());
+        assertEquals("the loss", e.culprit());
+    }
+
+    @Test
+    void theDivergenceFactorRemembersTheLowestLossAcrossFits() {
+        Parameters model = model();
+        int[] calls = {0};
+        // losses 1, 0.5, 0.5, 0.5 in the first fit; 1.2 in the second is more than 2 × 0.5
+        Trainer<Batch> trainer = trainer(model, 1e-9, batch -> new LossAndGradients(
+                ++calls[0] == 1 ? 1.0 : calls[0] <= 4 ? 0.5 : 1.2, lossAndGradients(model, batch).gradients())).divergenceFactor(2.0);
+        trainer.fit(batches(1), 1);
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> trainer.fit(batches(1), 1));
+        assertEquals(4, e.step());
+        assertEquals(1.2, e.loss());
+        assertTrue(e.getMessage().contains("(0.5000, at step 1)"), e.getMessage());
+    }
+
+    @Test
+    void withoutADivergenceFactorAFiniteLossNeverStopsTraining() {
+        Parameters model = model();
+        int[] calls = {0};
+        Trainer<Batch> trainer = trainer(model, 1e-9, batch -> new LossAndGradients(++calls[0] == 1 ? 1.0 : 1e30,
+                lossAndGradients(model, batch).gradients()));
+        assertEquals(8, trainer.fit(batches(1), 2).stepCount());
+    }
+
+    @Test
+    void aNaNLossReportsTheLossValue() {
+        Parameters model = model();
+        Trainer<Batch> trainer = trainer(model, 0.1,
+                batch -> new LossAndGradients(Double.POSITIVE_INFINITY, lossAndGradients(model, batch).gradients()));
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> trainer.fit(batches(1), 1));
+        assertEquals(Double.POSITIVE_INFINITY, e.loss());
+    }
+
+    @Test
+    void theDivergenceFactorMustBeAFiniteNumberAboveOne() {
+        Parameters model = model();
+        Trainer<Batch> trainer = trainer(model, 0.1, batch -> lossAndGradients(model, batch));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> trainer.divergenceFactor(1.0));
+        assertEquals("Trainer.divergenceFactor: factor must be a finite number > 1, but is 1.0.", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> trainer.divergenceFactor(Double.NaN));
+        assertThrows(IllegalArgumentException.class, () -> trainer.divergenceFactor(Double.POSITIVE_INFINITY));
     }
 
     @Test
