@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import unrolled.loss.PrecisionRecall;
 
 /**
  * One operating point of an anomaly detector — a threshold and the precision and recall it gives — when an anomaly detector raises an alarm at every step whose score reaches a
@@ -75,20 +76,10 @@ public record OperatingPoint(double threshold, int truePositives, int falsePosit
      */
     public static OperatingPoint at(double[] scores, boolean[] labels, double threshold) {
         requirePaired("OperatingPoint.at", scores, labels);
-        int tp = 0;
-        int fp = 0;
-        int fn = 0;
-        for (int t = 0; t < scores.length; t++) {
-            boolean alarm = scores[t] >= threshold;
-            if (alarm && labels[t]) {
-                tp++;
-            } else if (alarm) {
-                fp++;
-            } else if (labels[t]) {
-                fn++;
-            }
-        }
-        return new OperatingPoint(threshold, tp, fp, fn);
+        // the counting is the classifier's: an alarm is a positive decision, score ≥ τ
+        PrecisionRecall counts = PrecisionRecall.atThreshold(scores, labels, threshold);
+        return new OperatingPoint(threshold, Math.toIntExact(counts.truePositives()),
+                Math.toIntExact(counts.falsePositives()), Math.toIntExact(counts.falseNegatives()));
     }
 
     /**
