@@ -61,6 +61,38 @@ def test_the_kernel_answers_and_logs_nothing_at_info_level(tmp_path):
     assert "[INFO" not in text and "NullPointerException" not in text, text[-2000:]
 
 
+def test_every_start_answers_at_once_and_keeps_its_heartbeat(tmp_path):
+    """rapaio's LoopThread starts its thread before setting the flag its loop tests, so a loop could end before it
+    began: without the launcher's repair, 3 to 4 starts in 20 never answered. And a first request that arrives while
+    the handler map fills is dropped ("Unhandled message"), which costs a Jupyter server its 60 s kernel_info wait."""
+    silent, no_heartbeat = [], []
+    log = tmp_path / "kernels.log"
+    for attempt in range(20):
+        km = KernelManager(kernel_name="java")
+        with open(log, "a") as err:
+            km.start_kernel(stderr=err, stdout=err)
+        kc = km.client()
+        kc.start_channels()
+        try:
+            try:
+                kc.wait_for_ready(timeout=30)
+            except RuntimeError:
+                silent.append(attempt)
+                continue
+            deadline = time.monotonic() + 5
+            while not kc.hb_channel.is_beating() and time.monotonic() < deadline:
+                time.sleep(0.1)
+            time.sleep(1.5)  # the client's heartbeat pings once a second and marks a missed reply
+            if not kc.hb_channel.is_beating():
+                no_heartbeat.append(attempt)
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
+    assert not silent and not no_heartbeat, \
+        f"of 20 starts, {silent} never answered kernel_info and {no_heartbeat} did not answer heartbeats"
+    assert "Unhandled message" not in log.read_text(), log.read_text()[-2000:]
+
+
 def test_the_template_renders_to_a_kernelspec_with_the_given_java_and_heap():
     rendered = unrolled_kernel.render("/opt/jdk/bin/java", "2g")
     assert rendered["argv"][0] == "/opt/jdk/bin/java"

@@ -1,9 +1,9 @@
 """Executes notebooks headless in the installed Java kernel, through Jupyter's own nbclient.
 
 A notebook passes when every code cell runs without an error output and writes nothing to stderr
-(a logging warning in a learner's notebook is a defect). rapaio-jupyter-kernel sometimes never answers at
-start-up (its handler-map race is closed by kernel/'s launcher; a rarer silent failure remains), so such a
-start is retried with a fresh kernel. Each result also reports the kernel's start-up time and peak memory.
+(a logging warning in a learner's notebook is a defect). rapaio-jupyter-kernel's start-up races are closed
+by kernel/'s launcher; a kernel that still does not answer in time (a machine too busy to start a JVM) is
+retried with a fresh one. Each result also reports the kernel's start-up time and peak memory.
 """
 from __future__ import annotations
 
