@@ -34,10 +34,11 @@ public interface SequenceLayer<C> extends Module {
     RecurrentLayer.Result<C> forward(INDArray x, SequenceMask mask);
 
     /**
-     * Runs the layer from a given state.
+     * Runs the layer from a given state (its initial-state policy is not used; {@link #forward(INDArray, SequenceMask)}
+     * starts from the policy's state).
      *
      * @param x the inputs, (N, T, D)
-     * @param initial h_{−1} (and c_{−1}), each (N, H); null for the policy's state
+     * @param initial h_{−1} (and c_{−1}), each (N, H); not null
      * @param mask which steps are real, (N, T), or null for all
      * @return outputs, final state and cache
      */

@@ -21,7 +21,24 @@ class QuizTest {
     void notebookZeroHasAtLeastThreeQuestionsWithValidAnswers() {
         List<Quiz.Question> questions = Quiz.of("00");
         assertTrue(questions.size() >= 3);
-        assertEquals(1, questions.get(0).answer(), "00.1's answer is (b)");
+        assertEquals(2, questions.get(0).answer(), "00.1's answer is (c)");
+    }
+
+    @Test
+    void answersAreSpreadOverTheOptionsSoThatNoLetterPassesTheQuizzes() {
+        int[] byPosition = new int[6];
+        int questions = 0;
+        for (String notebook : Quiz.notebooks()) {
+            for (Quiz.Question q : Quiz.of(notebook)) {
+                byPosition[q.answer()]++;
+                questions++;
+            }
+        }
+        // always answering the same letter must not beat guessing among four options by much
+        for (int position = 0; position < byPosition.length; position++) {
+            assertTrue(byPosition[position] <= 0.32 * questions, "(" + Quiz.letter(position) + ") is the answer of "
+                    + byPosition[position] + " of " + questions + " questions: a learner who always picks it passes");
+        }
     }
 
     @Test
