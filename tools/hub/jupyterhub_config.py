@@ -57,10 +57,11 @@ c.Spawner.environment = {
     "OMP_NUM_THREADS": "1",
     "UNROLLED_BLAS_THREADS": "1",
 }
-# The server opens a kernel's websocket once the kernel has answered a kernel_info request, waiting at most this
-# long. rapaio-jupyter-kernel can miss the first request while it starts (more often on a busy machine); the
-# default of 60 s then becomes a minute of "Connecting to kernel" for the learner; after 10 s the server asks again.
-c.Spawner.args = ["--MappingKernelManager.kernel_info_timeout=10"]
+# The server opens a kernel's websocket once the kernel has answered a kernel_info request, waiting at most
+# kernel_info_timeout (60 s by default). Unrolled's launcher makes the kernel answer its first request, so the wait
+# ends as soon as the JVM is up; a shorter limit only hurts: when ten kernels started in the same second took just
+# over 10 s, the websockets opened before two of them were ready and those learners' first requests went unanswered.
+c.Spawner.args = []
 if os.geteuid() == 0 and AUTH != "pam":
     c.Spawner.args.append("--allow-root")   # shared mode runs every server as the hub's user, here root
 
