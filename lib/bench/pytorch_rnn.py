@@ -93,28 +93,12 @@ def main():
         serve(torch)
         return
     threads = sorted({int(v) for v in args.threads.split(",")})
-    torch.manual_seed(1)
     rounds = 3 if args.quick else 5
     print(f"# torch {torch.__version__}, threads tried {threads}, BLAS {blas_name(torch)}, "
           f"OMP_WAIT_POLICY={os.environ['OMP_WAIT_POLICY']}", flush=True)
     for size in args.sizes.split(","):
-        n, t, d, h = (int(v) for v in size.split("x"))
         for cell in args.cells.split(","):
-            layer = layer_for(torch, cell, d, h)
-            x = torch.randn(n, t, d, requires_grad=True)
-            dy = torch.randn(n, t, h) * 0.1
-
-            def train():
-                layer.zero_grad(set_to_none=True)
-                x.grad = None
-                y, _ = layer(x)
-                y.backward(dy)
-
-            def infer():
-                with torch.no_grad():
-                    layer(x)
-
-            for mode, call in (("train", train), ("infer", infer)):
+            for mode, call in calls_for(torch, cell, size).items():
                 best = None
                 for count in threads:
                     torch.set_num_threads(count)

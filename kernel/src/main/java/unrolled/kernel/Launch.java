@@ -73,12 +73,12 @@ public final class Launch {
      * @throws InterruptedException if interrupted while giving a thread time to end
      */
     static void reviveEndedLoops(Channels channels) throws ReflectiveOperationException, InterruptedException {
+        // a loop that lost the race has read its flag as false and ends within microseconds; a healthy one never ends
+        Thread.sleep(LOOP_GRACE_MILLIS);
         for (String name : new String[] {"shell", "control", "heartbeat"}) {
             Object channel = field(Channels.class, name).get(channels);
             Field loopField = field(channel.getClass(), "loopThread");
             Thread loop = (Thread) loopField.get(channel);
-            // a loop that lost the race has read its flag as false and ends within microseconds; a healthy one never ends
-            loop.join(LOOP_GRACE_MILLIS);
             if (!loop.isAlive()) {
                 loopField.set(channel, restarted(loop));
             }
