@@ -42,7 +42,8 @@ import unrolled.tensor.Threads;
  *   <li>computes the input projection of all T steps as one matrix product x·Wx (N·T, D)·(D, G·H) before the loop;</li>
  *   <li>per step, adds h_{t−1}·Wh with one direct BLAS gemm call on raw memory (step t of every sequence is a set of
  *       rows T·G·H apart, which gemm reads through its leading dimension — no copy, no transposition);</li>
- *   <li>does the element-wise gate maths of a step in one plain Java loop over the arrays' memory;</li>
+ *   <li>does the element-wise gate maths of a step in one pass over the arrays' memory, in FLOAT on the CPU's vector
+ *       units (8 or 16 floats per instruction, see {@link #elementwiseUnits()});</li>
  *   <li>allocates every buffer once per call, never per step;</li>
  *   <li>on a multi-core machine, walks independent sequences of the batch through time on separate cores (lanes: no
  *       synchronisation per step, see {@code Lanes});</li>
@@ -118,6 +119,17 @@ public final class FastRecurrentLayer<C> implements SequenceLayer<C> {
      */
     public static <C> FastRecurrentLayer<C> of(RecurrentCell<C> cell) {
         return new FastRecurrentLayer<>(new RecurrentLayer<>(cell));
+    }
+
+    /**
+     * @return how the FLOAT passes do their element-wise gate maths in this JVM: "Vector API, 16 floats per instruction
+     *     (512-bit)" (or 8, 256-bit, with AVX2) when the JVM was started with {@code --add-modules
+     *     jdk.incubator.vector}, as Unrolled's kernel is; otherwise "portable Java loops (…)", one value at a time, the
+     *     same numbers more slowly. DOUBLE passes always use the portable loops, with {@code Math.exp} and
+     *     {@code Math.tanh}.
+     */
+    public static String elementwiseUnits() {
+        return Simd.describe();
     }
 
     /**

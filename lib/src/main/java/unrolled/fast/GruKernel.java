@@ -67,6 +67,8 @@ final class GruKernel extends Kernel {
             Slab WhRows = forLane(lane, Wh);
             Slab AXRows = forLane(lane, AX);
             Slab AHRows = forLane(lane, AH);
+            // the gate maths on the vector units (FLOAT, with the Vector API), else the portable loop below
+            VectorGruRows vector = Simd.gru(type, H);
             // AX = x·Wx + bx for all T steps of these sequences at once; AH starts as bh, each step's product adds in
             fillRows(AX, from * T, to * T, bx, G);
             Slab.gemm(false, false, (to - from) * T, G, D, 1.0, xRows, from * T * D, D, WxRows, 0, G, 1.0, AXRows,
@@ -83,6 +85,10 @@ final class GruKernel extends Kernel {
                     boolean real = t < lengths[n];
                     Slab hOut = t + 1 < T ? hPrev : finalH;
                     int out = t + 1 < T ? s + H : n * H;
+                    if (vector != null && real) {
+                        vector.forward((Slab.Floats) AX, (Slab.Floats) AH, a, (Slab.Floats) hPrev, s, (Slab.Floats) y, (Slab.Floats) hOut, out);
+                        continue;
+                    }
                     for (int j = 0; j < H; j++) {
                         // r = σ(ax_r + ah_r),  z = σ(ax_z + ah_z),  n = tanh(ax_n + r ⊙ ah_n)
                         double r = sigmoid(AX.get(a + ro + j) + AH.get(a + ro + j));
@@ -139,12 +145,19 @@ final class GruKernel extends Kernel {
             Slab dAHRows = forLane(lane, dAH);
             Slab WhRows = forLane(lane, Wh);
             Slab ghRows = forLane(lane, gh);
+            VectorGruRows vector = Simd.gru(type, H);
             for (int t = T - 1; t >= 0; t--) {
                 for (int n = from; n < to; n++) {
                     int a = (n * T + t) * G;
                     int s = (n * T + t) * H;
                     int q = n * H;
                     boolean real = t < tape.lengths[n];
+                    if (vector != null && real) {
+                        vector.backward((Slab.Floats) gates, (Slab.Floats) AH, a, (Slab.Floats) hPrev, s,
+                                (Slab.Floats) dy, (Slab.Floats) gh, q, (Slab.Floats) dAX, (Slab.Floats) dAH,
+                                (Slab.Floats) dH);
+                        continue;
+                    }
                     for (int j = 0; j < H; j++) {
                         // ∂L/∂h_t = m_t ⊙ dy_t + g_h
                         double dh = real ? gh.get(q + j) + dy.get(s + j) : gh.get(q + j);

@@ -77,10 +77,7 @@ abstract class Kernel {
     /** Writes the row b (1, width) into rows [fromRow, toRow) of an (rows, width) slab: the bias a product adds to. */
     static void fillRows(Slab target, int fromRow, int toRow, Slab b, int width) {
         for (int r = fromRow; r < toRow; r++) {
-            int at = r * width;
-            for (int j = 0; j < width; j++) {
-                target.set(at + j, b.get(j));
-            }
+            b.copyTo(0, target, r * width, width);
         }
     }
 
@@ -134,11 +131,7 @@ abstract class Kernel {
     /** Copies rows [from, to) of an (N, H) state into slot t of an (N, T, H) buffer. */
     static void copyIntoStep(Slab state, Slab buffer, int from, int to, int steps, int t, int width) {
         for (int n = from; n < to; n++) {
-            int source = n * width;
-            int target = (n * steps + t) * width;
-            for (int j = 0; j < width; j++) {
-                buffer.set(target + j, state.get(source + j));
-            }
+            state.copyTo(n * width, buffer, (n * steps + t) * width, width);
         }
     }
 

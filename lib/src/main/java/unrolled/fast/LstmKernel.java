@@ -69,6 +69,8 @@ final class LstmKernel extends Kernel {
             Slab hPrevRows = forLane(lane, hPrev);
             Slab WhRows = forLane(lane, Wh);
             Slab ARows = forLane(lane, A);
+            // the gate maths on the vector units (FLOAT, with the Vector API), else the portable loop below
+            VectorLstmRows vector = Simd.lstm(type, H);
             // A = x·Wx + b for all T steps of these sequences at once: each row starts as b, then the product adds in
             fillRows(A, from * T, to * T, b, G);
             Slab.gemm(false, false, (to - from) * T, G, D, 1.0, xRows, from * T * D, D, WxRows, 0, G, 1.0, ARows,
@@ -87,6 +89,11 @@ final class LstmKernel extends Kernel {
                     Slab hOut = t + 1 < T ? hPrev : finalH;
                     Slab cOut = t + 1 < T ? cPrev : finalC;
                     int out = t + 1 < T ? s + H : n * H;
+                    if (vector != null && real) {
+                        vector.forward((Slab.Floats) A, a, (Slab.Floats) cPrev, s, (Slab.Floats) cell, (Slab.Floats) tanhC, (Slab.Floats) y, (Slab.Floats) hOut,
+                                (Slab.Floats) cOut, out);
+                        continue;
+                    }
                     for (int j = 0; j < H; j++) {
                         // i = σ(a_i), f = σ(a_f), o = σ(a_o), g = tanh(a_g)
                         double i = sigmoid(A.get(a + io + j));
@@ -153,12 +160,19 @@ final class LstmKernel extends Kernel {
             Slab dARows = forLane(lane, dA);
             Slab WhRows = forLane(lane, Wh);
             Slab ghRows = forLane(lane, gh);
+            VectorLstmRows vector = Simd.lstm(type, H);
             for (int t = T - 1; t >= 0; t--) {
                 for (int n = from; n < to; n++) {
                     int a = (n * T + t) * G;
                     int s = (n * T + t) * H;
                     int r = n * H;
                     boolean real = t < tape.lengths[n];
+                    if (vector != null && real) {
+                        vector.backward((Slab.Floats) gates, a, (Slab.Floats) cPrev, (Slab.Floats) tanhC, s,
+                                (Slab.Floats) dy, (Slab.Floats) gh, (Slab.Floats) gc, r, (Slab.Floats) dA,
+                                (Slab.Floats) dH, (Slab.Floats) dC);
+                        continue;
+                    }
                     for (int j = 0; j < H; j++) {
                         // ∂L/∂h_t = m_t ⊙ dy_t + g_h,  ∂L/∂c_t = g_c
                         double dh = real ? gh.get(r + j) + dy.get(s + j) : gh.get(r + j);

@@ -56,6 +56,8 @@ final class RnnKernel extends Kernel {
             Slab hPrevRows = forLane(lane, hPrev);
             Slab WhRows = forLane(lane, Wh);
             Slab ARows = forLane(lane, A);
+            // the activation on the vector units (FLOAT, with the Vector API), else the portable loop below
+            VectorRnnRows vector = Simd.rnn(type, H, relu);
             // A = x·Wx + b for all T steps of these sequences at once
             fillRows(A, from * T, to * T, b, H);
             Slab.gemm(false, false, (to - from) * T, H, D, 1.0, xRows, from * T * D, D, WxRows, 0, H, 1.0, ARows,
@@ -70,6 +72,10 @@ final class RnnKernel extends Kernel {
                     boolean real = t < lengths[n];
                     Slab hOut = t + 1 < T ? hPrev : finalH;
                     int out = t + 1 < T ? s + H : n * H;
+                    if (vector != null && real) {
+                        vector.forward((Slab.Floats) A, s, (Slab.Floats) y, (Slab.Floats) hOut, out);
+                        continue;
+                    }
                     for (int j = 0; j < H; j++) {
                         // h̃_t = φ(a_t), kept in A for the backward pass
                         double a = A.get(s + j);
@@ -112,11 +118,17 @@ final class RnnKernel extends Kernel {
             Slab dARows = forLane(lane, dA);
             Slab WhRows = forLane(lane, Wh);
             Slab ghRows = forLane(lane, gh);
+            VectorRnnRows vector = Simd.rnn(type, H, relu);
             for (int t = T - 1; t >= 0; t--) {
                 for (int n = from; n < to; n++) {
                     int s = (n * T + t) * H;
                     int q = n * H;
                     boolean real = t < tape.lengths[n];
+                    if (vector != null && real) {
+                        vector.backward((Slab.Floats) hNew, s, (Slab.Floats) dy, (Slab.Floats) gh, q, (Slab.Floats) dA,
+                                (Slab.Floats) dH);
+                        continue;
+                    }
                     for (int j = 0; j < H; j++) {
                         // ∂L/∂h_t = m_t ⊙ dy_t + g_h
                         double dh = real ? gh.get(q + j) + dy.get(s + j) : gh.get(q + j);

@@ -74,6 +74,13 @@ abstract sealed class Slab permits Slab.Floats, Slab.Doubles {
     abstract void clear();
 
     /**
+     * Copies elements [from, from + count) of this slab to [to, to + count) of target, in one bulk move.
+     *
+     * @param target a slab of the same data type (it may be this one, for ranges that do not overlap)
+     */
+    abstract void copyTo(int from, Slab target, int to, int count);
+
+    /**
      * @return a slab over the same memory with its own gemm pointers, for products run on another thread at the same
      *     time (a slab's pointers are re-positioned by every gemm, so two threads must not share them)
      */
@@ -141,6 +148,21 @@ abstract sealed class Slab permits Slab.Floats, Slab.Doubles {
         }
 
         @Override
+        void copyTo(int from, Slab target, int to, int count) {
+            ((Floats) target).buffer.put(to, buffer, from, count);
+        }
+
+        /** Copies elements [k, k + count) into into[0 .. count). */
+        void read(int k, float[] into, int count) {
+            buffer.get(k, into, 0, count);
+        }
+
+        /** Copies from[0 .. count) into elements [k, k + count). */
+        void write(int k, float[] from, int count) {
+            buffer.put(k, from, 0, count);
+        }
+
+        @Override
         Slab twin() {
             return new Floats(array);
         }
@@ -183,6 +205,11 @@ abstract sealed class Slab permits Slab.Floats, Slab.Doubles {
             for (int k = 0; k < length; k++) {
                 buffer.put(k, 0.0);
             }
+        }
+
+        @Override
+        void copyTo(int from, Slab target, int to, int count) {
+            ((Doubles) target).buffer.put(to, buffer, from, count);
         }
 
         @Override

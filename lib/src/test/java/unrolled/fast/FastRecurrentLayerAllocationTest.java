@@ -23,7 +23,8 @@ import unrolled.recurrent.SequenceMask;
  * Any ND4J call allocates heap objects (the INDArray, its shape information, the op), and so does any off-heap buffer
  * (its DataBuffer and Pointer wrappers), so a per-step allocation of either kind shows up as heap bytes that grow
  * with T. We measure a forward + backward pass (with a mask, so the padding branch runs too) at T = 10 and at T = 100,
- * after warming up so that the JIT's one-off allocations are over, take the smallest of several repetitions of each,
+ * after warming up so that the JIT's one-off allocations are over and its optimising compiler has compiled the loops
+ * (repeating the measurement after more warm-up until it has, for up to 20 s), take the smallest of several repetitions of each,
  * and require the slope (bytes(T = 100) − bytes(T = 10)) / 90 to be below 8 bytes per step: a single object per step
  * would cost at least 16. The constant part (per-call buffers and wrappers) cancels in the difference. The reference
  * layer, for comparison, allocates kilobytes per step. With lanes (forced here, as the sizes are too small for the layer
@@ -59,19 +60,34 @@ class FastRecurrentLayerAllocationTest {
         // a first pass starts the lane threads, so that they are found and their start-up is not measured
         bytes(threads, fastShort, 10);
         counted = null;
+        // the vector path's intermediate vectors live in registers only once the JIT's optimising compiler (C2) has
+        // compiled its loops; interpreted or C1-compiled, each is a heap object. C2 compiles in the background, so
+        // the measurement is repeated, with more warm-up passes in between, until it sees the compiled loops (for at
+        // most 20 s: in the whole suite the compiler's queue is long): what must hold is the steady state, with no
+        // allocation per step.
         long shortRun = Long.MAX_VALUE;
         long longRun = Long.MAX_VALUE;
-        for (int repeat = 0; repeat < 30; repeat++) {
-            shortRun = Math.min(shortRun, bytes(threads, fastShort, 10));
-            longRun = Math.min(longRun, bytes(threads, fastLong, 100));
+        double perStep = Double.NaN;
+        int rounds = 0;
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        for (; !(perStep < 8) && System.nanoTime() < deadline; rounds++) {
+            for (int warmUp = 0; warmUp < 100; warmUp++) {
+                bytes(threads, fastLong, 100);
+            }
+            shortRun = Long.MAX_VALUE;
+            longRun = Long.MAX_VALUE;
+            for (int repeat = 0; repeat < 30; repeat++) {
+                shortRun = Math.min(shortRun, bytes(threads, fastShort, 10));
+                longRun = Math.min(longRun, bytes(threads, fastLong, 100));
+            }
+            perStep = (longRun - shortRun) / 90.0;
         }
-        double perStep = (longRun - shortRun) / 90.0;
         if (Boolean.getBoolean("unrolled.report")) {
-            System.out.printf("ALLOCATION %-9s lanes %d  T=10: %d bytes, T=100: %d bytes, %.2f bytes per step%n", kind, lanes,
-                    shortRun, longRun, perStep);
+            System.out.printf("ALLOCATION %-9s lanes %d  T=10: %d bytes, T=100: %d bytes, %.2f bytes per step (%d rounds)%n",
+                    kind, lanes, shortRun, longRun, perStep, rounds);
         }
         assertTrue(perStep < 8, "the time loop allocates " + perStep + " bytes per step (T=10: " + shortRun
-                + " bytes, T=100: " + longRun + " bytes)");
+                + " bytes, T=100: " + longRun + " bytes) after " + rounds + " rounds of warm-up");
     }
 
     private static long bytes(ThreadMXBean threads, FastRecurrentLayer<Object> fast, int steps) {

@@ -42,7 +42,7 @@ import unrolled.tensor.Threads;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 4, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class Dl4jBenchmark {
 
     /** LSTM or RNN. */

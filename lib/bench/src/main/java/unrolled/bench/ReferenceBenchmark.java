@@ -27,7 +27,7 @@ import unrolled.recurrent.SequenceGradients;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 3, time = 2)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class ReferenceBenchmark {
 
     /** LSTM, GRU or RNN. */

@@ -31,7 +31,7 @@ import unrolled.recurrent.RecurrentLayer;
  * peak sgemm rate and the load average (the machine may be shared, so a figure means little without it).
  *
  * <pre>
- *   java -cp lib/bench/target/benchmarks.jar unrolled.bench.Table [options]
+ *   java --add-modules jdk.incubator.vector -cp lib/bench/target/benchmarks.jar unrolled.bench.Table [options]
  *     --quick          JMH 2 warm-up + 3 measured iterations of 1 s (default 4 + 5), PyTorch 3 rounds (default 5)
  *     --rounds K       run everything K times and report mean ± standard deviation over the rounds (default 1:
  *                      mean ± JMH's 99.9% error)
@@ -65,6 +65,8 @@ public final class Table {
         boolean quick = options.contains("--quick");
         System.out.println("load average before: " + loadAverage() + "  (" + Runtime.getRuntime().availableProcessors()
                 + " CPUs)");
+        // the JMH forks add the Vector API's module themselves; the interleaved part runs in this JVM
+        System.out.println("element-wise gate maths in this JVM: " + FastRecurrentLayer.elementwiseUnits());
         if (options.contains("--cpu")) {
             cpu(quick);
             System.out.println("load average after: " + loadAverage());

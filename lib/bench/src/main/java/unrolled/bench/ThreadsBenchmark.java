@@ -31,7 +31,7 @@ import unrolled.recurrent.SequenceGradients;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 4, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class ThreadsBenchmark {
 
     /** N×T×D×H. */

@@ -1,0 +1,51 @@
+package unrolled.fast;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The vector pieces the FLOAT row calculators share: the species (the widest vector of floats this CPU has), the
+ * activations on whole vectors, and row buffers padded to a whole number of vectors. Loaded only when
+ * {@link Simd} has found the {@code jdk.incubator.vector} module.
+ */
+final class VectorMath {
+
+    /** The widest float vector the CPU supports: 16 lanes with AVX-512, 8 with AVX2. */
+    static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    /** Floats per vector. */
+    static final int LANES = SPECIES.length();
+
+    private VectorMath() {
+    }
+
+    /** @return e.g. "Vector API, 16 floats per instruction (512-bit)" */
+    static String describe() {
+        return "Vector API, " + LANES + " floats per instruction (" + SPECIES.vectorBitSize() + "-bit)";
+    }
+
+    /**
+     * @param width the number of values a row holds, e.g. H
+     * @return a new array of width rounded up to a whole number of vectors: the loops then need no tail, and the
+     *     values past width are computed and never copied back
+     */
+    static float[] row(int width) {
+        return new float[(width + LANES - 1) / LANES * LANES];
+    }
+
+    /** @return the vector at index j of v */
+    static FloatVector load(float[] v, int j) {
+        return FloatVector.fromArray(SPECIES, v, j);
+    }
+
+    /** σ(a) = 1 / (1 + e^{−a}), lane by lane. */
+    static FloatVector sigmoid(FloatVector a) {
+        FloatVector one = FloatVector.broadcast(SPECIES, 1f);
+        return one.div(a.neg().lanewise(VectorOperators.EXP).add(one));
+    }
+
+    /** tanh(a), lane by lane. */
+    static FloatVector tanh(FloatVector a) {
+        return a.lanewise(VectorOperators.TANH);
+    }
+}
