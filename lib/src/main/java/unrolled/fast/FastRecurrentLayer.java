@@ -8,6 +8,7 @@ import java.util.RandomAccess;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import unrolled.cell.GruCell;
 import unrolled.cell.LstmCell;
 import unrolled.cell.RecurrentCell;
@@ -66,12 +67,16 @@ import unrolled.tensor.Threads;
  * cache is valid until it has been through backward <em>and</em> a later forward has run; after that its step records
  * show the later pass's values and {@link #backward} refuses it with an {@link IllegalStateException}. Backward may be
  * called more than once on a cache before then. The outputs, final states and gradients returned are always new
- * arrays, owned by the caller. A layer is not meant to be used from several threads at once (nor is
- * {@link RecurrentLayer}).
+ * arrays, owned by the caller, with one exception: the per-step state gradients of {@link SequenceGradients#dStates()}
+ * stay in a work buffer until their first use, which copies them out; read them before the layer's next backward
+ * pass (a list first read after it throws an {@link IllegalStateException}). A layer is not meant to be used from
+ * several threads at once (nor is {@link RecurrentLayer}).
  *
  * <p><b>Agreement.</b> In DOUBLE the results equal the reference's to round-off (tested at 1e-12 relative); in FLOAT
- * to about 1e-6 (tested at 1e-4), because the gate maths is done in double before rounding, tanh is computed as
- * 1 − 2/(e^{2a} + 1) and e^a by a polynomial accurate to 1e-8 (see {@code Kernel.fastExp}).
+ * to about 1e-6 (tested at 1e-4; 5e-7 is the largest error the tests see): on the vector units e^a and tanh are the
+ * JVM's vector maths library's float functions, within an ulp or two; in the portable loops the gate maths is done in
+ * double before rounding, with tanh as 1 − 2/(e^{2a} + 1) and e^a by a polynomial accurate to 1e-8 (see
+ * {@code Kernel.fastExp}).
  *
  * @param <C> the cell's cache type, as in {@link RecurrentLayer}
  */
@@ -98,6 +103,8 @@ public final class FastRecurrentLayer<C> implements SequenceLayer<C> {
     private final ArrayDeque<Workspace> spare = new ArrayDeque<>();
     private final Workspace scratch;
     private State carried;
+    /** How many backward passes this layer has run: a {@link StateGradients} knows whether its buffers are current. */
+    private long backwardPasses;
 
     /**
      * @param reference the layer to speed up, not null; its cell must be an {@link LstmCell}, {@link GruCell} or
@@ -231,6 +238,7 @@ public final class FastRecurrentLayer<C> implements SequenceLayer<C> {
                     + "another layer (a RecurrentLayer's cache goes to RecurrentLayer.backward).");
         }
         Tape tape = steps.tape;
+        backwardPasses++;
         if (tape.recycled) {
             throw new IllegalStateException(method + ": this cache has been through backward already and its buffers have "
                     + "since been reused by a later forward of this layer; run forward again.");
@@ -473,27 +481,52 @@ public final class FastRecurrentLayer<C> implements SequenceLayer<C> {
         }
     }
 
-    /** ∂L/∂h_t (and ∂L/∂c_t) for each t, made on demand as views of the backward pass's buffers. */
-    private static final class StateGradients extends AbstractList<State> implements RandomAccess {
-        private final Slab dH;
-        private final Slab dC;
+    /**
+     * ∂L/∂h_t (and ∂L/∂c_t) for each t. The backward pass leaves them in the layer's work buffers, which its next
+     * backward pass overwrites; the first {@code get} copies them out (one copy of each buffer), so a list that is
+     * read before then stays valid, and one that is first read after then is refused. Training loops never read them,
+     * and no longer pay for two fresh (N, T, H) arrays per step (fresh off-heap memory costs page faults: about a
+     * tenth of an LSTM training step at 64×100×128×256, measured).
+     */
+    private final class StateGradients extends AbstractList<State> implements RandomAccess {
         private final int steps;
+        private final long pass;
+        private Slab dH;
+        private Slab dC;
+        private INDArray h;
+        private INDArray c;
 
         StateGradients(Slab dH, Slab dC, int steps) {
             this.dH = dH;
             this.dC = dC;
             this.steps = steps;
+            this.pass = backwardPasses;
         }
 
         @Override
         public State get(int t) {
             Objects.checkIndex(t, steps);
-            return new State(Kernel.view(dH, t), dC == null ? null : Kernel.view(dC, t));
+            if (h == null) {
+                if (pass != backwardPasses) {
+                    throw new IllegalStateException("FastRecurrentLayer: these dStates were first read after a later "
+                            + "backward pass of the same layer, which has reused their buffers; read (or copy) dStates "
+                            + "before calling backward on the layer again.");
+                }
+                h = dH.array.dup();
+                c = dC == null ? null : dC.array.dup();
+                dH = null;
+                dC = null;
+            }
+            return new State(step(h, t), c == null ? null : step(c, t));
         }
 
         @Override
         public int size() {
             return steps;
+        }
+
+        private static INDArray step(INDArray buffer, int t) {
+            return buffer.get(NDArrayIndex.all(), NDArrayIndex.point(t), NDArrayIndex.all());
         }
     }
 }

@@ -131,7 +131,7 @@ final class GruKernel extends Kernel {
         Slab hPrev = tape.hPrev;
         Slab dAX = scratch.get("dAX", N, T, G);
         Slab dAH = scratch.get("dAH", N, T, G);
-        Slab dH = Slab.zeros(type, N, T, H);
+        Slab dH = scratch.get("dH", N, T, H);
 
         int lanes = Lanes.count(N, (long) N * T * H * G);
         Slab dWx = Slab.zeros(type, D, G);

@@ -16,7 +16,10 @@ import unrolled.param.Parameters;
  */
 abstract class Kernel {
 
-    /** The gradients of one backward pass, before they are wrapped in the library's result types. */
+    /**
+     * The gradients of one backward pass, before they are wrapped in the library's result types. dH and dC (∂L/∂h_t,
+     * ∂L/∂c_t for every t) are work buffers of the scratch workspace, overwritten by the next backward pass.
+     */
     record Backward(INDArray dx, State dInitial, Gradients parameters, Slab dH, Slab dC) {
     }
 
@@ -60,7 +63,8 @@ abstract class Kernel {
      * @param dy ∂L/∂y, (N, T, H), plain memory
      * @param gh ∂L/∂(final h), (N, H), a new array the pass overwrites with the running gradient
      * @param gc ∂L/∂(final c), (N, H), likewise, or null without a cell state
-     * @param scratch where the pre-activation gradients' buffers come from (each is completely overwritten)
+     * @param scratch where the pre-activation gradients' and the per-step state gradients' buffers come from (each is
+     *     completely overwritten)
      * @return the gradients
      */
     abstract Backward backward(Tape tape, Slab dy, Slab gh, Slab gc, Workspace scratch);

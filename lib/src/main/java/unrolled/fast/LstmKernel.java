@@ -146,8 +146,8 @@ final class LstmKernel extends Kernel {
         Slab cPrev = tape.cPrev;
         Slab tanhC = tape.tanhC;
         Slab dA = scratch.get("dA", N, T, G);
-        Slab dH = Slab.zeros(type, N, T, H);
-        Slab dC = Slab.zeros(type, N, T, H);
+        Slab dH = scratch.get("dH", N, T, H);
+        Slab dC = scratch.get("dC", N, T, H);
 
         int lanes = Lanes.count(N, (long) N * T * H * G);
         Slab dWx = Slab.zeros(type, D, G);

@@ -105,7 +105,7 @@ final class RnnKernel extends Kernel {
         DataType type = dataType;
         Slab hNew = tape.gates;
         Slab dA = scratch.get("dA", N, T, H);
-        Slab dH = Slab.zeros(type, N, T, H);
+        Slab dH = scratch.get("dH", N, T, H);
 
         int lanes = Lanes.count(N, (long) N * T * H * H);
         Slab dWx = Slab.zeros(type, D, H);

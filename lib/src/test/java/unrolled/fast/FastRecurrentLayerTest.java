@@ -333,6 +333,44 @@ class FastRecurrentLayerTest {
                 + "been reused by a later forward of this layer; run forward again.", e.getMessage());
     }
 
+    @ParameterizedTest
+    @EnumSource(Cells.class)
+    void stateGradientsReadBeforeTheNextBackwardKeepTheirValues(Cells kind) {
+        RecurrentLayer<Object> reference = layer(kind, DataType.DOUBLE, InitialState.ZEROS, 26);
+        FastRecurrentLayer<Object> fast = new FastRecurrentLayer<>(reference);
+        SequenceMask mask = SequenceMask.ofLengths(new int[] {T, 2, 4}, T);
+        INDArray x = gaussian(151, DataType.DOUBLE, N, T, D);
+        INDArray dy = gaussian(152, DataType.DOUBLE, N, T, H);
+        var expected = reference.backward(dy, null, reference.forward(x, mask).cache());
+        var actual = fast.forward(x, mask);
+        SequenceGradients first = fast.backward(dy, null, actual.cache());
+        State last = first.dStates().get(T - 1);
+        // a second backward pass with another dy reuses the work buffer the first pass's dStates were left in
+        fast.backward(gaussian(153, DataType.DOUBLE, N, T, H), null, actual.cache());
+        agreeStates(expected.dStates().get(T - 1), last, "dL/dstate_" + (T - 1) + " read before the next backward");
+        for (int t = 0; t < T; t++) {
+            agreeStates(expected.dStates().get(t), first.dStates().get(t), "dL/dstate_" + t + " after the next backward");
+        }
+    }
+
+    @Test
+    void refusesStateGradientsFirstReadAfterTheNextBackward() {
+        RecurrentLayer<Object> reference = layer(Cells.GRU, DataType.FLOAT, InitialState.ZEROS, 27);
+        FastRecurrentLayer<Object> fast = new FastRecurrentLayer<>(reference);
+        INDArray x = gaussian(161, DataType.FLOAT, N, T, D);
+        INDArray dy = gaussian(162, DataType.FLOAT, N, T, H);
+        var result = fast.forward(x);
+        SequenceGradients stale = fast.backward(dy, null, result.cache());
+        SequenceGradients current = fast.backward(dy, null, result.cache());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> stale.dStates().get(0));
+        assertEquals("FastRecurrentLayer: these dStates were first read after a later backward pass of the same layer, "
+                + "which has reused their buffers; read (or copy) dStates before calling backward on the layer again.",
+                e.getMessage());
+        assertEquals(T, current.dStates().size());
+        agree(current.dx(), stale.dx(), "dx of two passes over the same cache and dy");
+        current.dStates().get(0);
+    }
+
     @Test
     void inferGivesTheForwardOutputsAndFinalState() {
         DataType type = DataType.FLOAT;
@@ -364,6 +402,8 @@ class FastRecurrentLayerTest {
         var result = fast.forward(x, initial, mask);
         INDArray outputs = result.outputs().dup();
         SequenceGradients first = fast.backward(dy, dFinal, result.cache());
+        // dStates are copied out of the layer's work buffer when first read, which must come before its next backward
+        first.dStates().get(0);
         // changing the returned outputs and final state must not reach the cache
         result.outputs().assign(7.0);
         result.finalState().h().assign(7.0);
