@@ -73,7 +73,7 @@ import unrolled.tensor.Threads;
  * several threads at once (nor is {@link RecurrentLayer}).
  *
  * <p><b>Agreement.</b> In DOUBLE the results equal the reference's to round-off (tested at 1e-12 relative); in FLOAT
- * to about 1e-6 (tested at 1e-4; 5e-7 is the largest error the tests see): on the vector units e^a and tanh are the
+ * to about 1e-6 (tested at 1e-4; the largest error the tests see is 6e-7): on the vector units e^a and tanh are the
  * JVM's vector maths library's float functions, within an ulp or two; in the portable loops the gate maths is done in
  * double before rounding, with tanh as 1 − 2/(e^{2a} + 1) and e^a by a polynomial accurate to 1e-8 (see
  * {@code Kernel.fastExp}).

@@ -139,8 +139,11 @@ final class GruKernel extends Kernel {
         Slab dx = Slab.zeros(type, N, T, D);
         Slab[] dWxParts = parts(scratch, "dWx", lanes, dWx, D, G);
         Slab[] dWhParts = parts(scratch, "dWh", lanes, dWh, H, G);
-        double[][] dbxParts = new double[lanes][G];
-        double[][] dbhParts = new double[lanes][G];
+        Slab dbx = Slab.zeros(type, 1, G);
+        Slab[] dbxParts = parts(scratch, "dbx", lanes, dbx, 1, G);
+        Slab dbh = Slab.zeros(type, 1, G);
+        Slab[] dbhParts = parts(scratch, "dbh", lanes, dbh, 1, G);
+        Slab ones = ones(scratch, N * T);
         Lanes.run(lanes, N, (lane, from, to) -> {
             Slab dAHRows = forLane(lane, dAH);
             Slab WhRows = forLane(lane, Wh);
@@ -208,16 +211,18 @@ final class GruKernel extends Kernel {
                     dWhParts[lane], 0, G);
             Slab.gemm(false, true, rows, D, G, 1.0, dAXRows, first * G, G, forLane(lane, Wx), 0, G, 0.0,
                     forLane(lane, dx), first * D, D);
-            addColumnSums(dAX, first, first + rows, G, dbxParts[lane]);
-            addColumnSums(dAH, first, first + rows, G, dbhParts[lane]);
+            columnSums(forLane(lane, ones), dAXRows, first, rows, G, dbxParts[lane]);
+            columnSums(forLane(lane, ones), dAHRows, first, rows, G, dbhParts[lane]);
         });
         addParts(dWxParts);
         addParts(dWhParts);
+        addParts(dbhParts);
+        addParts(dbxParts);
         Gradients gradients = new Gradients()
                 .accumulate("Wx", dWx.array)
                 .accumulate("Wh", dWh.array)
-                .accumulate("bx", sumOfParts(dbxParts, G))
-                .accumulate("bh", sumOfParts(dbhParts, G));
+                .accumulate("bx", dbx.array)
+                .accumulate("bh", dbh.array);
         return new Backward(dx.array, State.of(gh.array), gradients, dH, null);
     }
 

@@ -85,27 +85,24 @@ abstract class Kernel {
         }
     }
 
-    /** Adds Σ over rows [fromRow, toRow) of an (rows, width) slab to acc: a lane's part of a bias gradient. */
-    static void addColumnSums(Slab source, int fromRow, int toRow, int width, double[] acc) {
-        for (int r = fromRow; r < toRow; r++) {
-            int at = r * width;
-            for (int j = 0; j < width; j++) {
-                acc[j] += source.get(at + j);
-            }
-        }
+    /**
+     * part = Σ over rows [firstRow, firstRow + rows) of an (·, width) slab, as one product 1ᵀ·source: a lane's part of
+     * a bias gradient.
+     *
+     * @param ones a slab of at least rows ones (from {@link #ones}), this lane's twin
+     * @param part (1, width), overwritten
+     */
+    static void columnSums(Slab ones, Slab source, int firstRow, int rows, int width, Slab part) {
+        Slab.gemm(false, false, 1, width, rows, 1.0, ones, 0, rows, source, firstRow * width, width, 0.0, part, 0, width);
     }
 
-    /** @return Σ_lanes parts[lane], as a new (1, width) array: the gradient of a bias */
-    INDArray sumOfParts(double[][] parts, int width) {
-        Slab sum = Slab.zeros(dataType, 1, width);
-        for (int j = 0; j < width; j++) {
-            double total = 0;
-            for (double[] part : parts) {
-                total += part[j];
-            }
-            sum.set(j, total);
+    /** @return a work buffer of count ones, the left operand of {@link #columnSums} */
+    static Slab ones(Workspace scratch, int count) {
+        Slab ones = scratch.get("ones", 1, count);
+        for (int k = 0; k < count; k++) {
+            ones.set(k, 1.0);
         }
-        return sum.array;
+        return ones;
     }
 
     /**

@@ -155,7 +155,9 @@ final class LstmKernel extends Kernel {
         Slab dx = Slab.zeros(type, N, T, D);
         Slab[] dWxParts = parts(scratch, "dWx", lanes, dWx, D, G);
         Slab[] dWhParts = parts(scratch, "dWh", lanes, dWh, H, G);
-        double[][] dbParts = new double[lanes][G];
+        Slab db = Slab.zeros(type, 1, G);
+        Slab[] dbParts = parts(scratch, "db", lanes, db, 1, G);
+        Slab ones = ones(scratch, N * T);
         Lanes.run(lanes, N, (lane, from, to) -> {
             Slab dARows = forLane(lane, dA);
             Slab WhRows = forLane(lane, Wh);
@@ -219,14 +221,15 @@ final class LstmKernel extends Kernel {
                     dWhParts[lane], 0, G);
             Slab.gemm(false, true, rows, D, G, 1.0, dARows, first * G, G, forLane(lane, Wx), 0, G, 0.0,
                     forLane(lane, dx), first * D, D);
-            addColumnSums(dA, first, first + rows, G, dbParts[lane]);
+            columnSums(forLane(lane, ones), dARows, first, rows, G, dbParts[lane]);
         });
         addParts(dWxParts);
         addParts(dWhParts);
+        addParts(dbParts);
         Gradients gradients = new Gradients()
                 .accumulate("Wx", dWx.array)
                 .accumulate("Wh", dWh.array)
-                .accumulate("b", sumOfParts(dbParts, G));
+                .accumulate("b", db.array);
         return new Backward(dx.array, new State(gh.array, gc.array), gradients, dH, dC);
     }
 

@@ -113,7 +113,9 @@ final class RnnKernel extends Kernel {
         Slab dx = Slab.zeros(type, N, T, D);
         Slab[] dWxParts = parts(scratch, "dWx", lanes, dWx, D, H);
         Slab[] dWhParts = parts(scratch, "dWh", lanes, dWh, H, H);
-        double[][] dbParts = new double[lanes][H];
+        Slab db = Slab.zeros(type, 1, H);
+        Slab[] dbParts = parts(scratch, "db", lanes, db, 1, H);
+        Slab ones = ones(scratch, N * T);
         Lanes.run(lanes, N, (lane, from, to) -> {
             Slab dARows = forLane(lane, dA);
             Slab WhRows = forLane(lane, Wh);
@@ -160,14 +162,15 @@ final class RnnKernel extends Kernel {
                     dWhParts[lane], 0, H);
             Slab.gemm(false, true, rows, D, H, 1.0, dARows, first * H, H, forLane(lane, Wx), 0, H, 0.0,
                     forLane(lane, dx), first * D, D);
-            addColumnSums(dA, first, first + rows, H, dbParts[lane]);
+            columnSums(forLane(lane, ones), dARows, first, rows, H, dbParts[lane]);
         });
         addParts(dWxParts);
         addParts(dWhParts);
+        addParts(dbParts);
         Gradients gradients = new Gradients()
                 .accumulate("Wx", dWx.array)
                 .accumulate("Wh", dWh.array)
-                .accumulate("b", sumOfParts(dbParts, H));
+                .accumulate("b", db.array);
         return new Backward(dx.array, State.of(gh.array), gradients, dH, null);
     }
 

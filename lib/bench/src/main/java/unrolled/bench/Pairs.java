@@ -1,12 +1,5 @@
 package unrolled.bench;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,10 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import unrolled.fast.FastRecurrentLayer;
-import unrolled.recurrent.RecurrentLayer;
-import unrolled.tensor.Threads;
 
 /**
  * Ratios on a shared machine: the implementations take turns, a timed slice of about a second each, round after round
@@ -26,9 +15,11 @@ import unrolled.tensor.Threads;
  * ratios compare measurements taken seconds apart under nearly the same load. The load changes over minutes; a
  * benchmark run that measures one implementation after another for minutes each compares different machines.
  *
- * <p>Java implementations run in this JVM (with the library's thread settings); PyTorch in a {@code pytorch_rnn.py
- * --serve} process that answers one slice per request. Each implementation first gets one untimed slice (JIT,
- * allocations). A slice runs the call until at least the slice time has passed and reports the mean time per call.
+ * <p>Each implementation runs in a process of its own that answers one slice per request: the fast path and DL4J each
+ * in a {@link Worker} JVM (with the library's thread settings and the Vector API's module), PyTorch in a
+ * {@code pytorch_rnn.py --serve} process. (Until the fast path and DL4J had processes of their own, they shared this
+ * JVM, and each one's garbage and collections fell into the other's slices.) Each implementation first gets one
+ * untimed slice (JIT, allocations). A slice runs the call until at least the slice time has passed and reports the mean time per call.
  * PyTorch's figure in a round is the faster of its two thread settings.
  */
 final class Pairs {
@@ -51,7 +42,10 @@ final class Pairs {
 
     private final int rounds;
     private final double seconds;
-    private final Torch torch;
+    private final String python;
+    private Server fast;
+    private Server dl4j;
+    private Server torch;
 
     /**
      * @param rounds R, the number of rounds
@@ -61,17 +55,22 @@ final class Pairs {
     Pairs(int rounds, double seconds, String python) {
         this.rounds = rounds;
         this.seconds = seconds;
-        this.torch = python == null ? null : new Torch(python);
-        if (torch != null) {
-            System.out.println("PyTorch: " + torch.description);
-        }
+        this.python = python;
     }
 
     /** @return the measurements of every cell at every size in both modes */
     List<Measurement> run(String[] configs) {
-        Threads.apply();
         List<Measurement> all = new ArrayList<>();
         try {
+            fast = new Server("the fast path's worker JVM", worker("fast"));
+            dl4j = new Server("DL4J's worker JVM", worker("dl4j"));
+            System.out.println("workers: " + fast.description + "; " + dl4j.description);
+            if (python != null) {
+                Path script = Files.exists(Path.of("lib", "bench", "pytorch_rnn.py")) ? Path.of("lib", "bench", "pytorch_rnn.py")
+                        : Path.of("pytorch_rnn.py");
+                torch = new Server(script + " --serve", List.of(python, script.toString(), "--serve"));
+                System.out.println("PyTorch: " + torch.description);
+            }
             for (Cell cell : Cell.values()) {
                 for (String config : configs) {
                     for (String mode : new String[] {"train", "infer"}) {
@@ -80,23 +79,41 @@ final class Pairs {
                 }
             }
         } finally {
-            if (torch != null) {
-                torch.close();
+            for (Server server : new Server[] {fast, dl4j, torch}) {
+                if (server != null) {
+                    server.close();
+                }
             }
         }
         return all;
     }
 
+    /** @return the command of a {@link Worker} JVM: this JVM's java and class path, the Vector API, our properties */
+    private static List<String> worker(String implementation) {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.add("--add-modules");
+        command.add("jdk.incubator.vector");
+        System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith("unrolled.")).sorted()
+                .forEach(name -> command.add("-D" + name + "=" + System.getProperty(name)));
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(Worker.class.getName());
+        command.add(implementation);
+        return command;
+    }
+
     private Measurement measure(Cell cell, String config, String mode) {
         Map<String, Subject> subjects = new LinkedHashMap<>();
-        subjects.put("fast", fast(cell, config, mode));
+        String request = cell + " " + config + " " + mode;
+        subjects.put("fast", s -> fast.slice(request + " " + s));
         if (cell != Cell.GRU) {
-            subjects.put("dl4j", dl4j(cell, config, mode));
+            subjects.put("dl4j", s -> dl4j.slice(request + " " + s));
         }
         if (torch != null) {
-            subjects.put("pytorch1", s -> torch.slice(cell, config, mode, 1, s));
+            subjects.put("pytorch1", s -> torch.slice(request + " 1 " + s));
             int cores = Runtime.getRuntime().availableProcessors();
-            subjects.put("pytorch" + cores, s -> torch.slice(cell, config, mode, cores, s));
+            subjects.put("pytorch" + cores, s -> torch.slice(request + " " + cores + " " + s));
         }
         for (Subject subject : subjects.values()) {
             subject.slice(seconds);
@@ -140,95 +157,5 @@ final class Pairs {
         times.forEach((name, values) -> out.append(name).append(' ').append(Arrays.toString(
                 Arrays.stream(values).map(v -> Math.round(v * 100) / 100.0).toArray())).append("  "));
         return out.toString().trim();
-    }
-
-    private static Subject fast(Cell cell, String config, String mode) {
-        Config c = Config.parse(config);
-        FastRecurrentLayer<Object> fast = new FastRecurrentLayer<>(new RecurrentLayer<>(cell.create(c.input(), c.hidden(), 1)));
-        INDArray x = Inputs.gaussian(2, 1.0, c.batch(), c.steps(), c.input());
-        INDArray dy = Inputs.gaussian(3, 0.1, c.batch(), c.steps(), c.hidden());
-        Runnable call = mode.equals("train") ? () -> fast.backward(dy, null, fast.forward(x).cache()) : () -> fast.infer(x, null);
-        return s -> timed(call, s);
-    }
-
-    private static Subject dl4j(Cell cell, String config, String mode) {
-        Dl4jBenchmark benchmark = new Dl4jBenchmark();
-        benchmark.cell = cell.name();
-        benchmark.config = config;
-        benchmark.threads = "fast";
-        benchmark.setUp();
-        Runnable call = mode.equals("train") ? benchmark::dl4jForwardBackward : benchmark::dl4jInference;
-        return s -> timed(call, s);
-    }
-
-    private static final com.sun.management.OperatingSystemMXBean SYSTEM =
-            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-
-    /** @return the mean wall time and process CPU time per call, in ms, of calls run for at least the given seconds */
-    private static double[] timed(Runnable call, double seconds) {
-        long cpu = SYSTEM.getProcessCpuTime();
-        long start = System.nanoTime();
-        long end = start + (long) (seconds * 1e9);
-        int count = 0;
-        long now;
-        do {
-            call.run();
-            count++;
-            now = System.nanoTime();
-        } while (now < end);
-        return new double[] {(now - start) / 1e6 / count, (SYSTEM.getProcessCpuTime() - cpu) / 1e6 / count};
-    }
-
-    /** The {@code pytorch_rnn.py --serve} process. */
-    private static final class Torch implements AutoCloseable {
-        private final Process process;
-        private final BufferedReader answers;
-        private final Writer requests;
-        final String description;
-
-        Torch(String python) {
-            Path script = Files.exists(Path.of("lib", "bench", "pytorch_rnn.py")) ? Path.of("lib", "bench", "pytorch_rnn.py")
-                    : Path.of("pytorch_rnn.py");
-            try {
-                process = new ProcessBuilder(python, script.toString(), "--serve")
-                        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-                answers = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-                requests = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-                String ready = answers.readLine();
-                if (ready == null || !ready.startsWith("ready")) {
-                    throw new IllegalStateException(script + " --serve did not start: " + ready);
-                }
-                description = ready.substring("ready ".length());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        double[] slice(Cell cell, String config, String mode, int threads, double seconds) {
-            try {
-                requests.write(cell + " " + config + " " + mode + " " + threads + " " + seconds + "\n");
-                requests.flush();
-                String answer = answers.readLine();
-                if (answer == null) {
-                    throw new IllegalStateException("pytorch_rnn.py --serve stopped");
-                }
-                String[] parts = answer.split(" ");
-                return new double[] {Double.parseDouble(parts[0]), Double.parseDouble(parts[1])};
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        @Override
-        public void close() {
-            try {
-                requests.close();
-                process.waitFor();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 }
