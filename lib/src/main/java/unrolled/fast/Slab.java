@@ -2,6 +2,7 @@ package unrolled.fast;
 
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
@@ -39,8 +40,8 @@ abstract sealed class Slab permits Slab.Floats, Slab.Doubles {
     }
 
     /**
-     * @param array any array of FLOAT or DOUBLE; used as it is when it is contiguous row-major memory of its own,
-     *     else copied once into such memory (read-only use of the copy then does not reach the original)
+     * @param array any array of FLOAT or DOUBLE; used as it is when it is plain ({@link #isPlain}), else copied once
+     *     into plain memory (read-only use of the copy then does not reach the original)
      * @return a slab over the array's memory
      */
     static Slab of(INDArray array) {
@@ -57,11 +58,26 @@ abstract sealed class Slab permits Slab.Floats, Slab.Doubles {
         return of(Nd4j.zeros(type, shape));
     }
 
-    /** True if the array is its own, whole, c-ordered buffer: element k at memory position k. */
+    /**
+     * True if element k of the array is at memory position k of its buffer, and the buffer holds nothing else: c order,
+     * standard strides, no offset, the buffer's length. A reshape of a whole array (as {@code create(values).reshape(…)}
+     * gives) is such an array although ND4J calls it a view; a sub-array, a transpose or a permutation is not.
+     */
     static boolean isPlain(INDArray array) {
-        return array.ordering() == 'c' && !array.isView() && array.offset() == 0 && array.data().length() == array.length()
+        return array.ordering() == 'c' && array.offset() == 0 && array.data().length() == array.length()
                 && (array.dataType() == DataType.FLOAT || array.dataType() == DataType.DOUBLE)
-                && array.elementWiseStride() == 1;
+                && array.elementWiseStride() == 1 && Arrays.equals(array.stride(), contiguousStrides(array.shape()));
+    }
+
+    /** @return the strides of a c-ordered array of this shape without gaps */
+    private static long[] contiguousStrides(long[] shape) {
+        long[] strides = new long[shape.length];
+        long stride = 1;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            strides[d] = stride;
+            stride *= shape[d];
+        }
+        return strides;
     }
 
     /** @return element k */
