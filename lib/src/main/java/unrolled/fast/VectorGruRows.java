@@ -4,6 +4,7 @@ import static unrolled.fast.VectorMath.LANES;
 import static unrolled.fast.VectorMath.load;
 import static unrolled.fast.VectorMath.row;
 import static unrolled.fast.VectorMath.sigmoid;
+import static unrolled.fast.VectorMath.stateGradient;
 import static unrolled.fast.VectorMath.tanh;
 
 import jdk.incubator.vector.FloatVector;
@@ -97,13 +98,8 @@ final class VectorGruRows {
      */
     void backward(Slab.Floats gates, Slab.Floats recurrent, int a, Slab.Floats previousH, int s, Slab.Floats dy,
             Slab.Floats gh, int q, Slab.Floats dAX, Slab.Floats dAH, Slab.Floats dH) {
-        gh.read(q, h, H);
-        dy.read(s, hp, H);
-        for (int j = 0; j < H; j += LANES) {
-            // ∂L/∂h_t = dy_t + g_h
-            load(h, j).add(load(hp, j)).intoArray(h, j);
-        }
-        dH.write(s, h, H);
+        // ∂L/∂h_t = dy_t + g_h, into h
+        stateGradient(gh, q, dy, s, dH, h, hp, H);
         gates.read(a + ro, r, H);
         gates.read(a + zo, z, H);
         gates.read(a + no, n, H);

@@ -4,6 +4,7 @@ import static unrolled.fast.VectorMath.LANES;
 import static unrolled.fast.VectorMath.load;
 import static unrolled.fast.VectorMath.row;
 import static unrolled.fast.VectorMath.sigmoid;
+import static unrolled.fast.VectorMath.stateGradient;
 import static unrolled.fast.VectorMath.tanh;
 
 import java.util.Arrays;
@@ -117,14 +118,9 @@ final class VectorLstmRows {
     void backward(Slab.Floats gates, int a, Slab.Floats previousC, Slab.Floats tanhCells, int s, Slab.Floats dy,
             Slab.Floats gh, Slab.Floats gc, int r, Slab.Floats dA, Slab.Floats dH, Slab.Floats dC) {
         // the backward pass reuses the forward's arrays: h holds dh, c holds dc, cp holds c_{t−1}
-        gh.read(r, h, H);
-        dy.read(s, tc, H);
-        for (int j = 0; j < H; j += LANES) {
-            // ∂L/∂h_t = dy_t + g_h
-            load(h, j).add(load(tc, j)).intoArray(h, j);
-        }
+        // ∂L/∂h_t = dy_t + g_h, into h;  ∂L/∂c_t = g_c, into c
+        stateGradient(gh, r, dy, s, dH, h, tc, H);
         gc.read(r, c, H);
-        dH.write(s, h, H);
         dC.write(s, c, H);
         gates.read(a + io, i, H);
         gates.read(a + fo, f, H);

@@ -38,6 +38,23 @@ final class VectorMath {
         return FloatVector.fromArray(SPECIES, v, j);
     }
 
+    /**
+     * dh = ∂L/∂h_t = dy_t + g_h for one row, the first line of every backward step: g_h and dy_t are read from their
+     * buffers, their sum is left in dh and written to dH.
+     *
+     * @param dh receives the sum (a row array)
+     * @param scratch a row array the dy_t values pass through
+     */
+    static void stateGradient(Slab.Floats gh, int q, Slab.Floats dy, int s, Slab.Floats dH, float[] dh, float[] scratch,
+            int width) {
+        gh.read(q, dh, width);
+        dy.read(s, scratch, width);
+        for (int j = 0; j < width; j += LANES) {
+            load(dh, j).add(load(scratch, j)).intoArray(dh, j);
+        }
+        dH.write(s, dh, width);
+    }
+
     /** σ(a) = 1 / (1 + e^{−a}), lane by lane. */
     static FloatVector sigmoid(FloatVector a) {
         FloatVector one = FloatVector.broadcast(SPECIES, 1f);

@@ -3,6 +3,7 @@ package unrolled.fast;
 import static unrolled.fast.VectorMath.LANES;
 import static unrolled.fast.VectorMath.load;
 import static unrolled.fast.VectorMath.row;
+import static unrolled.fast.VectorMath.stateGradient;
 import static unrolled.fast.VectorMath.tanh;
 
 import java.util.Arrays;
@@ -64,13 +65,8 @@ final class VectorRnnRows {
      * @param dH (N, T, H): receives ∂L/∂h_t
      */
     void backward(Slab.Floats hNew, int s, Slab.Floats dy, Slab.Floats gh, int q, Slab.Floats dA, Slab.Floats dH) {
-        gh.read(q, dh, H);
-        dy.read(s, h, H);
-        for (int j = 0; j < H; j += LANES) {
-            // ∂L/∂h_t = dy_t + g_h
-            load(dh, j).add(load(h, j)).intoArray(dh, j);
-        }
-        dH.write(s, dh, H);
+        // ∂L/∂h_t = dy_t + g_h, into dh
+        stateGradient(gh, q, dy, s, dH, dh, h, H);
         hNew.read(s, h, H);
         // da = dh ⊙ φ'(a):  relu' = [h > 0],  tanh' = 1 − h²  (one loop each, as above)
         if (relu) {
