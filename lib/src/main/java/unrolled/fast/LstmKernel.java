@@ -90,8 +90,8 @@ final class LstmKernel extends Kernel {
                     Slab cOut = t + 1 < T ? cPrev : finalC;
                     int out = t + 1 < T ? s + H : n * H;
                     if (vector != null && real) {
-                        vector.forward((Slab.Floats) A, a, (Slab.Floats) cPrev, s, (Slab.Floats) cell, (Slab.Floats) tanhC, (Slab.Floats) y, (Slab.Floats) hOut,
-                                (Slab.Floats) cOut, out);
+                        vector.forward((Slab.Floats) A, a, (Slab.Floats) cPrev, s, (Slab.Floats) cell,
+                                (Slab.Floats) tanhC, (Slab.Floats) y, (Slab.Floats) hOut, (Slab.Floats) cOut, out);
                         continue;
                     }
                     for (int j = 0; j < H; j++) {
