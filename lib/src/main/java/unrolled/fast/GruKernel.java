@@ -211,8 +211,9 @@ final class GruKernel extends Kernel {
                     dWhParts[lane], 0, G);
             Slab.gemm(false, true, rows, D, G, 1.0, dAXRows, first * G, G, forLane(lane, Wx), 0, G, 0.0,
                     forLane(lane, dx), first * D, D);
-            columnSums(forLane(lane, ones), dAXRows, first, rows, G, dbxParts[lane]);
-            columnSums(forLane(lane, ones), dAHRows, first, rows, G, dbhParts[lane]);
+            Slab onesRows = forLane(lane, ones);
+            columnSums(onesRows, dAXRows, first, rows, G, dbxParts[lane]);
+            columnSums(onesRows, dAHRows, first, rows, G, dbhParts[lane]);
         });
         addParts(dWxParts);
         addParts(dWhParts);
