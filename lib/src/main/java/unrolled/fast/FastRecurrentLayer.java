@@ -67,7 +67,10 @@ import unrolled.tensor.Threads;
  * cache is valid until it has been through backward <em>and</em> a later forward has run; after that its step records
  * show the later pass's values and {@link #backward} refuses it with an {@link IllegalStateException}. Backward may be
  * called more than once on a cache before then. The outputs, final states and gradients returned are always new
- * arrays, owned by the caller, with one exception: the per-step state gradients of {@link SequenceGradients#dStates()}
+ * arrays, owned by the caller; a training loop that is done with them gives their memory back at once with
+ * {@link #release(RecurrentLayer.Result)} and {@link #release(SequenceGradients)}, as PyTorch frees a step's tensors
+ * when their last reference goes (otherwise ND4J frees them when the garbage collector runs, and every call in between
+ * pays for fresh memory). One exception to "new arrays": the per-step state gradients of {@link SequenceGradients#dStates()}
  * stay in a work buffer until their first use, which copies them out; read them before the layer's next backward
  * pass (a list first read after it throws an {@link IllegalStateException}). A layer is not meant to be used from
  * several threads at once (nor is {@link RecurrentLayer}).
@@ -217,7 +220,7 @@ public final class FastRecurrentLayer<C> implements SequenceLayer<C> {
     public Inference infer(INDArray x, SequenceMask mask) {
         RecurrentLayer.Result<C> result = forward(x, mask);
         // no cache leaves this method, so the pass's buffers are free for the next call at once
-        release(((TapeSteps<?>) result.cache().steps()).tape);
+        offerForReuse(((TapeSteps<?>) result.cache().steps()).tape);
         return new Inference(result.outputs(), result.finalState());
     }
 
@@ -243,6 +246,10 @@ public final class FastRecurrentLayer<C> implements SequenceLayer<C> {
             throw new IllegalStateException(method + ": this cache has been through backward already and its buffers have "
                     + "since been reused by a later forward of this layer; run forward again.");
         }
+        if (tape.x.array.wasClosed()) {
+            throw new IllegalStateException(method + ": the x of this cache's forward pass has been released (closed) "
+                    + "since; backward reads x for the gradient of Wx, so release x only after backward.");
+        }
         long n = tape.batchSize;
         int hidden = kernel.hiddenSize;
         DataType type = kernel.dataType;
@@ -265,7 +272,7 @@ public final class FastRecurrentLayer<C> implements SequenceLayer<C> {
         Slab gc = !kernel.hasCellState() ? null
                 : Slab.of(dFinal != null && dFinal.c() != null ? dFinal.c().dup('c') : Nd4j.zeros(type, n, hidden));
         Kernel.Backward result = kernel.backward(tape, Slab.of(dOutputs), gh, gc, scratch);
-        release(tape);
+        offerForReuse(tape);
 
         Gradients gradients = result.parameters();
         if (policy() == InitialState.LEARNED) {
@@ -276,6 +283,88 @@ public final class FastRecurrentLayer<C> implements SequenceLayer<C> {
             }
         }
         return new SequenceGradients(result.dx(), result.dInitial(), gradients, new StateGradients(result.dH(), result.dC(), tape.steps));
+    }
+
+    /**
+     * Gives the memory of a forward pass's outputs and final state back at once, for the next call to reuse.
+     *
+     * <p>ND4J frees an array's off-heap memory only when the garbage collector finds it unreachable, which in a tight
+     * training loop can be many steps later; until then every call's results land on fresh memory, and the first touch
+     * of fresh memory is slow (page faults: on the 2-core benchmark machine about 2 ms per megabyte, a third of the
+     * RNN's training step at 64×100×128×256). PyTorch frees a step's tensors as soon as the last reference goes; a Java
+     * loop does the same by releasing what it has used:
+     * <pre>
+     *   RecurrentLayer.Result&lt;LstmCell.Cache&gt; result = fast.forward(x);
+     *   SequenceGradients grads = fast.backward(dLoss(result.outputs()), null, result.cache());
+     *   optimizer.step(fast.parameters(), grads.parameters());
+     *   fast.release(result);          // y and the final state
+     *   fast.release(grads);           // dx, dh0 and every parameter's gradient
+     * </pre>
+     * Release only arrays nothing will read again, views of them included: reading a released array fails (ND4J's ops
+     * and this library's methods say it was closed), and the cache stays valid for {@link #backward}. Releasing twice
+     * is harmless.
+     *
+     * @param result what this layer's {@link #forward} returned, not null
+     * @throws IllegalArgumentException if the result was not made by this layer's forward, or its outputs were replaced
+     */
+    public void release(RecurrentLayer.Result<C> result) {
+        String method = "FastRecurrentLayer.release";
+        Objects.requireNonNull(result, method + ": result must not be null");
+        if (!(result.cache() != null && result.cache().steps() instanceof TapeSteps<?> steps && steps.tape.kernel == kernel)
+                || steps.tape.outputs.array != result.outputs()) {
+            throw new IllegalArgumentException(method + ": result must be what this layer's forward returned, but its cache "
+                    + "or outputs come from elsewhere; release only this layer's own results.");
+        }
+        close(result.outputs());
+        close(result.finalState());
+    }
+
+    /**
+     * Gives the memory of an inference's outputs and final state back at once; see {@link #release(RecurrentLayer.Result)}.
+     *
+     * @param inference what this layer's {@link #infer} returned, not null; nothing may read its arrays afterwards
+     */
+    public void release(Inference inference) {
+        Objects.requireNonNull(inference, "FastRecurrentLayer.release: inference must not be null");
+        close(inference.outputs());
+        close(inference.finalState());
+    }
+
+    /**
+     * Gives the memory of a backward pass's results back at once: dx, the initial state's gradient and every parameter's
+     * gradient (apply them first), and the per-step state gradients, which can no longer be read. See
+     * {@link #release(RecurrentLayer.Result)} for why and when.
+     *
+     * @param gradients what this layer's {@link #backward} returned, not null
+     * @throws IllegalArgumentException if the gradients were not made by this layer's backward
+     */
+    public void release(SequenceGradients gradients) {
+        String method = "FastRecurrentLayer.release";
+        Objects.requireNonNull(gradients, method + ": gradients must not be null");
+        if (!(gradients.dStates() instanceof FastRecurrentLayer<?>.StateGradients states) || states.layer() != this) {
+            throw new IllegalArgumentException(method + ": gradients must be what this layer's backward returned, but come "
+                    + "from elsewhere; release only this layer's own results.");
+        }
+        states.release();
+        close(gradients.dx());
+        close(gradients.dInitial());
+        for (String name : gradients.parameters().names()) {
+            close(gradients.parameters().get(name));
+        }
+    }
+
+    private static void close(State state) {
+        if (state != null) {
+            close(state.h());
+            close(state.c());
+        }
+    }
+
+    private static void close(INDArray array) {
+        // a view's close() does nothing; the array that owns the memory is the one to close
+        if (array != null && array.closeable()) {
+            array.close();
+        }
     }
 
     /**
@@ -398,7 +487,7 @@ public final class FastRecurrentLayer<C> implements SequenceLayer<C> {
     }
 
     /** Offers a tape's workspace for reuse by a later forward pass, once. */
-    private void release(Tape tape) {
+    private void offerForReuse(Tape tape) {
         if (!tape.consumed) {
             tape.consumed = true;
             if (spare.size() < SPARE_WORKSPACES) {
@@ -495,6 +584,7 @@ public final class FastRecurrentLayer<C> implements SequenceLayer<C> {
         private Slab dC;
         private INDArray h;
         private INDArray c;
+        private boolean released;
 
         StateGradients(Slab dH, Slab dC, int steps) {
             this.dH = dH;
@@ -503,9 +593,26 @@ public final class FastRecurrentLayer<C> implements SequenceLayer<C> {
             this.pass = backwardPasses;
         }
 
+        FastRecurrentLayer<C> layer() {
+            return FastRecurrentLayer.this;
+        }
+
+        /** After {@link FastRecurrentLayer#release(SequenceGradients)}: copies already read are closed too. */
+        void release() {
+            released = true;
+            dH = null;
+            dC = null;
+            close(h);
+            close(c);
+        }
+
         @Override
         public State get(int t) {
             Objects.checkIndex(t, steps);
+            if (released) {
+                throw new IllegalStateException("FastRecurrentLayer: these dStates were released with the rest of their "
+                        + "backward pass's gradients (release(gradients)); read them before releasing.");
+            }
             if (h == null) {
                 if (pass != backwardPasses) {
                     throw new IllegalStateException("FastRecurrentLayer: these dStates were first read after a later "

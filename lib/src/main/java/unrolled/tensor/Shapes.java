@@ -59,15 +59,33 @@ public final class Shapes {
      * @param symbols the expected shape in symbols, e.g. {@code "(N, H)"}; one symbol per axis
      * @param expected the expected size of each axis, {@link #ANY} where any size is accepted
      * @throws ShapeException if the array is null, has another rank, or another size on a constrained axis
+     * @throws IllegalArgumentException if the array's memory has been released ({@link INDArray#close()})
      */
     public static void require(String method, String argument, INDArray array, String symbols, long... expected) {
         if (array == null) {
             throw new ShapeException(method + ": " + argument + " must be an array of shape " + symbols + " = "
                     + format(expected) + ", but is null.");
         }
+        requireOpen(method, argument, array);
         if (!matches(array.shape(), expected)) {
             throw new ShapeException(method + ": " + argument + " must have shape " + symbols + " = " + format(expected)
                     + ", but has shape " + of(array) + "." + hint(array.shape(), expected));
+        }
+    }
+
+    /**
+     * Checks that an argument's memory is still there: an array (or a view of one) whose memory was given back with
+     * {@link INDArray#close()} can no longer be read, and code that reads memory directly would read freed memory.
+     *
+     * @param method the public method being called
+     * @param argument the argument's name
+     * @param array the argument's value, not null
+     * @throws IllegalArgumentException if the array has been closed
+     */
+    public static void requireOpen(String method, String argument, INDArray array) {
+        if (array.wasClosed()) {
+            throw new IllegalArgumentException(method + ": " + argument + " must be a live array, but its memory has been "
+                    + "released (closed) and can no longer be read.");
         }
     }
 

@@ -371,6 +371,94 @@ class FastRecurrentLayerTest {
         current.dStates().get(0);
     }
 
+    @ParameterizedTest
+    @MethodSource("cellsAndTypes")
+    void releasingEachCallsResultsKeepsLaterCallsExact(Cells kind, DataType type) {
+        RecurrentLayer<Object> reference = layer(kind, type, InitialState.LEARNED, 28);
+        FastRecurrentLayer<Object> fast = new FastRecurrentLayer<>(reference);
+        // a training loop that gives every call's results back: the next calls run on the memory they leave
+        int[][] lengths = {{T, T, T}, {1, T, 0}, {T, 3, T}};
+        for (int call = 0; call < lengths.length; call++) {
+            SequenceMask mask = SequenceMask.ofLengths(lengths[call], T);
+            INDArray x = gaussian(171 + call, type, N, T, D);
+            INDArray dy = gaussian(181 + call, type, N, T, H);
+            State dFinal = state(reference, 191 + call, type);
+            var expected = reference.forward(x, mask);
+            var actual = fast.forward(x, mask);
+            agreeResults(expected, actual);
+            // outputs released before backward: backward does not read them
+            fast.release(actual);
+            assertEquals(true, actual.outputs().wasClosed(), "outputs released");
+            assertEquals(true, actual.finalState().h().wasClosed(), "final h released");
+            SequenceGradients gradients = fast.backward(dy, dFinal, actual.cache());
+            agreeGradients(reference.backward(dy, dFinal, expected.cache()), gradients);
+            fast.release(gradients);
+            assertEquals(true, gradients.dx().wasClosed(), "dx released");
+            assertEquals(true, gradients.dInitial().h().wasClosed(), "dh0 released");
+            for (String name : gradients.parameters().names()) {
+                assertEquals(true, gradients.parameters().get(name).wasClosed(), name + " gradient released");
+            }
+            fast.release(gradients);
+            var inference = fast.infer(x, mask);
+            agree(expected.outputs(), inference.outputs(), "inference outputs, call " + call);
+            fast.release(inference);
+            assertEquals(true, inference.outputs().wasClosed(), "inference outputs released");
+        }
+    }
+
+    @Test
+    void refusesToReleaseAnotherLayersResults() {
+        RecurrentLayer<Object> reference = layer(Cells.RNN_TANH, DataType.FLOAT, InitialState.ZEROS, 29);
+        FastRecurrentLayer<Object> fast = new FastRecurrentLayer<>(reference);
+        FastRecurrentLayer<Object> other = new FastRecurrentLayer<>(layer(Cells.RNN_TANH, DataType.FLOAT, InitialState.ZEROS, 30));
+        INDArray x = gaussian(201, DataType.FLOAT, N, T, D);
+        INDArray dy = gaussian(202, DataType.FLOAT, N, T, H);
+        var mine = fast.forward(x);
+        var theirs = other.forward(x);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> fast.release(theirs));
+        assertEquals("FastRecurrentLayer.release: result must be what this layer's forward returned, but its cache or "
+                + "outputs come from elsewhere; release only this layer's own results.", e.getMessage());
+        var referenceResult = reference.forward(x);
+        assertThrows(IllegalArgumentException.class, () -> fast.release(referenceResult));
+        var swapped = new RecurrentLayer.Result<>(theirs.outputs(), mine.finalState(), mine.cache());
+        assertThrows(IllegalArgumentException.class, () -> fast.release(swapped));
+        SequenceGradients referenceGradients = reference.backward(dy, null, referenceResult.cache());
+        e = assertThrows(IllegalArgumentException.class, () -> fast.release(referenceGradients));
+        assertEquals("FastRecurrentLayer.release: gradients must be what this layer's backward returned, but come from "
+                + "elsewhere; release only this layer's own results.", e.getMessage());
+        SequenceGradients theirGradients = other.backward(dy, null, theirs.cache());
+        assertThrows(IllegalArgumentException.class, () -> fast.release(theirGradients));
+        assertEquals(false, theirs.outputs().wasClosed(), "nothing was released by a refused call");
+        assertEquals(false, theirGradients.dx().wasClosed(), "nothing was released by a refused call");
+    }
+
+    @Test
+    void releasedArraysCannotBeReadAgain() {
+        RecurrentLayer<Object> reference = layer(Cells.LSTM, DataType.FLOAT, InitialState.ZEROS, 31);
+        FastRecurrentLayer<Object> fast = new FastRecurrentLayer<>(reference);
+        INDArray dy = gaussian(212, DataType.FLOAT, N, T, H);
+        var result = fast.forward(gaussian(211, DataType.FLOAT, N, T, D));
+        SequenceGradients gradients = fast.backward(dy, null, result.cache());
+        fast.release(result);
+        fast.release(gradients);
+        // the released outputs fed back in as inputs
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> fast.backward(result.outputs(), null, result.cache()));
+        assertEquals("FastRecurrentLayer.backward: dOutputs must be a live array, but its memory has been released (closed) "
+                + "and can no longer be read.", e.getMessage());
+        IllegalStateException stale = assertThrows(IllegalStateException.class, () -> gradients.dStates().get(0));
+        assertEquals("FastRecurrentLayer: these dStates were released with the rest of their backward pass's gradients "
+                + "(release(gradients)); read them before releasing.", stale.getMessage());
+        // the caller's own x, closed between forward and backward
+        INDArray x = gaussian(213, DataType.FLOAT, N, T, D);
+        var second = fast.forward(x);
+        x.close();
+        IllegalStateException gone = assertThrows(IllegalStateException.class, () -> fast.backward(dy, null, second.cache()));
+        assertEquals("FastRecurrentLayer.backward: the x of this cache's forward pass has been released (closed) since; "
+                + "backward reads x for the gradient of Wx, so release x only after backward.", gone.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> fast.forward(x));
+    }
+
     @Test
     void inferGivesTheForwardOutputsAndFinalState() {
         DataType type = DataType.FLOAT;

@@ -107,4 +107,39 @@ public class Dl4jBenchmark {
     public INDArray dl4jInference() {
         return network.output(x, false);
     }
+
+    /**
+     * One forward + backward pass whose arrays are given back once used ({@code close()}: the activations after the
+     * input, and ∂L/∂x; the parameter gradients are views of the network's own gradient buffer), as the fast path's
+     * {@link FastBenchmark#fastForwardBackwardReleased} does.
+     *
+     * @return ∂L/∂x's first value, read before the release
+     */
+    @Benchmark
+    public double dl4jForwardBackwardReleased() {
+        network.setInput(x);
+        List<INDArray> activations = network.feedForward(true, false);
+        Pair<Gradient, INDArray> gradients = network.backpropGradient(dy, LayerWorkspaceMgr.noWorkspaces());
+        double first = gradients.getSecond().getDouble(0);
+        for (INDArray activation : activations.subList(1, activations.size())) {
+            release(activation);
+        }
+        release(gradients.getSecond());
+        return first;
+    }
+
+    /** @return the first output of one forward pass in inference mode, read before the outputs are given back */
+    @Benchmark
+    public double dl4jInferenceReleased() {
+        INDArray y = network.output(x, false);
+        double first = y.getDouble(0);
+        release(y);
+        return first;
+    }
+
+    private void release(INDArray array) {
+        if (array != x && array != dy && array.closeable()) {
+            array.close();
+        }
+    }
 }

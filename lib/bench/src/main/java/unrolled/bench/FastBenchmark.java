@@ -63,4 +63,29 @@ public class FastBenchmark {
     public FastRecurrentLayer.Inference fastInference() {
         return fast.infer(x, null);
     }
+
+    /**
+     * One forward + backward pass whose results are given back once used, as a training loop does after its optimiser
+     * step (and PyTorch when the step's tensors go out of scope).
+     *
+     * @return dx's first value, read before the release
+     */
+    @Benchmark
+    public double fastForwardBackwardReleased() {
+        RecurrentLayer.Result<Object> result = fast.forward(x);
+        SequenceGradients gradients = fast.backward(dy, null, result.cache());
+        double first = gradients.dx().getDouble(0);
+        fast.release(result);
+        fast.release(gradients);
+        return first;
+    }
+
+    /** @return the first output of one forward pass without a cache, read before the outputs are given back */
+    @Benchmark
+    public double fastInferenceReleased() {
+        FastRecurrentLayer.Inference inference = fast.infer(x, null);
+        double first = inference.outputs().getDouble(0);
+        fast.release(inference);
+        return first;
+    }
 }

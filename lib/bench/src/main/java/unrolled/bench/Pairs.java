@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * Ratios on a shared machine: the implementations take turns, a timed slice of about a second each, round after round
- * (fast path, DL4J, PyTorch on 1 thread, PyTorch on every core; the order rotates every round), so that each round's
+ * (fast path, the fast path with its results kept, DL4J, PyTorch on 1 thread, PyTorch on every core; the order rotates
+ * every round), so that each round's
  * ratios compare measurements taken seconds apart under nearly the same load. The load changes over minutes; a
  * benchmark run that measures one implementation after another for minutes each compares different machines.
  *
@@ -21,6 +22,12 @@ import java.util.Map;
  * JVM, and each one's garbage and collections fell into the other's slices.) Each implementation first gets one
  * untimed slice (JIT, allocations). A slice runs the call until at least the slice time has passed and reports the mean time per call.
  * PyTorch's figure in a round is the faster of its two thread settings.
+ *
+ * <p>Every implementation lets go of a call's results before the next call: PyTorch by dropping its references
+ * (its caching allocator then hands the same memory to the next call), the fast path and DL4J by closing them, as a
+ * Java training loop does once it has used them. "fast-kept" is the fast path whose caller never closes anything, so
+ * that ND4J frees the memory only when the garbage collector runs and most calls write to fresh memory: what the
+ * difference costs, on this machine.
  */
 final class Pairs {
 
@@ -44,6 +51,7 @@ final class Pairs {
     private final double seconds;
     private final String python;
     private Server fast;
+    private Server fastKept;
     private Server dl4j;
     private Server torch;
 
@@ -63,8 +71,9 @@ final class Pairs {
         List<Measurement> all = new ArrayList<>();
         try {
             fast = new Server("the fast path's worker JVM", worker("fast"));
+            fastKept = new Server("the worker JVM of the fast path with its results kept", worker("fast-kept"));
             dl4j = new Server("DL4J's worker JVM", worker("dl4j"));
-            System.out.println("workers: " + fast.description + "; " + dl4j.description);
+            System.out.println("workers: " + fast.description + "; " + fastKept.description + "; " + dl4j.description);
             if (python != null) {
                 Path script = Files.exists(Path.of("lib", "bench", "pytorch_rnn.py")) ? Path.of("lib", "bench", "pytorch_rnn.py")
                         : Path.of("pytorch_rnn.py");
@@ -79,7 +88,7 @@ final class Pairs {
                 }
             }
         } finally {
-            for (Server server : new Server[] {fast, dl4j, torch}) {
+            for (Server server : new Server[] {fast, fastKept, dl4j, torch}) {
                 if (server != null) {
                     server.close();
                 }
@@ -107,6 +116,7 @@ final class Pairs {
         Map<String, Subject> subjects = new LinkedHashMap<>();
         String request = cell + " " + config + " " + mode;
         subjects.put("fast", s -> fast.slice(request + " " + s));
+        subjects.put("fast-kept", s -> fastKept.slice(request + " " + s));
         if (cell != Cell.GRU) {
             subjects.put("dl4j", s -> dl4j.slice(request + " " + s));
         }

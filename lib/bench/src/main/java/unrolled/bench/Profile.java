@@ -2,7 +2,6 @@ package unrolled.bench;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import unrolled.fast.FastRecurrentLayer;
 import unrolled.recurrent.RecurrentLayer;
@@ -11,9 +10,9 @@ import unrolled.tensor.Threads;
 
 /**
  * Quick in-process timing of the fast path alone, one configuration after another (not a JMH benchmark, and nothing
- * else runs between the calls): inference, the training step, the training step when the caller closes what it got
- * back, and, for the LSTM, the gate products alone. Each figure is the best and the mean wall time of 20 calls after
- * 10 warm-up calls, with this thread's CPU time of the best call.
+ * else runs between the calls): inference and the training step, each as is and with the caller giving back what it
+ * got ({@link FastRecurrentLayer#release}), and, for the LSTM, the gate products alone. Each figure is the best and
+ * the mean wall time of 20 calls after 10 warm-up calls, with this thread's CPU time of the best call.
  *
  * <pre>
  *   java --add-modules jdk.incubator.vector -cp lib/bench/target/benchmarks.jar unrolled.bench.Profile \
@@ -22,8 +21,8 @@ import unrolled.tensor.Threads;
  * Started without {@code --add-modules jdk.incubator.vector}, the FLOAT passes use their portable loops: the two runs
  * compare the vector units with the portable loops.
  *
- * <p>"Closed" releases the outputs, dx and the weight gradients at the end of each call ({@code INDArray.close()}), as
- * a training loop can once it has used them: their off-heap memory is then free for the next call at once, instead
+ * <p>"Released" gives back the outputs, final state, dx and the gradients at the end of each call, as a training loop
+ * can once it has used them: their off-heap memory is then free for the next call at once, instead
  * of when the garbage collector next runs, and the next call's arrays need no fresh pages from the operating system.
  */
 public final class Profile {
@@ -50,16 +49,15 @@ public final class Profile {
             INDArray dy = Inputs.gaussian(3, 0.1, c.batch(), c.steps(), c.hidden());
             String infer = time(bean, () -> fast.infer(x, null));
             String train = time(bean, () -> fast.backward(dy, null, fast.forward(x).cache()));
-            String closed = time(bean, () -> {
+            String inferReleased = time(bean, () -> fast.release(fast.infer(x, null)));
+            String released = time(bean, () -> {
                 RecurrentLayer.Result<Object> result = fast.forward(x);
                 SequenceGradients gradients = fast.backward(dy, null, result.cache());
-                result.outputs().close();
-                gradients.dx().close();
-                for (Map.Entry<String, INDArray> gradient : gradients.parameters()) {
-                    gradient.getValue().close();
-                }
+                fast.release(result);
+                fast.release(gradients);
             });
-            System.out.printf("%s %s  infer %s | train %s | train, closed %s%n", cell, size, infer, train, closed);
+            System.out.printf("%s %s  infer %s | infer, released %s | train %s | train, released %s%n", cell, size, infer,
+                    inferReleased, train, released);
             if (cell == Cell.LSTM) {
                 GateGemms gemms = new GateGemms(c);
                 System.out.printf("%s %s  gate products alone: forward %s | forward + backward %s%n", cell, size,

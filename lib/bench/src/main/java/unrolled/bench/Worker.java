@@ -6,14 +6,16 @@ import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import unrolled.fast.FastRecurrentLayer;
 import unrolled.recurrent.RecurrentLayer;
 import unrolled.tensor.Threads;
 
 /**
- * One Java implementation in a JVM of its own, for {@link Pairs}: the fast path ({@code fast}) or DL4J's layer
- * ({@code dl4j}). Like {@code pytorch_rnn.py --serve}, it prints "ready ...", then answers each request line
+ * One Java implementation in a JVM of its own, for {@link Pairs}: the fast path ({@code fast}), the fast path whose
+ * caller keeps its results until the garbage collector frees them ({@code fast-kept}), or DL4J's layer ({@code dl4j}).
+ * The fast path and DL4J give each call's results back before the next call, as a training loop does once it has used
+ * them and as PyTorch does when their last reference goes (see {@link FastRecurrentLayer#release(RecurrentLayer.Result)}).
+ * Like {@code pytorch_rnn.py --serve}, it prints "ready ...", then answers each request line
  * "CELL NxTxDxH MODE SECONDS" with "WALL_MS CPU_MS": the mean wall time and process CPU time per call of calls run for
  * at least that many seconds. Its own process keeps the other implementation's garbage and collections out of its
  * slices, as PyTorch's process always did.
@@ -26,7 +28,7 @@ public final class Worker {
     private Worker() {
     }
 
-    /** @param args "fast" or "dl4j" */
+    /** @param args "fast", "fast-kept" or "dl4j" */
     public static void main(String[] args) throws IOException {
         String implementation = args[0];
         Threads.apply();
@@ -56,13 +58,16 @@ public final class Worker {
             benchmark.config = config;
             benchmark.threads = "fast";
             benchmark.setUp();
-            return train ? benchmark::dl4jForwardBackward : benchmark::dl4jInference;
+            return train ? benchmark::dl4jForwardBackwardReleased : benchmark::dl4jInferenceReleased;
         }
-        Config c = Config.parse(config);
-        FastRecurrentLayer<Object> fast = new FastRecurrentLayer<>(new RecurrentLayer<>(cell.create(c.input(), c.hidden(), 1)));
-        INDArray x = Inputs.gaussian(2, 1.0, c.batch(), c.steps(), c.input());
-        INDArray dy = Inputs.gaussian(3, 0.1, c.batch(), c.steps(), c.hidden());
-        return train ? () -> fast.backward(dy, null, fast.forward(x).cache()) : () -> fast.infer(x, null);
+        FastBenchmark benchmark = new FastBenchmark();
+        benchmark.cell = cell.name();
+        benchmark.config = config;
+        benchmark.setUp();
+        if (implementation.equals("fast-kept")) {
+            return train ? benchmark::fastForwardBackward : benchmark::fastInference;
+        }
+        return train ? benchmark::fastForwardBackwardReleased : benchmark::fastInferenceReleased;
     }
 
     /** @return the mean wall time and process CPU time per call, in ms, of calls run for at least the given seconds */
