@@ -24,6 +24,7 @@ import unrolled.cell.LstmCell;
 import unrolled.cell.RecurrentCell;
 import unrolled.cell.State;
 import unrolled.check.GradientCheck;
+import unrolled.optim.Adam;
 import unrolled.param.Gradients;
 import unrolled.recurrent.Bidirectional;
 import unrolled.recurrent.InitialState;
@@ -403,6 +404,30 @@ class FastRecurrentLayerTest {
             agree(expected.outputs(), inference.outputs(), "inference outputs, call " + call);
             fast.release(inference);
             assertEquals(true, inference.outputs().wasClosed(), "inference outputs released");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Cells.class)
+    void aTrainingLoopThatReleasesLearnsExactlyAsOneThatKeeps(Cells kind) {
+        // two copies of one layer, trained on the same batches, one releasing every step's results
+        FastRecurrentLayer<Object> keeping = new FastRecurrentLayer<>(layer(kind, DataType.DOUBLE, InitialState.ZEROS, 32));
+        FastRecurrentLayer<Object> releasing = new FastRecurrentLayer<>(layer(kind, DataType.DOUBLE, InitialState.ZEROS, 32));
+        Adam keepingOptimizer = new Adam(0.01);
+        Adam releasingOptimizer = new Adam(0.01);
+        for (int step = 0; step < 5; step++) {
+            INDArray x = gaussian(221 + step, DataType.DOUBLE, N, T, D);
+            INDArray dy = gaussian(231 + step, DataType.DOUBLE, N, T, H);
+            var kept = keeping.forward(x);
+            keepingOptimizer.step(keeping.parameters(), keeping.backward(dy, null, kept.cache()).parameters());
+            var result = releasing.forward(x);
+            SequenceGradients gradients = releasing.backward(dy, null, result.cache());
+            releasingOptimizer.step(releasing.parameters(), gradients.parameters());
+            releasing.release(result);
+            releasing.release(gradients);
+        }
+        for (String name : keeping.parameters().names()) {
+            assertEquals(keeping.parameters().get(name), releasing.parameters().get(name), name + " after 5 steps");
         }
     }
 
