@@ -290,9 +290,9 @@ public final class FastRecurrentLayer<C> implements SequenceLayer<C> {
      *
      * <p>ND4J frees an array's off-heap memory only when the garbage collector finds it unreachable, which in a tight
      * training loop can be many steps later; until then every call's results land on fresh memory, and the first touch
-     * of fresh memory is slow (page faults: on the 2-core benchmark machine about 2 ms per megabyte, a third of the
-     * RNN's training step at 64×100×128×256). PyTorch frees a step's tensors as soon as the last reference goes; a Java
-     * loop does the same by releasing what it has used:
+     * of fresh memory is slow (page faults: on the 2-core benchmark machine 2–3 ms per megabyte, which made the RNN's
+     * training step at 64×100×128×256 take 61 ms instead of 33). PyTorch frees a step's tensors as soon as the last
+     * reference goes; a Java loop does the same by releasing what it has used:
      * <pre>
      *   RecurrentLayer.Result&lt;LstmCell.Cache&gt; result = fast.forward(x);
      *   SequenceGradients grads = fast.backward(dLoss(result.outputs()), null, result.cache());
