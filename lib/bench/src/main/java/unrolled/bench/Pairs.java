@@ -12,9 +12,9 @@ import java.util.Map;
 /**
  * Ratios on a shared machine: the implementations take turns, a timed slice of about a second each, round after round
  * (fast path, the fast path with its results kept, DL4J, PyTorch on 1 thread, PyTorch on every core; the order rotates
- * every round), so that each round's
- * ratios compare measurements taken seconds apart under nearly the same load. The load changes over minutes; a
- * benchmark run that measures one implementation after another for minutes each compares different machines.
+ * every round), so that each round's ratios compare measurements taken seconds apart under nearly the same load. The
+ * load changes over minutes; a benchmark run that measures one implementation after another for minutes each compares
+ * different machines.
  *
  * <p>Each implementation runs in a process of its own that answers one slice per request: the fast path and DL4J each
  * in a {@link Worker} JVM (with the library's thread settings and the Vector API's module), PyTorch in a

@@ -22,8 +22,8 @@ import unrolled.tensor.Threads;
  * compare the vector units with the portable loops.
  *
  * <p>"Released" gives back the outputs, final state, dx and the gradients at the end of each call, as a training loop
- * can once it has used them: their off-heap memory is then free for the next call at once, instead
- * of when the garbage collector next runs, and the next call's arrays need no fresh pages from the operating system.
+ * can once it has used them: their off-heap memory is then free for the next call at once, instead of when the
+ * garbage collector next runs, and the next call's arrays need no fresh pages from the operating system.
  */
 public final class Profile {
 
