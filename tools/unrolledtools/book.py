@@ -183,6 +183,8 @@ def build(executed: list[Path], out: Path, seconds: dict[str, float] | None = No
     covered = sum(1 for q in questions if q.answer and sections.get(q.id))
     (out / "index.html").write_text(index_html(pages, mathjax_url, (covered, len(questions))), encoding="utf-8")
     (out / QUESTIONS_PAGE).write_text(question_index_html(questions, sections, mathjax_url), encoding="utf-8")
+    from . import drill  # the drill imports this module for the question links
+    drill.build(out)
     return pages
 
 
@@ -279,6 +281,9 @@ a {{ color: #2b6cb0; }}
 exercises. This book shows every notebook as executed; to run and change the code, open the notebooks in Jupyter
 (see the project's README).</p>
 {questions}
+<p><a href="drill.html">Interview drill</a>: every question as a flashcard with our answer and what an interviewer listens
+for, reviews scheduled by spaced repetition, and timed mock interviews; with a printable
+<a href="cheatsheet.html">cheat sheet</a>.</p>
 <h2>Curriculum map</h2>
 <table>
 <thead><tr><th>Notebook</th><th>Interview questions answered</th><th>Run time</th></tr></thead>
