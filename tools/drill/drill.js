@@ -133,6 +133,10 @@
     return days < 60 ? `${Math.round(days)} d` : `${(days / 30.4).toFixed(1)} mo`;
   }
 
+  function plural(n, noun) {
+    return `${n} ${noun}${n === 1 ? "" : "s"}`;
+  }
+
   function mmss(ms) {
     const s = Math.max(0, Math.round(ms / 1000));
     return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
@@ -336,6 +340,8 @@
     $("mock-budget").textContent = `${ANSWER_MINUTES[card.difficulty]}:00`;
     fill($("mock-points"), card.points, true);
     fill($("mock-flags"), card.redFlags, false);
+    $("mock-answer").innerHTML = card.answer; // our own bank's HTML
+    $("mock-answer-box").open = false;
     $("mock-follow-q").textContent = card.followUp;
     $("mock-follow-a").textContent = card.followUpAnswer;
     $("mock-back").hidden = true;
@@ -411,7 +417,7 @@
     const title = document.createElement(full ? "h2" : "h3");
     const reasons = { time: "time ran out", stopped: "ended early", questions: "every question asked" };
     title.textContent = `Mock interview of ${new Date(result.at).toLocaleString()}: ${result.minutes} minutes, ` +
-      `${result.questions.length} questions answered (${reasons[result.ended] || result.ended})`;
+      `${plural(result.questions.length, "question")} answered (${reasons[result.ended] || result.ended})`;
     box.append(title);
     if (!result.questions.length) {
       const p = document.createElement("p");
@@ -485,8 +491,8 @@
   function refreshProgress() {
     const seen = Object.keys(progress.cards).length;
     const reviews = Object.values(progress.cards).reduce((n, e) => n + e.reviews.length, 0);
-    $("progress-summary").textContent = `${seen} of ${DECK.cards.length} questions seen, ${reviews} reviews, ` +
-      `${progress.mocks.length} mock interviews. Scheduler: FSRS (ts-fsrs ${FSRS.FSRSVersion || ""}).`;
+    $("progress-summary").textContent = `${seen} of ${DECK.cards.length} questions seen, ${plural(reviews, "review")}, ` +
+      `${plural(progress.mocks.length, "mock interview")}. Scheduler: FSRS (ts-fsrs ${FSRS.FSRSVersion || ""}).`;
     $("past-mocks").replaceChildren(...progress.mocks.slice().reverse().map((m) => report(m, false)));
   }
 

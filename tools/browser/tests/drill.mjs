@@ -156,7 +156,7 @@ try {
 
   // --- export, clear, import -----------------------------------------------------------------------------------
   await page.click("#tab-progress");
-  assert.match(await page.textContent("#progress-summary"), /^3 of 95 questions seen, 4 reviews, 1 mock interviews\. Scheduler: FSRS \(ts-fsrs v5\.4\.2/);
+  assert.match(await page.textContent("#progress-summary"), /^3 of 95 questions seen, 4 reviews, 1 mock interview\. Scheduler: FSRS \(ts-fsrs v5\.4\.2/);
   const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export")]);
   const exported = join(work, download.suggestedFilename());
   await download.saveAs(exported);
