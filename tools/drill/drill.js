@@ -66,7 +66,11 @@
   }
 
   function save() {
-    localStorage.setItem(STORAGE_KEY, JSON.stringify(progress));
+    try {
+      localStorage.setItem(STORAGE_KEY, JSON.stringify(progress));
+    } catch (error) {
+      notice(`This browser refused to store your progress (${error.message}); export it before closing the page.`);
+    }
   }
 
   // Checks a progress object (from storage or an imported file); returns it with its dates as Date objects, or

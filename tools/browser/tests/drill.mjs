@@ -200,6 +200,15 @@ try {
     assert.equal(await page.evaluate(() => localStorage.getItem("unrolled.drill.progress")), kept, `${name} changed nothing`);
   }
 
+  // --- progress damaged in storage is set aside, not overwritten ----------------------------------------------
+  await page.evaluate(() => localStorage.setItem("unrolled.drill.progress", "{damaged"));
+  await page.reload();
+  assert.match(await page.textContent("#notice"), /could not be read .* set aside under unrolled\.drill\.progress\.unreadable/);
+  assert.equal(await page.evaluate(() => localStorage.getItem("unrolled.drill.progress.unreadable")), "{damaged");
+  await page.click("#tab-cards");
+  assert.equal(await count("new"), 95, "the drill starts afresh");
+  await page.evaluate((text) => localStorage.setItem("unrolled.drill.progress", text), kept);
+
   // --- a phone: nothing wider than the screen, the grade buttons large enough to tap ---------------------------
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto(url({ now: T0, speed: "0" }));
