@@ -5,7 +5,8 @@
 // A scripted learner grades cards with the keyboard, reloads and finds the progress and the due dates FSRS computed
 // (recomputed here with the same pinned library from the recorded review times), sees cards fall due as the clock
 // moves; runs a mock interview with the clock 120 times faster and reads its report; exports, clears and imports its
-// progress; has corrupt and foreign files refused with nothing lost; and uses the page at a phone's width.
+// progress; has corrupt and foreign files refused with nothing lost; uses the page at a phone's width; and every
+// state of the page and the cheat sheet passes axe-core's accessibility rules.
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -24,6 +25,16 @@ const scheduler = fsrs({ enable_fuzz: false });
 const T0 = "2026-03-02T09:00:00.000Z";
 const plus = (iso, minutes) => new Date(Date.parse(iso) + minutes * 60000).toISOString();
 const work = mkdtempSync(join(tmpdir(), "unrolled-drill-"));
+const AXE = resolve("node_modules/axe-core/axe.min.js");
+
+// axe-core's accessibility rules on the page as it is now: none may be violated (preload off: fetching the
+// stylesheets again, for rules about CSS media queries only, is refused on file:// pages)
+async function accessible(page, what) {
+  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => (await window.axe.run(document, { preload: false })).violations
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`));
+  assert.deepEqual(violations, [], `${what}: accessibility rules violated`);
+}
 const started = Date.now();
 
 const browser = await launch();
@@ -52,6 +63,7 @@ try {
     assert.equal(await page.locator("#card-points input").count(), byId.get(id).points.length);
     assert.equal(await page.locator("#card-flags li").count(), byId.get(id).redFlags.length);
     await page.locator("#card-points input").nth(0).check();
+    if (!graded.length) await accessible(page, "a revealed flashcard");
     await page.keyboard.press(key);
     graded.push({ id, rating, key });
     assert.notEqual(await page.getAttribute("#card", "data-id"), id, "grading moves on to the next card");
@@ -149,6 +161,7 @@ try {
   assert.deepEqual(rows[0].links, byId.get(second).links.map((l) => l.href), "each topic links the sections teaching it");
   assert.ok(rows[0].links.every((href) => /^\d\d-[\w-]+\.html(#.+)?$/.test(href)));
   assert.match(await page.textContent("#mock-report h2"), /30 minutes, 2 questions answered \(time ran out\)/);
+  await accessible(page, "the mock interview's report");
   progress = await stored();
   assert.equal(progress.mocks.length, 1);
   assert.deepEqual(progress.mocks[0].questions.map((q) => q.id), [first, second]);
@@ -157,6 +170,7 @@ try {
   // --- export, clear, import -----------------------------------------------------------------------------------
   await page.click("#tab-progress");
   assert.match(await page.textContent("#progress-summary"), /^3 of 95 questions seen, 4 reviews, 1 mock interview\. Scheduler: FSRS \(ts-fsrs v5\.4\.2/);
+  await accessible(page, "the progress tab");
   const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export")]);
   const exported = join(work, download.suggestedFilename());
   await download.saveAs(exported);
@@ -209,6 +223,14 @@ try {
   assert.equal(await count("new"), 95, "the drill starts afresh");
   await page.evaluate((text) => localStorage.setItem("unrolled.drill.progress", text), kept);
 
+  // a mock interview question with its rubric and follow-up, on a stopped clock so that checking takes no time
+  await page.goto(url({ now: T0, speed: "0", seed: "7" }));
+  await page.click("#tab-mock");
+  await page.click("#mock-start");
+  for (let i = 0; i < 3; i++) await page.keyboard.press("Space");
+  assert.ok(await page.isVisible("#mock-follow-a"));
+  await accessible(page, "a mock interview question with its rubric and follow-up");
+
   // --- a phone: nothing wider than the screen, the grade buttons large enough to tap ---------------------------
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto(url({ now: T0, speed: "0" }));
@@ -219,6 +241,10 @@ try {
   assert.ok(tap.height >= 44, `grade buttons are at least 44 px tall (${tap.height})`);
   await page.click(".grades button.good");
   assert.equal(await count("new"), 91, "grading by tapping works");
+
+  await page.setViewportSize({ width: 1000, height: 900 });
+  await page.goto(pathToFileURL(join(book, "cheatsheet.html")).href);
+  await accessible(page, "the cheat sheet");
 
   assert.deepEqual(problems, [], "no page errors, console errors or network requests");
   await context.close();
