@@ -24,6 +24,32 @@ def test_every_question_of_the_bank_has_a_complete_rubric_and_nothing_else():
     assert len(rubrics) == 95
 
 
+def _lines(rubric):
+    return [*rubric.points, *rubric.red_flags, rubric.follow_up, rubric.follow_up_answer]
+
+
+def test_rubric_parameter_counts_name_their_convention():
+    # two bias vectors per layer is PyTorch's and cuDNN's count, one is Keras's; a bare formula invites the classic slip
+    for id_, rubric in drill.read_rubrics().items():
+        for line in _lines(rubric):
+            for formula in re.findall(r"\d?H\(D \+ H \+ [12]\)", line):
+                assert ("PyTorch" in line or "Keras" in line), f"{id_}: {formula} without its convention: {line}"
+            if re.search(r"4H\(D \+ H \+ 2\)", line):
+                assert "PyTorch" in line, f"{id_}: the two-bias LSTM count is PyTorch's: {line}"
+            if re.search(r"4H\(D \+ H \+ 1\)", line):
+                assert "Keras" in line, f"{id_}: the one-bias LSTM count is Keras's: {line}"
+
+
+def test_rubrics_keep_the_teacher_forcing_and_exposure_bias_facts():
+    rubrics = drill.read_rubrics()
+    for id_ in ("A10", "B24"):
+        assert any("recurrence" in p and "step by step" in p for p in rubrics[id_].points), id_
+        assert any("parallel" in f for f in rubrics[id_].red_flags), id_
+        assert any("beam search" in p.lower() and "not" in p for p in rubrics[id_].points), id_
+    assert any("Beam search does not cure it" in p for p in rubrics["B69"].points)
+    assert any("beam search fixes exposure bias" in f.lower() for f in rubrics["B69"].red_flags)
+
+
 def test_rubric_problems_are_named_one_by_one():
     good = {"points": ["a", "b", "c"], "red_flags": ["x"], "follow_up": {"question": "q?", "answer": "a."}}
     raw = {"A01": good, "A02": {**good, "points": ["only", "two"]}, "A03": {**good, "follow_up": {"question": "q?"}},
@@ -83,7 +109,7 @@ def test_the_contents_page_links_the_drill_and_the_cheat_sheet():
 
 
 def test_a_learner_drills_in_a_real_browser(drill_book):
-    out = browser.run(browser.BROWSER_DIR / "tests" / "drill.mjs", str(drill_book), timeout=240)
+    out = browser.run(browser.BROWSER_DIR / "tests" / "drill.mjs", str(drill_book), timeout=420)
     assert "checked in" in out
     print(out)
 
@@ -91,11 +117,15 @@ def test_a_learner_drills_in_a_real_browser(drill_book):
 def test_the_cheat_sheet_command_prints_a_pdf_of_exactly_its_pages(tmp_path):
     pdf = tmp_path / "sheet.pdf"
     done = subprocess.run([str(paths.ROOT / "unrolled"), "cheatsheet", "--out", str(pdf)], capture_output=True,
-                          text=True, timeout=240)
+                          text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     pages = len(re.findall(r'<section class="page"', (paths.ROOT / "tools" / "drill" / "cheatsheet.html")
                            .read_text(encoding="utf-8")))
     assert pages == 4
+    sheet = (paths.ROOT / "tools" / "drill" / "cheatsheet.html").read_text(encoding="utf-8")
+    for fact in ("4H(D + H + 1)", "4H(D + H + 2)", "3H(D + H + 2)", "<b>Beam search is not a remedy</b> for exposure bias",
+                 "recurrence stays <b>sequential</b>", "<b>9,625,600</b>", "<b>9,633,792</b>"):
+        assert fact in sheet, fact
     # one printed page per sheet: a sheet that overflows its page adds one and fails here
     assert done.stdout.strip() == f"{pdf}: {pages} pages"
     assert pdf.read_bytes().startswith(b"%PDF-")
