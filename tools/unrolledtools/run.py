@@ -12,7 +12,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import book, coverage, execute, paths
+from . import book, coverage, drill, execute, paths
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -72,7 +72,11 @@ def main(argv: list[str] | None = None) -> int:
     missing = f"; ./unrolled coverage lists the {len(questions.missing)} missing" if questions.missing else ""
     print(f"Questions covered: {questions.summary()}{missing}.", flush=True)
     if not args.no_book:
-        pages = book.build(written, args.out / "book", seconds)
+        try:
+            pages = book.build(written, args.out / "book", seconds)
+        except drill.DrillBuildError as error:
+            print(f"The book could not be built: {error}", file=sys.stderr)
+            return 2
         images = sum(p.images for p in pages)
         print(f"Book: {args.out / 'book' / 'index.html'} ({len(pages)} page(s), {images} plot(s)).", flush=True)
     return 0
