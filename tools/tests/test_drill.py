@@ -99,6 +99,10 @@ def test_the_pages_load_nothing_from_the_network_and_vendor_the_pinned_scheduler
         for ref in re.findall(r'(?:src|href)="([^"#?]+)', text):
             if ref.startswith("_static/"):
                 assert (drill_book / ref).is_file(), f"{name} refers to {ref}, which the build did not write"
+    notebooks = {p.stem + ".html" for p in paths.notebook_sources()}
+    sheet = (drill_book / drill.CHEATSHEET_PAGE).read_text(encoding="utf-8")
+    pages = set(re.findall(r'href="(\d\d-[\w-]+\.html)"', sheet))
+    assert pages and pages <= notebooks, f"the cheat sheet links notebooks that do not exist: {pages - notebooks}"
     bundle = (drill_book / drill.STATIC / "ts-fsrs.umd.js").read_text(encoding="utf-8")
     assert f'const version="{drill.pinned_fsrs_version()}"' in bundle
 
