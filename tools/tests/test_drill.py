@@ -133,3 +133,10 @@ def test_the_cheat_sheet_command_prints_a_pdf_of_exactly_its_pages(tmp_path):
     # one printed page per sheet: a sheet that overflows its page adds one and fails here
     assert done.stdout.strip() == f"{pdf}: {pages} pages"
     assert pdf.read_bytes().startswith(b"%PDF-")
+
+
+def test_the_cheat_sheet_command_names_what_is_missing_to_print(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(browser, "CHROMIUM", tmp_path / "no-chromium")
+    assert drill.main(["--out", str(tmp_path / "sheet.pdf")]) == 2
+    assert f"printing needs chromium at {tmp_path / 'no-chromium'} (Debian package chromium)" in capsys.readouterr().err
+    assert not (tmp_path / "sheet.pdf").exists()

@@ -204,6 +204,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.out.suffix.lower() != ".pdf":
         parser.error(f"--out must name a .pdf file, but is {args.out}")
+    lacking = browser.missing()
+    if lacking:
+        print(f"cheatsheet: printing needs {', '.join(lacking)}; ./unrolled test installs them "
+              "(or: apt-get install chromium nodejs npm, then npm ci in tools/browser)", file=sys.stderr)
+        return 2
     try:
         print(print_cheatsheet(args.out))
     except browser.BrowserScriptFailed as failed:
