@@ -67,7 +67,12 @@ def limited_argv(argv: list[str], memory_mb: int) -> list[str]:
     return out
 
 
-def kernel_manager_class(memory_mb: int, env: dict[str, str]) -> type:
+def with_jvm_options(argv: list[str], options: list[str]) -> list[str]:
+    """The kernel's command line with more JVM options, right after the java program."""
+    return argv[:1] + list(options) + argv[1:]
+
+
+def kernel_manager_class(memory_mb: int, env: dict[str, str], jvm_options: list[str] = ()) -> type:
     """A kernel manager that starts the installed `java` kernel with a memory limit and extra environment."""
 
     class LimitedKernelManager(AsyncKernelManager):
@@ -75,7 +80,7 @@ def kernel_manager_class(memory_mb: int, env: dict[str, str]) -> type:
         def kernel_spec(self):
             if self._kernel_spec is None and self.kernel_name != "":
                 spec = self.kernel_spec_manager.get_kernel_spec(self.kernel_name)
-                spec.argv = limited_argv(list(spec.argv), memory_mb)
+                spec.argv = with_jvm_options(limited_argv(list(spec.argv), memory_mb), jvm_options)
                 spec.env = dict(spec.env or {}, **env)
                 self._kernel_spec = spec
             return self._kernel_spec
@@ -244,7 +249,10 @@ class ControlGroup:
         if self.v2:
             events = dict(line.split() for line in self._read("all", "memory.events").splitlines() if line.strip())
             return int(events.get("oom_kill", 0)) > 0 or int(events.get("max", 0)) > 0
-        return self._read("memory", "memory.failcnt").strip() not in ("", "0")
+        control = dict(line.split() for line in self._read("memory", "memory.oom_control").splitlines() if line.strip())
+        return (int(control.get("oom_kill", 0)) > 0
+                or any(self._read("memory", f).strip() not in ("", "0")
+                       for f in ("memory.failcnt", "memory.memsw.failcnt")))
 
     def cpu_seconds(self) -> float | None:
         if self.v2:
@@ -406,7 +414,8 @@ class Sandbox:
             sources[self.base / name] = Path("/etc") / name
         stage = self.base / "stage"
         staging, binds = [], []
-        for number, (source, inside) in enumerate(sources.items()):
+        # Parents before children: a folder bound later would hide what was bound inside it.
+        for number, (source, inside) in enumerate(sorted(sources.items(), key=lambda item: len(item[1].parts))):
             point = stage / str(number)
             if source.is_dir():
                 point.mkdir()
@@ -455,7 +464,7 @@ class Sandbox:
         return [pid for pid in _all_pids() if _owner(pid) == self.uid and not _zombie(pid)]
 
 
-def sandboxed_kernel_manager_class(sandbox: Sandbox, memory_mb: int) -> type:
+def sandboxed_kernel_manager_class(sandbox: Sandbox, memory_mb: int, jvm_options: list[str] = ()) -> type:
     """A kernel manager that starts the installed `java` kernel inside `sandbox`, reached over its Unix sockets."""
 
     class SandboxedKernelManager(AsyncKernelManager):
@@ -470,7 +479,8 @@ def sandboxed_kernel_manager_class(sandbox: Sandbox, memory_mb: int) -> type:
         def kernel_spec(self):
             if self._kernel_spec is None and self.kernel_name != "":
                 spec = self.kernel_spec_manager.get_kernel_spec(self.kernel_name)
-                argv = [a.replace("{resource_dir}", spec.resource_dir) for a in limited_argv(list(spec.argv), memory_mb)]
+                argv = [a.replace("{resource_dir}", spec.resource_dir)
+                        for a in with_jvm_options(limited_argv(list(spec.argv), memory_mb), jvm_options)]
                 sandbox.env = dict(spec.env or {}, **sandbox.env)  # the kernelspec's own variables, inside
                 spec.argv = sandbox.command(argv, spec.resource_dir)
                 spec.env = {}
