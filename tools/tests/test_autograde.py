@@ -288,3 +288,85 @@ def test_a_check_cell_is_found_by_its_call_when_the_learner_dropped_its_tag():
     assert roles.count(("check", "9.1")) == 1 and roles.count(("check", "9.2")) == 2
     assert [c.source for c in assembled.cells if grading.role(c) == ("check", "9.1")] == [CHECK_TOTAL]
     assert ("exercise", "9.1") in roles and ("exercise", "9.2") in roles
+
+
+def test_a_notebook_of_ten_thousand_cells_stops_at_its_time_budget(tmp_path):
+    source = tmp_path / "90-fixture.ipynb"
+    nbformat.write(instructor_notebook(), source)
+    flood = student.student_version(nbformat.read(source, as_version=4), source.name)
+    flood.cells[2:2] = [code(f"int cell{i} = {i};") for i in range(10_000)]
+    file = tmp_path / "flood.ipynb"
+    nbformat.write(flood, file)
+    limits = grading.Limits(cell_seconds=20, notebook_seconds=45, memory_mb=1200, restarts=2)
+    result = grading.grade("oli", file, source, tmp_path / "work", limits, reference={})
+    assert result.seconds < 45 + 25, result
+    assert [g.status for g in result.grades] == [grading.TIMED_OUT] * 2, result
+    assert all("time limit (45 s)" in g.reason for g in result.grades), result
+
+
+def answer(label, value, tolerance=1e-9, outcome="value", error=""):
+    return grading.Answer("9.9", label, tolerance, value, outcome, error)
+
+
+ARRAY = {"shape": [2], "data": [1.0, -2.5]}
+
+
+@pytest.mark.parametrize("mine, status, reason", [
+    ([answer("a", ARRAY)], grading.PASSED, ""),
+    ([answer("a", {"shape": [2], "data": [1.0, -2.5 + 1e-12]})], grading.PASSED, ""),
+    ([answer("a", {"shape": [2], "data": [1.0, -2.4]})], grading.FAILED, "differs by up to 0.1"),
+    ([answer("a", {"shape": [1, 2], "data": [1.0, -2.5]})], grading.FAILED, "has shape (1, 2), expected (2,)"),
+    ([answer("a", {"shape": [2], "data": [1.0, "NaN"]})], grading.FAILED, "differs by up to inf"),
+    ([answer("a", 3.0)], grading.FAILED, "not an array"),
+    ([answer("a", None, outcome="not-yet")], grading.NOT_ATTEMPTED, "Exercise.todo"),
+    ([answer("a", None, outcome="threw", error="IllegalStateException: no")], grading.FAILED, "threw Illegal"),
+    ([], grading.FAILED, "no answer was recorded for input a"),
+    ([answer("a", ARRAY), answer("a", ARRAY)], grading.FAILED, "recorded 2 times"),
+    ([answer("a", ARRAY, tolerance=1e9)], grading.PASSED, ""),   # the learner's tolerance is never used
+])
+def test_recorded_answers_are_compared_in_the_grader_with_the_instructors_tolerance(mine, status, reason):
+    reference = [answer("a", ARRAY, tolerance=1e-9)]
+    grade = grading.compare(mine, reference, "9.9")
+    assert grade.status == status and reason in grade.reason, grade
+
+
+def test_a_wrong_answer_behind_a_huge_tolerance_of_its_own_still_fails():
+    grade = grading.compare([answer("a", 5.0, tolerance=1e9)], [answer("a", 4.0, tolerance=1e-9)], "9.9")
+    assert grade.status == grading.FAILED and "off by 1" in grade.reason
+
+
+def test_maps_and_lists_are_compared_key_by_key():
+    expected = {"dx": ARRAY, "steps": [1, 2]}
+    assert grading.compare([answer("a", expected)], [answer("a", expected)], "9.9").status == grading.PASSED
+    wrong = {"dx": ARRAY, "steps": [1, 3]}
+    grade = grading.compare([answer("a", wrong)], [answer("a", expected)], "9.9")
+    assert grade.status == grading.FAILED and "steps[1]" in grade.reason, grade
+    grade = grading.compare([answer("a", {"dx": ARRAY})], [answer("a", expected)], "9.9")
+    assert grade.status == grading.FAILED and "keys" in grade.reason, grade
+
+
+def test_a_failure_of_the_grader_on_one_file_becomes_that_files_crashed(tmp_path, monkeypatch):
+    source = tmp_path / "90-fixture.ipynb"
+    nbformat.write(instructor_notebook(), source)
+    file = tmp_path / "mine.ipynb"
+    nbformat.write(student.student_version(instructor_notebook(), source.name), file)
+
+    def broken(*args):
+        raise AttributeError("'str' object has no attribute 'get'")
+    monkeypatch.setattr(grading, "assemble", broken)
+    result = grading.grade("ada", file, source, tmp_path / "work", LIMITS, reference={})
+    assert [g.status for g in result.grades] == [grading.CRASHED] * 2
+    assert "AttributeError" in result.grades[0].reason
+
+
+@pytest.mark.parametrize("make, reason", [
+    (lambda path: path.symlink_to(path.parent / "real.ipynb"), "symbolic link"),
+    (lambda path: os.mkfifo(path), "not a regular file"),
+    (lambda path: path.mkdir(), "not a regular file"),
+])
+def test_links_and_special_files_are_refused_without_being_read(tmp_path, make, reason):
+    nbformat.write(instructor_notebook(), tmp_path / "real.ipynb")
+    path = tmp_path / "submitted.ipynb"
+    make(path)
+    nb, problem = grading.read_submission(path)
+    assert nb is None and reason in problem

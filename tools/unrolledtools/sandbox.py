@@ -44,6 +44,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import zmq
 from jupyter_client.manager import AsyncKernelManager
 
 HEAP_SHARE, OFF_HEAP_SHARE, PHYSICAL_SHARE = 0.40, 0.30, 0.90
@@ -160,6 +161,7 @@ CHANNEL_PORTS = {"shell": 1, "iopub": 2, "stdin": 3, "control": 4, "hb": 5}
 INSIDE_BASE_PORT = 47000                         # the kernel's ports on the sandbox's own loopback: 47001..47005
 INSIDE_CHANNEL = "/run/unrolled"                 # the shared folder of Unix sockets, as the sandbox sees it
 INSIDE_HOME = "/home/learner"
+MAX_MESSAGE_BYTES = 64 << 20                    # the largest message the grader accepts from a sandboxed kernel
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 SYSTEM_FILES = ("/etc/alternatives", "/etc/java-17-openjdk", "/etc/java-21-openjdk", "/etc/ld.so.cache",
                 "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime", "/etc/timezone", "/etc/fonts",
@@ -418,7 +420,7 @@ class Sandbox:
         for number, (source, inside) in enumerate(sorted(sources.items(), key=lambda item: len(item[1].parts))):
             point = stage / str(number)
             if source.is_dir():
-                point.mkdir()
+                point.mkdir(exist_ok=True)
             else:
                 point.touch()
             staging.append(f"mount --bind {_quote(source)} {_quote(point)} && "
@@ -486,6 +488,12 @@ def sandboxed_kernel_manager_class(sandbox: Sandbox, memory_mb: int, jvm_options
                 spec.env = {}
                 self._kernel_spec = spec
             return self._kernel_spec
+
+        def client(self, **kwargs):
+            client = super().client(**kwargs)
+            # A message larger than this from the kernel is dropped by ZeroMQ, not held in the grader's memory.
+            client.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
+            return client
 
         async def pre_start_kernel(self, **kw):
             result = await super()._async_pre_start_kernel(**kw)
