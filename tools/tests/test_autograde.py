@@ -31,7 +31,9 @@ GRADE_DOUBLED = ('Nd4j.getRandom().setSeed(90);\n'
                  'INDArray unseenPair = Nd4j.randn(DataType.DOUBLE, 4, 2);\n'
                  'Exercise.record("9.2", "4x2", () -> doubled(unseenPair.dup()), 1e-12);\n'
                  'Exercise.record("9.2", "scalar", () -> doubled(Nd4j.scalar(-1.5)), 1e-12);')
-LIMITS = grading.Limits(cell_seconds=20, notebook_seconds=150, memory_mb=1200, restarts=2)
+# Generous for a cell, because the machines tests run on are often shared and loaded (a first cell that loads ND4J
+# has taken 20 s there); the endless loop then costs 45 s.
+LIMITS = grading.Limits(cell_seconds=45, notebook_seconds=360, memory_mb=1200, restarts=2)
 
 # The attacks. Each would have passed a grader that trusts what the learner's kernel shows.
 SHADOW = """class Exercise {
@@ -193,7 +195,7 @@ def graded(tmp_path_factory):
     ("ben", "9.2", grading.NOT_ATTEMPTED, "Exercise.todo"),
     ("cleo", "9.1", grading.FAILED, "on input 5x3: your answer is off by"),           # its edited check is ignored
     ("cleo", "9.2", grading.PASSED, ""),                                            # its deleted check comes back
-    ("dan", "9.1", grading.TIMED_OUT, "longer than 20 s"),
+    ("dan", "9.1", grading.TIMED_OUT, "longer than 45 s"),
     ("dan", "9.2", grading.CRASHED, "exited with status 1"),
     ("eve", "9.1", grading.CRASHED, "memory"),
     ("eve", "9.2", grading.FAILED, "has shape (3, 4), expected (4, 2)"),           # the unseen input catches it
@@ -299,7 +301,7 @@ def test_a_notebook_of_ten_thousand_cells_stops_at_its_time_budget(tmp_path):
     nbformat.write(flood, file)
     limits = grading.Limits(cell_seconds=20, notebook_seconds=45, memory_mb=1200, restarts=2)
     result = grading.grade("oli", file, source, tmp_path / "work", limits, reference={})
-    assert result.seconds < 45 + 25, result
+    assert result.seconds < 45 + 30, result
     assert [g.status for g in result.grades] == [grading.TIMED_OUT] * 2, result
     assert all("time limit (45 s)" in g.reason for g in result.grades), result
 

@@ -93,18 +93,23 @@ def run_notebook(notebook: nbformat.NotebookNode, name: str, cwd: Path, cell_tim
                  allow_errors: bool = False, kernel_manager_class: type | None = None,
                  timeout_func: Callable[[nbformat.NotebookNode], int] | None = None,
                  on_start: Callable[[NotebookClient], None] | None = None, max_output_bytes: int | None = None,
-                 keep_outputs: Callable[[nbformat.NotebookNode], bool] | None = None) -> Result:
+                 keep_outputs: Callable[[nbformat.NotebookNode], bool] | None = None,
+                 give_up_at: float | None = None) -> Result:
     """Runs every cell of an in-memory notebook (a copy; `notebook` is left as it is) in a fresh kernel.
 
     With `allow_errors`, cells after an error still run and the first error is reported at the end (the autograder
     does this); `kernel_manager_class` starts the kernel its own way (with other limits, say),
     `timeout_func` gives each cell its time limit, `on_start` is called once the kernel answers;
     `max_output_bytes` bounds what the run's outputs may hold in memory (beyond it they are dropped, except in the
-    cells `keep_outputs` accepts, which each keep that much again).
+    cells `keep_outputs` accepts, which each keep that much again); no new start-up attempt begins after
+    `give_up_at` (a time.monotonic() value).
     """
     started = time.monotonic()
     last_error = ""
     for attempt in range(1, attempts + 1):
+        if give_up_at is not None and attempt > 1 and time.monotonic() >= give_up_at:
+            attempts = attempt - 1
+            break
         nb = copy.deepcopy(notebook)
         options = {"kernel_manager_class": kernel_manager_class} if kernel_manager_class else {}
         client = NotebookClient(nb, kernel_name=KERNEL_NAME, timeout=cell_timeout, startup_timeout=startup_timeout,

@@ -57,7 +57,7 @@ class Limits:
     notebook_seconds: int = 300     # the whole submission, restarts included
     memory_mb: int = 2048           # the kernel's resident memory
     restarts: int = 2               # fresh kernels after a cell timed out or the kernel died
-    startup_seconds: int = 30
+    startup_seconds: int = 60       # a JVM under a loaded machine's sandbox may take this long to answer
     start_attempts: int = 4         # rapaio-jupyter-kernel sometimes never answers at start-up: try a fresh one
 
 
@@ -394,10 +394,14 @@ class Run:
 
 
 def run_graded(nb: nbformat.NotebookNode, name: str, work: Path, limits: Limits, log: Path, timeout_for,
-               unsafe: bool) -> Run:
-    """Runs an assembled notebook in a fresh kernel: in its own sandbox, or with `unsafe` under a memory watchdog."""
+               unsafe: bool, deadline: float | None = None) -> Run:
+    """Runs an assembled notebook in a fresh kernel: in its own sandbox, or with `unsafe` under a memory watchdog.
+    Kernel start-up counts against `deadline` too."""
     env = {"UNROLLED_DATASETS": str(paths.ROOT / "datasets")}
-    options = dict(cell_timeout=limits.cell_seconds, startup_timeout=limits.startup_seconds,
+    startup = limits.startup_seconds
+    if deadline is not None:
+        startup = max(5, int(min(startup, deadline - time.monotonic())))
+    options = dict(cell_timeout=limits.cell_seconds, startup_timeout=startup, give_up_at=deadline,
                    attempts=limits.start_attempts, kernel_log=log, allow_errors=True, timeout_func=timeout_for,
                    max_output_bytes=MAX_OUTPUT_BYTES, keep_outputs=lambda cell: role(cell)[0] == "grade")
     if unsafe:
@@ -519,7 +523,7 @@ def _grade(learner: str, submission: Path, official_source: Path, work: Path, li
                 raise CellTimeoutError("the submission's time budget is spent")
             return max(1, int(min(allowed, remaining)))
 
-        outcome = run_graded(assembled, name, work, limits, log, timeout_for, unsafe)
+        outcome = run_graded(assembled, name, work, limits, log, timeout_for, unsafe, deadline)
         result = outcome.result
         peak = max(peak or 0, outcome.peak_mb or result.peak_memory_mb or 0) or None
         executed = result.executed
@@ -527,7 +531,9 @@ def _grade(learner: str, submission: Path, official_source: Path, work: Path, li
         if failure is None or failure.kind == "error":
             break
         if failure.kind in ("start", "missing") or failure.cell_index is None:
-            notes.append(failure.error)
+            out_of_time = failure.kind == "start" and time.monotonic() >= deadline - 1
+            notes.append(f"the submission's time limit ({limits.notebook_seconds} s) ran out while "
+                         f"{failure.error[:200]}" if out_of_time else failure.error)
             break
         index = failure.cell_index
         kind, exercise_id = role(assembled.cells[index])
@@ -550,6 +556,10 @@ def _grade(learner: str, submission: Path, official_source: Path, work: Path, li
             break
         assembled = copy.deepcopy(assembled)
         assembled.cells[index].source = ""  # nbclient skips an empty cell: run everything else again
+        if exercise_id in blamed:  # its grade is settled: its official cells would only repeat the damage
+            for cell in assembled.cells:
+                if role(cell) in (("check", exercise_id), ("grade", exercise_id)):
+                    cell.source = ""
     grades = []
     for exercise_id in ids:
         if exercise_id in blamed:
