@@ -61,7 +61,9 @@ c.JupyterHub.concurrent_spawn_limit = 40   # spawns in flight at once; more wait
 
 if AUTH == "pam":
     c.JupyterHub.authenticator_class = "jupyterhub.auth.PAMAuthenticator"
-    c.JupyterHub.spawner_class = "jupyterhub.spawner.LocalProcessSpawner"
+    # A control group per learner (memory and processes, enforced by the kernel) where the hub may make them.
+    c.JupyterHub.spawner_class = ("unrolledtools.hubspawner.LimitedLocalProcessSpawner" if os.geteuid() == 0
+                                  else "jupyterhub.spawner.LocalProcessSpawner")
     c.LocalProcessSpawner.create_system_users = False
 else:
     c.JupyterHub.authenticator_class = "jupyterhub.auth.DummyAuthenticator"
@@ -75,7 +77,7 @@ c.Spawner.cmd = ["jupyterhub-singleuser"]
 c.Spawner.default_url = "/tree"
 c.Spawner.start_timeout = 180   # a loaded machine starts servers slowly
 c.Spawner.http_timeout = 120
-c.Spawner.mem_limit = f"{MEMORY_MB}M"   # advisory for local spawners: enforced by the kernelspec and the watchdog
+c.Spawner.mem_limit = f"{MEMORY_MB}M"   # the learner's control group (PAM), the kernelspec's heap, the watchdog
 c.Spawner.environment = {
     "JUPYTERHUB_SINGLEUSER_APP": "notebook.notebookapp.NotebookApp",
     "JUPYTER_PATH": str(HUB / "share" / "jupyter"),     # the hub's `java` kernelspec, with the per-learner limits

@@ -2,13 +2,15 @@
 import os
 import random
 import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 from traitlets.config import Config
 
-from unrolledtools import hubspace, paths
+from unrolledtools import hubspace, paths, sandbox
 
 CONFIG = paths.ROOT / "tools" / "hub" / "jupyterhub_config.py"
 
@@ -32,7 +34,7 @@ def test_no_learner_server_runs_as_root_and_terminals_are_off(monkeypatch, tmp_p
     config = load(monkeypatch, tmp_path, auth="pam")
     assert "--allow-root" not in config.Spawner.args
     assert "--NotebookApp.terminals_enabled=False" in config.Spawner.args
-    assert config.JupyterHub.spawner_class == "jupyterhub.spawner.LocalProcessSpawner"
+    assert config.JupyterHub.spawner_class == "unrolledtools.hubspawner.LimitedLocalProcessSpawner"
     assert config.JupyterHub.authenticator_class == "jupyterhub.auth.PAMAuthenticator"
     assert load(monkeypatch, tmp_path, auth="pam", terminals="1").Spawner.args == []
 
@@ -92,3 +94,18 @@ def test_a_link_the_learner_planted_does_not_lead_the_hook_outside_their_rights(
     with pytest.raises(RuntimeError, match="Permission denied"):
         hubspace.as_learner(uid, uid, hubspace.prepare, home, paths.ROOT, {"init.jsh": b"x", "01-a.ipynb": b"{}"})
     assert list(protected.iterdir()) == []
+
+
+def test_a_learners_processes_share_one_memory_limit_that_the_kernel_enforces():
+    """What the hub's spawner does before a learner's server starts: join the learner's control group (made at the
+    first log-in, reused at the next). A grandchild that outgrows the limit is stopped, whatever its environment."""
+    name = f"unrolled-hub-test-{os.getpid()}"
+    group = sandbox.ControlGroup(name, memory_mb=150, processes=64, reuse=True)
+    try:
+        again = sandbox.ControlGroup(name, memory_mb=150, processes=64, reuse=True)
+        hog = "import subprocess, sys; subprocess.run([sys.executable, '-c', 'b = bytes(1) * (400 << 20)'])"
+        server = subprocess.Popen([sys.executable, "-c", hog], preexec_fn=again.join, env={"JUPYTERHUB_USER": "x"})
+        assert server.wait(timeout=60) == 0 and group.out_of_memory()
+    finally:
+        assert group.kill_all()
+        group.remove()

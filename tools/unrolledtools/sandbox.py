@@ -198,7 +198,7 @@ class ControlGroup:
 
     V1 = ("memory", "pids", "cpuacct")
 
-    def __init__(self, name: str, memory_mb: int, processes: int):
+    def __init__(self, name: str, memory_mb: int, processes: int, reuse: bool = False):
         self.v2 = not (CGROUP_ROOT / "memory").is_dir() and (CGROUP_ROOT / "cgroup.controllers").is_file()
         if self.v2:
             self.dirs = {"all": CGROUP_ROOT / _own_cgroup(None) / name}
@@ -206,7 +206,7 @@ class ControlGroup:
             self.dirs = {c: CGROUP_ROOT / c / _own_cgroup(c) / name for c in self.V1}
         try:
             for folder in self.dirs.values():
-                folder.mkdir()
+                folder.mkdir(exist_ok=reuse)
             if self.v2:
                 self._write("all", "memory.max", str(memory_mb << 20))
                 self._write("all", "memory.swap.max", "0", optional=True)
@@ -216,7 +216,8 @@ class ControlGroup:
                 self._write("memory", "memory.memsw.limit_in_bytes", str(memory_mb << 20), optional=True)
                 self._write("pids", "pids.max", str(processes))
         except OSError as e:
-            self.remove()
+            if not reuse:
+                self.remove()
             raise SandboxUnavailable(f"cannot set up a control group under {CGROUP_ROOT} ({e})") from e
 
     def _write(self, controller: str, name: str, value: str, optional: bool = False) -> None:
@@ -231,6 +232,12 @@ class ControlGroup:
             return (self.dirs[controller] / name).read_text(encoding="ascii")
         except (OSError, KeyError):
             return ""
+
+    def join(self) -> None:
+        """Moves the calling process into the group (its children follow); for a pre-exec hook, run as root."""
+        for path in self.procs_files:
+            with open(path, "w", encoding="ascii") as procs:
+                procs.write(str(os.getpid()))
 
     @property
     def procs_files(self) -> list[Path]:
