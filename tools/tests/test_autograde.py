@@ -372,3 +372,20 @@ def test_links_and_special_files_are_refused_without_being_read(tmp_path, make, 
     make(path)
     nb, problem = grading.read_submission(path)
     assert nb is None and reason in problem
+
+
+def test_an_instructor_notebook_whose_grading_cell_records_nothing_stops_grading_with_the_reason(tmp_path,
+                                                                                                 monkeypatch, capsys):
+    source = tmp_path / "notebooks" / "90-fixture.ipynb"
+    source.parent.mkdir()
+    nbformat.write(instructor_notebook(), source)
+    (tmp_path / "submissions" / "ada").mkdir(parents=True)
+    nbformat.write(instructor_notebook(), tmp_path / "submissions" / "ada" / source.name)
+
+    def no_answers(official_source, work, limits, unsafe=False):
+        raise grading.NoReference(f"{official_source.name}: the instructor notebook's own run gave no reference "
+                                  "answer for exercise 9.1")
+    monkeypatch.setattr(grading, "reference_answers", no_answers)
+    monkeypatch.setattr(paths, "notebook_sources", lambda: [source])
+    status = autograde.main([str(tmp_path / "submissions"), "--out", str(tmp_path / "out"), "--unsafe"])
+    assert status == 2 and "no reference answer for exercise 9.1" in capsys.readouterr().err

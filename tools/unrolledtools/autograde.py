@@ -324,9 +324,13 @@ def main(argv: list[str] | None = None) -> int:
             for row in result_rows(result):
                 writer.writerow(row)
             partial.flush()
-        results = grade_all(args.submissions, args.out, limits, args.notebooks,
-                            progress=lambda line: print(line, flush=True), jobs=args.jobs, unsafe=args.unsafe,
-                            on_result=arrived)
+        try:
+            results = grade_all(args.submissions, args.out, limits, args.notebooks,
+                                progress=lambda line: print(line, flush=True), jobs=args.jobs, unsafe=args.unsafe,
+                                on_result=arrived)
+        except (grading.NoReference, sandbox.SandboxUnavailable) as e:
+            print(f"Grading stopped: {e}", file=sys.stderr)
+            return 2
     write_csv(results, args.out)
     write_html(results, args.out, limits)
     if any(note.startswith(TAMPERED) for r in results for note in r.notes):
