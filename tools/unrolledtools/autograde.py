@@ -302,8 +302,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.unsafe:
         reason = sandbox.available()
         if reason:
-            print(f"Refusing to grade: {reason}.\nEvery submission runs learners' code, which is graded only inside the "
-                  "sandbox (a throw-away user, its own namespaces and control group). To grade anyway, with the "
+            print(f"Refusing to grade: {reason}.\nEvery submission runs learners' code, which is graded only inside "
+                  "the sandbox (a throw-away user, its own namespaces and control group). To grade anyway, with the "
                   "learners' code running with your rights, pass --unsafe.", file=sys.stderr)
             return 2
     limits = grading.Limits(args.cell_timeout, args.notebook_timeout, args.memory, args.restarts)

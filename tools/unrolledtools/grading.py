@@ -139,7 +139,8 @@ def assemble(learner: nbformat.NotebookNode, official: nbformat.NotebookNode) ->
             cells.append(cell)
             continue
         cell.outputs, cell.execution_count = [], None
-        tagged = [exercises.tagged_id(cell, p) for p in (exercises.CHECK_TAG, exercises.HIDDEN_TAG, exercises.GRADE_TAG)]
+        tagged = [exercises.tagged_id(cell, p)
+                  for p in (exercises.CHECK_TAG, exercises.HIDDEN_TAG, exercises.GRADE_TAG)]
         ids = ([i for i in tagged if i in found] or [i for i in exercises.checked_ids(cell.source) if i in found]
                or [i for i in exercises.RECORD_CALL.findall(cell.source) if i in found])
         if not ids and cell.get("id") in official_ids:
@@ -334,8 +335,8 @@ def judge(nb: nbformat.NotebookNode, exercise_id: str) -> Grade | None:
     return Grade(exercise_id, FAILED, "the check showed no verdict")
 
 
-UNVERIFIED = ("verdict shown by the check cell in the learner's kernel: this exercise has no grade- cells, so the grade "
-              "is only as good as that kernel's honesty")
+UNVERIFIED = ("verdict shown by the check cell in the learner's kernel: this exercise has no grade- cells, so the "
+              "grade is only as good as that kernel's honesty")
 
 
 def read_submission(path: Path) -> tuple[nbformat.NotebookNode | None, str]:

@@ -1,8 +1,8 @@
 """`./unrolled release`: writes the student version of every notebook, with a manifest, into a release folder.
 
 Each notebook becomes its student version (student.py: solutions replaced by stubs, hidden checks and grading cells
-left out, outputs cleared). `manifest.json` lists, per notebook, its exercises, how many hidden checks the autograder adds, and the
-sha256 of the instructor source and of the student file written.
+left out, outputs cleared). `manifest.json` lists, per notebook, its exercises, how many hidden checks and grading
+cells the autograder adds, and the sha256 of the instructor source and of the student file written.
 
 A file already in the folder is overwritten only when it is exactly what a release wrote (the manifest's sha256)
 or already equal to the fresh copy; otherwise a learner changed it, and it is kept and named (exit status 1).

@@ -5,8 +5,9 @@ Each region between `// BEGIN SOLUTION` and `// END SOLUTION` (markers included)
 (the next line closes the method), so the stub is always the method's last statement and the rest compiles.
 The check cells then report "not yet" for every exercise, and nothing else in the notebook depends on them.
 
-Cells tagged `hidden-check-<id>` or `grade-<id>` (see exercises.py) are left out: only the autograder runs them. The student copy
-records the sha256 of the instructor source it came from, so a grader can tell which version a learner worked on.
+Cells tagged `hidden-check-<id>` or `grade-<id>` (see exercises.py) are left out: only the autograder runs them.
+The student copy records the sha256 of the instructor source it came from, so a grader can tell which version a
+learner worked on.
 `./unrolled release` (release.py) writes the student version of every notebook with a manifest.
 """
 from __future__ import annotations
