@@ -389,3 +389,19 @@ def test_an_instructor_notebook_whose_grading_cell_records_nothing_stops_grading
     monkeypatch.setattr(paths, "notebook_sources", lambda: [source])
     status = autograde.main([str(tmp_path / "submissions"), "--out", str(tmp_path / "out"), "--unsafe"])
     assert status == 2 and "no reference answer for exercise 9.1" in capsys.readouterr().err
+
+
+def test_output_beyond_the_runs_limit_is_dropped_but_a_grading_cell_keeps_its_own_budget():
+    """A cell that prints without end must not fill the grader's memory, nor crowd out the recorded answers."""
+    from types import SimpleNamespace
+    from unrolledtools import execute
+    client = SimpleNamespace(nb=nbformat.v4.new_notebook(cells=[code("learner"), code("grading")]),
+                             output=lambda outs, msg, display_id, cell_index: outs.append(msg["content"]["text"]))
+    execute._cap_outputs(client, 100, lambda cell: cell.source == "grading")
+    flood, answers = [], []
+    for _ in range(50):
+        client.output(flood, {"content": {"text": "x" * 40}}, None, 0)
+    for _ in range(2):
+        client.output(answers, {"content": {"text": "a" * 20}}, None, 1)
+    assert flood[0] == "x" * 40 and len(flood) == 2 and "dropped by the runner" in flood[1].text
+    assert answers == ["a" * 20] * 2
