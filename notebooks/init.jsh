@@ -16,7 +16,18 @@ import org.knowm.xchart.*;
 import tech.tablesaw.api.*;
 
 // The helper library, package by package. unrolled.param is imported by name: its Module would hide java.lang.Module.
-import unrolled.notebook.*;
+// unrolled.notebook class by class: a notebook's own `class Exercise` then clashes with the library's (an error
+// at once) instead of silently replacing it, as it would behind a wildcard import.
+import unrolled.notebook.Card;
+import unrolled.notebook.Difficulty;
+import unrolled.notebook.Drill;
+import unrolled.notebook.Exercise;
+import unrolled.notebook.Html;
+import unrolled.notebook.Notebook;
+import unrolled.notebook.Questions;
+import unrolled.notebook.Quiz;
+import unrolled.notebook.QuizRound;
+import unrolled.notebook.Tables;
 import unrolled.tensor.Shapes;
 import unrolled.param.Gradients;
 import unrolled.param.Init;

@@ -4,14 +4,18 @@
 #
 #   UNROLLED_ROOT          the repository (lib/ built, notebooks/, datasets/)
 #   UNROLLED_HUB_DIR       the hub's state: database, cookie secret, the learners' homes (default build/hub)
-#   UNROLLED_HUB_IP/PORT   where the hub listens (default 127.0.0.1:8000; 0.0.0.0 for a classroom network)
+#   UNROLLED_HUB_IP/PORT   where the hub listens (default 127.0.0.1:8000); any address but loopback needs TLS:
+#   UNROLLED_HUB_SSL_CERT/KEY  the certificate and key files the hub serves HTTPS with
 #   UNROLLED_HUB_AUTH      "shared": any user name with the shared password (no system accounts; every server runs as
-#                          the hub's own user); "pam": the machine's local users and their passwords
+#                          the hub's own user, so it is refused as root, and it has no admins); "pam": the machine's
+#                          local users and their passwords, each server running as its learner
+#   UNROLLED_HUB_ADMINS    admin user names (PAM accounts only: an admin never logs in with a shared secret)
+#   UNROLLED_HUB_TERMINALS "1" gives learners a terminal (off by default: a terminal is a shell on the server)
 #   UNROLLED_HUB_PASSWORD  the shared password (auth "shared")
 #   UNROLLED_HUB_MEMORY    memory per learner in MB (kernel heap and native limits, and the watchdog's hard limit)
 #   UNROLLED_HUB_TOKEN     the API token of the `loadtest` service (admin), used by ./unrolled hub loadtest
+import ipaddress
 import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -23,7 +27,31 @@ PYTHON = sys.executable
 
 c = get_config()  # noqa: F821 (JupyterHub provides it)
 
-c.JupyterHub.bind_url = f"http://{os.environ.get('UNROLLED_HUB_IP', '127.0.0.1')}:{os.environ.get('UNROLLED_HUB_PORT', '8000')}"
+IP, PORT = os.environ.get("UNROLLED_HUB_IP", "127.0.0.1"), os.environ.get("UNROLLED_HUB_PORT", "8000")
+CERT, KEY = os.environ.get("UNROLLED_HUB_SSL_CERT"), os.environ.get("UNROLLED_HUB_SSL_KEY")
+ADMINS = set(filter(None, os.environ.get("UNROLLED_HUB_ADMINS", "").split(",")))
+
+
+def loopback(ip: str) -> bool:
+    try:
+        return ip == "localhost" or ipaddress.ip_address(ip).is_loopback
+    except ValueError:
+        return False
+
+
+if not loopback(IP) and not (CERT and KEY):
+    raise SystemExit(f"Refusing to serve {IP} over plain HTTP: learners' passwords and notebooks would cross the "
+                     "network in clear. Set UNROLLED_HUB_SSL_CERT and UNROLLED_HUB_SSL_KEY (certificate and key "
+                     "files), or keep the hub on 127.0.0.1 behind a reverse proxy that serves HTTPS.")
+if AUTH == "shared" and os.geteuid() == 0:
+    raise SystemExit("Refusing the shared-password mode as root: every learner's server would run as root. Give each "
+                     "learner an account and use UNROLLED_HUB_AUTH=pam, or start the hub as an unprivileged user.")
+if AUTH == "shared" and ADMINS:
+    raise SystemExit("An admin must log in with an account of their own: UNROLLED_HUB_ADMINS needs "
+                     "UNROLLED_HUB_AUTH=pam (the shared password would make anyone who knows it an admin).")
+if CERT and KEY:
+    c.JupyterHub.ssl_cert, c.JupyterHub.ssl_key = CERT, KEY
+c.JupyterHub.bind_url = f"{'https' if CERT and KEY else 'http'}://{IP}:{PORT}"
 c.JupyterHub.hub_ip = "127.0.0.1"
 c.JupyterHub.db_url = f"sqlite:///{HUB / 'jupyterhub.sqlite'}"
 c.JupyterHub.cookie_secret_file = str(HUB / "cookie_secret")
@@ -33,7 +61,9 @@ c.JupyterHub.concurrent_spawn_limit = 40   # spawns in flight at once; more wait
 
 if AUTH == "pam":
     c.JupyterHub.authenticator_class = "jupyterhub.auth.PAMAuthenticator"
-    c.JupyterHub.spawner_class = "jupyterhub.spawner.LocalProcessSpawner"
+    # A control group per learner (memory and processes, enforced by the kernel) where the hub may make them.
+    c.JupyterHub.spawner_class = ("unrolledtools.hubspawner.LimitedLocalProcessSpawner" if os.geteuid() == 0
+                                  else "jupyterhub.spawner.LocalProcessSpawner")
     c.LocalProcessSpawner.create_system_users = False
 else:
     c.JupyterHub.authenticator_class = "jupyterhub.auth.DummyAuthenticator"
@@ -41,13 +71,13 @@ else:
     c.JupyterHub.spawner_class = "jupyterhub.spawner.SimpleLocalProcessSpawner"
     c.SimpleLocalProcessSpawner.home_dir_template = str(HUB / "users" / "{username}")
 
-c.Authenticator.admin_users = set(filter(None, os.environ.get("UNROLLED_HUB_ADMINS", "").split(",")))
+c.Authenticator.admin_users = ADMINS
 
 c.Spawner.cmd = ["jupyterhub-singleuser"]
 c.Spawner.default_url = "/tree"
 c.Spawner.start_timeout = 180   # a loaded machine starts servers slowly
 c.Spawner.http_timeout = 120
-c.Spawner.mem_limit = f"{MEMORY_MB}M"   # advisory for local spawners: enforced by the kernelspec and the watchdog
+c.Spawner.mem_limit = f"{MEMORY_MB}M"   # the learner's control group (PAM), the kernelspec's heap, the watchdog
 c.Spawner.environment = {
     "JUPYTERHUB_SINGLEUSER_APP": "notebook.notebookapp.NotebookApp",
     "JUPYTER_PATH": str(HUB / "share" / "jupyter"),     # the hub's `java` kernelspec, with the per-learner limits
@@ -61,32 +91,24 @@ c.Spawner.environment = {
 # kernel_info_timeout (60 s by default). Unrolled's launcher makes the kernel answer its first request, so the wait
 # ends as soon as the JVM is up; a shorter limit only hurts: when ten kernels started in the same second took just
 # over 10 s, the websockets opened before two of them were ready and those learners' first requests went unanswered.
-c.Spawner.args = []
-if os.geteuid() == 0 and AUTH != "pam":
-    c.Spawner.args.append("--allow-root")   # shared mode runs every server as the hub's user, here root
+# No --allow-root: no learner's server runs as root. Terminals are off unless asked for.
+c.Spawner.args = [] if os.environ.get("UNROLLED_HUB_TERMINALS") == "1" else ["--NotebookApp.terminals_enabled=False"]
 
 
 def workspace(spawner):
-    """Each learner's folder: the student notebooks (copied once, never overwritten), the shared library."""
+    """Each learner's folder: the student notebooks (copied once, never overwritten), the shared library. Made with
+    the learner's own rights (hubspace.py), so a link the learner planted in their home leads nowhere new."""
     import pwd
-    home = Path(spawner.home_dir) if AUTH != "pam" else Path(pwd.getpwnam(spawner.user.name).pw_dir)
-    base = home / "unrolled"
-    work = base / "workshop"
-    work.mkdir(parents=True, exist_ok=True)
-    (base / "notebooks").mkdir(exist_ok=True)
-    shutil.copy2(ROOT / "notebooks" / "init.jsh", base / "notebooks" / "init.jsh")
-    for name in ("lib", "datasets"):
-        link = base / name
-        if not link.exists():
-            link.symlink_to(ROOT / name)
-    for notebook in sorted((HUB / "release").glob("[0-9][0-9]-*.ipynb")):
-        if not (work / notebook.name).exists():
-            shutil.copy2(notebook, work / notebook.name)
+    from unrolledtools import hubspace
+    files = hubspace.handout(ROOT, HUB / "release")
     if AUTH == "pam":
         user = pwd.getpwnam(spawner.user.name)
-        for path in [base, work, base / "notebooks", base / "notebooks" / "init.jsh"] + list(work.iterdir()):
-            os.lchown(path, user.pw_uid, user.pw_gid)
-    spawner.notebook_dir = str(work)
+        home = Path(user.pw_dir)
+        hubspace.as_learner(user.pw_uid, user.pw_gid, hubspace.prepare, home, ROOT, files)
+    else:
+        home = Path(spawner.home_dir)
+        hubspace.prepare(home, ROOT, files)
+    spawner.notebook_dir = str(home / "unrolled" / "workshop")
 
 
 c.Spawner.pre_spawn_hook = workspace

@@ -66,3 +66,50 @@ def test_the_hub_watchdog_kills_the_kernel_of_the_learner_over_the_limit_only(ja
     assert [(learner, pid) for learner, pid, _ in killed] == [("hubwatch-test-big", big.pid)]
     assert big.wait(timeout=10) == -9 and small.poll() is None
     assert "hubwatch-test-big used" in lines[0]
+
+
+def test_the_grading_sandbox_can_be_set_up_on_this_machine():
+    assert sandbox.available() is None
+
+
+def test_a_control_group_stops_a_child_process_that_passes_the_memory_limit():
+    """The limit holds for the whole tree: here the process that grows is a grandchild, as a learner's would be."""
+    group = sandbox.ControlGroup(f"unrolled-test-{os.getpid()}", memory_mb=150, processes=64)
+    try:
+        hog = "b = bytes(1) * (400 << 20); import time; time.sleep(30)"
+        join = " && ".join(f"echo $$ > {f}" for f in group.procs_files)
+        parent = subprocess.Popen(["/bin/sh", "-c", f"{join} && {sys.executable} -c '{hog}'; echo $? > /dev/null"])
+        assert parent.wait(timeout=60) == 0   # the shell survives: only the grandchild went over
+        assert group.out_of_memory()
+    finally:
+        assert group.kill_all()
+        group.remove()
+
+
+def test_the_sandbox_hides_the_hosts_files_and_leaves_no_process_behind(tmp_path):
+    tmp_path.chmod(0o755)
+    shared = tmp_path / "shared.txt"
+    shared.write_text("library\n", encoding="utf-8")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("instructor\n", encoding="utf-8")
+    script = (f"id -u; cat {shared}; cat {secret} || echo no-secret; echo x > {shared} || echo read-only; "
+              "ls /root 2>/dev/null || echo no-root; setsid sleep 300 & echo started")
+    with sandbox.Sandbox([shared], sandbox.SandboxLimits(memory_mb=256), {}) as box:
+        kernel = tmp_path / "kernel"
+        kernel.mkdir(mode=0o755)
+        run = subprocess.run(box.command(["/bin/sh", "-c", script, "connection-file"], str(kernel)),
+                             capture_output=True, text=True, timeout=60)
+        lines = run.stdout.split()
+        assert lines[0] == str(box.uid) and box.uid >= sandbox.THROWAWAY_IDS[0]
+        assert "library" in lines and "no-secret" in lines and "instructor" not in lines
+        assert "read-only" in lines and "no-root" in lines and "started" in lines
+    assert box.leftovers() == [] and shared.read_text(encoding="utf-8") == "library\n"
+
+
+def test_the_grader_refuses_to_run_without_the_sandbox_unless_told_unsafe(tmp_path, monkeypatch, capsys):
+    from unrolledtools import autograde
+    (tmp_path / "submissions" / "ada").mkdir(parents=True)
+    monkeypatch.setattr(sandbox, "available", lambda: "bwrap not found")
+    assert autograde.main([str(tmp_path / "submissions"), "--out", str(tmp_path / "out")]) == 2
+    message = capsys.readouterr().err
+    assert "Refusing to grade: bwrap not found" in message and "--unsafe" in message

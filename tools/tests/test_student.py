@@ -80,13 +80,15 @@ def test_a_learners_changed_file_is_kept_and_named(student_dir):
     assert target.read_bytes() == before
 
 
-def test_a_hidden_check_is_left_out_and_a_new_release_replaces_an_untouched_file(tmp_path):
+def test_hidden_checks_and_grading_cells_are_left_out_and_a_new_release_replaces_an_untouched_file(tmp_path):
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(paths.LOADING_CELL),
                 nbformat.v4.new_code_cell("int twice(int x) {\n    // BEGIN SOLUTION\n    return 2 * x;\n    // END SOLUTION\n}"),
                 nbformat.v4.new_code_cell('Exercise.checkNumber("9.1", "twice", () -> twice(3), 6, 0);'),
-                nbformat.v4.new_code_cell('Exercise.checkNumber("9.1", "twice", () -> twice(-4), -8, 0);')]
+                nbformat.v4.new_code_cell('Exercise.checkNumber("9.1", "twice", () -> twice(-4), -8, 0);'),
+                nbformat.v4.new_code_cell('Exercise.record("9.1", "x=17", () -> twice(17), 0);')]
     nb.cells[3].metadata["tags"] = ["hidden-check-9.1"]
+    nb.cells[4].metadata["tags"] = ["grade-9.1"]
     source = tmp_path / "notebooks" / "09-twice.ipynb"
     source.parent.mkdir()
     nbformat.write(nb, source)
@@ -96,7 +98,8 @@ def test_a_hidden_check_is_left_out_and_a_new_release_replaces_an_untouched_file
     assert [c.source for c in written.cells[1:]] == ["int twice(int x) {\n    throw Exercise.todo();\n}",
                                                      'Exercise.checkNumber("9.1", "twice", () -> twice(3), 6, 0);']
     assert written.metadata["unrolled"]["exercises"] == ["9.1"]
-    assert json.loads((out / release.MANIFEST).read_text())["notebooks"][0]["hidden_checks"] == 1
+    manifest = json.loads((out / release.MANIFEST).read_text())["notebooks"][0]
+    assert manifest["hidden_checks"] == 1 and manifest["grading_cells"] == 1
     nb.cells.append(nbformat.v4.new_markdown_cell("A new paragraph in the instructor version."))
     nbformat.write(nb, source)
     outcome = release.write([source], out)

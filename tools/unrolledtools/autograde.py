@@ -10,7 +10,11 @@ check cells in place of the learner's (grading.py). The results go to the output
 * `graded/<learner>/<notebook>`: the notebooks as the grader ran them, with outputs, and the kernels' logs.
 
 A notebook that loops, exhausts memory, calls System.exit, lost its check cells or is not valid JSON is graded as
-such; the run goes on. The learners' files are only read.
+such; the run goes on, and results.csv grows as the grades arrive. Each submission runs in the grading sandbox
+(sandbox.py) as a throw-away user that sees none of the instructor notebooks, other submissions or outputs; where the
+sandbox cannot be set up the grader refuses to start, unless told `--unsafe`. Symbolic links and special files among
+the submissions are refused. The instructor notebooks are checksummed before and after grading. The learners' files
+are only read.
 """
 from __future__ import annotations
 
@@ -19,11 +23,12 @@ import concurrent.futures
 import csv
 import multiprocessing
 import html
+import os
 import sys
 import time
 from pathlib import Path
 
-from . import exercises, grading, paths
+from . import exercises, grading, paths, sandbox, student
 
 import nbformat
 
@@ -39,61 +44,123 @@ HUB_WORKSPACE = Path("unrolled") / "workshop"   # where the workshop hub keeps a
 
 
 def learners_in(submissions: Path) -> list[Path]:
-    return sorted(p for p in submissions.iterdir() if p.is_dir() and not p.name.startswith("."))
+    """Every learner's folder (a symbolic link among them is listed, and its notebooks refused)."""
+    return sorted(p for p in submissions.iterdir()
+                  if (p.is_dir() or p.is_symlink()) and not p.name.startswith("."))
+
+
+def linked(learner: Path, path: Path) -> bool:
+    """Whether `path`, or a folder between the learner's folder and it, is a symbolic link."""
+    here = learner
+    if here.is_symlink():
+        return True
+    for part in path.relative_to(learner).parts:
+        here = here / part
+        if here.is_symlink():
+            return True
+    return False
 
 
 def notebooks_of(learner: Path) -> Path:
     """The learner's folder of notebooks: the folder itself, or the workspace inside a hub home."""
+    if learner.is_symlink():
+        return learner
     if not any(learner.glob("*.ipynb")) and (learner / HUB_WORKSPACE).is_dir():
         return learner / HUB_WORKSPACE
     return learner
 
 
+def submitted(learner: Path) -> list[Path]:
+    if learner.is_symlink():
+        return []
+    folder = notebooks_of(learner)
+    return [] if linked(learner, folder) else sorted(folder.glob("*.ipynb"))
+
+
+def checksums(sources: list[Path]) -> dict[str, str]:
+    """sha256 of each instructor notebook and of what every kernel loads (init.jsh, the library)."""
+    files = list(sources) + [paths.NOTEBOOKS / "init.jsh", paths.LIB_JAR]
+    return {str(f): student.sha256(f.read_bytes()) for f in files if f.is_file()}
+
+
 def grade_all(submissions: Path, out: Path, limits: grading.Limits, names: list[str] | None = None,
-              progress=print, sources: list[Path] | None = None, jobs: int = 1) -> list[grading.NotebookGrade]:
+              progress=print, sources: list[Path] | None = None, jobs: int = 1, unsafe: bool = False,
+              on_result=None) -> list[grading.NotebookGrade]:
     """Grades every learner's notebooks against the instructor `sources` (default: notebooks/), `jobs` notebooks at
-    a time; `names` restricts to those notebooks (default: every one that some learner submitted)."""
+    a time; `names` restricts to those notebooks (default: every one that some learner submitted). `on_result` is
+    called with each notebook's grades as they arrive."""
     official = {p.name: p for p in (sources if sources is not None else paths.notebook_sources())}
+    before = checksums(list(official.values()))
     learners = learners_in(submissions)
-    submitted = {p.name for learner in learners for p in notebooks_of(learner).glob("*.ipynb")}
-    wanted = names or sorted(n for n in official if n in submitted)
+    handed_in = {p.name for learner in learners for p in submitted(learner)}
+    wanted = names or sorted(n for n in official if n in handed_in)
     unknown = [n for n in wanted if n not in official]
     if unknown:
         raise SystemExit(f"No instructor notebook named {', '.join(unknown)} in {paths.NOTEBOOKS}")
+    references: dict[str, dict[str, list[grading.Answer]]] = {}
+    for name in wanted:
+        started = time.monotonic()
+        references[name] = grading.reference_answers(official[name], out / "reference", limits, unsafe)
+        if references[name]:
+            progress(f"  reference answers of {name}: {', '.join(references[name])} "
+                     f"({time.monotonic() - started:.0f} s)")
     results: dict[tuple[str, str], grading.NotebookGrade] = {}
     tasks = []
-    for learner in learners:
-        folder = notebooks_of(learner)
-        for name in wanted:
-            file = folder / name
-            if file.is_file():
-                tasks.append((learner.name, file, official[name], out / "graded" / learner.name, limits))
-            else:
-                ids = [e.id for e in exercises.find(nbformat.read(official[name], as_version=4))]
-                results[(learner.name, name)] = grading.NotebookGrade(learner.name, name, [
-                    grading.Grade(i, grading.MISSING, f"no {name} in {learner.name}/") for i in ids])
 
     def report(result: grading.NotebookGrade) -> None:
         results[(result.learner, result.notebook)] = result
         summary = ", ".join(f"{g.exercise} {g.status}" for g in result.grades) or "no exercises"
         progress(f"  {result.learner:<16} {result.notebook:<30} {result.seconds:6.1f} s  {summary}")
+        if on_result:
+            on_result(result)
+    for learner in learners:
+        folder = notebooks_of(learner)
+        for name in wanted:
+            file = folder / name
+            ids = [e.id for e in exercises.find(nbformat.read(official[name], as_version=4))]
+            if learner.is_symlink() or linked(learner, file):
+                report(grading.NotebookGrade(learner.name, name, [grading.Grade(
+                    i, grading.INVALID, f"{learner.name}/ or its {name} is a symbolic link: only a learner's own "
+                    "files are graded") for i in ids]))
+            elif os.path.lexists(file):
+                tasks.append((learner.name, file, official[name], out / "graded" / learner.name, limits,
+                              references[name], unsafe))
+            else:
+                report(grading.NotebookGrade(learner.name, name, [
+                    grading.Grade(i, grading.MISSING, f"no {name} in {learner.name}/") for i in ids]))
     if jobs <= 1:
         for task in tasks:
             report(grading.grade(*task))
     else:
         context = multiprocessing.get_context("spawn")
         with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-            for future in concurrent.futures.as_completed([pool.submit(grading.grade, *task) for task in tasks]):
-                report(future.result())
+            futures = {pool.submit(grading.grade, *task): task for task in tasks}
+            for future in concurrent.futures.as_completed(futures):
+                try:
+                    report(future.result())
+                except Exception as e:  # the worker itself died: this notebook's grade says so, the rest go on
+                    learner, _, source = futures[future][:3]
+                    ids = [x.id for x in exercises.find(nbformat.read(source, as_version=4))]
+                    report(grading.NotebookGrade(learner, source.name, [grading.Grade(
+                        i, grading.CRASHED, f"the grader's worker failed: {type(e).__name__}: {e}"[:300])
+                        for i in ids]))
+    changed = [path for path, digest in checksums(list(official.values())).items() if before.get(path) != digest]
     ordered = []
     for learner in learners:
-        stray = sorted(p.name for p in notebooks_of(learner).glob("*.ipynb") if p.name not in wanted)
+        stray = sorted(p.name for p in submitted(learner) if p.name not in wanted)
         for index, name in enumerate(wanted):
             result = results[(learner.name, name)]
             if stray and index == 0:
                 result.notes.append("not graded (no instructor notebook of that name): " + ", ".join(stray))
+            if changed:
+                result.notes.append(TAMPERED + ", ".join(changed))
             ordered.append(result)
+    if changed:
+        progress(TAMPERED + ", ".join(changed))
     return ordered
+
+
+TAMPERED = "WARNING: instructor files changed while grading, so these grades may not be the official ones: "
 
 
 def columns(results: list[grading.NotebookGrade]) -> list[tuple[str, str]]:
@@ -113,22 +180,47 @@ def table(results: list[grading.NotebookGrade]) -> dict[str, dict[tuple[str, str
     return rows
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value) -> str:
+    """A CSV field a spreadsheet shows as text: one starting like a formula gets a leading apostrophe."""
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+class SafeWriter:
+    """csv.writer whose every field goes through `cell` (learner names and reasons come from learners)."""
+
+    def __init__(self, f):
+        self.writer = csv.writer(f, quoting=csv.QUOTE_ALL)
+
+    def writerow(self, row) -> None:
+        self.writer.writerow([cell(v) for v in row])
+
+
+RESULT_HEADER = ["learner", "notebook", "exercise", "status", "reason", "seconds", "runs", "peak_memory_mb", "notes"]
+
+
+def result_rows(r: grading.NotebookGrade) -> list[list]:
+    return [[r.learner, r.notebook, g.exercise, g.status, g.reason, f"{r.seconds:.1f}", r.runs,
+             f"{r.peak_memory_mb:.0f}" if r.peak_memory_mb else "", " | ".join(r.notes)] for g in r.grades]
+
+
 def write_csv(results: list[grading.NotebookGrade], out: Path) -> None:
     cols, rows = columns(results), table(results)
     with open(out / "scores.csv", "w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f)
+        writer = SafeWriter(f)
         writer.writerow(["learner"] + [f"{n[:2]} {e}" for n, e in cols] + ["passed", "exercises"])
         for learner, row in rows.items():
             statuses = [row[c].status if c in row else grading.MISSING for c in cols]
             writer.writerow([learner] + statuses + [statuses.count(grading.PASSED), len(cols)])
     with open(out / "results.csv", "w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(["learner", "notebook", "exercise", "status", "reason", "seconds", "runs", "peak_memory_mb",
-                         "notes"])
+        writer = SafeWriter(f)
+        writer.writerow(RESULT_HEADER)
         for r in results:
-            for g in r.grades:
-                writer.writerow([r.learner, r.notebook, g.exercise, g.status, g.reason, f"{r.seconds:.1f}", r.runs,
-                                 f"{r.peak_memory_mb:.0f}" if r.peak_memory_mb else "", " | ".join(r.notes)])
+            for row in result_rows(r):
+                writer.writerow(row)
 
 
 def write_html(results: list[grading.NotebookGrade], out: Path, limits: grading.Limits) -> None:
@@ -190,6 +282,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="fresh kernels after a timeout or a dead kernel, per notebook")
     parser.add_argument("--jobs", type=int, default=1,
                         help="notebooks graded at once (default 1; at most one per two cores is a fair start)")
+    parser.add_argument("--unsafe", action="store_true",
+                        help="grade without the sandbox: learners' code then runs with your rights (only for "
+                             "submissions you trust, on a machine where the sandbox cannot be set up)")
     args = parser.parse_args(argv)
     if not args.submissions.is_dir():
         print(f"No such folder: {args.submissions}", file=sys.stderr)
@@ -201,6 +296,16 @@ def main(argv: list[str] | None = None) -> int:
         print("--out must not be inside the submissions folder (the learners' files are never written to)",
               file=sys.stderr)
         return 2
+    if args.submissions.resolve().is_relative_to(args.out.resolve()):
+        print("the submissions folder must not be inside --out", file=sys.stderr)
+        return 2
+    if not args.unsafe:
+        reason = sandbox.available()
+        if reason:
+            print(f"Refusing to grade: {reason}.\nEvery submission runs learners' code, which is graded only inside "
+                  "the sandbox (a throw-away user, its own namespaces and control group). To grade anyway, with the "
+                  "learners' code running with your rights, pass --unsafe.", file=sys.stderr)
+            return 2
     limits = grading.Limits(args.cell_timeout, args.notebook_timeout, args.memory, args.restarts)
     args.out.mkdir(parents=True, exist_ok=True)
     learners = learners_in(args.submissions)
@@ -208,12 +313,28 @@ def main(argv: list[str] | None = None) -> int:
         print(f"No learner folders in {args.submissions}: expected one sub-folder of notebooks per learner.",
               file=sys.stderr)
         return 2
-    print(f"Grading {len(learners)} learner(s) in {args.submissions}:", flush=True)
+    print(f"Grading {len(learners)} learner(s) in {args.submissions}"
+          + (" WITHOUT the sandbox (--unsafe)" if args.unsafe else " in the sandbox") + ":", flush=True)
     started = time.monotonic()
-    results = grade_all(args.submissions, args.out, limits, args.notebooks,
-                        progress=lambda line: print(line, flush=True), jobs=args.jobs)
+    with open(args.out / "results.csv", "w", encoding="utf-8", newline="") as partial:
+        writer = SafeWriter(partial)   # grades as they arrive: a stopped run still leaves them
+        writer.writerow(RESULT_HEADER)
+
+        def arrived(result: grading.NotebookGrade) -> None:
+            for row in result_rows(result):
+                writer.writerow(row)
+            partial.flush()
+        try:
+            results = grade_all(args.submissions, args.out, limits, args.notebooks,
+                                progress=lambda line: print(line, flush=True), jobs=args.jobs, unsafe=args.unsafe,
+                                on_result=arrived)
+        except (grading.NoReference, sandbox.SandboxUnavailable) as e:
+            print(f"Grading stopped: {e}", file=sys.stderr)
+            return 2
     write_csv(results, args.out)
     write_html(results, args.out, limits)
+    if any(note.startswith(TAMPERED) for r in results for note in r.notes):
+        return 1
     print(f"Graded in {time.monotonic() - started:.0f} s: {args.out / 'scores.csv'}, {args.out / 'results.csv'}, "
           f"{args.out / 'index.html'}")
     return 0

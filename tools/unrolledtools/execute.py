@@ -92,16 +92,24 @@ def run_notebook(notebook: nbformat.NotebookNode, name: str, cwd: Path, cell_tim
                  startup_timeout: int = 20, attempts: int = 4, kernel_log: Path | None = None,
                  allow_errors: bool = False, kernel_manager_class: type | None = None,
                  timeout_func: Callable[[nbformat.NotebookNode], int] | None = None,
-                 on_start: Callable[[NotebookClient], None] | None = None) -> Result:
+                 on_start: Callable[[NotebookClient], None] | None = None, max_output_bytes: int | None = None,
+                 keep_outputs: Callable[[nbformat.NotebookNode], bool] | None = None,
+                 give_up_at: float | None = None) -> Result:
     """Runs every cell of an in-memory notebook (a copy; `notebook` is left as it is) in a fresh kernel.
 
     With `allow_errors`, cells after an error still run and the first error is reported at the end (the autograder
     does this); `kernel_manager_class` starts the kernel its own way (with other limits, say),
-    `timeout_func` gives each cell its time limit, `on_start` is called once the kernel answers.
+    `timeout_func` gives each cell its time limit, `on_start` is called once the kernel answers;
+    `max_output_bytes` bounds what the run's outputs may hold in memory (beyond it they are dropped, except in the
+    cells `keep_outputs` accepts, which each keep that much again); no new start-up attempt begins after
+    `give_up_at` (a time.monotonic() value).
     """
     started = time.monotonic()
     last_error = ""
     for attempt in range(1, attempts + 1):
+        if give_up_at is not None and attempt > 1 and time.monotonic() >= give_up_at:
+            attempts = attempt - 1
+            break
         nb = copy.deepcopy(notebook)
         options = {"kernel_manager_class": kernel_manager_class} if kernel_manager_class else {}
         client = NotebookClient(nb, kernel_name=KERNEL_NAME, timeout=cell_timeout, startup_timeout=startup_timeout,
@@ -117,6 +125,8 @@ def run_notebook(notebook: nbformat.NotebookNode, name: str, cwd: Path, cell_tim
                 on_start(client)
         client.on_notebook_start = notebook_started
         client.on_cell_executed = lambda cell, cell_index, execute_reply: _sample_memory(client, measured)
+        if max_output_bytes is not None:
+            _cap_outputs(client, max_output_bytes, keep_outputs or (lambda cell: False))
         log = open(kernel_log, "a", encoding="utf-8") if kernel_log else subprocess.DEVNULL
         try:
             client.execute(cwd=str(cwd), stdout=log, stderr=log)
@@ -159,6 +169,26 @@ def run_notebook(notebook: nbformat.NotebookNode, name: str, cwd: Path, cell_tim
     return Result(name, time.monotonic() - started, attempts,
                   Failure(name, None, "", f"{last_error} (tried {attempts} times). "
                           "Is the kernel installed? Run ./unrolled setup", "start"), None)
+
+
+def _cap_outputs(client: NotebookClient, limit: int, kept: Callable[[nbformat.NotebookNode], bool]) -> None:
+    """Drops output messages once the run's outputs pass `limit` bytes (a cell that prints without end would fill
+    the runner's memory); each cell that `kept` accepts has a budget of its own. A note marks where output stopped."""
+    original = client.output
+    used: dict[object, int] = {}
+
+    def output(outs, msg, display_id, cell_index):
+        cell = client.nb.cells[cell_index] if cell_index is not None and cell_index < len(client.nb.cells) else None
+        budget = ("cell", cell_index) if cell is not None and kept(cell) else "run"
+        size = len(str(msg.get("content", "")))
+        used[budget] = used.get(budget, 0) + size
+        if used[budget] <= limit:
+            return original(outs, msg, display_id, cell_index)
+        if used[budget] - size <= limit:
+            outs.append(nbformat.v4.new_output("stream", name="stdout",
+                                               text=f"[output beyond {limit >> 20} MB dropped by the runner]\n"))
+        return None
+    client.output = output
 
 
 def _sample_memory(client: NotebookClient, measured: dict[str, float]) -> None:

@@ -9,6 +9,10 @@ An exercise has an id (`"5.1"`) and three kinds of cells, each marked with a Jup
 * `hidden-check-<id>` (optional, any number): more checks of the same exercise that the student version leaves out
   and only the autograder runs, right after the visible check (for example other sizes, or edge cases a learner
   could otherwise code to). A hidden check calls `Exercise.check` with the same id.
+* `grade-<id>` (any number): the cells the grade comes from. Each calls the learner's method on inputs of its own
+  (which the student version never shows) through `Exercise.record("<id>", label, () -> ..., tolerance)`, and must not
+  compute the reference answer: the autograder runs them in the learner's kernel and in the instructor notebook's,
+  and compares the recorded answers itself (grading.py). Left out of the student version.
 
 `./unrolled release --tag-sources` adds the `exercise-` and `check-` tags to notebooks that lack them: a check cell is
 found by its `Exercise.check...("<id>"` call, its exercise cell is the nearest solution cell above it.
@@ -24,7 +28,8 @@ import nbformat
 BEGIN = "// BEGIN SOLUTION"
 END = "// END SOLUTION"
 CHECK_CALL = re.compile(r'\bExercise\.check(?:Array|Number)?\(\s*"([^"]+)"')
-EXERCISE_TAG, CHECK_TAG, HIDDEN_TAG = "exercise-", "check-", "hidden-check-"
+EXERCISE_TAG, CHECK_TAG, HIDDEN_TAG, GRADE_TAG = "exercise-", "check-", "hidden-check-", "grade-"
+RECORD_CALL = re.compile(r'\bExercise\.record\(\s*"([^"]+)"')
 
 
 @dataclass
@@ -35,6 +40,7 @@ class Exercise:
     exercise_cell: int | None = None
     check_cells: list[int] = field(default_factory=list)
     hidden_cells: list[int] = field(default_factory=list)
+    grade_cells: list[int] = field(default_factory=list)
 
 
 def tags(cell) -> list[str]:
@@ -65,6 +71,10 @@ def find(nb: nbformat.NotebookNode) -> list[Exercise]:
     last_solution: int | None = None
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
+            continue
+        graded = tagged_id(cell, GRADE_TAG)
+        if graded is not None:
+            found.setdefault(graded, Exercise(graded)).grade_cells.append(index)
             continue
         hidden = tagged_id(cell, HIDDEN_TAG)
         if hidden is not None:
@@ -111,6 +121,12 @@ def problems(nb: nbformat.NotebookNode) -> list[str]:
         label = check if check is not None else hidden
         if calls and label is None:
             found.append(f"{where} checks exercise {', '.join(calls)} but has no tag check-{calls[0]}")
+        graded = tagged_id(cell, GRADE_TAG)
+        if graded is not None and RECORD_CALL.findall(cell.source) != [graded] * len(RECORD_CALL.findall(cell.source)):
+            found.append(f"{where} is tagged grade-{graded} but records answers for "
+                         f"{sorted(set(RECORD_CALL.findall(cell.source)))}")
+        if graded is not None and not RECORD_CALL.findall(cell.source):
+            found.append(f"{where} is tagged grade-{graded} but calls no Exercise.record")
         if label is not None and calls != [label]:
             found.append(f"{where} is tagged for exercise {label} but calls Exercise.check for {calls or 'none'}")
         if is_solution_cell(cell) and exercise is None:

@@ -1,8 +1,8 @@
 """`./unrolled release`: writes the student version of every notebook, with a manifest, into a release folder.
 
-Each notebook becomes its student version (student.py: solutions replaced by stubs, hidden checks left out, outputs
-cleared). `manifest.json` lists, per notebook, its exercises, how many hidden checks the autograder adds, and the
-sha256 of the instructor source and of the student file written.
+Each notebook becomes its student version (student.py: solutions replaced by stubs, hidden checks and grading cells
+left out, outputs cleared). `manifest.json` lists, per notebook, its exercises, how many hidden checks and grading
+cells the autograder adds, and the sha256 of the instructor source and of the student file written.
 
 A file already in the folder is overwritten only when it is exactly what a release wrote (the manifest's sha256)
 or already equal to the fresh copy; otherwise a learner changed it, and it is kept and named (exit status 1).
@@ -63,6 +63,7 @@ def write(sources: list[Path], out: Path) -> Outcome:
             "notebook": source.name,
             "exercises": [exercise.id for exercise in found],
             "hidden_checks": sum(len(exercise.hidden_cells) for exercise in found),
+            "grading_cells": sum(len(exercise.grade_cells) for exercise in found),
             "instructor_sha256": student.sha256(data),
             "student_sha256": student.sha256(text.encode("utf-8")),
         }

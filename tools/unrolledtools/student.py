@@ -5,8 +5,9 @@ Each region between `// BEGIN SOLUTION` and `// END SOLUTION` (markers included)
 (the next line closes the method), so the stub is always the method's last statement and the rest compiles.
 The check cells then report "not yet" for every exercise, and nothing else in the notebook depends on them.
 
-Cells tagged `hidden-check-<id>` (see exercises.py) are left out: only the autograder runs them. The student copy
-records the sha256 of the instructor source it came from, so a grader can tell which version a learner worked on.
+Cells tagged `hidden-check-<id>` or `grade-<id>` (see exercises.py) are left out: only the autograder runs them.
+The student copy records the sha256 of the instructor source it came from, so a grader can tell which version a
+learner worked on.
 `./unrolled release` (release.py) writes the student version of every notebook with a manifest.
 """
 from __future__ import annotations
@@ -62,7 +63,9 @@ def student_version(nb: nbformat.NotebookNode, name: str, source_sha256: str | N
     """The learner's copy of an instructor notebook; `source_sha256` is the instructor file's checksum, recorded in
     the copy's metadata."""
     student = copy.deepcopy(nb)
-    student.cells = [cell for cell in student.cells if exercises.tagged_id(cell, exercises.HIDDEN_TAG) is None]
+    student.cells = [cell for cell in student.cells
+                     if exercises.tagged_id(cell, exercises.HIDDEN_TAG) is None
+                     and exercises.tagged_id(cell, exercises.GRADE_TAG) is None]
     for index, cell in enumerate(student.cells):
         if cell.cell_type == "code":
             cell.source = strip_solutions(cell.source, f"{name} cell {index + 1}")

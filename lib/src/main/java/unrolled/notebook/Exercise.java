@@ -1,6 +1,7 @@
 package unrolled.notebook;
 
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,6 +21,12 @@ import unrolled.tensor.Shapes;
  * with the learner's code as a lambda and the library's reference answer; it shows
  * <em>passed</em>, <em>not yet</em> (the stub is still there) or <em>wrong</em> with the reason, and
  * never throws, so an unsolved exercise cannot stop the rest of the notebook.
+ *
+ * <p>A check runs in the learner's own kernel, so its verdict is feedback, not a grade: code in the same JVM can
+ * print, hide or fake anything. The autograder grades with {@link #record}: cells of the instructor notebook that
+ * the student version leaves out call the learner's method on inputs the learner has not seen and record what it
+ * returns; the grader compares those answers, in its own process, with the instructor notebook's answers on the same
+ * inputs. Such a cell must never compute the reference answer itself.
  */
 public final class Exercise {
 
@@ -133,6 +140,112 @@ public final class Exercise {
         }
         RESULTS.put(id, result);
         report(id, title, result, reason);
+    }
+
+    /** What starts a line of {@link #record}'s output for the autograder. */
+    public static final String ANSWER_MARK = "unrolled-answer ";
+
+    /** The system property the autograder sets on the kernels it starts: {@link #record} then writes for it. */
+    public static final String GRADING_PROPERTY = "unrolled.grading";
+
+    /**
+     * Records the learner's answer on one input for the autograder, which compares it with the instructor notebook's
+     * answer on the same input within {@code tolerance}. In a kernel the autograder started, it prints one line
+     * {@code unrolled-answer {json}}; elsewhere it shows a short summary of the answer. Never throws.
+     *
+     * @param id the exercise's number, e.g. {@code 0.1}
+     * @param label names this input among the exercise's recorded answers, e.g. {@code "N=1"}
+     * @param learner calls the learner's method; may return an {@code INDArray}, a number, a boolean, a string,
+     *     an array, a {@code Collection} or a {@code Map} of these
+     * @param tolerance the largest absolute difference accepted per number, at least 0
+     */
+    public static void record(String id, String label, Supplier<?> learner, double tolerance) {
+        Objects.requireNonNull(id, "Exercise.record: id must not be null");
+        Objects.requireNonNull(label, "Exercise.record: label must not be null");
+        Objects.requireNonNull(learner, "Exercise.record: learner must not be null");
+        requireTolerance("Exercise.record", tolerance);
+        StringBuilder json = new StringBuilder("{\"exercise\":").append(quote(id)).append(",\"label\":").append(quote(label))
+                .append(",\"tolerance\":").append(number(tolerance));
+        String summary;
+        try {
+            Object answer = learner.get();
+            json.append(",\"value\":");
+            toJson(answer, json);
+            summary = answer instanceof INDArray array ? "an array of shape " + Shapes.of(array)
+                    : answer == null ? "null" : "a " + answer.getClass().getSimpleName();
+        } catch (NotDoneYet e) {
+            json.append(",\"outcome\":\"not-yet\"");
+            summary = "not done yet";
+        } catch (RuntimeException | StackOverflowError e) {
+            String thrown = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+            json.append(",\"outcome\":\"threw\",\"error\":").append(quote(thrown));
+            summary = "it threw " + thrown;
+        }
+        json.append('}');
+        if (Boolean.getBoolean(GRADING_PROPERTY)) {
+            System.out.println(ANSWER_MARK + json);
+        } else {
+            System.out.println("Exercise " + id + ", " + label + ": recorded for the autograder (" + summary + ").");
+        }
+    }
+
+    private static void toJson(Object value, StringBuilder out) {
+        if (value == null) {
+            out.append("null");
+        } else if (value instanceof INDArray array) {
+            INDArray flat = array.castTo(DataType.DOUBLE).dup('c').reshape(array.length());
+            out.append("{\"shape\":").append(Arrays.toString(array.shape())).append(",\"data\":[");
+            for (long i = 0; i < flat.length(); i++) {
+                out.append(i == 0 ? "" : ",").append(number(flat.getDouble(i)));
+            }
+            out.append("]}");
+        } else if (value instanceof Number || value instanceof Boolean) {
+            out.append(value instanceof Boolean ? value.toString() : number(((Number) value).doubleValue()));
+        } else if (value instanceof CharSequence || value instanceof Character || value instanceof Enum) {
+            out.append(quote(value.toString()));
+        } else if (value instanceof Map<?, ?> map) {
+            out.append('{');
+            boolean first = true;
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                out.append(first ? "" : ",").append(quote(String.valueOf(entry.getKey()))).append(':');
+                toJson(entry.getValue(), out);
+                first = false;
+            }
+            out.append('}');
+        } else if (value instanceof Collection<?> || value.getClass().isArray()) {
+            out.append('[');
+            int length = value instanceof Collection<?> c ? c.size() : java.lang.reflect.Array.getLength(value);
+            java.util.Iterator<?> items = value instanceof Collection<?> c ? c.iterator() : null;
+            for (int i = 0; i < length; i++) {
+                out.append(i == 0 ? "" : ",");
+                toJson(items != null ? items.next() : java.lang.reflect.Array.get(value, i), out);
+            }
+            out.append(']');
+        } else {
+            out.append(quote(value.toString()));
+        }
+    }
+
+    private static String number(double value) {
+        return Double.isFinite(value) ? Double.toString(value) : quote(Double.toString(value));
+    }
+
+    private static String quote(String text) {
+        StringBuilder out = new StringBuilder("\"");
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"').toString();
     }
 
     /**

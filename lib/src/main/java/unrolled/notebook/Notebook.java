@@ -145,11 +145,12 @@ public final class Notebook {
     }
 
     /**
-     * Replaces where output goes: for tests, or for a kernel this class does not know.
+     * Replaces where output goes, for this package's tests. Not public: a notebook's own code must not be able to
+     * hide what the library shows (the autograder does not read verdicts from the kernel, but learners do).
      *
      * @param replacement the new sink, or null to find the running kernel again
      */
-    public static synchronized void redirect(Sink replacement) {
+    static synchronized void redirect(Sink replacement) {
         sink = replacement;
         kernel = replacement == null ? null : Kernel.NONE;
     }

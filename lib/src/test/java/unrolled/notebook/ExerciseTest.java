@@ -4,9 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -95,5 +100,54 @@ class ExerciseTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Exercise.checkNumber("0.2", "sum", () -> 1, 1, -1));
         assertEquals("Exercise.checkNumber: tolerance must be a number >= 0, but is -1.0.", e.getMessage());
+    }
+
+    /** What {@link Exercise#record} prints, with the grader's property set or not. */
+    private static String recorded(boolean grading, String label, Supplier<?> learner) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream saved = System.out;
+        String before = System.getProperty(Exercise.GRADING_PROPERTY);
+        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        System.setProperty(Exercise.GRADING_PROPERTY, Boolean.toString(grading));
+        try {
+            Exercise.record("0.2", label, learner, 1e-9);
+        } finally {
+            System.setOut(saved);
+            if (before == null) {
+                System.clearProperty(Exercise.GRADING_PROPERTY);
+            } else {
+                System.setProperty(Exercise.GRADING_PROPERTY, before);
+            }
+        }
+        return bytes.toString(StandardCharsets.UTF_8).strip();
+    }
+
+    @Test
+    void aRecordedAnswerIsOneLineOfJsonForTheGraderWithEveryDigit() {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("h", Nd4j.createFromArray(new double[][] {{0.1, -2}, {1.0 / 3, Double.NaN}}));
+        answer.put("steps", new int[] {3, 4});
+        answer.put("name", "say \"hi\"");
+        assertEquals(Exercise.ANSWER_MARK + "{\"exercise\":\"0.2\",\"label\":\"N=2\",\"tolerance\":1.0E-9,\"value\":"
+                + "{\"h\":{\"shape\":[2, 2],\"data\":[0.1,-2.0,0.3333333333333333,\"NaN\"]},\"steps\":[3.0,4.0],"
+                + "\"name\":\"say \\\"hi\\\"\"}}", recorded(true, "N=2", () -> answer));
+    }
+
+    @Test
+    void aStubOrAnExceptionIsRecordedAsSuchAndNeverThrown() {
+        assertEquals(Exercise.ANSWER_MARK + "{\"exercise\":\"0.2\",\"label\":\"a\",\"tolerance\":1.0E-9,"
+                + "\"outcome\":\"not-yet\"}", recorded(true, "a", () -> {
+                    throw Exercise.todo();
+                }));
+        assertEquals(Exercise.ANSWER_MARK + "{\"exercise\":\"0.2\",\"label\":\"a\",\"tolerance\":1.0E-9,"
+                + "\"outcome\":\"threw\",\"error\":\"IllegalStateException: no\"}", recorded(true, "a", () -> {
+                    throw new IllegalStateException("no");
+                }));
+    }
+
+    @Test
+    void outsideTheGraderARecordShowsOnlyASummary() {
+        assertEquals("Exercise 0.2, N=1: recorded for the autograder (an array of shape (1, 3)).",
+                recorded(false, "N=1", () -> Nd4j.ones(1, 3)));
     }
 }

@@ -1,0 +1,111 @@
+"""The workshop hub's security posture, from its configuration file and its workspace hook (no hub is started)."""
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+from traitlets.config import Config
+
+from unrolledtools import hubspace, paths, sandbox
+
+CONFIG = paths.ROOT / "tools" / "hub" / "jupyterhub_config.py"
+
+
+def load(monkeypatch, tmp_path, euid=0, **env):
+    """The configuration the hub would start with, for the given UNROLLED_HUB_* variables."""
+    for key in [k for k in os.environ if k.startswith("UNROLLED_HUB_")]:
+        monkeypatch.delenv(key)
+    monkeypatch.setenv("UNROLLED_ROOT", str(paths.ROOT))
+    monkeypatch.setenv("UNROLLED_HUB_DIR", str(tmp_path))
+    monkeypatch.setenv("UNROLLED_HUB_PASSWORD", "shared-secret")
+    for key, value in env.items():
+        monkeypatch.setenv(f"UNROLLED_HUB_{key.upper()}", value)
+    monkeypatch.setattr(os, "geteuid", lambda: euid)
+    config = Config()
+    exec(compile(CONFIG.read_text(encoding="utf-8"), str(CONFIG), "exec"), {"get_config": lambda: config})
+    return config
+
+
+def test_no_learner_server_runs_as_root_and_terminals_are_off(monkeypatch, tmp_path):
+    config = load(monkeypatch, tmp_path, auth="pam")
+    assert "--allow-root" not in config.Spawner.args
+    assert "--NotebookApp.terminals_enabled=False" in config.Spawner.args
+    assert config.JupyterHub.spawner_class == "unrolledtools.hubspawner.LimitedLocalProcessSpawner"
+    assert config.JupyterHub.authenticator_class == "jupyterhub.auth.PAMAuthenticator"
+    assert load(monkeypatch, tmp_path, auth="pam", terminals="1").Spawner.args == []
+
+
+def test_the_shared_password_mode_is_refused_as_root(monkeypatch, tmp_path):
+    with pytest.raises(SystemExit, match="as root"):
+        load(monkeypatch, tmp_path, euid=0, auth="shared")
+    assert "--allow-root" not in load(monkeypatch, tmp_path, euid=1000, auth="shared").Spawner.args
+
+
+def test_an_admin_is_never_authenticated_by_the_shared_password(monkeypatch, tmp_path):
+    with pytest.raises(SystemExit, match="account of their own"):
+        load(monkeypatch, tmp_path, euid=1000, auth="shared", admins="teacher")
+    assert load(monkeypatch, tmp_path, auth="pam", admins="teacher").Authenticator.admin_users == {"teacher"}
+
+
+@pytest.mark.parametrize("ip", ["0.0.0.0", "192.168.1.20", "::"])
+def test_the_hub_refuses_plain_http_beyond_loopback(monkeypatch, tmp_path, ip):
+    with pytest.raises(SystemExit, match="plain HTTP"):
+        load(monkeypatch, tmp_path, auth="pam", ip=ip)
+    config = load(monkeypatch, tmp_path, auth="pam", ip=ip, ssl_cert="/etc/hub.crt", ssl_key="/etc/hub.key")
+    assert config.JupyterHub.bind_url.startswith("https://") and config.JupyterHub.ssl_key == "/etc/hub.key"
+    assert load(monkeypatch, tmp_path, auth="pam").JupyterHub.bind_url == "http://127.0.0.1:8000"
+
+
+@pytest.fixture
+def learner():
+    """A home folder owned by a user id nobody has, in a folder anyone may pass through, as /home is."""
+    uid = random.randrange(2_100_000_000, 2_140_000_000)
+    top = Path(tempfile.mkdtemp(prefix="unrolled-hubtest-"))
+    top.chmod(0o755)
+    home = top / "home"
+    home.mkdir()
+    os.chown(home, uid, uid)
+    yield home, uid
+    shutil.rmtree(top)
+
+
+def test_the_workspace_is_made_with_the_learners_rights_and_never_overwritten(learner):
+    home, uid = learner
+    files = {"init.jsh": b"import java.util.*;\n", "01-recurrence.ipynb": b"{}"}
+    hubspace.as_learner(uid, uid, hubspace.prepare, home, paths.ROOT, files)
+    work = home / "unrolled" / "workshop"
+    assert (work / "01-recurrence.ipynb").stat().st_uid == uid and (work / "01-recurrence.ipynb").read_bytes() == b"{}"
+    assert os.readlink(home / "unrolled" / "lib") == str(paths.ROOT / "lib")
+    (work / "01-recurrence.ipynb").write_bytes(b"learner's work")
+    hubspace.as_learner(uid, uid, hubspace.prepare, home, paths.ROOT, files)
+    assert (work / "01-recurrence.ipynb").read_bytes() == b"learner's work"
+
+
+def test_a_link_the_learner_planted_does_not_lead_the_hook_outside_their_rights(learner):
+    home, uid = learner
+    protected = home.parent / "protected"       # root's, like /etc
+    protected.mkdir(mode=0o755)
+    (home / "unrolled").symlink_to(protected)
+    os.lchown(home / "unrolled", uid, uid)
+    with pytest.raises(RuntimeError, match="Permission denied"):
+        hubspace.as_learner(uid, uid, hubspace.prepare, home, paths.ROOT, {"init.jsh": b"x", "01-a.ipynb": b"{}"})
+    assert list(protected.iterdir()) == []
+
+
+def test_a_learners_processes_share_one_memory_limit_that_the_kernel_enforces():
+    """What the hub's spawner does before a learner's server starts: join the learner's control group (made at the
+    first log-in, reused at the next). A grandchild that outgrows the limit is stopped, whatever its environment."""
+    name = f"unrolled-hub-test-{os.getpid()}"
+    group = sandbox.ControlGroup(name, memory_mb=150, processes=64, reuse=True)
+    try:
+        again = sandbox.ControlGroup(name, memory_mb=150, processes=64, reuse=True)
+        hog = "import subprocess, sys; subprocess.run([sys.executable, '-c', 'b = bytes(1) * (400 << 20)'])"
+        server = subprocess.Popen([sys.executable, "-c", hog], preexec_fn=again.join, env={"JUPYTERHUB_USER": "x"})
+        assert server.wait(timeout=60) == 0 and group.out_of_memory()
+    finally:
+        assert group.kill_all()
+        group.remove()
