@@ -46,7 +46,7 @@ def test_the_kernel_gives_the_library_the_vector_units():
         out = []
         hook = lambda m: out.append(m["content"].get("text", "")) if m["msg_type"] == "stream" else None
         jar = paths.LIB_JAR
-        for code in (f"%jars {jar}", "System.out.println(unrolled.fast.FastRecurrentLayer.elementwiseUnits());"):
+        for code in (f"%classpath {jar}", "System.out.println(unrolled.fast.FastRecurrentLayer.elementwiseUnits());"):
             reply = kc.execute_interactive(code, timeout=60, output_hook=hook)
             assert reply["content"]["status"] == "ok", reply["content"]
     finally:
