@@ -32,6 +32,8 @@ SPECS = {
                     IJAVA_ARGV),
     "IJava 1.4.0": ({"ijava-1.4.0.jar": {"ijava-kernel-metadata.json": '{"version": "1.4.0"}'}},
                     ["java", "-jar", "{resource_dir}/ijava-1.4.0.jar", "{connection_file}"]),
+    "IJava 1.2.0": ({"ijava-1.2.0.jar": {"ijava-kernel-metadata.json": '{"version": "1.2.0"}'}},
+                    ["java", "-jar", "{resource_dir}/ijava-1.2.0.jar", "{connection_file}"]),
     "rapaio-jupyter-kernel 3.0.1": (
         {"rapaio-jupyter-kernel-3.0.1.jar": {
             "META-INF/maven/io.github.padreati/rapaio-jupyter-kernel/pom.properties": "version=3.0.1\n"}},
@@ -39,7 +41,7 @@ SPECS = {
     "a kernel Unrolled does not recognise": ({"other.jar": {"a/B.class": ""}},
                                              ["java", "-jar", "{resource_dir}/other.jar", "{connection_file}"]),
 }
-VERIFIED = {"JJava 1.0-a5", "JJava 1.0-a7", "JJava 1.0-SNAPSHOT", "IJava 1.3.0"}
+SUPPORTED = {"JJava 1.0-a5", "JJava 1.0-a7", "JJava 1.0-SNAPSHOT", "IJava 1.3.0", "IJava 1.4.0"}
 
 
 def write_spec(folder, name):
@@ -59,7 +61,7 @@ def write_spec(folder, name):
 def test_the_kernel_and_its_version_are_read_from_its_jar(tmp_path, name):
     found = unrolled_kernel.identify(write_spec(tmp_path / "java", name))
     assert str(found) == name
-    assert found.verified == (name in VERIFIED)
+    assert found.supported == (name in SUPPORTED)
 
 
 def test_a_jar_named_only_in_kernel_json_is_read_too(tmp_path):
@@ -83,11 +85,17 @@ def setup_with(tmp_path, capsys, name):
 def test_setup_names_a_supported_foreign_kernel_and_leaves_it(tmp_path, capsys):
     out = setup_with(tmp_path, capsys, "JJava 1.0-a7")
     assert "not Unrolled's:\n          JJava 1.0-a7. It was left untouched." in out, out
-    assert "Supported: the notebooks are verified in JJava 1.0-a7." in out, out
+    assert "Supported (notebooks run in it)." in out, out
     assert "--replace-kernel" not in out, out
 
 
-@pytest.mark.parametrize("name", ["JJava 1.0-a4", "rapaio-jupyter-kernel 3.0.1", "a kernel Unrolled does not recognise"])
+def test_setup_says_how_a_version_it_has_not_run_is_known_to_work(tmp_path, capsys):
+    out = setup_with(tmp_path, capsys, "IJava 1.4.0")
+    assert "Supported (its source read, the same API as IJava 1.3.0; not run here)." in out, out
+
+
+@pytest.mark.parametrize("name", ["JJava 1.0-a4", "IJava 1.2.0", "rapaio-jupyter-kernel 3.0.1",
+                                  "a kernel Unrolled does not recognise"])
 def test_setup_gives_an_unsupported_foreign_kernel_the_replace_advice(tmp_path, capsys, name):
     out = setup_with(tmp_path, capsys, name)
     assert f"not Unrolled's:\n          {name}. It was left untouched." in out, out

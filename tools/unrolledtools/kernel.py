@@ -64,11 +64,15 @@ MARKERS = (
     ("IJava", "ijava-kernel-metadata.json", "json"),
     ("rapaio-jupyter-kernel", "META-INF/maven/io.github.padreati/rapaio-jupyter-kernel/pom.properties", "properties"),
 )
-# The versions the notebooks are verified in when the kernel is a learner's own `java` (1.0-SNAPSHOT: JJava's main
-# branch). rapaio-jupyter-kernel is not among them: its own %classpath refuses the loading cell's jar, which
-# Unrolled's launcher teaches it to take.
-VERIFIED = {"JJava": ("1.0-a5", "1.0-a6", "1.0-a7", "1.0-SNAPSHOT"), "IJava": ("1.3.0",)}
-VERIFIED_TEXT = "JJava 1.0-a5, 1.0-a6, 1.0-a7 and its main branch, IJava 1.3.0, and Unrolled's own kernel"
+# The kernel versions the notebooks support when a learner's own kernel is `java`, and how each was established
+# (1.0-SNAPSHOT: JJava's main branch). rapaio-jupyter-kernel is not among them: its own %classpath refuses the loading
+# cell's jar, which Unrolled's launcher teaches it to take.
+RUN = "notebooks run in it"
+READ = "its source read, the same API as IJava 1.3.0; not run here"
+SUPPORTED = {("JJava", "1.0-a5"): RUN, ("JJava", "1.0-a6"): RUN, ("JJava", "1.0-a7"): RUN,
+             ("JJava", "1.0-SNAPSHOT"): RUN, ("IJava", "1.3.0"): RUN, ("IJava", "1.4.0"): READ}
+SUPPORTED_TEXT = ("JJava 1.0-a5, 1.0-a6, 1.0-a7 and its main branch, IJava 1.3.0 and 1.4.0, "
+                  "and Unrolled's own kernel")
 
 
 @dataclass(frozen=True)
@@ -78,8 +82,8 @@ class Identity:
     version: str | None
 
     @property
-    def verified(self) -> bool:
-        return self.version in VERIFIED.get(self.kernel, ())
+    def supported(self) -> bool:
+        return (self.kernel, self.version) in SUPPORTED
 
     def __str__(self) -> str:
         if self.kernel is None:
@@ -138,10 +142,10 @@ def install(java: str, heap: str, replace_other: bool, manager: KernelSpecManage
             found = identify(existing)
             print(f"  kernel: a kernel named '{NAME}' is already installed at {existing}, and it is not Unrolled's:\n"
                   f"          {found}. It was left untouched.")
-            if found.verified:
-                print(f"          Supported: the notebooks are verified in {found}.")
+            if found.supported:
+                print(f"          Supported ({SUPPORTED[found.kernel, found.version]}).")
                 return 0
-            print(f"          Not supported: the notebooks are verified in {VERIFIED_TEXT}, and may fail in this one.\n"
+            print(f"          Not supported: the notebooks run in {SUPPORTED_TEXT}, and may fail in this one.\n"
                   "          To install Unrolled's kernel in its place (the old one is kept as a backup):\n"
                   "              ./unrolled setup --replace-kernel")
             return 0
