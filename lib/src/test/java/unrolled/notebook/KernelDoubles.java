@@ -51,7 +51,10 @@ final class KernelDoubles {
         return COMPILED.computeIfAbsent(version, v -> {
             try {
                 Path out = Files.createTempDirectory("kernel-double-" + v);
-                List<String> args = new ArrayList<>(List.of("-d", out.toString(), "-Xlint:-removal"));
+                // the doubles need only the JDK: an empty class path and no annotation processing keep javac from
+                // searching the test class path (ND4J and the rest) for processors
+                List<String> args = new ArrayList<>(List.of("-d", out.toString(), "-classpath", out.toString(),
+                        "-proc:none", "-Xlint:-removal"));
                 args.addAll(javaFiles(SOURCES.resolve("common")));
                 args.addAll(javaFiles(SOURCES.resolve(v)));
                 JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
