@@ -46,13 +46,33 @@ def test_the_kernel_gives_the_library_the_vector_units():
         out = []
         hook = lambda m: out.append(m["content"].get("text", "")) if m["msg_type"] == "stream" else None
         jar = paths.LIB_JAR
-        for code in (f"%jars {jar}", "System.out.println(unrolled.fast.FastRecurrentLayer.elementwiseUnits());"):
+        for code in (f"%classpath {jar}", "System.out.println(unrolled.fast.FastRecurrentLayer.elementwiseUnits());"):
             reply = kc.execute_interactive(code, timeout=60, output_hook=hook)
             assert reply["content"]["status"] == "ok", reply["content"]
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
     assert out and out[-1].startswith("Vector API, "), out
+
+
+def test_the_loading_cell_runs_without_a_word_and_the_library_finds_the_kernel():
+    """The notebooks' first cell is `%classpath <jar>`, the form JJava and IJava accept silently; rapaio's own
+    %classpath takes folders only, so the launcher adds a handler for jar files that prints nothing."""
+    km, kc = started_kernel()
+    try:
+        outputs = []
+        loading = paths.loading_source(str(paths.LIB_JAR), str(paths.NOTEBOOKS / "init.jsh"))
+        reply = kc.execute_interactive(loading, timeout=60, output_hook=outputs.append)
+        assert reply["content"]["status"] == "ok", reply["content"]
+        shown = [m for m in outputs if m["msg_type"] in ("stream", "display_data", "execute_result", "error")]
+        assert shown == [], shown
+        reply = kc.execute_interactive("Notebook.kernelName()", timeout=60, output_hook=outputs.append)
+        assert reply["content"]["status"] == "ok", reply["content"]
+        results = [m["content"]["data"] for m in outputs if m["msg_type"] == "execute_result"]
+        assert results and "RAPAIO" in " ".join(results[-1].values()), results
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
 
 
 def test_the_kernel_answers_and_logs_nothing_at_info_level(tmp_path):

@@ -103,7 +103,7 @@ def _role(kind: str, exercise: str | None = None) -> dict:
 def loading_cell() -> nbformat.NotebookNode:
     jar = paths.LIB_JAR.resolve()
     init = (paths.NOTEBOOKS / "init.jsh").resolve()
-    return nbformat.v4.new_code_cell(f"%jars {jar}\n%load {init}", metadata=_role("loading"))
+    return nbformat.v4.new_code_cell(paths.loading_source(str(jar), str(init)), metadata=_role("loading"))
 
 
 def assemble(learner: nbformat.NotebookNode, official: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -130,7 +130,7 @@ def assemble(learner: nbformat.NotebookNode, official: nbformat.NotebookNode) ->
     placed: set[str] = set()
     exercise_at: dict[str, int] = {}
     body = list(learner.cells)
-    if body and body[0].cell_type == "code" and body[0].source.lstrip().startswith("%jars"):
+    if body and body[0].cell_type == "code" and body[0].source.lstrip().startswith(paths.LOADING_MAGICS):
         body = body[1:]
     for cell in body:
         cell = copy.deepcopy(cell)

@@ -12,6 +12,8 @@ import json
 import shutil
 import sys
 import time
+import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
@@ -55,9 +57,78 @@ def same(a: Path, b: Path) -> bool:
         filecmp.cmp(a / n, b / n, shallow=False) for n in names)
 
 
-def install(java: str, heap: str, replace_other: bool) -> int:
+# Where each kernel's jar says what it is and which version: (kernel, entry in the jar, how the entry gives the version).
+MARKERS = (
+    ("JJava", "META-INF/maven/org.dflib.jjava/jjava-kernel/pom.properties", "properties"),  # 1.0-a6 and later
+    ("JJava", "jjava-kernel-metadata.json", "json"),  # 1.0-a5 and earlier
+    ("IJava", "ijava-kernel-metadata.json", "json"),
+    ("rapaio-jupyter-kernel", "META-INF/maven/io.github.padreati/rapaio-jupyter-kernel/pom.properties", "properties"),
+)
+# The kernel versions the notebooks support when a learner's own kernel is `java`, and how each was established
+# (1.0-SNAPSHOT: JJava's main branch). rapaio-jupyter-kernel is not among them: its own %classpath refuses the loading
+# cell's jar, which Unrolled's launcher teaches it to take.
+RUN = "notebooks run in it"
+READ = "its source read, the same API as IJava 1.3.0; not run here"
+SUPPORTED = {("JJava", "1.0-a5"): RUN, ("JJava", "1.0-a6"): RUN, ("JJava", "1.0-a7"): RUN,
+             ("JJava", "1.0-SNAPSHOT"): RUN, ("IJava", "1.3.0"): RUN, ("IJava", "1.4.0"): READ}
+SUPPORTED_TEXT = ("JJava 1.0-a5, 1.0-a6, 1.0-a7 and its main branch, IJava 1.3.0 and 1.4.0, "
+                  "and Unrolled's own kernel")
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What a kernelspec runs: the kernel's name and version (None where they cannot be read)."""
+    kernel: str | None
+    version: str | None
+
+    @property
+    def supported(self) -> bool:
+        return (self.kernel, self.version) in SUPPORTED
+
+    def __str__(self) -> str:
+        if self.kernel is None:
+            return "a kernel Unrolled does not recognise"
+        return f"{self.kernel} {self.version or '(version unknown)'}"
+
+
+def _version(text: str, form: str) -> str | None:
+    if form == "json":
+        try:
+            return json.loads(text).get("version")
+        except ValueError:
+            return None
+    for line in text.splitlines():
+        key, _, value = line.partition("=")
+        if key.strip() == "version":
+            return value.strip()
+    return None
+
+
+def identify(spec_dir: Path) -> Identity:
+    """Reads which kernel a kernelspec folder runs: the jars its kernel.json names, then the jars beside it."""
+    jars: list[Path] = []
+    try:
+        argv = json.loads((spec_dir / "kernel.json").read_text(encoding="utf-8")).get("argv", [])
+        jars += [Path(arg.replace("{resource_dir}", str(spec_dir))) for arg in argv
+                 if isinstance(arg, str) and arg.endswith(".jar")]
+    except (OSError, ValueError, AttributeError):
+        pass
+    jars += sorted(spec_dir.glob("*.jar"))
+    for jar in jars:
+        try:
+            with zipfile.ZipFile(jar) as archive:
+                names = set(archive.namelist())
+                for kernel, entry, form in MARKERS:
+                    if entry in names:
+                        return Identity(kernel, _version(archive.read(entry).decode("utf-8", "replace"), form))
+        except (OSError, zipfile.BadZipFile):
+            continue
+    return Identity(None, None)
+
+
+def install(java: str, heap: str, replace_other: bool, manager: KernelSpecManager | None = None) -> int:
     staged = stage(java, heap)
-    manager = KernelSpecManager()
+    manager = manager or KernelSpecManager()
     try:
         existing = Path(manager.get_kernel_spec(NAME).resource_dir)
     except NoSuchKernel:
@@ -68,8 +139,13 @@ def install(java: str, heap: str, replace_other: bool) -> int:
             return 0
     elif existing is not None:
         if not replace_other:
-            print(f"  kernel: a kernel named '{NAME}' is already installed at {existing}, and it is not Unrolled's.\n"
-                  "          It was left untouched; the notebooks will run in it if it is IJava or JJava.\n"
+            found = identify(existing)
+            print(f"  kernel: a kernel named '{NAME}' is already installed at {existing}, and it is not Unrolled's:\n"
+                  f"          {found}. It was left untouched.")
+            if found.supported:
+                print(f"          Supported ({SUPPORTED[found.kernel, found.version]}).")
+                return 0
+            print(f"          Not supported: the notebooks run in {SUPPORTED_TEXT}, and may fail in this one.\n"
                   "          To install Unrolled's kernel in its place (the old one is kept as a backup):\n"
                   "              ./unrolled setup --replace-kernel")
             return 0

@@ -10,8 +10,19 @@ EXECUTED = BUILD / "executed"
 BOOK = BUILD / "book"
 LOGS = BUILD / "logs"
 
-# The first cell of every notebook: magics only (rapaio rejects cells that mix magics and Java).
-LOADING_CELL = "%jars ../lib/target/unrolled.jar\n%load ../notebooks/init.jsh"
+
+
+def loading_source(jar: str, init: str) -> str:
+    """A loading cell: magics only (rapaio rejects cells that mix magics and Java). `%classpath` with a jar file is
+    the one form every supported kernel accepts without writing to stderr: JJava 1.0-a6 and later print a
+    deprecation for `%jars`, and Unrolled's launcher teaches rapaio's `%classpath` to take a jar."""
+    return f"%classpath {jar}\n%load {init}"
+
+
+# The first cell of every notebook, with paths relative to notebooks/ (Jupyter's working directory for a notebook).
+LOADING_CELL = loading_source("../lib/target/unrolled.jar", "../notebooks/init.jsh")
+# First lines that mark a learner's copy of a loading cell, now or in notebooks saved before `%classpath`.
+LOADING_MAGICS = ("%classpath ", "%jars ")
 
 
 def notebook_sources(directory: Path = NOTEBOOKS) -> list[Path]:

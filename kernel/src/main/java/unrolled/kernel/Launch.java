@@ -31,7 +31,8 @@ import org.rapaio.jupyter.kernel.core.Transform;
  * that ended a replacement running the same loop body.
  *
  * <p>It also sets the kernel's own logging to WARNING: rapaio logs every message it handles at INFO, which
- * fills the terminal of the Jupyter server a learner runs.
+ * fills the terminal of the Jupyter server a learner runs; and it lets {@code %classpath} take a jar file
+ * ({@link ClasspathJarMagic}), so that the notebooks' first cell is the same in every supported kernel.
  */
 public final class Launch {
 
@@ -52,6 +53,7 @@ public final class Launch {
                     + args.length + ".");
         }
         LogManager.getLogManager().readConfiguration(new ByteArrayInputStream(LOGGING.getBytes(StandardCharsets.UTF_8)));
+        ClasspathJarMagic.install();
         ConnectionProperties properties = Transform.fromJson(Files.readString(Path.of(args[0])), ConnectionProperties.class);
         Channels channels = new Channels(properties);
         Object shell = field(Channels.class, "shell").get(channels);

@@ -16,11 +16,18 @@ import unrolled.tensor.Threads;
 /**
  * The one place where the library talks to the Jupyter kernel that runs it.
  *
- * <p>Each Java kernel has its own call for rich output, with its own signature: rapaio-jupyter-kernel
- * ({@code MainApp.kernel.display(DisplayData)}), IJava ({@code IJava.getKernelInstance().display(..)})
- * and JJava ({@code JJava.getKernelInstance().display(..)}). Notebooks call {@link #html}, {@link #image}
- * and {@link #text}; this class finds the running kernel once, by reflection, and sends it a MIME bundle.
- * Outside a kernel (a unit test, a plain {@code java} program) the bundle's plain-text form is printed.
+ * <p>Each Java kernel has its own call for rich output, and the call moved between versions of one kernel:
+ * <ul>
+ *   <li>rapaio-jupyter-kernel 3.x: {@code MainApp.kernel.display(DisplayData.withType(mime, content))};</li>
+ *   <li>IJava 1.3: {@code IJava.getKernelInstance().display(new DisplayData(text))};</li>
+ *   <li>JJava 1.0-a5: {@code org.dflib.jjava.JJava.getKernelInstance().display(new DisplayData(text))};</li>
+ *   <li>JJava 1.0-a6 and later: {@code BaseKernel.notebookKernel().display(new DisplayData(text))}. (JJava's
+ *       {@code JavaNotebookStatics.getKernelInstance()} would also answer, but prints a deprecation to the cell's
+ *       standard error, so it is never called.)</li>
+ * </ul>
+ * Notebooks call {@link #html}, {@link #image} and {@link #text}; this class finds the running kernel once, by
+ * reflection, and sends it a MIME bundle. Outside a kernel (a unit test, a plain {@code java} program) the bundle's
+ * plain-text form is printed.
  *
  * <p>The names avoid the kernels' own built-ins ({@code display}, {@code render}, {@code eval}).
  */
@@ -28,11 +35,11 @@ public final class Notebook {
 
     /** The kernels this adapter knows how to talk to. */
     public enum Kernel {
-        /** rapaio-jupyter-kernel, installed by {@code ./unrolled setup}. */
+        /** rapaio-jupyter-kernel 3.x, installed by {@code ./unrolled setup}. */
         RAPAIO,
-        /** IJava, from conda-forge ({@code environment.yml}). */
+        /** IJava 1.3, from conda-forge ({@code environment.yml}) or built from its source. */
         IJAVA,
-        /** JJava, IJava's maintained successor. */
+        /** JJava, IJava's maintained successor: 1.0-a5 and the 1.0-a6 API that 1.0-a7 and later keep. */
         JJAVA,
         /** No kernel: a unit test or a plain Java program; output is printed as text. */
         NONE
@@ -175,15 +182,14 @@ public final class Notebook {
                 sink = found;
                 return;
             }
-            found = spencerParkFamily(loader, "org.dflib.jjava.JJava",
-                    "org.dflib.jjava.jupyter.kernel.display.DisplayData");
+            found = jjava(loader);
             if (found != null) {
                 kernel = Kernel.JJAVA;
                 sink = found;
                 return;
             }
-            found = spencerParkFamily(loader, "io.github.spencerpark.ijava.IJava",
-                    "io.github.spencerpark.jupyter.kernel.display.DisplayData");
+            found = displayDataSink(loader, staticCall(loader, "io.github.spencerpark.ijava.IJava", "getKernelInstance"),
+                    "io.github.spencerpark.jupyter.kernel.display.DisplayData", "IJava");
             if (found != null) {
                 kernel = Kernel.IJAVA;
                 sink = found;
@@ -239,14 +245,43 @@ public final class Notebook {
         }
     }
 
-    /** IJava and its successor JJava share one API: {@code Main.getKernelInstance().display(new DisplayData(text))}. */
-    private static Sink spencerParkFamily(ClassLoader loader, String mainClass, String dataClassName) {
+    /**
+     * JJava: since 1.0-a6 the running kernel is {@code org.dflib.jjava.jupyter.kernel.BaseKernel.notebookKernel()},
+     * which throws when none runs; 1.0-a5 kept it in {@code org.dflib.jjava.JJava.getKernelInstance()}, a class that
+     * 1.0-a6 moved to {@code org.dflib.jjava.distro.JJava} without that method.
+     */
+    private static Sink jjava(ClassLoader loader) {
+        Object instance = staticCall(loader, "org.dflib.jjava.jupyter.kernel.BaseKernel", "notebookKernel");
+        if (instance == null) {
+            instance = staticCall(loader, "org.dflib.jjava.JJava", "getKernelInstance");
+        }
+        return displayDataSink(loader, instance, "org.dflib.jjava.jupyter.kernel.display.DisplayData", "JJava");
+    }
+
+    /**
+     * @return what a public static no-argument method returns, or null when the class or method is missing or the
+     *     method throws (JJava's {@code notebookKernel()} throws when no kernel runs)
+     */
+    private static Object staticCall(ClassLoader loader, String className, String methodName) {
         try {
-            Class<?> main = Class.forName(mainClass, false, loader);
-            Object instance = main.getMethod("getKernelInstance").invoke(null);
-            if (instance == null) {
-                return null;
-            }
+            return Class.forName(className, false, loader).getMethod(methodName).invoke(null);
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * IJava and JJava share one display API, from the base kernel IJava was built on:
+     * {@code kernel.display(DisplayData)}, where {@code new DisplayData(text)} holds the plain-text form and
+     * {@code putData(mime, content)} adds the others.
+     *
+     * @return a sink that displays through {@code instance}, or null when {@code instance} is null or lacks that API
+     */
+    private static Sink displayDataSink(ClassLoader loader, Object instance, String dataClassName, String kernelName) {
+        if (instance == null) {
+            return null;
+        }
+        try {
             Class<?> dataClass = Class.forName(dataClassName, false, loader);
             var construct = dataClass.getConstructor(String.class);
             Method putData = dataClass.getMethod("putData", String.class, Object.class);
@@ -259,7 +294,7 @@ public final class Notebook {
                     }
                     show.invoke(instance, data);
                 } catch (ReflectiveOperationException e) {
-                    throw new IllegalStateException("Notebook: " + mainClass + " refused a display: " + e, e);
+                    throw new IllegalStateException("Notebook: " + kernelName + " refused a display: " + e, e);
                 }
             };
         } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
