@@ -237,7 +237,7 @@ public final class Findings {
 
     /**
      * Formats a measured value to three significant digits: {@code 0.640}, {@code 12.3}, {@code 1,234}, {@code 2.5e-5};
-     * whole numbers (step counts, sizes) as they are: {@code 250}, {@code 1}.
+     * whole numbers from 10 on (step counts, sizes) as they are: {@code 250}.
      *
      * @param value any value
      * @return the value as a reader should see it
@@ -250,8 +250,8 @@ public final class Findings {
         if (magnitude == 0) {
             return "0";
         }
-        if ((magnitude >= 1000 || value == Math.rint(value)) && magnitude < 1e15) {
-            // large values, and whole numbers such as step counts, without a decimal point
+        if ((magnitude >= 1000 || magnitude >= 10 && value == Math.rint(value)) && magnitude < 1e15) {
+            // large values, and whole numbers such as step counts, without a decimal point (but 1.00 stays a fraction)
             return String.format(Locale.ROOT, "%,d", Math.round(value));
         }
         if (magnitude < 1e-3) {

@@ -45,7 +45,7 @@ class FindingsTest {
                 .atLeast("the CNN learns the task", "CNN held-out accuracy", 1.0, 0.95);
         Findings.NotShown failure = assertThrows(Findings.NotShown.class, findings::show);
         assertEquals("Findings.show: this run does not show what the lesson says about model comparison — "
-                + "'every model reaches 100 %': LSTM held-out accuracy = 0.790 < 1.", failure.getMessage());
+                + "'every model reaches 100 %': LSTM held-out accuracy = 0.790 < 1.00.", failure.getMessage());
         String plain = shown.get(0).get("text/plain");
         assertTrue(plain.contains("✗ every model reaches 100 %"), plain);
         assertTrue(plain.contains("✓ the CNN learns the task"), plain);
@@ -74,7 +74,7 @@ class FindingsTest {
     @Test
     void boundsAndIntervalsReportWhichSideTheValueIsOn() {
         assertThrows(Findings.NotShown.class, () -> Findings.about("x").atMost("small", "loss", 2.5, 2.0).show());
-        assertTrue(shown.get(0).get("text/plain").contains("loss = 2.50 > 2"));
+        assertTrue(shown.get(0).get("text/plain").contains("loss = 2.50 > 2.00"));
         assertThrows(Findings.NotShown.class, () -> Findings.about("x").between("near one", "ratio", 1.3, 0.9, 1.1).show());
         assertTrue(shown.get(1).get("text/plain").contains("ratio = 1.30 outside [0.900, 1.10]"));
         Findings.about("x").between("near one", "ratio", 1.0, 0.9, 1.1).atMost("small", "loss", 1.5, 2.0).show();
@@ -91,7 +91,7 @@ class FindingsTest {
         assertEquals("2.5e-5", Findings.format(0.000025));
         assertEquals("0", Findings.format(0));
         assertEquals("250", Findings.format(250.0));
-        assertEquals("1", Findings.format(1.0));
+        assertEquals("1.00", Findings.format(1.0));
         assertEquals("NaN", Findings.format(Double.NaN));
         assertEquals("0.500 (0.200–0.900, 4 seeds)", Findings.spread(new double[] {0.9, 0.2, 0.4, 0.6}));
     }
