@@ -10,6 +10,7 @@ import org.rapaio.jupyter.kernel.MainApp;
 import org.rapaio.jupyter.kernel.channels.Channels;
 import org.rapaio.jupyter.kernel.core.ConnectionProperties;
 import org.rapaio.jupyter.kernel.core.Transform;
+import sun.misc.Signal;
 
 /**
  * Starts rapaio-jupyter-kernel 3.0.1 the way its own {@code MainApp} does, without its two start-up races.
@@ -30,12 +31,28 @@ import org.rapaio.jupyter.kernel.core.Transform;
  * request (measured here: 3 to 4 starts in 20 without a reply). After {@code connect} this launcher gives every loop
  * that ended a replacement running the same loop body.
  *
+ * <p><b>Interrupts.</b> Jupyter interrupts this kernel with SIGINT (the kernelspec's {@code interrupt_mode}), and
+ * the JVM then ends, because rapaio's own interrupt leaves the kernel silently broken; Jupyter restarts it. Before it
+ * ends, this launcher writes into the output of the cell that was running what happened and what to do next, so the
+ * learner sees it in the notebook, not only in Jupyter's "kernel restarting" notice. (The kernelspec starts the JVM
+ * through {@code env --default-signal=INT}: a JVM that inherits SIGINT ignored, as it does from a server started in
+ * the background, never installs its handler and would let the cell run on.)
+ *
  * <p>It also sets the kernel's own logging to WARNING: rapaio logs every message it handles at INFO, which
  * fills the terminal of the Jupyter server a learner runs.
  */
 public final class Launch {
 
     private static final long LOOP_GRACE_MILLIS = 30;
+    /** How long the interrupted kernel waits for its last message to leave the socket before it ends. */
+    private static final long LAST_MESSAGE_MILLIS = 500;
+    /** The exit status of a process ended by SIGINT, as the JVM's own handler would give. */
+    private static final int INTERRUPTED_STATUS = 130;
+    /** What the cell that was running shows when an interrupt restarts the kernel. */
+    static final String INTERRUPTED = "\n■ Interrupted: this Java kernel cannot stop a running cell safely, so it restarts. "
+            + "Everything this notebook defined is gone, including the library.\n"
+            + "To continue: run the notebook's first cell (it loads the library), then run the cells above the one you "
+            + "were on (classic notebook: Cell → Run All Above; JupyterLab: Run → Run All Above Selected Cell).\n";
     private static final String LOGGING = "handlers=java.util.logging.ConsoleHandler\n.level=WARNING\n"
             + "java.util.logging.ConsoleHandler.level=WARNING\n";
 
@@ -62,7 +79,26 @@ public final class Launch {
             }
         }
         reviveEndedLoops(channels);
+        Signal.handle(new Signal("INT"), signal -> interrupted(channels));
         channels.joinUntilClose();
+    }
+
+    /**
+     * Tells the running cell, if any, that the kernel restarts and what to do, then ends the JVM.
+     *
+     * @param channels the kernel's channels; a cell is running when they hold the request being answered
+     */
+    static void interrupted(Channels channels) {
+        try {
+            if (channels.hasMsgId()) {
+                channels.writeToStdErr(INTERRUPTED);
+                Thread.sleep(LAST_MESSAGE_MILLIS);
+            }
+        } catch (RuntimeException | InterruptedException e) {
+            // ending is what matters: the message is a courtesy
+        } finally {
+            Runtime.getRuntime().halt(INTERRUPTED_STATUS);
+        }
     }
 
     /**
