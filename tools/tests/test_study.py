@@ -47,7 +47,7 @@ def test_first_use_writes_the_student_version_of_every_notebook(clone):
     for source in sources:
         text = (root / "student" / source.name).read_text()
         assert "throw Exercise.todo();" in text and "return 42" not in text and "BEGIN SOLUTION" not in text
-    assert "wrote 2 student notebook(s), every exercise unsolved" in study.describe(workspace)[0]
+    assert study.describe(workspace)[0].endswith("wrote 2 student notebook(s) (00-start.ipynb, 01-recurrence.ipynb), every exercise unsolved.")
 
 
 def test_a_second_start_changes_nothing(clone):

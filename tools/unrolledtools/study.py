@@ -148,8 +148,9 @@ def describe(workspace: Workspace) -> list[str]:
     shown = release.shown(workspace.folder)
     lines = []
     if workspace.created:
-        lines.append(f"Your workspace {shown}/: wrote {len(workspace.created)} student notebook(s), every exercise "
-                     f"unsolved: {', '.join(workspace.created) if len(workspace.created) <= 3 else 'all'}.")
+        names = f" ({', '.join(workspace.created)})" if len(workspace.created) <= 3 else ""
+        lines.append(f"Your workspace {shown}/: wrote {len(workspace.created)} student notebook(s){names}, every "
+                     f"exercise unsolved.")
     if workspace.refreshed:
         lines.append(f"Updated {len(workspace.refreshed)} notebook(s) you had not changed to the curriculum's new "
                      f"version: {', '.join(workspace.refreshed)}.")

@@ -51,8 +51,8 @@ public final class Launch {
     /** What the cell that was running shows when an interrupt restarts the kernel. */
     static final String INTERRUPTED = "\n■ Interrupted: this Java kernel cannot stop a running cell safely, so it restarts. "
             + "Everything this notebook defined is gone, including the library.\n"
-            + "To continue: run the notebook's first cell (it loads the library), then run the cells above the one you "
-            + "were on (classic notebook: Cell → Run All Above; JupyterLab: Run → Run All Above Selected Cell).\n";
+            + "To continue, select the cell you were on and run the cells above it: Cell → Run All Above (JupyterLab: "
+            + "Run → Run All Above Selected Cell). That runs the first cell again, which loads the library.\n";
     private static final String LOGGING = "handlers=java.util.logging.ConsoleHandler\n.level=WARNING\n"
             + "java.util.logging.ConsoleHandler.level=WARNING\n";
 
