@@ -202,3 +202,27 @@ def test_a_kernel_started_with_sigint_ignored_still_stops_on_interrupt_and_tells
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+
+
+def test_a_started_kernel_announces_starting_so_the_notebook_ui_sees_a_restarted_kernel(tmp_path):
+    """After Jupyter restarts a kernel that died, the classic Notebook shows "Dead kernel" until the new kernel
+    publishes status "starting" on IOPub (ipykernel does at start; rapaio does not, Unrolled's launcher does)."""
+    unrolled_kernel.stage(os.path.realpath(shutil.which("java")), "1g", tmp_path / "kernels")
+    km = KernelManager(kernel_name="java", kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(tmp_path / "kernels")]))
+    km.start_kernel(stderr=subprocess.DEVNULL)
+    kc = km.client()
+    kc.start_channels()
+    try:
+        states = []
+        deadline = time.monotonic() + 60
+        while "starting" not in states and time.monotonic() < deadline:
+            try:
+                message = kc.get_iopub_msg(timeout=1)
+            except Exception:  # queue.Empty: nothing yet
+                continue
+            if message["msg_type"] == "status":
+                states.append(message["content"]["execution_state"])
+        assert "starting" in states, f"the kernel published only {states} in 60 s"
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)

@@ -7,9 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.logging.LogManager;
 import org.rapaio.jupyter.kernel.MainApp;
+import org.rapaio.jupyter.kernel.channels.AbstractChannel;
 import org.rapaio.jupyter.kernel.channels.Channels;
 import org.rapaio.jupyter.kernel.core.ConnectionProperties;
 import org.rapaio.jupyter.kernel.core.Transform;
+import org.rapaio.jupyter.kernel.message.Message;
+import org.rapaio.jupyter.kernel.message.messages.IOPubStatus;
 import sun.misc.Signal;
 
 /**
@@ -38,12 +41,19 @@ import sun.misc.Signal;
  * through {@code env --default-signal=INT}: a JVM that inherits SIGINT ignored, as it does from a server started in
  * the background, never installs its handler and would let the cell run on.)
  *
+ * <p><b>Starting status.</b> A kernel announces {@code status: starting} on IOPub when its process starts; rapaio
+ * does not. After Jupyter restarts a kernel that died (an interrupt, say), the classic Notebook waits for that message
+ * before it asks the new kernel for its info, and until then shows "Dead kernel". This launcher publishes it twice,
+ * half a second and two seconds after binding, because a subscriber that reconnects after the first misses it.
+ *
  * <p>It also sets the kernel's own logging to WARNING: rapaio logs every message it handles at INFO, which
  * fills the terminal of the Jupyter server a learner runs.
  */
 public final class Launch {
 
     private static final long LOOP_GRACE_MILLIS = 30;
+    /** When the starting status is published, in milliseconds after the sockets are bound. */
+    private static final long[] STARTING_AFTER_MILLIS = {500, 2000};
     /** How long the interrupted kernel waits for its last message to leave the socket before it ends. */
     private static final long LAST_MESSAGE_MILLIS = 500;
     /** The exit status of a process ended by SIGINT, as the JVM's own handler would give. */
@@ -80,7 +90,32 @@ public final class Launch {
         }
         reviveEndedLoops(channels);
         Signal.handle(new Signal("INT"), signal -> interrupted(channels));
+        announceStarting(channels);
         channels.joinUntilClose();
+    }
+
+    /**
+     * Publishes {@code status: starting} on IOPub at {@link #STARTING_AFTER_MILLIS}, from a daemon thread.
+     *
+     * @param channels the connected channels
+     * @throws ReflectiveOperationException if rapaio's IOPub channel is not where version 3.0.1 keeps it
+     */
+    static void announceStarting(Channels channels) throws ReflectiveOperationException {
+        AbstractChannel iopub = (AbstractChannel) field(Channels.class, "iopub").get(channels);
+        Thread announcer = new Thread(() -> {
+            long waited = 0;
+            try {
+                for (long at : STARTING_AFTER_MILLIS) {
+                    Thread.sleep(at - waited);
+                    waited = at;
+                    iopub.sendMessage(new Message<>(IOPubStatus.STARTING.type(), IOPubStatus.STARTING));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "unrolled-starting-status");
+        announcer.setDaemon(true);
+        announcer.start();
     }
 
     /**
