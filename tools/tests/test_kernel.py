@@ -18,9 +18,10 @@ from unrolledtools import kernel as unrolled_kernel
 from unrolledtools import paths
 
 
-def started_kernel(attempts=4):
+def started_kernel(attempts=4, specs=None):
+    """A started kernel `java` (from `specs`, a KernelSpecManager, or the installed one) and its client."""
     for _ in range(attempts):
-        km = KernelManager(kernel_name="java")
+        km = KernelManager(kernel_name="java", **({"kernel_spec_manager": specs} if specs else {}))
         km.start_kernel(stderr=subprocess.DEVNULL)
         kc = km.client()
         kc.start_channels()
@@ -121,15 +122,21 @@ def test_the_template_renders_to_a_kernelspec_with_the_given_java_and_heap():
     assert "@" not in json.dumps(rendered), "a placeholder was left unfilled"
 
 
+def interrupt_a_runaway_cell(km, kc) -> str:
+    """Runs an endless loop, interrupts it after 2 s, waits up to 10 s for the kernel to end; returns the request id."""
+    msg_id = kc.execute("long n = 0; while (true) { n++; }")
+    time.sleep(2)
+    km.interrupt_kernel()
+    deadline = time.monotonic() + 10
+    while km.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return msg_id
+
+
 def test_an_interrupt_ends_a_busy_kernel_promptly_and_a_restart_works():
     km, kc = started_kernel()
     try:
-        kc.execute("long n = 0; while (true) { n++; }")
-        time.sleep(2)
-        km.interrupt_kernel()
-        deadline = time.monotonic() + 10
-        while km.is_alive() and time.monotonic() < deadline:
-            time.sleep(0.1)
+        interrupt_a_runaway_cell(km, kc)
         assert not km.is_alive(), "the interrupted kernel is still running: it would look busy or broken"
         kc.stop_channels()
         km.shutdown_kernel(now=True)
@@ -164,30 +171,13 @@ def test_a_kernel_started_with_sigint_ignored_still_stops_on_interrupt_and_tells
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         assert sigint_ignored(os.getpid())
-        for _ in range(4):
-            km = KernelManager(kernel_name="java", kernel_spec_manager=specs)
-            km.start_kernel(stderr=subprocess.DEVNULL)
-            kc = km.client()
-            kc.start_channels()
-            try:
-                kc.wait_for_ready(timeout=30)
-                break
-            except RuntimeError:
-                kc.stop_channels()
-                km.shutdown_kernel(now=True)
-        else:
-            raise AssertionError("the kernel did not start in 4 attempts")
+        km, kc = started_kernel(specs=specs)
     finally:
         signal.signal(signal.SIGINT, previous)
     try:
         pid = km.provisioner.pid
         assert not sigint_ignored(pid), "the JVM inherited SIGINT ignored: an interrupt would do nothing"
-        msg_id = kc.execute("long n = 0; while (true) { n++; }")
-        time.sleep(2)
-        km.interrupt_kernel()
-        deadline = time.monotonic() + 10
-        while km.is_alive() and time.monotonic() < deadline:
-            time.sleep(0.1)
+        msg_id = interrupt_a_runaway_cell(km, kc)
         assert not km.is_alive(), "the interrupted kernel is still running: the cell would run on, silently"
         said = []
         while True:

@@ -130,6 +130,10 @@ def test_the_folder_comes_first_or_as_jupyters_notebook_dir_and_every_other_opti
         options = study.parse([*given, "--lab"], tmp_path)
         assert options.folder == tmp_path / "mine" and options.jupyter == [] and options.ui == "lab"
     assert study.parse(["--instructor", "--classic"], tmp_path).instructor
+    options = study.parse(["--lab", "mine", "--port", "8899"], tmp_path)
+    assert options.folder == tmp_path / "mine" and options.jupyter == ["--port", "8899"]
+    with pytest.raises(study.StudyError, match="--instructor opens notebooks/, so it takes no other folder"):
+        study.parse(["--instructor", "mine"], tmp_path)
     with pytest.raises(study.StudyError, match="expected one folder, but got"):
         study.parse(["mine", "--notebook-dir=other"], tmp_path)
     with pytest.raises(study.StudyError, match="--lab and --classic, but got both"):

@@ -2,8 +2,8 @@
 
     ./unrolled study [FOLDER] [--instructor] [--lab | --classic] [Jupyter's own options]
 
-The workspace (by default `student/`) gets the student version of each notebook on first use (release.py's rules:
-every exercise unsolved, hidden checks left out). Later starts add the notebooks the curriculum gained and refresh
+The workspace (by default `student/`) gets the student version of each notebook on first use (as `./unrolled
+release` writes it: every exercise unsolved, hidden checks left out). Later starts add the notebooks the curriculum gained and refresh
 the ones the learner never changed; a notebook the learner changed is never overwritten. When the curriculum changed
 such a notebook, the learner is told how to get the new version beside theirs.
 
@@ -31,6 +31,8 @@ from . import paths, release, student
 DEFAULT_WORKSPACE = paths.ROOT / "student"
 # Jupyter's options that name the folder it serves: taken as the workspace, so it reaches Jupyter once.
 FOLDER_OPTIONS = ("--notebook-dir", "--ServerApp.root_dir", "--NotebookApp.notebook_dir")
+# This command's own flags; everything else goes to Jupyter.
+OWN_FLAGS = ("--instructor", "--lab", "--classic")
 # What a workspace may hold besides notebooks: the release manifest, and hidden folders (Jupyter's checkpoints).
 WORKSPACE_FILES = (".ipynb", release.MANIFEST)
 
@@ -60,16 +62,20 @@ USAGE = "./unrolled study [FOLDER] [--instructor] [--lab | --classic] [Jupyter's
 
 
 def parse(argv: list[str], caller_dir: Path) -> Options:
-    """Splits the command line into this command's options and Jupyter's. FOLDER, if given, comes first; relative
-    paths are relative to `caller_dir`, the folder the command was typed in."""
+    """Splits the command line into this command's options and Jupyter's. FOLDER, if given, comes first or right
+    after one of this command's own options (a word after Jupyter's may be that option's value); relative paths are
+    relative to `caller_dir`, the folder the command was typed in."""
     options, rest = Options(), list(argv)
-    if rest and not rest[0].startswith("-"):
-        options.folder = caller_dir / rest.pop(0)
     index = 0
     while index < len(rest):
         arg = rest[index]
         name, has_value, value = arg.partition("=")
-        if arg == "--instructor":
+        ours_before = index == 0 or rest[index - 1] in OWN_FLAGS
+        if not arg.startswith("-") and ours_before:
+            if options.folder is not None:
+                raise StudyError(f"study: expected one folder, but got {options.folder} and {caller_dir / arg}.")
+            options.folder = caller_dir / arg
+        elif arg == "--instructor":
             options.instructor = True
         elif arg in ("--lab", "--classic"):
             if options.ui not in ("auto", arg[2:]):
