@@ -58,6 +58,15 @@ try {
     /throw Exercise\.todo\(\);/, "the learner's copy must hold the stub, not the solution");
   step(`opened ${notebook}; kernel ready`);
 
+  // Shapes in the markdown tables, such as (N, D), stay on one line once MathJax has typeset them.
+  await page.waitForFunction(() => window.MathJax?.Hub?.queue?.pending === 0
+    && document.querySelectorAll(".text_cell_render .MathJax").length > 0, null, { timeout: 180_000 });
+  const wrapped = await page.evaluate(() => [...document.querySelectorAll(".text_cell_render td")]
+    .filter((td) => /^\(.*,.*\)$/.test(td.innerText.replace(/\s+/g, "")))
+    .map((td) => { const range = document.createRange(); range.selectNodeContents(td); return [td.innerText, range.getBoundingClientRect().height]; })
+    .filter(([, height]) => height > 30));
+  assert.deepEqual(wrapped, [], "shapes in a table wrap over more than one line");
+
   // 2. Cell → Run All: every cell runs, and the check says "not yet", its code shown as code.
   await menu("#celllink", "#run_all_cells");
   await page.waitForTimeout(500);
