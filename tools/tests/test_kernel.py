@@ -5,6 +5,9 @@ rapaio-jupyter-kernel's own interrupt (interrupt_mode "message") was measured to
 which ends the JVM at once; Jupyter's restarter then starts a fresh kernel and tells the learner so.
 """
 import json
+import os
+import shutil
+import signal
 import subprocess
 import time
 
@@ -15,9 +18,10 @@ from unrolledtools import kernel as unrolled_kernel
 from unrolledtools import paths
 
 
-def started_kernel(attempts=4):
+def started_kernel(attempts=4, specs=None):
+    """A started kernel `java` (from `specs`, a KernelSpecManager, or the installed one) and its client."""
     for _ in range(attempts):
-        km = KernelManager(kernel_name="java")
+        km = KernelManager(kernel_name="java", **({"kernel_spec_manager": specs} if specs else {}))
         km.start_kernel(stderr=subprocess.DEVNULL)
         kc = km.client()
         kc.start_channels()
@@ -133,20 +137,26 @@ def test_every_start_answers_at_once_and_keeps_its_heartbeat(tmp_path):
 
 def test_the_template_renders_to_a_kernelspec_with_the_given_java_and_heap():
     rendered = unrolled_kernel.render("/opt/jdk/bin/java", "2g")
-    assert rendered["argv"][0] == "/opt/jdk/bin/java"
+    assert rendered["argv"][:3] == ["/usr/bin/env", "--default-signal=INT", "/opt/jdk/bin/java"]
     assert "-Xmx2g" in rendered["argv"] and "-Dorg.bytedeco.javacpp.maxbytes=2g" in rendered["argv"]
     assert "@" not in json.dumps(rendered), "a placeholder was left unfilled"
+
+
+def interrupt_a_runaway_cell(km, kc) -> str:
+    """Runs an endless loop, interrupts it after 2 s, waits up to 10 s for the kernel to end; returns the request id."""
+    msg_id = kc.execute("long n = 0; while (true) { n++; }")
+    time.sleep(2)
+    km.interrupt_kernel()
+    deadline = time.monotonic() + 10
+    while km.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return msg_id
 
 
 def test_an_interrupt_ends_a_busy_kernel_promptly_and_a_restart_works():
     km, kc = started_kernel()
     try:
-        kc.execute("long n = 0; while (true) { n++; }")
-        time.sleep(2)
-        km.interrupt_kernel()
-        deadline = time.monotonic() + 10
-        while km.is_alive() and time.monotonic() < deadline:
-            time.sleep(0.1)
+        interrupt_a_runaway_cell(km, kc)
         assert not km.is_alive(), "the interrupted kernel is still running: it would look busy or broken"
         kc.stop_channels()
         km.shutdown_kernel(now=True)
@@ -157,6 +167,72 @@ def test_an_interrupt_ends_a_busy_kernel_promptly_and_a_restart_works():
         assert reply["content"]["status"] == "ok"
         results = [m["content"]["data"] for m in outputs if m["msg_type"] == "execute_result"]
         assert results and "42" in next(iter(results[0].values()))
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+def sigint_ignored(pid: int) -> bool:
+    """Whether the process ignores SIGINT (bit 2 of the SigIgn mask in /proc/<pid>/status)."""
+    for line in open(f"/proc/{pid}/status", encoding="ascii"):
+        if line.startswith("SigIgn:"):
+            return bool(int(line.split()[1], 16) & (1 << (signal.SIGINT - 1)))
+    raise AssertionError(f"/proc/{pid}/status has no SigIgn line")
+
+
+def test_a_kernel_started_with_sigint_ignored_still_stops_on_interrupt_and_tells_the_cell_what_to_do(tmp_path):
+    """A Jupyter server started in the background (`./unrolled study &`, a script, a service) runs with SIGINT
+    ignored, and its kernels inherit that; a JVM that starts so never reacts to ■. The kernelspec rendered from
+    kernel/kernel.json (what ./unrolled setup installs) must restore the default, and the running cell must say
+    what happened and what to do."""
+    java = os.path.realpath(shutil.which("java"))
+    unrolled_kernel.stage(java, "1g", tmp_path / "kernels")
+    specs = KernelSpecManager(kernel_dirs=[str(tmp_path / "kernels")])
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        assert sigint_ignored(os.getpid())
+        km, kc = started_kernel(specs=specs)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    try:
+        pid = km.provisioner.pid
+        assert not sigint_ignored(pid), "the JVM inherited SIGINT ignored: an interrupt would do nothing"
+        msg_id = interrupt_a_runaway_cell(km, kc)
+        assert not km.is_alive(), "the interrupted kernel is still running: the cell would run on, silently"
+        said = []
+        while True:
+            try:
+                message = kc.get_iopub_msg(timeout=1)
+            except Exception:  # queue.Empty: nothing more arrived
+                break
+            if message["msg_type"] == "stream" and message["parent_header"].get("msg_id") == msg_id:
+                said.append(message["content"]["text"])
+        text = "".join(said)
+        assert "Interrupted" in text and "first cell" in text and "Run All Above" in text, said
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+def test_a_started_kernel_announces_starting_so_the_notebook_ui_sees_a_restarted_kernel(tmp_path):
+    """After Jupyter restarts a kernel that died, the classic Notebook shows "Dead kernel" until the new kernel
+    publishes status "starting" on IOPub (ipykernel does at start; rapaio does not, Unrolled's launcher does)."""
+    unrolled_kernel.stage(os.path.realpath(shutil.which("java")), "1g", tmp_path / "kernels")
+    km = KernelManager(kernel_name="java", kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(tmp_path / "kernels")]))
+    km.start_kernel(stderr=subprocess.DEVNULL)
+    kc = km.client()
+    kc.start_channels()
+    try:
+        states = []
+        deadline = time.monotonic() + 60
+        while "starting" not in states and time.monotonic() < deadline:
+            try:
+                message = kc.get_iopub_msg(timeout=1)
+            except Exception:  # queue.Empty: nothing yet
+                continue
+            if message["msg_type"] == "status":
+                states.append(message["content"]["execution_state"])
+        assert "starting" in states, f"the kernel published only {states} in 60 s"
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)

@@ -28,13 +28,16 @@ def render(java: str, heap: str) -> dict:
     return json.loads(template.replace("@JAVA@", java).replace("@HEAP@", heap))
 
 
-def stage(java: str, heap: str) -> Path:
-    """Writes the kernelspec folder to build/kernelspec/java and returns it."""
+def stage(java: str, heap: str, kernels: Path = BUILD / "kernelspec") -> Path:
+    """Writes the kernelspec folder `kernels`/java (by default build/kernelspec/java) and returns it.
+
+    A folder `share/jupyter/kernels` given here, with `JUPYTER_PATH=.../share/jupyter`, selects this kernel for one
+    Jupyter server or client without installing it for the user."""
     jars = [KERNEL_DIR / "target" / name for name in ("rapaio-jupyter-kernel.jar", "unrolled-kernel.jar")]
     for jar in jars:
         if not jar.is_file():
             raise SystemExit(f"The kernel jar {jar} is missing: run `mvn -f kernel/pom.xml package` (./unrolled setup does).")
-    spec = BUILD / "kernelspec" / NAME
+    spec = kernels / NAME
     if spec.exists():
         shutil.rmtree(spec)
     spec.mkdir(parents=True)

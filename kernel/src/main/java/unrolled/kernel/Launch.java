@@ -7,9 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.logging.LogManager;
 import org.rapaio.jupyter.kernel.MainApp;
+import org.rapaio.jupyter.kernel.channels.AbstractChannel;
 import org.rapaio.jupyter.kernel.channels.Channels;
 import org.rapaio.jupyter.kernel.core.ConnectionProperties;
 import org.rapaio.jupyter.kernel.core.Transform;
+import org.rapaio.jupyter.kernel.message.Message;
+import org.rapaio.jupyter.kernel.message.messages.IOPubStatus;
+import sun.misc.Signal;
 
 /**
  * Starts rapaio-jupyter-kernel 3.0.1 the way its own {@code MainApp} does, without its two start-up races.
@@ -30,6 +34,18 @@ import org.rapaio.jupyter.kernel.core.Transform;
  * request (measured here: 3 to 4 starts in 20 without a reply). After {@code connect} this launcher gives every loop
  * that ended a replacement running the same loop body.
  *
+ * <p><b>Interrupts.</b> Jupyter interrupts this kernel with SIGINT (the kernelspec's {@code interrupt_mode}), and
+ * the JVM then ends, because rapaio's own interrupt leaves the kernel silently broken; Jupyter restarts it. Before it
+ * ends, this launcher writes into the output of the cell that was running what happened and what to do next, so the
+ * learner sees it in the notebook, not only in Jupyter's "kernel restarting" notice. (The kernelspec starts the JVM
+ * through {@code env --default-signal=INT}: a JVM that inherits SIGINT ignored, as it does from a server started in
+ * the background, never installs its handler and would let the cell run on.)
+ *
+ * <p><b>Starting status.</b> A kernel announces {@code status: starting} on IOPub when its process starts; rapaio
+ * does not. After Jupyter restarts a kernel that died (an interrupt, say), the classic Notebook waits for that message
+ * before it asks the new kernel for its info, and until then shows "Dead kernel". This launcher publishes it twice,
+ * half a second and two seconds after binding, because a subscriber that reconnects after the first misses it.
+ *
  * <p>It also sets the kernel's own logging to WARNING: rapaio logs every message it handles at INFO, which
  * fills the terminal of the Jupyter server a learner runs; and it lets {@code %classpath} take a jar file
  * ({@link ClasspathJarMagic}), so that the notebooks' first cell is the same in every supported kernel.
@@ -37,6 +53,17 @@ import org.rapaio.jupyter.kernel.core.Transform;
 public final class Launch {
 
     private static final long LOOP_GRACE_MILLIS = 30;
+    /** When the starting status is published, in milliseconds after the sockets are bound. */
+    private static final long[] STARTING_AFTER_MILLIS = {500, 2000};
+    /** How long the interrupted kernel waits for its last message to leave the socket before it ends. */
+    private static final long LAST_MESSAGE_MILLIS = 500;
+    /** The exit status of a process ended by SIGINT, as the JVM's own handler would give. */
+    private static final int INTERRUPTED_STATUS = 130;
+    /** What the cell that was running shows when an interrupt restarts the kernel. */
+    static final String INTERRUPTED = "\n■ Interrupted: this Java kernel cannot stop a running cell safely, so it restarts. "
+            + "Everything this notebook defined is gone, including the library.\n"
+            + "To continue, select the cell you were on and run the cells above it: Cell → Run All Above (JupyterLab: "
+            + "Run → Run All Above Selected Cell). That runs the first cell again, which loads the library.\n";
     private static final String LOGGING = "handlers=java.util.logging.ConsoleHandler\n.level=WARNING\n"
             + "java.util.logging.ConsoleHandler.level=WARNING\n";
 
@@ -64,7 +91,51 @@ public final class Launch {
             }
         }
         reviveEndedLoops(channels);
+        Signal.handle(new Signal("INT"), signal -> interrupted(channels));
+        announceStarting(channels);
         channels.joinUntilClose();
+    }
+
+    /**
+     * Publishes {@code status: starting} on IOPub at {@link #STARTING_AFTER_MILLIS}, from a daemon thread.
+     *
+     * @param channels the connected channels
+     * @throws ReflectiveOperationException if rapaio's IOPub channel is not where version 3.0.1 keeps it
+     */
+    static void announceStarting(Channels channels) throws ReflectiveOperationException {
+        AbstractChannel iopub = (AbstractChannel) field(Channels.class, "iopub").get(channels);
+        Thread announcer = new Thread(() -> {
+            long waited = 0;
+            try {
+                for (long at : STARTING_AFTER_MILLIS) {
+                    Thread.sleep(at - waited);
+                    waited = at;
+                    iopub.sendMessage(new Message<>(IOPubStatus.STARTING.type(), IOPubStatus.STARTING));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "unrolled-starting-status");
+        announcer.setDaemon(true);
+        announcer.start();
+    }
+
+    /**
+     * Tells the running cell, if any, that the kernel restarts and what to do, then ends the JVM.
+     *
+     * @param channels the kernel's channels; a cell is running when they hold the request being answered
+     */
+    static void interrupted(Channels channels) {
+        try {
+            if (channels.hasMsgId()) {
+                channels.writeToStdErr(INTERRUPTED);
+                Thread.sleep(LAST_MESSAGE_MILLIS);
+            }
+        } catch (RuntimeException | InterruptedException e) {
+            // ending is what matters: the message is a courtesy
+        } finally {
+            Runtime.getRuntime().halt(INTERRUPTED_STATUS);
+        }
     }
 
     /**

@@ -296,7 +296,7 @@ public final class Exercise {
                 + result.name().toLowerCase().replace('_', '-') + "\" style=\"border-left:6px solid " + colours[0]
                 + ";background:" + colours[1] + ";color:#1a202c;padding:6px 12px;margin:4px 0;font-family:sans-serif\">"
                 + "<b style=\"color:" + colours[0] + "\">" + colours[2] + " Exercise " + Html.escape(id) + ": " + word + "</b> — "
-                + Html.escape(title) + (reason == null ? "" : "<br>" + Html.escape(reason)) + "</div>";
+                + Html.escape(title) + (reason == null ? "" : "<br>" + Html.escapeWithCode(reason)) + "</div>";
         Notebook.html(html, plain);
     }
 

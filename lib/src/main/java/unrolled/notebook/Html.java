@@ -9,6 +9,7 @@ public final class Html {
     private static final Pattern BLOCK_END = Pattern.compile("(?i)</(p|div|li|h[1-6]|tr|summary|details)>|<br\\s*/?>");
     private static final Pattern TAG = Pattern.compile("<[^>]*>");
     private static final Pattern BLANK_LINES = Pattern.compile("\\n\\s*\\n+");
+    private static final Pattern CODE_SPAN = Pattern.compile("`([^`]+)`");
 
     private Html() {
     }
@@ -34,6 +35,18 @@ public final class Html {
             }
         }
         return out.toString();
+    }
+
+    /**
+     * Escapes text written with Markdown's code spans, showing each {@code `code`} as code: a hint that says
+     * "replace `throw Exercise.todo();`" reads as prose with the code set in the code font, not in backticks.
+     *
+     * @param text any text, not null; an unpaired backtick stays as it is
+     * @return the escaped text with each pair of backticks turned into a {@code <code>} element
+     */
+    public static String escapeWithCode(String text) {
+        Objects.requireNonNull(text, "Html.escapeWithCode: text must not be null");
+        return CODE_SPAN.matcher(escape(text)).replaceAll("<code>$1</code>");
     }
 
     /**

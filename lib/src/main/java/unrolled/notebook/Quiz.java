@@ -23,6 +23,12 @@ public final class Quiz {
 
     /** The columns of a quiz file, in order. */
     public static final List<String> COLUMNS = List.of("id", "question", "options", "answer", "explanation");
+    /** What a learner reads above the questions: how to answer them. */
+    public static final String HOW_TO_ANSWER = "Answer each question in your head first, then click the option you chose "
+            + "(▸): it opens to say whether it is right and why. Click it again to close it.";
+    /** The same for readers of the plain-text output, which cannot be clicked. */
+    static final String HOW_TO_ANSWER_IN_TEXT = "Answer each question, then open this notebook in Jupyter or the book "
+            + "and click your option to see whether it is right and why.";
     /** Separates the options within the options column. */
     public static final String OPTION_SEPARATOR = " || ";
 
@@ -163,8 +169,9 @@ public final class Quiz {
     }
 
     private static void render(List<Question> questions) {
-        StringBuilder html = new StringBuilder();
-        StringBuilder text = new StringBuilder();
+        StringBuilder html = new StringBuilder("<div class=\"unrolled-mcq-how\" style=\"font-family:sans-serif;color:#4a5568;"
+                + "margin:4px 0\">" + Html.escape(HOW_TO_ANSWER) + "</div>");
+        StringBuilder text = new StringBuilder(HOW_TO_ANSWER_IN_TEXT + "\n");
         for (Question q : questions) {
             html.append(q.toHtml());
             text.append(q.toPlainText()).append('\n');

@@ -51,6 +51,16 @@ class ExerciseTest {
     }
 
     @Test
+    void theNotYetHintShowsItsCodeAsCodeNotInBackticks() {
+        Exercise.checkArray("0.1", "copy", () -> {
+            throw Exercise.todo();
+        }, expected, 1e-12);
+        String html = shown.get(0).get("text/html");
+        assertTrue(html.contains("replace <code>throw Exercise.todo();</code> with your code"), html);
+        assertTrue(!html.contains("`"), html);
+    }
+
+    @Test
     void aWrongShapeIsReportedWithBothShapes() {
         Exercise.checkArray("0.1", "copy", () -> expected.transpose(), expected, 1e-12);
         assertEquals(Exercise.Result.WRONG, Exercise.results().get("0.1"));

@@ -21,4 +21,14 @@ class HtmlTest {
         String text = "if (a < b && c > d) return \"x\";";
         assertEquals(text, Html.toPlainText(Html.escape(text)));
     }
+
+    @Test
+    void codeSpansBecomeCodeElementsAndTheRestIsEscaped() {
+        assertEquals("replace <code>a &lt; b</code> with <code>x()</code> &amp; run", Html.escapeWithCode("replace `a < b` with `x()` & run"));
+    }
+
+    @Test
+    void anUnpairedBacktickStaysAsItIs() {
+        assertEquals("just ` one &amp; two", Html.escapeWithCode("just ` one & two"));
+    }
 }

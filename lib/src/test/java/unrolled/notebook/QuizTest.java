@@ -52,6 +52,17 @@ class QuizTest {
     }
 
     @Test
+    void aShownQuizSaysHowToAnswerBeforeItsQuestions() {
+        List<java.util.Map<String, String>> shown = new java.util.ArrayList<>();
+        Notebook.redirect(shown::add);
+        Quiz.show("00");
+        String html = shown.get(0).get("text/html");
+        assertTrue(html.indexOf("click the option you chose") >= 0
+                && html.indexOf("click the option you chose") < html.indexOf("<details"), html);
+        assertTrue(shown.get(0).get("text/plain").startsWith("Answer each question, then open this notebook"));
+    }
+
+    @Test
     void theNotebooksWithAQuizAreFoundInTheLibrary() {
         List<String> notebooks = Quiz.notebooks();
         assertTrue(notebooks.containsAll(List.of("00", "01", "05")), notebooks.toString());
