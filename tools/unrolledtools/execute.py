@@ -59,6 +59,7 @@ class Result:
     startup_seconds: float | None = None  # from launching the kernel to its first answer, last attempt
     peak_memory_mb: float | None = None   # the kernel process's peak resident memory (Linux), after the last cell
     cpu_seconds: float | None = None      # the kernel process's CPU time, user + system, all threads (Linux)
+    appended: list | None = field(default=None, repr=False)  # the executed cells that execute(append=...) added
 
     @property
     def ok(self) -> bool:
@@ -84,18 +85,25 @@ def _first_problem(nb: nbformat.NotebookNode, name: str) -> Failure | None:
 
 
 def execute(source: Path, cwd: Path, cell_timeout: int = 180, startup_timeout: int = 20,
-            attempts: int = 4, kernel_log: Path | None = None) -> Result:
+            attempts: int = 4, kernel_log: Path | None = None, append: list | None = None) -> Result:
     """Runs every cell of `source` in a fresh kernel started in `cwd`; never modifies `source`.
 
-    Returns the executed notebook (with the outputs produced up to a failure) and the first failure.
+    Returns the executed notebook (with the outputs produced up to a failure) and the first failure. Each PNG output
+    that the library drew carries the library's description of it as its `text/plain`. Cells in `append` run after
+    the notebook's own, in the same kernel; they come back executed in `Result.appended`, not in the notebook.
     """
+    notebook = nbformat.read(source, as_version=4)
+    own = len(notebook.cells)
+    notebook.cells.extend(copy.deepcopy(append or []))
     with tempfile.TemporaryDirectory(prefix="unrolled-plots-") as scratch:
         log = Path(scratch) / "descriptions.tsv"
-        result = run_notebook(nbformat.read(source, as_version=4), source.name, cwd, cell_timeout=cell_timeout,
+        result = run_notebook(notebook, source.name, cwd, cell_timeout=cell_timeout,
                               startup_timeout=startup_timeout, attempts=attempts, kernel_log=kernel_log,
                               kernel_env={PLOT_DESCRIPTIONS: str(log)})
         if result.executed is not None:
             describe_plots(result.executed, read_descriptions(log))
+            result.appended = result.executed.cells[own:]
+            result.executed.cells = result.executed.cells[:own]
     return result
 
 
