@@ -363,7 +363,7 @@ def topbar_html(edition: str) -> str:
             f'<a class="book-name" href="index.html">Unrolled</a><span class="book-edition">{label}</span>'
             '<div class="book-search" role="search">'
             '<label for="book-search-input" class="visually-hidden">Search the book and the interview questions</label>'
-            '<input id="book-search-input" type="search" placeholder="Search the book and the questions" '
+            '<input id="book-search-input" type="search" placeholder="Search" '
             'autocomplete="off" aria-controls="book-search-results">'
             '<div id="book-search-results" class="book-search-results" aria-live="polite"></div></div>'
             '</header>')
@@ -563,6 +563,10 @@ def build(executed: list[Path], out: Path, seconds: dict[str, float] | None = No
     questions = coverage_.read_bank()
     covered = sum(1 for q in questions if q.answer and sections.get(q.id))
     documents.extend(question_documents(questions))
+    documents.append({"title": "Unrolled: contents and curriculum map", "page": "Contents", "href": "index.html",
+                      "text": " ".join(f"{p.title} {p.summary}" for p in pages)})
+    documents.append({"title": "Question index", "page": "Question index", "href": QUESTIONS_PAGE,
+                      "text": "Every interview question, its difficulty, and the sections that answer it"})
     _write_static(out, documents)
     (out / "index.html").write_text(index_html(pages, mathjax_url, (covered, len(questions)), chapters, edition),
                                     encoding="utf-8")

@@ -104,6 +104,10 @@ def execute(source: Path, cwd: Path, cell_timeout: int = 180, startup_timeout: i
             describe_plots(result.executed, read_descriptions(log))
             result.appended = result.executed.cells[own:]
             result.executed.cells = result.executed.cells[:own]
+        if result.failure is not None and result.failure.cell_index is not None and result.failure.cell_index >= own:
+            result.failure.error = ("in a cell run after the notebook's own (the learner's exercise stub or its check, "
+                                    "for the learner edition; an unsolved exercise must not fail): "
+                                    + result.failure.error)
     return result
 
 

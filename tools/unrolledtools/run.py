@@ -66,7 +66,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {source.name:<{width}}  ", end="", flush=True)
         log = logs / (source.stem + ".kernel.log")
         log.write_text("", encoding="utf-8")
-        replay = [] if args.edition == "instructor" else learner_cells(nbformat.read(source, as_version=4), source.name)
+        learner_book = args.edition == "learner" and not args.no_book
+        replay = learner_cells(nbformat.read(source, as_version=4), source.name) if learner_book else []
         result = execute.execute(source, cwd=source.parent, cell_timeout=args.cell_timeout, kernel_log=log,
                                  append=replay)
         retried = f" (kernel started on attempt {result.attempts})" if result.attempts > 1 else ""
@@ -74,9 +75,9 @@ def main(argv: list[str] | None = None) -> int:
             target = executed_dir / source.name
             nbformat.write(result.executed, target)
             written.append(target)
-            if args.edition != "instructor" and result.appended is not None:
+            if learner_book:
                 replayed = nbformat.v4.new_notebook(metadata=result.executed.metadata)
-                replayed.cells = result.appended
+                replayed.cells = result.appended or []
                 nbformat.write(replayed, learner_dir / source.name)
         if not result.ok:
             print(f"{result.seconds:6.1f} s  FAILED{retried}", flush=True)

@@ -49,6 +49,11 @@
       box.appendChild(button);
     });
 
+    // a region that scrolls sideways can be scrolled from the keyboard: it takes focus
+    document.querySelectorAll("main pre, .jp-OutputArea-output, .table-scroll, .MJXc-display").forEach(function (el) {
+      if (el.scrollWidth > el.clientWidth + 1 && !el.hasAttribute("tabindex")) el.setAttribute("tabindex", "0");
+    });
+
     // checklists remember what was ticked, per page
     document.querySelectorAll("li.task input[type=checkbox]").forEach(function (box, i) {
       var key = "unrolled:" + location.pathname.split("/").pop() + ":task:" + i;
