@@ -459,8 +459,8 @@ def search_documents(nb: nbformat.NotebookNode, page: str, title: str) -> list[d
                     heading, anchor, parts = found[0], heading_anchor(found[0]), []
                 else:
                     parts.append(_text(line))
-        elif cell.cell_type == "code":
-            parts.append(" ".join(cell.source.split()))
+        elif cell.cell_type == "code":  # code is found by its names
+            parts.append(" ".join(dict.fromkeys(re.findall(r"[A-Za-z_]\w{2,}", cell.source))))
     flush()
     return docs
 
@@ -481,15 +481,67 @@ def _lab_css() -> str:
     from pygments.formatters import HtmlFormatter
     light = (folder / "theme-light.css").read_text(encoding="utf-8")
     dark = (folder / "theme-dark.css").read_text(encoding="utf-8")
-    return ((folder / "index.css").read_text(encoding="utf-8") + "\n" + light
-            + "\n@media (prefers-color-scheme: dark) {\n" + dark + "\n}\n"
-            + HtmlFormatter(style="default").get_style_defs(".highlight"))
+    css = ((folder / "index.css").read_text(encoding="utf-8") + "\n" + light
+           + "\n@media (prefers-color-scheme: dark) {\n" + dark + "\n}\n"
+           + HtmlFormatter(style="default").get_style_defs(".highlight")
+           + "\n@media (prefers-color-scheme: dark) {\n"
+           + HtmlFormatter(style="github-dark").get_style_defs(".highlight") + "\n}\n")
+    # comments and indentation are a third of it
+    return re.sub(r"\s+", " ", re.sub(r"/\*.*?\*/", "", css, flags=re.S))
 
 
-def _write_static(out: Path, documents: list[dict]) -> None:
+_CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
+_CLASS_ATTRIBUTE = re.compile(r'class="([^"]*)"')
+# classes that book.js adds after the page loads
+SCRIPT_CLASSES = {"js", "open", "highlight-box", "copy-code"}
+
+
+def used_classes(pages: list[str]) -> set[str]:
+    return {name for page in pages for value in _CLASS_ATTRIBUTE.findall(page) for name in value.split()}
+
+
+def prune_css(css: str, classes: set[str]) -> str:
+    """The rules of a stylesheet whose selectors can match these pages: a selector naming a class no page uses is
+    dropped (JupyterLab's stylesheet is mostly its editor's widgets); @-rules other than @media are kept whole."""
+    out, i, n = [], 0, len(css)
+    while i < n:
+        brace = css.find("{", i)
+        if brace < 0:
+            break
+        head = css[i:brace].strip()
+        depth, j = 1, brace + 1
+        while j < n and depth:
+            depth += {"{": 1, "}": -1}.get(css[j], 0)
+            j += 1
+        block = css[brace + 1:j - 1]
+        if head.startswith("@media"):
+            inner = prune_css(block, classes)
+            if inner.strip():
+                out.append(f"{head}{{{inner}}}")
+        elif head.startswith("@"):
+            out.append(f"{head}{{{block}}}")
+        else:
+            kept = [sel for sel in head.split(",") if set(_CLASS.findall(sel)) <= classes]
+            if kept:
+                out.append(f"{','.join(s.strip() for s in kept)}{{{block}}}")
+        i = j
+    return "".join(out)
+
+
+# Pygments' classes for names, punctuation and whitespace: neither colour style gives them a colour that differs from
+# the code's own text colour, and they are a third of a page's markup.
+_PLAIN_TOKEN = re.compile(r'<span class="(?:n|p|w)">([^<]*)</span>')
+
+
+def lean_code(body: str) -> str:
+    """Highlighted code without the spans that change nothing on the screen."""
+    return _PLAIN_TOKEN.sub(r"\1", body).replace("<pre><span></span>", "<pre>")
+
+
+def _write_static(out: Path, documents: list[dict], classes: set[str]) -> None:
     static = out / STATIC
     static.mkdir(parents=True, exist_ok=True)
-    (static / "notebook.css").write_text(_lab_css(), encoding="utf-8")
+    (static / "notebook.css").write_text(prune_css(_lab_css(), classes | SCRIPT_CLASSES), encoding="utf-8")
     shutil.copy2(TEMPLATE_DIR / "unrolled" / "static" / "book.css", static / "book.css")
     shutil.copy2(TEMPLATE_DIR / "unrolled" / "static" / "book.js", static / "book.js")
     if not MINISEARCH.is_file():
@@ -534,6 +586,7 @@ def build(executed: list[Path], out: Path, seconds: dict[str, float] | None = No
     pages: list[Page] = []
     sections: dict[str, list[Section]] = {}
     documents: list[dict] = []
+    classes: set[str] = set()
     for i, (path, source_nb) in enumerate(zip(executed, notebooks)):
         file, title = chapters[i].file, chapters[i].title
         nb = source_nb
@@ -552,9 +605,10 @@ def build(executed: list[Path], out: Path, seconds: dict[str, float] | None = No
                      "unrolled_download": _download(source_nb, path.name, edition, out),
                      "unrolled_edition": edition}
         body, _ = exporter.from_notebook_node(nb, resources=resources)
-        body = checklists(_NOTEBOOK_LINK.sub(r'href="\1.html', body))
+        body = lean_code(checklists(_NOTEBOOK_LINK.sub(r'href="\1.html', body)))
         body = _with_lead(body, toc_html(body) + download_html(resources["unrolled_download"], edition))
         (out / file).write_text(body, encoding="utf-8")
+        classes |= used_classes([body])
         pages.append(Page(file, title, summary_of(source_nb), questions_of(source_nb), seconds.get(path.name),
                           count_images(source_nb)))
         for id_, found in sections_of(source_nb, file, title).items():
@@ -567,7 +621,7 @@ def build(executed: list[Path], out: Path, seconds: dict[str, float] | None = No
                       "text": " ".join(f"{p.title} {p.summary}" for p in pages)})
     documents.append({"title": "Question index", "page": "Question index", "href": QUESTIONS_PAGE,
                       "text": "Every interview question, its difficulty, and the sections that answer it"})
-    _write_static(out, documents)
+    _write_static(out, documents, classes)
     (out / "index.html").write_text(index_html(pages, mathjax_url, (covered, len(questions)), chapters, edition),
                                     encoding="utf-8")
     (out / QUESTIONS_PAGE).write_text(question_index_html(questions, sections, mathjax_url, chapters, edition),
@@ -604,7 +658,7 @@ def question_index_html(questions: list[coverage_.Question], sections: dict[str,
                 f"<td>{html.escape(q.question)}"
                 f'<div class="tags">{html.escape(" · ".join(q.tags))}</div></td>'
                 f'<td><span class="chip" style="background:{colour}">{html.escape(q.difficulty)}</span></td>'
-                f"<td>{links}</td></tr>")
+                f'<td data-label="Answered in">{links}</td></tr>')
         parts.append(f"<h2 id=\"{html.escape(re.sub(r'[^A-Za-z0-9]+', '-', group).strip('-'))}\">{html.escape(group)}"
                      f'</h2>\n<div class="table-scroll"><table>\n<thead><tr><th scope="col">ID</th>'
                      f'<th scope="col">Question</th><th scope="col">Difficulty</th><th scope="col">Answered in</th>'
@@ -626,7 +680,7 @@ def index_html(pages: list[Page], mathjax_url: str = "", covered: tuple[int, int
         rows.append(
             f'<tr><td><a href="{page.file}">{html.escape(page.title)}</a>'
             f'<div class="summary">{html.escape(page.summary)}</div></td>'
-            f"<td>{questions}</td><td>{minutes}</td></tr>")
+            f'<td data-label="Questions">{questions}</td><td data-label="Run time">{minutes}</td></tr>')
     questions = "" if covered is None else (
         f'<p><a href="{QUESTIONS_PAGE}">Question index</a>: every interview question and the sections that answer '
         f"it ({covered[0]} of {covered[1]} answered so far).</p>")

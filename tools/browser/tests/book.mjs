@@ -56,6 +56,8 @@ try {
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true,
                                            deviceScaleFactor: 2 });
   for (const context of [desktop, phone]) {
+    // a shared, busy machine can take a while to lay out a long page and typeset its formulas
+    context.setDefaultTimeout(300000);
     context.on("request", (request) => {
       const url = request.url();
       if (!url.startsWith("file:") && !url.startsWith("data:")) fail(`a request left file://: ${url}`);
@@ -63,7 +65,11 @@ try {
   }
   // two pages at a time: most of a page's time is waiting for layout, MathJax and axe
   const queue = [...pages];
-  const worker = async () => { for (let file = queue.shift(); file; file = queue.shift()) await checkPage(file); };
+  const worker = async () => {
+    for (let file = queue.shift(); file; file = queue.shift()) {
+      await checkPage(file).catch((e) => fail(`${file}: ${e.message.split("\n")[0]}`));
+    }
+  };
   await Promise.all([worker(), worker()]);
 
   async function checkPage(file) {
