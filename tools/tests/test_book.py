@@ -209,7 +209,8 @@ def test_the_book_without_its_plots_weighs_under_5_mb(book_pages):
     total = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     plots = sum(len(m) for p in out.glob("*.html")
                 for m in re.findall(r"data:image/png;base64,[^\"]*", p.read_text(encoding="utf-8")))
-    assert total - plots < 5_000_000, f"the book weighs {total / 1e6:.1f} MB, {(total - plots) / 1e6:.1f} MB without plots"
+    assert total - plots < 5_000_000, (f"the book weighs {total / 1e6:.1f} MB, {(total - plots) / 1e6:.1f} MB "
+                                       "without its plots")
 
 
 def test_the_book_reads_well_in_a_real_browser(book_pages, tmp_path):

@@ -310,7 +310,8 @@ def tidy_markdown(source: str) -> str:
 
 def _checkbox(match: re.Match) -> str:
     checked = " checked" if match.group(1) in "xX" else ""
-    return f'<li class="task"><label><input type="checkbox"{checked}> <span>{match.group(2).strip()}</span></label></li>'
+    return (f'<li class="task"><label><input type="checkbox"{checked}> <span>{match.group(2).strip()}</span>'
+            "</label></li>")
 
 
 def checklists(body: str) -> str:
@@ -359,7 +360,8 @@ def topbar_html(edition: str) -> str:
     label = "learner edition" if edition == "learner" else "instructor edition"
     return ('<a class="skip-link" href="#main">Skip to the content</a>'
             '<header class="book-top">'
-            '<button type="button" class="menu-toggle" aria-controls="book-side" aria-expanded="false">Chapters</button>'
+            '<button type="button" class="menu-toggle" aria-controls="book-side" aria-expanded="false">'
+            "Chapters</button>"
             f'<a class="book-name" href="index.html">Unrolled</a><span class="book-edition">{label}</span>'
             '<div class="book-search" role="search">'
             '<label for="book-search-input" class="visually-hidden">Search the book and the interview questions</label>'
@@ -694,7 +696,8 @@ exercises. This book shows every notebook as executed; to run and change the cod
 {questions}
 <h2 id="Curriculum-map">Curriculum map</h2>
 <div class="table-scroll"><table>
-<thead><tr><th scope="col">Notebook</th><th scope="col">Interview questions answered</th><th scope="col">Run time</th></tr></thead>
+<thead><tr><th scope="col">Notebook</th><th scope="col">Interview questions answered</th>
+<th scope="col">Run time</th></tr></thead>
 <tbody>
 {chr(10).join(rows)}
 </tbody></table></div>"""

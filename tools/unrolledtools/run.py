@@ -101,8 +101,8 @@ def main(argv: list[str] | None = None) -> int:
         learner = None if args.edition == "instructor" else {p.name: learner_dir / p.name for p in written}
         pages = book.build(written, args.out / "book", seconds, learner)
         images = sum(p.images for p in pages)
-        print(f"Book ({args.edition} edition): {args.out / 'book' / 'index.html'} ({len(pages)} page(s), {images} plot(s))."
-              " ./unrolled book --pdf prints it to one PDF.", flush=True)
+        print(f"Book ({args.edition} edition): {args.out / 'book' / 'index.html'} ({len(pages)} page(s), "
+              f"{images} plot(s)). ./unrolled book --pdf prints it to one PDF.", flush=True)
     return 0
 
 

@@ -11,6 +11,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Locale;
 import javax.imageio.ImageIO;
 
 /**
@@ -86,12 +87,14 @@ final class Descriptions {
      * @param title the chart's title
      * @param xAxis the x axis title
      * @param yAxis the y axis title
-     * @param logY whether the y axis is logarithmic
+     * @param logY whether the y axis is logarithmic (said unless its title already says "log")
      * @param series the series' names, in order
      * @return e.g. {@code Chart "Loss": x axis "epoch", y axis "loss" (log scale); series: LSTM, GRU.}
      */
     static String chart(String title, String xAxis, String yAxis, boolean logY, Iterable<String> series) {
-        return "Chart \"" + title + "\": x axis \"" + xAxis + "\", y axis \"" + yAxis + "\"" + (logY ? " (log scale)" : "")
+        boolean saysLog = yAxis.toLowerCase(Locale.ROOT).contains("log");
+        return "Chart \"" + title + "\": x axis \"" + xAxis + "\", y axis \"" + yAxis + "\""
+                + (logY && !saysLog ? " (log scale)" : "")
                 + "; series: " + String.join(", ", series) + ".";
     }
 
