@@ -205,8 +205,10 @@ def test_every_plot_has_the_librarys_description_as_alt_text(book_pages):
 
 
 def test_the_book_without_its_plots_weighs_under_5_mb(book_pages):
+    """What a reader's browser loads, plots aside: pages, stylesheet, scripts, search data, MathJax. The notebooks to
+    download (notebooks/) are files to take away, which no page loads."""
     out, pages = book_pages
-    total = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+    total = sum(p.stat().st_size for p in out.rglob("*") if p.is_file() and "notebooks" not in p.relative_to(out).parts)
     plots = sum(len(m) for p in out.glob("*.html")
                 for m in re.findall(r"data:image/png;base64,[^\"]*", p.read_text(encoding="utf-8")))
     assert total - plots < 5_000_000, (f"the book weighs {total / 1e6:.1f} MB, {(total - plots) / 1e6:.1f} MB "

@@ -38,6 +38,10 @@ MATHJAX_SOURCES = [Path("/usr/share/javascript/mathjax"), Path("/usr/share/mathj
 # The parts of MathJax 2 that TeX input with CommonHTML output needs.
 MATHJAX_PARTS = ["MathJax.js", "config/TeX-AMS_CHTML.js", "extensions", "jax/input/TeX", "jax/output/CommonHTML",
                  "jax/element", "fonts/HTML-CSS/TeX/woff", "localization/en"]
+# Extensions for other inputs and outputs (MathML, AsciiMath, jsMath, the HTML-CSS output): TeX in CommonHTML never
+# loads them.
+MATHJAX_UNUSED = ["extensions/MathML", "extensions/HTML-CSS", "extensions/asciimath2jax.js",
+                  "extensions/jsMath2jax.js", "extensions/mml2jax.js"]
 _NOTEBOOK_LINK = re.compile(r'href="((?:\./)?\d\d-[A-Za-z0-9_-]+)\.ipynb')
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
@@ -169,7 +173,9 @@ def _copy_mathjax(static: Path) -> str | None:
     for part in MATHJAX_PARTS:
         src = source / part
         if src.is_dir():
-            shutil.copytree(src, target / part, dirs_exist_ok=True)
+            unused = [Path(u).name for u in MATHJAX_UNUSED if u.startswith(part + "/")]
+            shutil.copytree(src, target / part, dirs_exist_ok=True, ignore=lambda folder, names, unused=unused,
+                            top=str(src): [n for n in names if folder == top and n in unused])
         elif src.is_file():
             (target / part).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, target / part)
@@ -447,7 +453,8 @@ def search_documents(nb: nbformat.NotebookNode, page: str, title: str) -> list[d
     docs, heading, anchor, parts = [], title, "", []
 
     def flush():
-        text = " ".join(parts).strip()
+        # each word once: a section is found by the words it holds, and the index the browser loads stays small
+        text = " ".join(dict.fromkeys(" ".join(parts).split()))
         if text or anchor:
             docs.append({"title": _plain(heading), "page": title, "href": page + ("#" + anchor if anchor else ""),
                          "text": text})
@@ -565,7 +572,9 @@ def _download(nb: nbformat.NotebookNode, name: str, edition: str, out: Path) -> 
         for cell in clean.cells:
             if cell.cell_type == "code":
                 cell.outputs, cell.execution_count = [], None
-    nbformat.write(clean, folder / name)
+    nbformat.validate(clean)
+    # without indentation: a fifth smaller, and Jupyter reads it the same
+    (folder / name).write_text(json.dumps(clean, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
     return f"notebooks/{name}"
 
 
