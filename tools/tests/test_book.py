@@ -261,3 +261,12 @@ def test_run_replays_the_learners_stub_and_check_after_the_notebook_in_the_same_
     stub, check = result.appended
     assert "throw Exercise.todo();" in stub.source and "the secret" not in stub.source
     assert "not yet" in check.outputs[0]["data"]["text/plain"]
+
+
+def test_without_the_search_library_the_book_builds_without_a_search_box(tmp_path, monkeypatch):
+    monkeypatch.setattr(book, "MINISEARCH", tmp_path / "missing.js")
+    source = tmp_path / "99-x.ipynb"
+    nbformat.write(_instructor(), source)
+    book.build([source], tmp_path / "book")
+    assert "book-search-input" not in (tmp_path / "book" / "99-x.html").read_text(encoding="utf-8")
+    assert not (tmp_path / "book" / book.STATIC / "search-data.js").exists()

@@ -362,6 +362,11 @@ def sidebar_html(chapters: list[Chapter], current: str) -> str:
             f'<ol class="book-chapters">{"".join(items)}</ol><ul class="book-more">{more}</ul></nav>')
 
 
+def has_search() -> bool:
+    """Whether the search library is at hand (npm ci in tools/browser, which ./unrolled test runs)."""
+    return MINISEARCH.is_file()
+
+
 def topbar_html(edition: str) -> str:
     label = "learner edition" if edition == "learner" else "instructor edition"
     return ('<a class="skip-link" href="#main">Skip to the content</a>'
@@ -369,12 +374,14 @@ def topbar_html(edition: str) -> str:
             '<button type="button" class="menu-toggle" aria-controls="book-side" aria-expanded="false">'
             "Chapters</button>"
             f'<a class="book-name" href="index.html">Unrolled</a><span class="book-edition">{label}</span>'
-            '<div class="book-search" role="search">'
-            '<label for="book-search-input" class="visually-hidden">Search the book and the interview questions</label>'
-            '<input id="book-search-input" type="search" placeholder="Search" '
-            'autocomplete="off" aria-controls="book-search-results">'
-            '<div id="book-search-results" class="book-search-results" aria-live="polite"></div></div>'
-            '</header>')
+            + (_SEARCH_BOX if has_search() else "") + "</header>")
+
+
+_SEARCH_BOX = ('<div class="book-search" role="search">'
+               '<label for="book-search-input" class="visually-hidden">Search the book and the interview questions'
+               '</label><input id="book-search-input" type="search" placeholder="Search" '
+               'autocomplete="off" aria-controls="book-search-results">'
+               '<div id="book-search-results" class="book-search-results" aria-live="polite"></div></div>')
 
 
 def head_html(title: str, mathjax_url: str) -> str:
@@ -553,12 +560,10 @@ def _write_static(out: Path, documents: list[dict], classes: set[str]) -> None:
     (static / "notebook.css").write_text(prune_css(_lab_css(), classes | SCRIPT_CLASSES), encoding="utf-8")
     shutil.copy2(TEMPLATE_DIR / "unrolled" / "static" / "book.css", static / "book.css")
     shutil.copy2(TEMPLATE_DIR / "unrolled" / "static" / "book.js", static / "book.js")
-    if not MINISEARCH.is_file():
-        raise FileNotFoundError(f"the search library is missing ({MINISEARCH.relative_to(ROOT)}): "
-                                "run npm ci in tools/browser")
-    shutil.copy2(MINISEARCH, static / "minisearch.js")
-    data = json.dumps([dict(doc, id=i) for i, doc in enumerate(documents)], ensure_ascii=False)
-    (static / "search-data.js").write_text(f"window.UNROLLED_SEARCH_DOCUMENTS = {data};\n", encoding="utf-8")
+    if has_search():  # without it the pages have no search box (see topbar_html)
+        shutil.copy2(MINISEARCH, static / "minisearch.js")
+        data = json.dumps([dict(doc, id=i) for i, doc in enumerate(documents)], ensure_ascii=False)
+        (static / "search-data.js").write_text(f"window.UNROLLED_SEARCH_DOCUMENTS = {data};\n", encoding="utf-8")
 
 
 def _download(nb: nbformat.NotebookNode, name: str, edition: str, out: Path) -> str:

@@ -103,6 +103,9 @@ def main(argv: list[str] | None = None) -> int:
         images = sum(p.images for p in pages)
         print(f"Book ({args.edition} edition): {args.out / 'book' / 'index.html'} ({len(pages)} page(s), "
               f"{images} plot(s)). ./unrolled book --pdf prints it to one PDF.", flush=True)
+        if not book.has_search():
+            print("The book has no search box: its search library comes from npm (cd tools/browser && npm ci, "
+                  "then ./unrolled book).", flush=True)
     return 0
 
 
