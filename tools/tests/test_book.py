@@ -226,7 +226,7 @@ def test_the_book_reads_well_in_a_real_browser(book_pages, tmp_path):
     shots = tmp_path / "phone"
     shots.mkdir()
     report = browser.run(browser.BROWSER_DIR / "tests" / "book.mjs", str(out), str(tmp_path / "expected.json"),
-                         str(shots), timeout=1800)
+                         str(shots), timeout=3600)
     counts = json.loads(report.strip().splitlines()[-1])
     assert counts["pages"] == len(pages) + 2 and counts["images"] == sum(p.images for p in pages)
     assert counts["axe"]["serious"] == 0 and counts["axe"]["critical"] == 0
