@@ -2,7 +2,8 @@
 //
 //   node tools/browser/pdf.mjs PAGE.html OUT.pdf [--format A4|Letter] [--landscape]
 //
-// Waits until the page's scripts have run and its fonts and images have loaded, then writes OUT.pdf and prints its
+// Waits until the page's scripts have run (and, on a page marked data-print-wait, until it says "done") and its fonts
+// and images have loaded, then writes OUT.pdf and prints its
 // page count. Exits 2 with a message naming what was expected when the arguments are wrong.
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -27,6 +28,9 @@ const browser = await launch();
 try {
   const tab = await browser.newPage();
   await tab.goto(pathToFileURL(page).href, { waitUntil: "load" });
+  // a page that typesets after loading (MathJax) says so with <html data-print-wait="pending">, and "done" when ready
+  await tab.waitForFunction(() => document.documentElement.getAttribute("data-print-wait") !== "pending",
+                            null, { timeout: 600000 });
   await tab.evaluate(() => document.fonts.ready);
   await tab.emulateMedia({ media: "print" });
   await tab.pdf({ path: out, format, landscape: args.includes("--landscape"), printBackground: true,

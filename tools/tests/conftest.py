@@ -77,10 +77,20 @@ def student_executed(all_runs) -> dict[str, execute.Result]:
 
 
 @pytest.fixture(scope="session")
-def book_pages(executed, build_dir):
-    ok = [build_dir / name for name, result in executed.items() if result.ok]
+def book_pages(executed, student_executed, build_dir):
+    """The book as `./unrolled run` builds it by default: the learner edition, whose exercises come from the student
+    runs (the stub and the check's real "not yet"), with our solutions folded."""
+    learner_dir = build_dir / "learner"
+    learner_dir.mkdir(exist_ok=True)
+    ok, learner = [], {}
+    for name, result in executed.items():
+        theirs = student_executed[name]
+        if result.ok and theirs.ok:
+            nbformat.write(theirs.executed, learner_dir / name)
+            ok.append(build_dir / name)
+            learner[name] = learner_dir / name
     out = build_dir / "book"
-    pages = book.build(ok, out, {name: r.seconds for name, r in executed.items()})
+    pages = book.build(ok, out, {name: r.seconds for name, r in executed.items()}, learner)
     return out, pages
 
 

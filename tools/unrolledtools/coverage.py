@@ -36,7 +36,8 @@ class Question:
 def read_bank(path: Path = BANK) -> list[Question]:
     """The question bank in file order. Fails naming the file and line when a row is malformed."""
     with path.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+        # quoted as the library's reader (Tablesaw) reads it: a field in double quotes, "" for a quote inside
+        rows = list(csv.reader(f, delimiter="\t"))
     if not rows or rows[0] != BANK_COLUMNS:
         raise ValueError(f"{path}: the header must be {BANK_COLUMNS}, but is {rows[0] if rows else 'missing'}")
     questions = []

@@ -8,9 +8,12 @@ retried with a fresh one. Each result also reports the kernel's start-up time an
 from __future__ import annotations
 
 import atexit
+import base64
 import copy
+import hashlib
 import os
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +27,8 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernel
 from . import ansi
 
 KERNEL_NAME = "java"
+# The library appends "sha256(PNG)<TAB>description" to this file for every picture it renders (unrolled.plot).
+PLOT_DESCRIPTIONS = "UNROLLED_PLOT_DESCRIPTIONS"
 
 
 @dataclass
@@ -54,6 +59,7 @@ class Result:
     startup_seconds: float | None = None  # from launching the kernel to its first answer, last attempt
     peak_memory_mb: float | None = None   # the kernel process's peak resident memory (Linux), after the last cell
     cpu_seconds: float | None = None      # the kernel process's CPU time, user + system, all threads (Linux)
+    appended: list | None = field(default=None, repr=False)  # the executed cells that execute(append=...) added
 
     @property
     def ok(self) -> bool:
@@ -79,13 +85,57 @@ def _first_problem(nb: nbformat.NotebookNode, name: str) -> Failure | None:
 
 
 def execute(source: Path, cwd: Path, cell_timeout: int = 180, startup_timeout: int = 20,
-            attempts: int = 4, kernel_log: Path | None = None) -> Result:
+            attempts: int = 4, kernel_log: Path | None = None, append: list | None = None) -> Result:
     """Runs every cell of `source` in a fresh kernel started in `cwd`; never modifies `source`.
 
-    Returns the executed notebook (with the outputs produced up to a failure) and the first failure.
+    Returns the executed notebook (with the outputs produced up to a failure) and the first failure. Each PNG output
+    that the library drew carries the library's description of it as its `text/plain`. Cells in `append` run after
+    the notebook's own, in the same kernel; they come back executed in `Result.appended`, not in the notebook.
     """
-    return run_notebook(nbformat.read(source, as_version=4), source.name, cwd, cell_timeout=cell_timeout,
-                        startup_timeout=startup_timeout, attempts=attempts, kernel_log=kernel_log)
+    notebook = nbformat.read(source, as_version=4)
+    own = len(notebook.cells)
+    notebook.cells.extend(copy.deepcopy(append or []))
+    with tempfile.TemporaryDirectory(prefix="unrolled-plots-") as scratch:
+        log = Path(scratch) / "descriptions.tsv"
+        result = run_notebook(notebook, source.name, cwd, cell_timeout=cell_timeout,
+                              startup_timeout=startup_timeout, attempts=attempts, kernel_log=kernel_log,
+                              kernel_env={PLOT_DESCRIPTIONS: str(log)})
+        if result.executed is not None:
+            describe_plots(result.executed, read_descriptions(log))
+            result.appended = result.executed.cells[own:]
+            result.executed.cells = result.executed.cells[:own]
+        if result.failure is not None and result.failure.cell_index is not None and result.failure.cell_index >= own:
+            result.failure.error = ("in a cell run after the notebook's own (the learner's exercise stub or its check, "
+                                    "for the learner edition; an unsolved exercise must not fail): "
+                                    + result.failure.error)
+    return result
+
+
+def read_descriptions(log: Path) -> dict[str, str]:
+    """sha256 of a PNG -> what it shows, from the library's log (empty when nothing was logged)."""
+    try:
+        lines = log.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return {}
+    return dict(line.split("\t", 1) for line in lines if "\t" in line)
+
+
+def describe_plots(nb: nbformat.NotebookNode, descriptions: dict[str, str]) -> int:
+    """Gives every PNG output whose image the library described that description as its `text/plain` (the form
+    shown where images are not, and the book's alt text); returns how many outputs were described."""
+    described = 0
+    for cell in nb.cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            png = output.get("data", {}).get("image/png")
+            if not png:
+                continue
+            data = base64.b64decode("".join(png.split()))
+            # whole 3-byte groups only, as the library digests them: rapaio's unclosed base64 stream drops the rest
+            digest = hashlib.sha256(data[:len(data) - len(data) % 3]).hexdigest()
+            if digest in descriptions:
+                output["data"]["text/plain"] = descriptions[digest]
+                described += 1
+    return described
 
 
 def run_notebook(notebook: nbformat.NotebookNode, name: str, cwd: Path, cell_timeout: int = 180,
@@ -94,7 +144,7 @@ def run_notebook(notebook: nbformat.NotebookNode, name: str, cwd: Path, cell_tim
                  timeout_func: Callable[[nbformat.NotebookNode], int] | None = None,
                  on_start: Callable[[NotebookClient], None] | None = None, max_output_bytes: int | None = None,
                  keep_outputs: Callable[[nbformat.NotebookNode], bool] | None = None,
-                 give_up_at: float | None = None) -> Result:
+                 give_up_at: float | None = None, kernel_env: dict[str, str] | None = None) -> Result:
     """Runs every cell of an in-memory notebook (a copy; `notebook` is left as it is) in a fresh kernel.
 
     With `allow_errors`, cells after an error still run and the first error is reported at the end (the autograder
@@ -102,7 +152,8 @@ def run_notebook(notebook: nbformat.NotebookNode, name: str, cwd: Path, cell_tim
     `timeout_func` gives each cell its time limit, `on_start` is called once the kernel answers;
     `max_output_bytes` bounds what the run's outputs may hold in memory (beyond it they are dropped, except in the
     cells `keep_outputs` accepts, which each keep that much again); no new start-up attempt begins after
-    `give_up_at` (a time.monotonic() value).
+    `give_up_at` (a time.monotonic() value); `kernel_env` adds
+    environment variables to the kernel's.
     """
     started = time.monotonic()
     last_error = ""
@@ -129,7 +180,8 @@ def run_notebook(notebook: nbformat.NotebookNode, name: str, cwd: Path, cell_tim
             _cap_outputs(client, max_output_bytes, keep_outputs or (lambda cell: False))
         log = open(kernel_log, "a", encoding="utf-8") if kernel_log else subprocess.DEVNULL
         try:
-            client.execute(cwd=str(cwd), stdout=log, stderr=log)
+            env = {"env": {**os.environ, **kernel_env}} if kernel_env else {}
+            client.execute(cwd=str(cwd), stdout=log, stderr=log, **env)
         except NoSuchKernel:
             return Result(name, time.monotonic() - started, attempt,
                           Failure(name, None, "", f"no Jupyter kernel named '{KERNEL_NAME}' is installed. "

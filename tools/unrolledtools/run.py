@@ -2,17 +2,32 @@
 
 Sources in notebooks/ are never modified: executed copies go to build/executed/, the book to build/book/.
 Exit status 0 when every notebook ran cleanly; 1 naming the notebook, the cell and the error otherwise.
+
+The book is the learner edition unless `--edition instructor`: each exercise as a learner meets it. For that, after
+a notebook's last cell, the same kernel runs the student version of each exercise cell (the stub) and of its check
+cells, so that the book shows the real check's real "not yet"; those cells are saved apart, in
+build/executed/learner/, and the instructor notebook in build/executed/ is exactly what its own cells produced.
+This costs seconds, where running every student notebook would double the run.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
 
 import nbformat
 
-from . import book, coverage, drill, execute, paths
+from . import book, coverage, drill, execute, exercises, paths, student
+
+
+def learner_cells(source: nbformat.NotebookNode, name: str) -> list:
+    """The cells a learner meets in each exercise: the student version's exercise cells (stubs) and visible checks."""
+    version = student.student_version(source, name)
+    return [cell for cell in version.cells
+            if exercises.tagged_id(cell, exercises.EXERCISE_TAG) is not None
+            or exercises.tagged_id(cell, exercises.CHECK_TAG) is not None]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cell-timeout", type=int, default=180, help="seconds one cell may take (default 180)")
     parser.add_argument("--out", type=Path, default=paths.BUILD, help="where executed notebooks and the book go")
     parser.add_argument("--no-book", action="store_true", help="execute only")
+    parser.add_argument("--edition", choices=book.EDITIONS, default="learner",
+                        help="the book's edition: learner (exercises to do, solutions folded; default) or instructor")
     args = parser.parse_args(argv)
 
     if not paths.LIB_JAR.is_file():
@@ -37,7 +54,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     executed_dir, logs = args.out / "executed", args.out / "logs"
-    executed_dir.mkdir(parents=True, exist_ok=True)
+    learner_dir = executed_dir / "learner"
+    learner_dir.mkdir(parents=True, exist_ok=True)
     logs.mkdir(parents=True, exist_ok=True)
     width = max(len(s.name) for s in sources)
     print(f"Executing {len(sources)} notebook(s) in the Java kernel '{execute.KERNEL_NAME}':", flush=True)
@@ -48,12 +66,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {source.name:<{width}}  ", end="", flush=True)
         log = logs / (source.stem + ".kernel.log")
         log.write_text("", encoding="utf-8")
-        result = execute.execute(source, cwd=source.parent, cell_timeout=args.cell_timeout, kernel_log=log)
+        learner_book = args.edition == "learner" and not args.no_book
+        replay = learner_cells(nbformat.read(source, as_version=4), source.name) if learner_book else []
+        result = execute.execute(source, cwd=source.parent, cell_timeout=args.cell_timeout, kernel_log=log,
+                                 append=replay)
         retried = f" (kernel started on attempt {result.attempts})" if result.attempts > 1 else ""
         if result.executed is not None:
             target = executed_dir / source.name
             nbformat.write(result.executed, target)
             written.append(target)
+            if learner_book:
+                replayed = nbformat.v4.new_notebook(metadata=result.executed.metadata)
+                replayed.cells = result.appended or []
+                nbformat.write(replayed, learner_dir / source.name)
         if not result.ok:
             print(f"{result.seconds:6.1f} s  FAILED{retried}", flush=True)
             print(f"\nFAILED {result.failure.describe()}", file=sys.stderr)
@@ -71,14 +96,20 @@ def main(argv: list[str] | None = None) -> int:
     questions = coverage.coverage()
     missing = f"; ./unrolled coverage lists the {len(questions.missing)} missing" if questions.missing else ""
     print(f"Questions covered: {questions.summary()}{missing}.", flush=True)
+    (executed_dir / book.SECONDS_FILE).write_text(json.dumps(seconds, indent=1) + "\n", encoding="utf-8")
     if not args.no_book:
+        learner = None if args.edition == "instructor" else {p.name: learner_dir / p.name for p in written}
         try:
-            pages = book.build(written, args.out / "book", seconds)
+            pages = book.build(written, args.out / "book", seconds, learner)
         except drill.DrillBuildError as error:
             print(f"The book could not be built: {error}", file=sys.stderr)
             return 2
         images = sum(p.images for p in pages)
-        print(f"Book: {args.out / 'book' / 'index.html'} ({len(pages)} page(s), {images} plot(s)).", flush=True)
+        print(f"Book ({args.edition} edition): {args.out / 'book' / 'index.html'} ({len(pages)} page(s), "
+              f"{images} plot(s)). ./unrolled book --pdf prints it to one PDF.", flush=True)
+        if not book.has_search():
+            print("The book has no search box: its search library comes from npm (cd tools/browser && npm ci, "
+                  "then ./unrolled book).", flush=True)
     return 0
 
 

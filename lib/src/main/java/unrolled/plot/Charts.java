@@ -87,7 +87,19 @@ public final class Charts {
                         + chart.getTitle() + "\" has no points.");
             }
         }
-        return BitmapEncoder.getBufferedImage(chart);
+        return Descriptions.record(BitmapEncoder.getBufferedImage(chart), description(chart));
+    }
+
+    /**
+     * What a chart shows, in words (the alt text of its picture in the HTML book).
+     *
+     * @param chart the chart, not null
+     * @return its title, axis titles (a logarithmic y axis named) and series names
+     */
+    public static String description(XYChart chart) {
+        Objects.requireNonNull(chart, "Charts.description: chart must not be null");
+        return Descriptions.chart(chart.getTitle(), chart.getXAxisTitle(), chart.getYAxisTitle(),
+                chart.getStyler().isYAxisLogarithmic(), chart.getSeriesMap().keySet());
     }
 
     /**
@@ -96,7 +108,7 @@ public final class Charts {
      * @param chart a chart with a title, axis titles and data, not null
      */
     public static void show(XYChart chart) {
-        Notebook.image(image(chart), chart.getTitle());
+        Notebook.image(image(chart), description(chart));
     }
 
     private static void requireText(String method, String what, String value) {

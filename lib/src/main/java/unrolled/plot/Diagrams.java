@@ -127,7 +127,11 @@ public final class Diagrams {
         } finally {
             g.dispose();
         }
-        return image;
+        return Descriptions.record(image, "Diagram: a vanilla RNN unrolled over " + steps + " time steps. "
+                + "Inputs x_t at the bottom feed hidden states h_t through the shared weight W_x; "
+                + "each h_t feeds the next through the shared W_h and an output y_t and loss L_t through W_y. "
+                + "Dashed red arrows show the backward pass: from each loss L_t down to h_t and back along the "
+                + "chain h_t to h_(t-1).");
     }
 
     /**
@@ -224,7 +228,11 @@ public final class Diagrams {
         } finally {
             g.dispose();
         }
-        return image;
+        return Descriptions.record(image, "Diagram: the LSTM cell. The cell state runs across the top, "
+                + "c_(t-1) multiplied by the forget"
+                + " gate f_t plus i_t times g_t giving c_t; the forget, input and output gates (sigmoid) and "
+                + "the candidate g (tanh) are fed by [h_(t-1), x_t]; h_t = o_t times tanh(c_t) leaves on the "
+                + "right; the equations are written underneath.");
     }
 
     /**
@@ -331,7 +339,11 @@ public final class Diagrams {
         } finally {
             g.dispose();
         }
-        return image;
+        return Descriptions.record(image, "Diagram: the GRU cell. The hidden state runs across the top, "
+                + "h_(t-1) times z_t plus (1 - "
+                + "z_t) times the candidate giving h_t; the reset and update gates r and z (sigmoid) and the "
+                + "candidate (tanh) are fed by [h_(t-1), x_t], with the reset gate scaling the candidate's "
+                + "recurrent term; the equations are written underneath.");
     }
 
     // ---------------------------------------------------------------------------------------------------------

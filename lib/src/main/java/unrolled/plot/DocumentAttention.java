@@ -129,7 +129,9 @@ public final class DocumentAttention {
         } finally {
             g.dispose();
         }
-        return image;
+        return Descriptions.record(image, "Document attention \"" + title + "\": " + sentences.size()
+                + " sentences, one a line; each word shaded by its weight α within its sentence, each sentence marked by"
+                + " its weight β in the document.");
     }
 
     private static void requireWeight(String method, String name, double value) {

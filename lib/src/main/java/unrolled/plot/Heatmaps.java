@@ -271,7 +271,7 @@ public final class Heatmaps {
         } finally {
             g.dispose();
         }
-        return image;
+        return Descriptions.record(image, Descriptions.heatmap(title, xAxisTitle, yAxisTitle, rows, cols, low, high));
     }
 
     /** The legend: a vertical bar from high (top) to low (bottom), with its ends and middle labelled. */
