@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
-import org.nd4j.linalg.api.ndarray.INDArray;
+import unrolled.fast.ParameterPass;
 import unrolled.optim.Clipping;
 import unrolled.optim.LearningRateSchedule;
 import unrolled.optim.Optimizer;
@@ -220,11 +220,15 @@ public final class Trainer<B> {
                 throw new IllegalStateException("Trainer.fit: the training step returned null at epoch " + epoch + ", step "
                         + steps + "; it must return the batch's loss and gradients.");
             }
-            requireFinite(result, epoch, i + 1, order.size());
+            // one read of every gradient: NaN or ∞ anywhere, and n = ‖g‖ before clipping
+            ParameterPass.Inspection inspection = inspect(result, epoch, i + 1, order.size());
             requireNoBlowUp(result.loss(), epoch, i + 1, order.size());
             Gradients gradients = result.gradients();
-            // n = ‖g‖ before clipping;  g ← g·min(1, c/n)
-            double norm = Double.isNaN(maxNorm) ? gradients.globalNorm() : Clipping.byGlobalNorm(gradients, maxNorm);
+            double norm = inspection.norm();
+            if (norm > maxNorm && norm < Double.POSITIVE_INFINITY) {
+                // g ← g·c/n, as Clipping.byGlobalNorm does, in one write
+                ParameterPass.scale(gradients, maxNorm / norm);
+            }
             // θ ← optimizer.step(θ, g)
             optimizer.step(parameters, gradients);
             history.addStep(steps, epoch, result.loss(), norm, learningRate);
@@ -252,29 +256,30 @@ public final class Trainer<B> {
         return optimizer.learningRate();
     }
 
-    /** Stops, naming the culprit, if the loss or any gradient entry is NaN or infinite. */
-    private void requireFinite(LossAndGradients result, int epoch, int batch, int batchCount) {
+    /**
+     * Stops, naming the culprit, if the loss or any gradient entry is NaN or infinite; else returns what one read of
+     * every gradient found (the norm among it).
+     */
+    private ParameterPass.Inspection inspect(LossAndGradients result, int epoch, int batch, int batchCount) {
         String culprit = null;
         String what = null;
+        ParameterPass.Inspection inspection = null;
         if (!Double.isFinite(result.loss())) {
             culprit = "the loss";
             what = "the loss is " + result.loss();
         } else {
             result.gradients().requireMatches("Trainer.fit", parameters);
-            for (String name : parameters.names()) {
-                INDArray g = result.gradients().get(name);
-                boolean nan = g.isNaN().any();
-                if (nan || g.isInfinite().any()) {
-                    culprit = name;
-                    what = "the gradient of " + name + " has " + (nan ? "a NaN" : "an infinite") + " entry";
-                    break;
-                }
+            inspection = ParameterPass.inspect(parameters, result.gradients());
+            if (inspection.nonFinite() != null) {
+                culprit = inspection.nonFinite();
+                what = "the gradient of " + culprit + " has " + (inspection.nan() ? "a NaN" : "an infinite") + " entry";
             }
         }
         if (culprit != null) {
             throw new TrainingDivergedException("Trainer.fit: " + what + " at epoch " + epoch + ", step " + steps + " (batch "
                     + batch + " of " + batchCount + "). " + advice(), epoch, steps, culprit, result.loss());
         }
+        return inspection;
     }
 
     /** Stops, naming the step and both losses, if a divergence factor is set and the loss exceeds f·(lowest so far). */

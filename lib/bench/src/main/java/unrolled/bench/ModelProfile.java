@@ -1,0 +1,65 @@
+package unrolled.bench;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import unrolled.tensor.Threads;
+
+/**
+ * The character language model's training step (notebook 10's size: V = 85, embedding 16, one LSTM layer of 128,
+ * N = 32, T = 48, FLOAT) taken apart: each operation of the step timed on its own, on the same pieces the model is made
+ * of, then the whole step as the model and the trainer run it. Prints the median and the spread (lowest–highest) of
+ * the per-call time over rounds, and the load average.
+ *
+ * <pre>
+ *   java --add-modules jdk.incubator.vector -cp lib/bench/target/benchmarks.jar unrolled.bench.ModelProfile [ROUNDS]
+ * </pre>
+ */
+public final class ModelProfile {
+
+    private ModelProfile() {
+    }
+
+    /** @param args optional: the number of rounds (default 7) */
+    public static void main(String[] args) {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 7;
+        Threads.apply();
+        Models.CharLm lm = new Models.CharLm();
+        Map<String, Runnable> parts = lm.parts();
+        Map<String, double[]> times = new LinkedHashMap<>();
+        parts.keySet().forEach(name -> times.put(name, new double[rounds]));
+        for (Runnable part : parts.values()) {
+            timed(part, 1.0);
+        }
+        for (int round = 0; round < rounds; round++) {
+            for (Map.Entry<String, Runnable> part : parts.entrySet()) {
+                times.get(part.getKey())[round] = timed(part.getValue(), 0.5);
+            }
+        }
+        System.out.println("# char-LM step broken down, N×T = 32×48, V = 85, E = 16, LSTM H = 128, FLOAT; " + rounds
+                + " rounds; load " + Table.loadAverage());
+        System.out.println("| operation | median ms | lowest–highest ms |");
+        System.out.println("|---|---|---|");
+        times.forEach((name, values) -> {
+            double[] sorted = values.clone();
+            Arrays.sort(sorted);
+            System.out.println(String.format(Locale.ROOT, "| %s | %.3f | %.3f–%.3f |", name, sorted[sorted.length / 2], sorted[0],
+                    sorted[sorted.length - 1]));
+        });
+    }
+
+    /** @return the mean wall time per call in ms, of calls run for at least the given seconds */
+    static double timed(Runnable call, double seconds) {
+        long start = System.nanoTime();
+        long end = start + (long) (seconds * 1e9);
+        int count = 0;
+        long now;
+        do {
+            call.run();
+            count++;
+            now = System.nanoTime();
+        } while (now < end);
+        return (now - start) / 1e6 / count;
+    }
+}
