@@ -10,13 +10,17 @@ import unrolled.tensor.Threads;
  * The character language model's training step (notebook 10's size: V = 85, embedding 16, one LSTM layer of 128,
  * N = 32, T = 48, FLOAT) taken apart: each operation of the step timed on its own, on the same pieces the model is made
  * of, then the whole step as the model and the trainer run it. Prints the median and the spread (lowest–highest) of
- * the per-call time over rounds, and the load average.
+ * the per-call wall time over rounds, the median process CPU time per call, and the load average. With an older build
+ * of the library first on the class path it profiles the step as that version ran it (parts it lacks are left out).
  *
  * <pre>
  *   java --add-modules jdk.incubator.vector -cp lib/bench/target/benchmarks.jar unrolled.bench.ModelProfile [ROUNDS]
  * </pre>
  */
 public final class ModelProfile {
+
+    private static final com.sun.management.OperatingSystemMXBean SYSTEM =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
 
     private ModelProfile() {
     }
@@ -28,29 +32,40 @@ public final class ModelProfile {
         Models.CharLm lm = new Models.CharLm();
         Map<String, Runnable> parts = lm.parts();
         Map<String, double[]> times = new LinkedHashMap<>();
+        Map<String, double[]> cpu = new LinkedHashMap<>();
         parts.keySet().forEach(name -> times.put(name, new double[rounds]));
+        parts.keySet().forEach(name -> cpu.put(name, new double[rounds]));
         for (Runnable part : parts.values()) {
             timed(part, 1.0);
         }
+        String startLoad = Table.loadAverage();
         for (int round = 0; round < rounds; round++) {
             for (Map.Entry<String, Runnable> part : parts.entrySet()) {
-                times.get(part.getKey())[round] = timed(part.getValue(), 0.5);
+                double[] slice = timed(part.getValue(), 0.5);
+                times.get(part.getKey())[round] = slice[0];
+                cpu.get(part.getKey())[round] = slice[1];
             }
         }
         System.out.println("# char-LM step broken down, N×T = 32×48, V = 85, E = 16, LSTM H = 128, FLOAT; " + rounds
-                + " rounds; load " + Table.loadAverage());
-        System.out.println("| operation | median ms | lowest–highest ms |");
+                + " rounds; load " + startLoad + " at the start, " + Table.loadAverage() + " at the end");
+        System.out.println("| operation | wall ms, median (lowest–highest) | process CPU ms, median |");
         System.out.println("|---|---|---|");
         times.forEach((name, values) -> {
             double[] sorted = values.clone();
             Arrays.sort(sorted);
-            System.out.println(String.format(Locale.ROOT, "| %s | %.3f | %.3f–%.3f |", name, sorted[sorted.length / 2], sorted[0],
-                    sorted[sorted.length - 1]));
+            double[] work = cpu.get(name).clone();
+            Arrays.sort(work);
+            System.out.println(String.format(Locale.ROOT, "| %s | %.3f (%.3f–%.3f) | %.3f |", name, sorted[sorted.length / 2],
+                    sorted[0], sorted[sorted.length - 1], work[work.length / 2]));
         });
     }
 
-    /** @return the mean wall time per call in ms, of calls run for at least the given seconds */
-    static double timed(Runnable call, double seconds) {
+    /**
+     * @return the mean wall time and the mean CPU time of the whole process (every thread) per call, in ms, of calls run
+     *     for at least the given seconds
+     */
+    static double[] timed(Runnable call, double seconds) {
+        long cpu = SYSTEM.getProcessCpuTime();
         long start = System.nanoTime();
         long end = start + (long) (seconds * 1e9);
         int count = 0;
@@ -60,6 +75,6 @@ public final class ModelProfile {
             count++;
             now = System.nanoTime();
         } while (now < end);
-        return (now - start) / 1e6 / count;
+        return new double[] {(now - start) / 1e6 / count, (SYSTEM.getProcessCpuTime() - cpu) / 1e6 / count};
     }
 }

@@ -19,7 +19,11 @@ import java.util.TreeSet;
  *
  * <pre>
  *   java --add-modules jdk.incubator.vector -cp lib/bench/target/benchmarks.jar unrolled.bench.ModelTable \
- *       [--rounds R] [--slice S] [--python PATH] [--models charlm-train,classifier-train]
+ *       [--rounds R] [--slice S] [--python PATH] [--models charlm-train,classifier-train,...]
+ *       [--baseline OLD.jar]                   also an older build of the library, interleaved the same way (the
+ *                                              "before" of a change: its ModelWorker has OLD.jar first on its class path)
+ *   ... unrolled.bench.ModelTable --check       the Java models' parameter counts (pytorch_models.py --check prints
+ *                                              PyTorch's)
  * </pre>
  */
 public final class ModelTable {
@@ -35,6 +39,11 @@ public final class ModelTable {
         String python = options.contains("--python") ? options.get(options.indexOf("--python") + 1) : "/usr/bin/python3";
         List<String> models = options.contains("--models")
                 ? Arrays.asList(options.get(options.indexOf("--models") + 1).split(",")) : Models.NAMES;
+        if (options.contains("--check")) {
+            // the parameter counts, to compare with pytorch_models.py --check
+            Models.NAMES.forEach(name -> System.out.println(name + "\tparameters " + Models.parameterCount(name)));
+            return;
+        }
         System.out.println("CPU vector extensions: " + vectorExtensions());
         System.out.println("JVM preferred vector: " + preferredVector());
         double peakBefore = Table.peakGflops();
@@ -45,12 +54,18 @@ public final class ModelTable {
         Path script = Files.exists(Path.of("lib", "bench", "pytorch_models.py")) ? Path.of("lib", "bench", "pytorch_models.py")
                 : Path.of("pytorch_models.py");
         int cores = Runtime.getRuntime().availableProcessors();
-        try (Server java = new Server("ModelWorker", worker());
+        String baselineJar = options.contains("--baseline") ? options.get(options.indexOf("--baseline") + 1) : null;
+        try (Server java = new Server("ModelWorker", worker(null));
+                Server baseline = baselineJar == null ? null : new Server("baseline ModelWorker", worker(baselineJar));
                 Server torch = new Server(script + " --serve", List.of(python, script.toString(), "--serve"))) {
-            System.out.println("Unrolled: " + java.description + "; PyTorch: " + torch.description);
+            System.out.println("Unrolled: " + java.description + "; PyTorch: " + torch.description
+                    + (baseline == null ? "" : "; baseline: " + baselineJar));
             for (String model : models) {
                 Map<String, Pairs.Subject> subjects = new LinkedHashMap<>();
                 subjects.put("unrolled", s -> java.slice(model + " " + s));
+                if (baseline != null) {
+                    subjects.put("baseline", s -> baseline.slice(model + " " + s));
+                }
                 subjects.put("pytorch1", s -> torch.slice(model + " 1 " + s));
                 subjects.put("pytorch" + cores, s -> torch.slice(model + " " + cores + " " + s));
                 subjects.values().forEach(subject -> subject.slice(slice));
@@ -79,8 +94,8 @@ public final class ModelTable {
         System.out.println();
         System.out.println("| model | Unrolled ms (median, lowest–highest) | PyTorch ms (median of the faster of 1 and every "
                 + "thread) | PyTorch / Unrolled (median, lowest–highest) | Unrolled GFLOP/s (% of peak) | Unrolled CPU ms | "
-                + "PyTorch CPU ms (1 thread) |");
-        System.out.println("|---|---|---|---|---|---|---|");
+                + "PyTorch CPU ms (1 thread) | baseline ms | baseline / Unrolled (median, lowest–highest) |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
         all.forEach((model, times) -> {
             double[] ours = column(times.get("unrolled"), 0);
             double[] theirs = new double[rounds];
@@ -97,10 +112,20 @@ public final class ModelTable {
                 ratios[r] = theirs[r] / ours[r];
             }
             double rate = Models.flops(model) / (median(ours) / 1000) / 1e9;
+            String baseline = " | |";
+            if (times.containsKey("baseline")) {
+                double[] before = column(times.get("baseline"), 0);
+                double[] speedUps = new double[rounds];
+                for (int r = 0; r < rounds; r++) {
+                    speedUps[r] = before[r] / ours[r];
+                }
+                baseline = String.format(Locale.ROOT, " | %.2f | %.2f× (%.2f–%.2f) |", median(before), median(speedUps),
+                        min(speedUps), max(speedUps));
+            }
             System.out.println(String.format(Locale.ROOT, "| %s | %.2f (%.2f–%.2f) | %.2f | %.2f× (%.2f–%.2f) | %.2f (%.1f%%) | %.2f "
-                    + "| %.2f |", model, median(ours), min(ours), max(ours), median(theirs), median(ratios), min(ratios),
+                    + "| %.2f", model, median(ours), min(ours), max(ours), median(theirs), median(ratios), min(ratios),
                     max(ratios), rate, 100 * rate / peak, median(column(times.get("unrolled"), 1)),
-                    median(column(times.get("pytorch1"), 1))));
+                    median(column(times.get("pytorch1"), 1))) + baseline);
         });
     }
 
@@ -163,13 +188,14 @@ public final class ModelTable {
         return parsed;
     }
 
-    private static List<String> worker() {
+    /** @param firstJar a library jar to put before the class path (an older build, the baseline), or null */
+    private static List<String> worker(String firstJar) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add("--add-modules");
         command.add("jdk.incubator.vector");
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add((firstJar == null ? "" : firstJar + java.io.File.pathSeparator) + System.getProperty("java.class.path"));
         command.add(ModelWorker.class.getName());
         return command;
     }

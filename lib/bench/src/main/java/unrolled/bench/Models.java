@@ -9,10 +9,17 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import unrolled.data.Batch;
 import unrolled.data.Batching;
+import unrolled.fast.ParameterPass;
+import unrolled.fast.ReadoutLoss;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import unrolled.data.Vocabulary;
+import unrolled.layer.Affine;
 import unrolled.layer.Embedding;
 import unrolled.layer.LayerGradients;
 import unrolled.layer.TimeDistributedAffine;
 import unrolled.loss.SoftmaxCrossEntropy;
+import unrolled.models.CellType;
 import unrolled.models.CharLanguageModel;
 import unrolled.models.ModelConfiguration;
 import unrolled.models.RecurrentStack;
@@ -21,8 +28,16 @@ import unrolled.optim.Adam;
 import unrolled.optim.Clipping;
 import unrolled.param.Gradients;
 import unrolled.param.Parameters;
+import unrolled.seq2seq.AttentionType;
+import unrolled.seq2seq.BeamSearch;
+import unrolled.seq2seq.EncoderDecoder;
+import unrolled.seq2seq.Seq2SeqBatch;
+import unrolled.seq2seq.Seq2SeqConfiguration;
 import unrolled.train.LossAndGradients;
 import unrolled.train.Trainer;
+import unrolled.train.TrainingStep;
+import unrolled.transformer.PositionalEncoding;
+import unrolled.transformer.TransformerEncoder;
 
 /**
  * The whole models of the end-to-end benchmarks, at the sizes the notebooks train them, each as one call: a training
@@ -45,12 +60,32 @@ final class Models {
         return switch (name) {
             case "charlm-train" -> new CharLm().trainerStep();
             case "classifier-train" -> new Classifier().trainerStep();
+            case "seq2seq-train" -> new Reverser().trainerStep();
+            case "seq2seq-greedy" -> new Reverser().greedy();
+            case "seq2seq-beam" -> new Reverser().beam();
+            case "transformer-train" -> new TransformerBlock().trainerStep();
             default -> throw new IllegalArgumentException("unknown model " + name + "; the models are " + NAMES);
         };
     }
 
+    /**
+     * @param name a model's name
+     * @return the number of its parameters
+     */
+    static long parameterCount(String name) {
+        return switch (name) {
+            case "charlm-train" -> new CharLanguageModel(new CharLm().configuration).parameters().count();
+            case "classifier-train" -> new SequenceClassifier(ModelConfiguration.ofTokens(Classifier.V, Classifier.E,
+                    Classifier.H, 2)).parameters().count();
+            case "seq2seq-train", "seq2seq-greedy", "seq2seq-beam" -> new Reverser().model.parameters().count();
+            case "transformer-train" -> new TransformerBlock().parameters.count();
+            default -> throw new IllegalArgumentException("unknown model " + name);
+        };
+    }
+
     /** The benchmarked models. */
-    static final List<String> NAMES = List.of("charlm-train", "classifier-train");
+    static final List<String> NAMES = List.of("charlm-train", "classifier-train", "seq2seq-train", "seq2seq-greedy",
+            "seq2seq-beam", "transformer-train");
 
     /** Random token ids (N, T) in [0, V), a fixed seed. */
     static List<int[]> sequences(int n, int t, int vocabulary, long seed) {
@@ -128,6 +163,12 @@ final class Models {
             parts.put("LSTM forward + backward (fast path)", () -> rnn.backward(dReadout.dx(), null,
                     rnn.forward(x.output(), null, null, true).cache()));
             parts.put("embedding scatter dE", () -> embedding.backward(dRnn.dx(), x.cache()));
+            int[] targets = batch.targets().dup('c').data().asInt();
+            INDArray readoutInput = y.outputs().reshape('c', (long) N * T, H);
+            INDArray W = readout.parameters().get("W");
+            INDArray b = readout.parameters().get("b");
+            optional(parts, "fused: readout + loss + readout gradients (ReadoutLoss)",
+                    () -> () -> ReadoutLoss.compute(readoutInput, W, b, targets, null));
             parts.put("trainer's finite check of every gradient", () -> {
                 for (Map.Entry<String, INDArray> g : gradients) {
                     if (g.getValue().isNaN().any() || g.getValue().isInfinite().any()) {
@@ -135,11 +176,33 @@ final class Models {
                     }
                 }
             });
+            optional(parts, "fused: finite check and norm in one read (ParameterPass.inspect)",
+                    () -> () -> ParameterPass.inspect(parameters, gradients));
             parts.put("global-norm clipping", () -> Clipping.byGlobalNorm(gradients, 1e9));
+            optional(parts, "fused: clipping's rescale in one write (ParameterPass.scale)",
+                    () -> () -> ParameterPass.scale(gradients, 1.0));
             parts.put("Adam", () -> adam.step(parameters, gradients));
             parts.put("whole: model.lossAndGradients", () -> model.lossAndGradients(batch));
-            parts.put("whole: Trainer step (+ clipping, Adam)", trainerStep());
+            CharLanguageModel trained = new CharLanguageModel(configuration);
+            Trainer<Batch> trainer = new Trainer<>(trained.parameters(), new Adam(0.02), trained::lossAndGradients)
+                    .clipGlobalNorm(1.0).quiet(true);
+            List<Batch> one = List.of(batch);
+            parts.put("whole: Trainer step (+ checks, clipping, Adam)", () -> trainer.fit(one, 1));
             return parts;
+        }
+    }
+
+    /**
+     * Adds a part that only this version of the library has; with an older library on the class path (to profile the
+     * step as it was) the part is left out.
+     */
+    private static void optional(Map<String, Runnable> parts, String name, java.util.function.Supplier<Runnable> part) {
+        try {
+            Runnable call = part.get();
+            call.run();
+            parts.put(name, call);
+        } catch (NoClassDefFoundError older) {
+            System.out.println("(" + name + ": not in this library)");
         }
     }
 
@@ -179,7 +242,134 @@ final class Models {
                     + 2.0 * CharLm.N * CharLm.T * CharLm.H * CharLm.V);
             case "classifier-train" -> 3 * (2.0 * Classifier.N * Classifier.T * (Classifier.E + Classifier.H) * 4 * Classifier.H
                     + 2.0 * Classifier.N * Classifier.H * 2);
+            // encoder GRU 2·N·S·(E + H)·3H, decoder GRU 2·N·T·(E + 2H)·3H, additive attention 2·N·T·S·H·H (keys, recomputed
+            // every step) + 2·N·T·H·H (query), readout 2·N·T·2H·V; S ≈ T ≈ the mean length
+            case "seq2seq-train" -> 3 * Reverser.forwardFlops(Reverser.N, Reverser.MEAN_SOURCE, Reverser.MEAN_SOURCE + 1);
+            case "seq2seq-greedy" -> Reverser.forwardFlops(Reverser.N, Reverser.MEAN_SOURCE, Reverser.MAX_OUTPUT + 1);
+            case "seq2seq-beam" -> Reverser.forwardFlops(Reverser.BEAM, Reverser.MAX_SOURCE, Reverser.MAX_OUTPUT + 1);
+            // per position: Q, K, V, output projections 4·2·d², attention 2·2·T·d, feed-forward 2·2·d·F; embed, readout
+            case "transformer-train" -> 3 * (double) TransformerBlock.N * TransformerBlock.T
+                    * (8.0 * TransformerBlock.D * TransformerBlock.D + 4.0 * TransformerBlock.T * TransformerBlock.D
+                    + 4.0 * TransformerBlock.D * TransformerBlock.F + 2.0 * TransformerBlock.INPUTS * TransformerBlock.D);
             default -> throw new IllegalArgumentException("unknown model " + name);
         };
+    }
+
+    /**
+     * Notebook 14's reverser: source and target vocabulary V = 12 (8 letters and the 4 special tokens), embedding 16, GRU
+     * encoder and decoder of 32, additive (Bahdanau) attention of 32, N = 64 pairs, source lengths 3–12 (3 + i mod 10),
+     * the target the reversed source and &lt;eos&gt;; teacher forcing. Decoding: greedy over the batch and beam search
+     * (width 5) over one source of 12, both for 14 tokens and &lt;eos&gt; (its logit held down so that every decoding
+     * runs to the limit, as many times as PyTorch's).
+     */
+    static final class Reverser {
+        static final int V = 12;
+        static final int E = 16;
+        static final int H = 32;
+        static final int N = 64;
+        static final int MAX_SOURCE = 12;
+        static final double MEAN_SOURCE = 7.5;
+        static final int MAX_OUTPUT = 14;
+        static final int BEAM = 5;
+
+        static double forwardFlops(double n, double sourceSteps, double targetSteps) {
+            return 2 * n * sourceSteps * (E + H) * 3 * H + 2 * n * targetSteps * (E + 2 * H) * 3 * H
+                    + 2 * n * targetSteps * sourceSteps * H * H + 2 * n * targetSteps * H * H + 2 * n * targetSteps * 2 * H * V;
+        }
+
+        final EncoderDecoder model = new EncoderDecoder(Seq2SeqConfiguration.of(V, V, E, H).withCell(CellType.GRU)
+                .withAttention(AttentionType.BAHDANAU).withDataType(DataType.FLOAT).withSeed(1));
+        final Seq2SeqBatch batch;
+        /** A source of the longest length, for beam search. */
+        final int[] longest;
+
+        Reverser() {
+            Random random = new Random(14);
+            List<int[]> sources = new ArrayList<>();
+            List<int[]> targets = new ArrayList<>();
+            for (int i = 0; i < N; i++) {
+                int[] source = new int[3 + i % 10];
+                int[] target = new int[source.length];
+                for (int j = 0; j < source.length; j++) {
+                    source[j] = 4 + random.nextInt(V - 4);
+                }
+                for (int j = 0; j < source.length; j++) {
+                    target[j] = source[source.length - 1 - j];
+                }
+                sources.add(source);
+                targets.add(target);
+            }
+            batch = Seq2SeqBatch.of(sources, targets);
+            longest = sources.get(MAX_SOURCE - 3);
+        }
+
+        Runnable trainerStep() {
+            Trainer<Seq2SeqBatch> trainer = new Trainer<Seq2SeqBatch>(model.parameters(), new Adam(0.02), b -> model.lossAndGradients(b, 1.0))
+                    .clipGlobalNorm(1.0).quiet(true);
+            return steps(trainer, batch);
+        }
+
+        private void holdDownEnd() {
+            model.parameters().get("output.b").putScalar(0, Vocabulary.EOS_ID, -1e4);
+        }
+
+        Runnable greedy() {
+            holdDownEnd();
+            return () -> model.greedy(batch, MAX_OUTPUT);
+        }
+
+        Runnable beam() {
+            holdDownEnd();
+            BeamSearch search = new BeamSearch(BEAM, 1.0);
+            return () -> search.decode(model.scorer(longest), MAX_OUTPUT);
+        }
+    }
+
+    /**
+     * Notebook 16's Transformer: inputs of D = 5 features embedded to d = 16, sinusoidal positions, one causal encoder
+     * block of 2 heads and a feed-forward width of 32, a readout of the last step to 4 classes; N = 16 sequences of
+     * T = 64 steps.
+     */
+    static final class TransformerBlock {
+        static final int INPUTS = 5;
+        static final int D = 16;
+        static final int F = 32;
+        static final int CLASSES = 4;
+        static final int N = 16;
+        static final int T = 64;
+
+        final TimeDistributedAffine embed = new TimeDistributedAffine(INPUTS, D, DataType.FLOAT, 3);
+        final TransformerEncoder encoder = new TransformerEncoder(PositionalEncoding.sinusoidal(D, DataType.FLOAT), 1, 2, F,
+                DataType.FLOAT, 4);
+        final Affine readout = new Affine(D, CLASSES, DataType.FLOAT, 5);
+        final Parameters parameters = new Parameters().addAll("embed", embed.parameters())
+                .addAll("encoder", encoder.parameters()).addAll("output", readout.parameters());
+
+        Runnable trainerStep() {
+            SoftmaxCrossEntropy crossEntropy = new SoftmaxCrossEntropy();
+            INDArray x = Nd4j.rand(DataType.FLOAT, N, T, INPUTS);
+            int[] labels = new int[N];
+            for (int i = 0; i < N; i++) {
+                labels[i] = i % CLASSES;
+            }
+            INDArray targets = Nd4j.createFromArray(labels);
+            TrainingStep<INDArray> step = inputs -> {
+                TimeDistributedAffine.Result e = embed.forward(inputs);
+                TransformerEncoder.Result y = encoder.forward(e.output(), null, true);
+                // z = y_{T−1}·W + b
+                INDArray last = y.output().get(NDArrayIndex.all(), NDArrayIndex.point(T - 1), NDArrayIndex.all()).dup();
+                Affine.Result z = readout.forward(last);
+                SoftmaxCrossEntropy.Result loss = crossEntropy.compute(z.output(), targets);
+                LayerGradients dReadout = readout.backward(loss.dLogits(), z.cache());
+                INDArray dy = Nd4j.zeros(DataType.FLOAT, N, T, D);
+                dy.get(NDArrayIndex.all(), NDArrayIndex.point(T - 1), NDArrayIndex.all()).assign(dReadout.dx());
+                LayerGradients dEncoder = encoder.backward(dy, y.cache());
+                LayerGradients dEmbed = embed.backward(dEncoder.dx(), e.cache());
+                return new LossAndGradients(loss.loss(), new Gradients().accumulateAll("embed", dEmbed.parameters())
+                        .accumulateAll("encoder", dEncoder.parameters()).accumulateAll("output", dReadout.parameters()));
+            };
+            Trainer<INDArray> trainer = new Trainer<>(parameters, new Adam(0.02), step).clipGlobalNorm(1.0).quiet(true);
+            return steps(trainer, x);
+        }
     }
 }
