@@ -181,11 +181,12 @@ public final class CharLanguageModel extends RecurrentModel {
         INDArray dy = dropout.backward(readout.dX().reshape('c', n, t, rnn.outputSize()), dropped.cache());
         RecurrentStack.Backward bodyGradients = rnn.backward(dy, null, body.cache());
         Gradients embedding = input.backward(bodyGradients.dx(), x.cache());
+        // every part's gradients are fresh arrays of this step: gathered without copies
         Gradients gradients = new Gradients()
-                .accumulateAll("embedding", embedding)
-                .accumulateAll("rnn", bodyGradients.parameters())
-                .accumulate("output.W", readout.dW())
-                .accumulate("output.b", readout.db());
+                .takeAll("embedding", embedding)
+                .takeAll("rnn", bodyGradients.parameters())
+                .take("output.W", readout.dW())
+                .take("output.b", readout.db());
         return new LossAndGradients(readout.loss(), gradients);
     }
 

@@ -152,11 +152,12 @@ public final class SequenceClassifier extends RecurrentModel {
                 output.parameters().get("b"), ModelInput.targetIds(method, targets, configuration.outputSize()), null);
         INDArray ds = dropout.backward(readout.dX(), dropped.cache());
         RecurrentStack.Backward bodyGradients = rnn.backward(null, ds, body.cache());
+        // every part's gradients are fresh arrays of this step: gathered without copies
         Gradients gradients = new Gradients()
-                .accumulateAll("embedding", input.backward(bodyGradients.dx(), x.cache()))
-                .accumulateAll("rnn", bodyGradients.parameters())
-                .accumulate("output.W", readout.dW())
-                .accumulate("output.b", readout.db());
+                .takeAll("embedding", input.backward(bodyGradients.dx(), x.cache()))
+                .takeAll("rnn", bodyGradients.parameters())
+                .take("output.W", readout.dW())
+                .take("output.b", readout.db());
         return new LossAndGradients(readout.loss(), gradients);
     }
 

@@ -327,7 +327,10 @@ public final class Trainer<B> {
         private final int batchCount;
         private final long start = System.nanoTime();
         private long lastDrawn = Long.MIN_VALUE;
-        private String line = "";
+        private int batch;
+        private double meanLoss;
+        private double norm;
+        private double learningRate;
         private boolean drawn;
         private int lastLength;
 
@@ -341,12 +344,18 @@ public final class Trainer<B> {
             return (System.nanoTime() - start) / 1e9;
         }
 
+        /** Records the step's figures; the line is formatted only when it is drawn (quiet runs never format it). */
         void update(int batch, double meanLoss, double norm, double learningRate) {
-            line = String.format(Locale.ROOT, "%s  batch %d/%d  loss %.4g  |g| %.3g  lr %.1e  %.1f s", prefix, batch, batchCount,
-                    meanLoss, norm, learningRate, seconds());
+            this.batch = batch;
+            this.meanLoss = meanLoss;
+            this.norm = norm;
+            this.learningRate = learningRate;
+            if (out == null || batch >= batchCount) {
+                return;
+            }
             long now = System.nanoTime();
-            if (out != null && batch < batchCount && (lastDrawn == Long.MIN_VALUE || now - lastDrawn >= REDRAW_NANOS)) {
-                draw(line);
+            if (lastDrawn == Long.MIN_VALUE || now - lastDrawn >= REDRAW_NANOS) {
+                draw(line());
                 out.flush();
                 lastDrawn = now;
             }
@@ -357,13 +366,19 @@ public final class Trainer<B> {
             if (out == null) {
                 return;
             }
-            StringBuilder last = new StringBuilder(line);
+            StringBuilder last = new StringBuilder(line());
             metrics.forEach((name, value) -> last.append("  ").append(name).append(' ')
                     .append(value == null ? "NaN" : String.format(Locale.ROOT, "%.4g", value)));
             draw(last.toString());
             out.print('\n');
             out.flush();
             drawn = false;
+        }
+
+        /** @return the progress line of the last recorded step */
+        private String line() {
+            return String.format(Locale.ROOT, "%s  batch %d/%d  loss %.4g  |g| %.3g  lr %.1e  %.1f s", prefix, batch, batchCount,
+                    meanLoss, norm, learningRate, seconds());
         }
 
         /** Ends a half-drawn line, if any. */

@@ -79,7 +79,9 @@ public final class ModelTable {
                     }
                 }
                 all.put(model, times);
-                System.out.println("measured " + model + ", load " + Table.loadAverage());
+                System.out.println("measured " + model + ", load " + Table.loadAverage() + ":");
+                // each row as soon as it is measured: a long run on a busy machine keeps what it has
+                printRow(model, times, rounds, peakBefore);
             }
         }
         double peakAfter = Table.peakGflops();
@@ -96,7 +98,11 @@ public final class ModelTable {
                 + "thread) | PyTorch / Unrolled (median, lowest–highest) | Unrolled GFLOP/s (% of peak) | Unrolled CPU ms | "
                 + "PyTorch CPU ms (1 thread) | baseline ms | baseline / Unrolled (median, lowest–highest) |");
         System.out.println("|---|---|---|---|---|---|---|---|---|");
-        all.forEach((model, times) -> {
+        all.forEach((model, times) -> printRow(model, times, rounds, peak));
+    }
+
+    private static void printRow(String model, Map<String, double[][]> times, int rounds, double peak) {
+        {
             double[] ours = column(times.get("unrolled"), 0);
             double[] theirs = new double[rounds];
             for (int r = 0; r < rounds; r++) {
@@ -126,7 +132,7 @@ public final class ModelTable {
                     + "| %.2f", model, median(ours), min(ours), max(ours), median(theirs), median(ratios), min(ratios),
                     max(ratios), rate, 100 * rate / peak, median(column(times.get("unrolled"), 1)),
                     median(column(times.get("pytorch1"), 1))) + baseline);
-        });
+        }
     }
 
     private static double[] column(double[][] rows, int k) {
