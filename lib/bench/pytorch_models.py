@@ -25,7 +25,8 @@ libgomp's threads wait passively (OMP_WAIT_POLICY=PASSIVE), as in pytorch_rnn.py
 """
 import os
 import sys
-import time
+
+from pytorch_rnn import answer_slice
 
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
@@ -278,18 +279,7 @@ def main():
             else:
                 model, loss_of = MODELS[name](torch, nn)
                 steps[name] = training_step(torch, model, loss_of)
-        call = steps[name]
-        count = 0
-        start = time.perf_counter()
-        cpu = time.process_time()
-        while True:
-            call()
-            count += 1
-            elapsed = time.perf_counter() - start
-            if elapsed >= float(seconds):
-                break
-        cpu = time.process_time() - cpu
-        print(f"{elapsed / count * 1000.0:.4f} {cpu / count * 1000.0:.4f} {count}", flush=True)
+        answer_slice(steps[name], float(seconds))
 
 
 if __name__ == "__main__":

@@ -19,9 +19,6 @@ import unrolled.tensor.Threads;
  */
 public final class ModelProfile {
 
-    private static final com.sun.management.OperatingSystemMXBean SYSTEM =
-            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-
     private ModelProfile() {
     }
 
@@ -36,12 +33,12 @@ public final class ModelProfile {
         parts.keySet().forEach(name -> times.put(name, new double[rounds]));
         parts.keySet().forEach(name -> cpu.put(name, new double[rounds]));
         for (Runnable part : parts.values()) {
-            timed(part, 1.0);
+            Worker.timed(part, 1.0, 1);
         }
         String startLoad = Table.loadAverage();
         for (int round = 0; round < rounds; round++) {
             for (Map.Entry<String, Runnable> part : parts.entrySet()) {
-                double[] slice = timed(part.getValue(), 0.5);
+                double[] slice = Worker.timed(part.getValue(), 0.5, 1);
                 times.get(part.getKey())[round] = slice[0];
                 cpu.get(part.getKey())[round] = slice[1];
             }
@@ -58,23 +55,5 @@ public final class ModelProfile {
             System.out.println(String.format(Locale.ROOT, "| %s | %.3f (%.3f–%.3f) | %.3f |", name, sorted[sorted.length / 2],
                     sorted[0], sorted[sorted.length - 1], work[work.length / 2]));
         });
-    }
-
-    /**
-     * @return the mean wall time and the mean CPU time of the whole process (every thread) per call, in ms, of calls run
-     *     for at least the given seconds
-     */
-    static double[] timed(Runnable call, double seconds) {
-        long cpu = SYSTEM.getProcessCpuTime();
-        long start = System.nanoTime();
-        long end = start + (long) (seconds * 1e9);
-        int count = 0;
-        long now;
-        do {
-            call.run();
-            count++;
-            now = System.nanoTime();
-        } while (now < end);
-        return new double[] {(now - start) / 1e6 / count, (SYSTEM.getProcessCpuTime() - cpu) / 1e6 / count};
     }
 }

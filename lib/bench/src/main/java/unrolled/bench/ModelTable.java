@@ -196,13 +196,6 @@ public final class ModelTable {
 
     /** @param firstJar a library jar to put before the class path (an older build, the baseline), or null */
     private static List<String> worker(String firstJar) {
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.add("--add-modules");
-        command.add("jdk.incubator.vector");
-        command.add("-cp");
-        command.add((firstJar == null ? "" : firstJar + java.io.File.pathSeparator) + System.getProperty("java.class.path"));
-        command.add(ModelWorker.class.getName());
-        return command;
+        return Pairs.jvm(ModelWorker.class, firstJar);
     }
 }

@@ -3,7 +3,6 @@ package unrolled.bench;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Locale;
@@ -18,9 +17,6 @@ import unrolled.tensor.Threads;
  */
 public final class ModelWorker {
 
-    private static final com.sun.management.OperatingSystemMXBean SYSTEM =
-            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-
     private ModelWorker() {
     }
 
@@ -33,18 +29,8 @@ public final class ModelWorker {
         for (String line = requests.readLine(); line != null; line = requests.readLine()) {
             String[] parts = line.trim().split(" ");
             Runnable call = calls.computeIfAbsent(parts[0], Models::call);
-            long cpu = SYSTEM.getProcessCpuTime();
-            long start = System.nanoTime();
-            long end = start + (long) (Double.parseDouble(parts[1]) * 1e9);
-            int count = 0;
-            long now;
-            do {
-                call.run();
-                count++;
-                now = System.nanoTime();
-            } while (now < end || count % Models.STEPS_PER_FIT != 0);
-            System.out.println(String.format(Locale.ROOT, "%.6f %.6f", (now - start) / 1e6 / count,
-                    (SYSTEM.getProcessCpuTime() - cpu) / 1e6 / count));
+            double[] slice = Worker.timed(call, Double.parseDouble(parts[1]), Models.STEPS_PER_FIT);
+            System.out.println(String.format(Locale.ROOT, "%.6f %.6f", slice[0], slice[1]));
         }
     }
 }
