@@ -141,18 +141,22 @@ def serve(torch):
         key = (cell, size)
         if key not in cache:
             cache[key] = calls_for(torch, cell, size)
-        call = cache[key][mode]
-        count = 0
-        start = time.perf_counter()
-        cpu = time.process_time()
-        while True:
-            call()
-            count += 1
-            elapsed = time.perf_counter() - start
-            if elapsed >= float(seconds):
-                break
-        cpu = time.process_time() - cpu
-        print(f"{elapsed / count * 1000.0:.4f} {cpu / count * 1000.0:.4f} {count}", flush=True)
+        answer_slice(cache[key][mode], float(seconds))
+
+
+def answer_slice(call, seconds):
+    """Runs the call for at least the given seconds and prints 'wall-ms cpu-ms calls' per call (also pytorch_models.py's)."""
+    count = 0
+    start = time.perf_counter()
+    cpu = time.process_time()
+    while True:
+        call()
+        count += 1
+        elapsed = time.perf_counter() - start
+        if elapsed >= seconds:
+            break
+    cpu = time.process_time() - cpu
+    print(f"{elapsed / count * 1000.0:.4f} {cpu / count * 1000.0:.4f} {count}", flush=True)
 
 
 def blas_name(torch):

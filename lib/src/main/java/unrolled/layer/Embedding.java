@@ -4,6 +4,7 @@ import java.util.Objects;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import unrolled.fast.EmbeddingRows;
 import unrolled.param.Gradients;
 import unrolled.param.Init;
 import unrolled.param.Module;
@@ -69,6 +70,8 @@ public final class Embedding implements Module {
     private final DataType dataType;
     private final INDArray E;
     private final Parameters parameters = new Parameters();
+    /** False to run the loops below as written: for the tests that compare them with the row copies. */
+    boolean fused = true;
 
     /**
      * An embedding without a padding id.
@@ -127,7 +130,8 @@ public final class Embedding implements Module {
         }
 
         // y[n, t] = E[ids[n, t]]: gather the N·T rows, then shape them (N, T, E)
-        INDArray y = Nd4j.pullRows(E, 1, rows).reshape('c', n, t, embeddingSize);
+        INDArray gathered = fused && EmbeddingRows.fits(E) ? EmbeddingRows.gather(E, rows) : Nd4j.pullRows(E, 1, rows);
+        INDArray y = gathered.reshape('c', n, t, embeddingSize);
         return new Result(y, new Cache(ids));
     }
 
@@ -145,6 +149,16 @@ public final class Embedding implements Module {
         Shapes.require("Embedding.backward", "dy", dy, "(N, T, E)", n, t, embeddingSize);
         Shapes.requireType("Embedding.backward", "dy", dy, dataType);
 
+        if (fused) {
+            // the same sums as the loop below, over dy's memory without copying it into Java arrays first
+            int[] rows = new int[n * t];
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < t; j++) {
+                    rows[i * t + j] = (int) id[i][j];
+                }
+            }
+            return new Gradients().accumulate("E", EmbeddingRows.scatter(dy, rows, vocabularySize, paddingId));
+        }
         // one bulk copy of dy in row-major order: position (i, j) holds its E numbers at (i·T + j)·E
         double[] dyFlat = dy.dup('c').data().asDouble();
         double[][] dE = new double[vocabularySize][embeddingSize];

@@ -13,6 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import unrolled.cell.State;
 import unrolled.data.Batch;
 import unrolled.data.Vocabulary;
+import unrolled.fast.ReadoutLoss;
 import unrolled.layer.Dropout;
 import unrolled.layer.Embedding;
 import unrolled.layer.LayerGradients;
@@ -74,6 +75,8 @@ public final class CharLanguageModel extends RecurrentModel {
     private final Dropout dropout;
     private final TimeDistributedAffine output;
     private final SoftmaxCrossEntropy crossEntropy = new SoftmaxCrossEntropy();
+    /** False to train through the readable readout and loss, one layer after another: for the tests that compare. */
+    boolean fused = true;
 
     /**
      * @param configuration token input ({@code vocabularySize} V &gt; 0, {@code inputSize} the embedding size),
@@ -158,10 +161,33 @@ public final class CharLanguageModel extends RecurrentModel {
     public LossAndGradients lossAndGradients(Batch batch) {
         String method = KIND + ".lossAndGradients";
         requireTargets(method, batch);
-        Result forward = forward(batch.inputs(), ModelInput.maskOf(batch), true);
-        // loss = Σ m·(−log softmax(z)_target) / Σ m
-        SoftmaxCrossEntropy.Result loss = crossEntropy.compute(forward.logits(), batch.targets(), batch.mask());
-        return new LossAndGradients(loss.loss(), backward(loss.dLogits(), forward.cache()));
+        if (!fused) {
+            Result forward = forward(batch.inputs(), ModelInput.maskOf(batch), true);
+            // loss = Σ m·(−log softmax(z)_target) / Σ m
+            SoftmaxCrossEntropy.Result loss = crossEntropy.compute(forward.logits(), batch.targets(), batch.mask());
+            return new LossAndGradients(loss.loss(), backward(loss.dLogits(), forward.cache()));
+        }
+        // the same numbers with the readout, the loss and the readout's gradients in one call (ReadoutLoss)
+        ModelInput.Result x = input.forward(method, batch.inputs());
+        RecurrentStack.Result body = rnn.forward(x.x(), null, ModelInput.maskOf(batch), true);
+        Dropout.Result dropped = dropout.forward(body.outputs(), true);
+        long n = batch.batchSize();
+        long t = batch.steps();
+        // z_t = dropout(y_t)·W + b,  loss = Σ m·(−log softmax(z)_target) / Σ m,  and ∂loss/∂(W, b, dropout(y))
+        ReadoutLoss.Result readout = ReadoutLoss.compute(dropped.output().reshape('c', n * t, rnn.outputSize()),
+                output.parameters().get("W"), output.parameters().get("b"), ModelInput.targetIds(method, batch.targets(),
+                        configuration.vocabularySize()),
+                batch.paddedSteps() == 0 ? null : batch.mask().dup('c').data().asDouble());
+        INDArray dy = dropout.backward(readout.dX().reshape('c', n, t, rnn.outputSize()), dropped.cache());
+        RecurrentStack.Backward bodyGradients = rnn.backward(dy, null, body.cache());
+        Gradients embedding = input.backward(bodyGradients.dx(), x.cache());
+        // every part's gradients are fresh arrays of this step: gathered without copies
+        Gradients gradients = new Gradients()
+                .takeAll("embedding", embedding)
+                .takeAll("rnn", bodyGradients.parameters())
+                .take("output.W", readout.dW())
+                .take("output.b", readout.db());
+        return new LossAndGradients(readout.loss(), gradients);
     }
 
     /**

@@ -80,6 +80,29 @@ final class ModelInput {
     }
 
     /**
+     * Checks a batch's targets and reads them.
+     *
+     * @param method the public method being called, for the messages
+     * @param targets class ids, shape already checked, an integer data type, each in [0, classes)
+     * @param classes the number of classes
+     * @return the ids in row-major order as Java ints, read in one bulk copy
+     */
+    static int[] targetIds(String method, INDArray targets, int classes) {
+        if (!targets.dataType().isIntType()) {
+            throw new ShapeException(method + ": targets must have an integer data type such as INT or LONG, but has "
+                    + targets.dataType() + ". Convert it with castTo(DataType.INT32).");
+        }
+        int[] ids = targets.dup('c').data().asInt();
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] < 0 || ids[i] >= classes) {
+                throw new IllegalArgumentException(method + ": every target must be in [0, " + classes + "), but target " + i
+                        + " (in row-major order) is " + ids[i] + ".");
+            }
+        }
+        return ids;
+    }
+
+    /**
      * @param batch a batch
      * @return the recurrent layers' mask for its lengths, or null when no sequence is padded (the cheaper path)
      */

@@ -226,16 +226,17 @@ public final class RecurrentStack implements Module {
             }
             Bidirectional.BackwardResult result = directions.get(l).backward(dy, dForwardFinal, dBackwardFinal,
                     cache.directions().get(l));
-            gradients.accumulateAll("layer" + l, result.parameters());
+            gradients.takeAll("layer" + l, result.parameters());
             dy = result.dx();
             if (l > 0) {
                 // ∂L/∂y⁽ˡ⁻¹⁾ through the dropout mask
                 dy = between.backward(dy, cache.dropouts().get(l - 1));
             }
         }
+        // the directions' gradients are fresh arrays held nowhere else: gathered without copies
         Gradients ordered = new Gradients();
         for (String name : parameters.names()) {
-            ordered.accumulate(name, gradients.get(name));
+            ordered.take(name, gradients.get(name));
         }
         return new Backward(dy, ordered);
     }

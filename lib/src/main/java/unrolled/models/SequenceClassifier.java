@@ -5,6 +5,7 @@ import java.util.Objects;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import unrolled.data.Batch;
+import unrolled.fast.ReadoutLoss;
 import unrolled.layer.Affine;
 import unrolled.layer.Dropout;
 import unrolled.layer.Embedding;
@@ -71,6 +72,8 @@ public final class SequenceClassifier extends RecurrentModel {
     private final RecurrentStack rnn;
     private final Dropout dropout;
     private final Affine output;
+    /** False to train through the readable readout and loss, one layer after another: for the tests that compare. */
+    boolean fused = true;
     private final SoftmaxCrossEntropy crossEntropy = new SoftmaxCrossEntropy();
 
     /**
@@ -132,11 +135,30 @@ public final class SequenceClassifier extends RecurrentModel {
      * @return the loss and ∂loss/∂θ for every parameter
      */
     public LossAndGradients lossAndGradients(Batch batch) {
-        INDArray targets = classTargets(KIND + ".lossAndGradients", batch);
-        Result forward = forward(batch.inputs(), ModelInput.maskOf(batch), true);
-        // loss = (1/N) Σ_n −log softmax(z_n)_{y_n}
-        SoftmaxCrossEntropy.Result loss = crossEntropy.compute(forward.logits(), targets);
-        return new LossAndGradients(loss.loss(), backward(loss.dLogits(), forward.cache()));
+        String method = KIND + ".lossAndGradients";
+        INDArray targets = classTargets(method, batch);
+        if (!fused) {
+            Result forward = forward(batch.inputs(), ModelInput.maskOf(batch), true);
+            // loss = (1/N) Σ_n −log softmax(z_n)_{y_n}
+            SoftmaxCrossEntropy.Result loss = crossEntropy.compute(forward.logits(), targets);
+            return new LossAndGradients(loss.loss(), backward(loss.dLogits(), forward.cache()));
+        }
+        // the same numbers with the readout, the loss and the readout's gradients in one call (ReadoutLoss)
+        ModelInput.Result x = input.forward(method, batch.inputs());
+        RecurrentStack.Result body = rnn.forward(x.x(), null, ModelInput.maskOf(batch), true);
+        Dropout.Result dropped = dropout.forward(body.summary(), true);
+        // z = dropout(s)·W + b,  loss = (1/N) Σ_n −log softmax(z_n)_{y_n},  and ∂loss/∂(W, b, dropout(s))
+        ReadoutLoss.Result readout = ReadoutLoss.compute(dropped.output(), output.parameters().get("W"),
+                output.parameters().get("b"), ModelInput.targetIds(method, targets, configuration.outputSize()), null);
+        INDArray ds = dropout.backward(readout.dX(), dropped.cache());
+        RecurrentStack.Backward bodyGradients = rnn.backward(null, ds, body.cache());
+        // every part's gradients are fresh arrays of this step: gathered without copies
+        Gradients gradients = new Gradients()
+                .takeAll("embedding", input.backward(bodyGradients.dx(), x.cache()))
+                .takeAll("rnn", bodyGradients.parameters())
+                .take("output.W", readout.dW())
+                .take("output.b", readout.db());
+        return new LossAndGradients(readout.loss(), gradients);
     }
 
     /**

@@ -6,6 +6,7 @@ import java.util.Objects;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import unrolled.fast.ParameterPass;
 import unrolled.param.Gradients;
 import unrolled.param.Parameters;
 
@@ -27,6 +28,10 @@ import unrolled.param.Parameters;
  * <p>The weight decay is <em>decoupled</em>: λ·θ is added to the update after the division by √v̂, so every
  * weight shrinks at the same rate η·λ. Adding λ·θ to the gradient instead (L2 regularisation, as {@link Sgd}
  * does) would feed it through m and v, and weights with large gradients would be decayed less.
+ *
+ * <p>The code below is the rule as written, a few ND4J operations per line. A step runs it in one pass over each
+ * parameter instead ({@link ParameterPass#adam}, the same numbers without an ND4J dispatch and a temporary array per
+ * operation), except for arrays that are not plain memory, which take the code as written.
  */
 public final class Adam implements Optimizer {
 
@@ -55,6 +60,8 @@ public final class Adam implements Optimizer {
     private final double epsilon;
     private final double weightDecay;
     private final Map<String, Moments> moments = new LinkedHashMap<>();
+    /** False to run the rule as written, operation by operation, for every parameter: for the tests that compare. */
+    boolean fused = true;
 
     /**
      * Adam with β1 = 0.9, β2 = 0.999, ε = 1e-8 and no weight decay.
@@ -103,6 +110,9 @@ public final class Adam implements Optimizer {
             INDArray m = state.m;
             INDArray v = state.v;
             long t = ++state.t;
+            if (fused && ParameterPass.adam(theta, g, m, v, beta1, beta2, t, learningRate, epsilon, weightDecay)) {
+                continue;
+            }
             // m ← β1·m + (1 − β1)·g
             m.muli(beta1).addi(g.mul(1 - beta1));
             // v ← β2·v + (1 − β2)·g²

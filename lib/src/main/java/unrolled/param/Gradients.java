@@ -36,6 +36,43 @@ public final class Gradients extends NamedArrays {
     }
 
     /**
+     * Adds a gradient without copying it: like {@link #accumulate}, but the first gradient under a name is held as it is
+     * rather than copied. For an array the caller has just computed and nobody else holds, such as a layer's fresh
+     * result being gathered into a model's gradients; its later changes (clipping, a sum into it) change the array.
+     *
+     * @param name the parameter's name
+     * @param gradient the gradient, same shape as the parameter, not null; held, not copied, on first use
+     * @return this, for chaining
+     */
+    public Gradients take(String name, INDArray gradient) {
+        Parameters.requireName("Gradients.take", name);
+        Objects.requireNonNull(gradient, "Gradients.take: gradient of " + name + " must not be null");
+        INDArray held = values.get(name);
+        if (held == null) {
+            values.put(name, gradient);
+        } else {
+            Shapes.requireShape("Gradients.take", name, gradient, held.shape());
+            held.addi(gradient);
+        }
+        return this;
+    }
+
+    /**
+     * Adds every gradient of a part under {@code prefix.name} without copying, as {@link #take} does: for a part that is
+     * a temporary nobody reads again.
+     *
+     * @param prefix the part's name
+     * @param part the part's gradients
+     * @return this, for chaining
+     */
+    public Gradients takeAll(String prefix, Gradients part) {
+        for (Map.Entry<String, INDArray> entry : part) {
+            take(prefix + "." + entry.getKey(), entry.getValue());
+        }
+        return this;
+    }
+
+    /**
      * Adds every gradient of a part under {@code prefix.name}, as {@link Parameters#addAll} does.
      *
      * @param prefix the part's name

@@ -180,16 +180,17 @@ public final class StackedRecurrent<C> implements Module {
                     cache.layers().get(l));
             dInitial[l] = layerGradients.dInitial();
             // parameters are accumulated top-down; re-ordered bottom-up below
-            gradients.accumulateAll("layer" + l, layerGradients.parameters());
+            gradients.takeAll("layer" + l, layerGradients.parameters());
             dy = layerGradients.dx();
             if (l > 0 && dropout != null) {
                 // ∂L/∂y⁽ˡ⁻¹⁾ = ∂L/∂(dropout output) ⊙ mask / (1 − p)
                 dy = dropout.backward(dy, cache.dropouts().get(l - 1));
             }
         }
+        // the layers' gradients are fresh arrays held nowhere else: gathered without copies
         Gradients ordered = new Gradients();
         for (String name : parameters.names()) {
-            ordered.accumulate(name, gradients.get(name));
+            ordered.take(name, gradients.get(name));
         }
         return new BackwardResult(dy, List.of(dInitial), ordered);
     }

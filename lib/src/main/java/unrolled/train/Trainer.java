@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
-import org.nd4j.linalg.api.ndarray.INDArray;
+import unrolled.fast.ParameterPass;
 import unrolled.optim.Clipping;
 import unrolled.optim.LearningRateSchedule;
 import unrolled.optim.Optimizer;
@@ -220,11 +220,15 @@ public final class Trainer<B> {
                 throw new IllegalStateException("Trainer.fit: the training step returned null at epoch " + epoch + ", step "
                         + steps + "; it must return the batch's loss and gradients.");
             }
-            requireFinite(result, epoch, i + 1, order.size());
+            // one read of every gradient: NaN or ∞ anywhere, and n = ‖g‖ before clipping
+            ParameterPass.Inspection inspection = inspect(result, epoch, i + 1, order.size());
             requireNoBlowUp(result.loss(), epoch, i + 1, order.size());
             Gradients gradients = result.gradients();
-            // n = ‖g‖ before clipping;  g ← g·min(1, c/n)
-            double norm = Double.isNaN(maxNorm) ? gradients.globalNorm() : Clipping.byGlobalNorm(gradients, maxNorm);
+            double norm = inspection.norm();
+            if (norm > maxNorm && norm < Double.POSITIVE_INFINITY) {
+                // g ← g·c/n, as Clipping.byGlobalNorm does, in one write
+                ParameterPass.scale(gradients, maxNorm / norm);
+            }
             // θ ← optimizer.step(θ, g)
             optimizer.step(parameters, gradients);
             history.addStep(steps, epoch, result.loss(), norm, learningRate);
@@ -252,29 +256,30 @@ public final class Trainer<B> {
         return optimizer.learningRate();
     }
 
-    /** Stops, naming the culprit, if the loss or any gradient entry is NaN or infinite. */
-    private void requireFinite(LossAndGradients result, int epoch, int batch, int batchCount) {
+    /**
+     * Stops, naming the culprit, if the loss or any gradient entry is NaN or infinite; else returns what one read of
+     * every gradient found (the norm among it).
+     */
+    private ParameterPass.Inspection inspect(LossAndGradients result, int epoch, int batch, int batchCount) {
         String culprit = null;
         String what = null;
+        ParameterPass.Inspection inspection = null;
         if (!Double.isFinite(result.loss())) {
             culprit = "the loss";
             what = "the loss is " + result.loss();
         } else {
             result.gradients().requireMatches("Trainer.fit", parameters);
-            for (String name : parameters.names()) {
-                INDArray g = result.gradients().get(name);
-                boolean nan = g.isNaN().any();
-                if (nan || g.isInfinite().any()) {
-                    culprit = name;
-                    what = "the gradient of " + name + " has " + (nan ? "a NaN" : "an infinite") + " entry";
-                    break;
-                }
+            inspection = ParameterPass.inspect(parameters, result.gradients());
+            if (inspection.nonFinite() != null) {
+                culprit = inspection.nonFinite();
+                what = "the gradient of " + culprit + " has " + (inspection.nan() ? "a NaN" : "an infinite") + " entry";
             }
         }
         if (culprit != null) {
             throw new TrainingDivergedException("Trainer.fit: " + what + " at epoch " + epoch + ", step " + steps + " (batch "
                     + batch + " of " + batchCount + "). " + advice(), epoch, steps, culprit, result.loss());
         }
+        return inspection;
     }
 
     /** Stops, naming the step and both losses, if a divergence factor is set and the loss exceeds f·(lowest so far). */
@@ -322,7 +327,10 @@ public final class Trainer<B> {
         private final int batchCount;
         private final long start = System.nanoTime();
         private long lastDrawn = Long.MIN_VALUE;
-        private String line = "";
+        private int batch;
+        private double meanLoss;
+        private double norm;
+        private double learningRate;
         private boolean drawn;
         private int lastLength;
 
@@ -336,12 +344,18 @@ public final class Trainer<B> {
             return (System.nanoTime() - start) / 1e9;
         }
 
+        /** Records the step's figures; the line is formatted only when it is drawn (quiet runs never format it). */
         void update(int batch, double meanLoss, double norm, double learningRate) {
-            line = String.format(Locale.ROOT, "%s  batch %d/%d  loss %.4g  |g| %.3g  lr %.1e  %.1f s", prefix, batch, batchCount,
-                    meanLoss, norm, learningRate, seconds());
+            this.batch = batch;
+            this.meanLoss = meanLoss;
+            this.norm = norm;
+            this.learningRate = learningRate;
+            if (out == null || batch >= batchCount) {
+                return;
+            }
             long now = System.nanoTime();
-            if (out != null && batch < batchCount && (lastDrawn == Long.MIN_VALUE || now - lastDrawn >= REDRAW_NANOS)) {
-                draw(line);
+            if (lastDrawn == Long.MIN_VALUE || now - lastDrawn >= REDRAW_NANOS) {
+                draw(line());
                 out.flush();
                 lastDrawn = now;
             }
@@ -352,13 +366,19 @@ public final class Trainer<B> {
             if (out == null) {
                 return;
             }
-            StringBuilder last = new StringBuilder(line);
+            StringBuilder last = new StringBuilder(line());
             metrics.forEach((name, value) -> last.append("  ").append(name).append(' ')
                     .append(value == null ? "NaN" : String.format(Locale.ROOT, "%.4g", value)));
             draw(last.toString());
             out.print('\n');
             out.flush();
             drawn = false;
+        }
+
+        /** @return the progress line of the last recorded step */
+        private String line() {
+            return String.format(Locale.ROOT, "%s  batch %d/%d  loss %.4g  |g| %.3g  lr %.1e  %.1f s", prefix, batch, batchCount,
+                    meanLoss, norm, learningRate, seconds());
         }
 
         /** Ends a half-drawn line, if any. */

@@ -1,6 +1,7 @@
 package unrolled.param;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,17 @@ class GradientsTest {
         Gradients g = new Gradients().accumulate("Wh", stepOne).accumulate("Wh", Nd4j.createFromArray(10.0, 20.0));
         assertEquals(Nd4j.createFromArray(11.0, 22.0), g.get("Wh"));
         assertEquals(Nd4j.createFromArray(1.0, 2.0), stepOne, "the first gradient is copied, not summed into");
+    }
+
+    @Test
+    void takeHoldsTheFirstGradientItselfAndSumsLaterOnesIntoIt() {
+        INDArray stepOne = Nd4j.createFromArray(1.0, 2.0);
+        Gradients g = new Gradients().take("Wh", stepOne).take("Wh", Nd4j.createFromArray(10.0, 20.0));
+        assertSame(stepOne, g.get("Wh"), "held, not copied");
+        assertEquals(Nd4j.createFromArray(11.0, 22.0), stepOne);
+        Gradients all = new Gradients().takeAll("layer0", g);
+        assertSame(stepOne, all.get("layer0.Wh"));
+        assertThrows(RuntimeException.class, () -> g.take("Wh", Nd4j.createFromArray(1.0, 2.0, 3.0)));
     }
 
     @Test

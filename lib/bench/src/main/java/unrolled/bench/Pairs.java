@@ -99,6 +99,16 @@ final class Pairs {
 
     /** @return the command of a {@link Worker} JVM: this JVM's java and class path, the Vector API, our properties */
     private static List<String> worker(String implementation) {
+        return jvm(Worker.class, null, implementation);
+    }
+
+    /**
+     * @param main the main class
+     * @param firstJar a jar to put before this JVM's class path, or null
+     * @param args its arguments
+     * @return the command of a JVM like this one (its java and class path, the Vector API's module, our properties)
+     */
+    static List<String> jvm(Class<?> main, String firstJar, String... args) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add("--add-modules");
@@ -106,9 +116,9 @@ final class Pairs {
         System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith("unrolled.")).sorted()
                 .forEach(name -> command.add("-D" + name + "=" + System.getProperty(name)));
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(Worker.class.getName());
-        command.add(implementation);
+        command.add((firstJar == null ? "" : firstJar + java.io.File.pathSeparator) + System.getProperty("java.class.path"));
+        command.add(main.getName());
+        command.addAll(Arrays.asList(args));
         return command;
     }
 

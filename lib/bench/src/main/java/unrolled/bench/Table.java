@@ -112,7 +112,7 @@ public final class Table {
     // ---- interleaved ratios ----
 
     /** @return the best GFLOP/s of a few 1024³ sgemm calls in this JVM, with every BLAS thread */
-    private static double peakGflops() {
+    static double peakGflops() {
         GemmBenchmark gemm = new GemmBenchmark();
         gemm.config = Config.SMALL;
         gemm.setUp();

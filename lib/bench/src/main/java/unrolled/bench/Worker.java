@@ -45,7 +45,7 @@ public final class Worker {
                 call = call(implementation, Cell.valueOf(parts[0]), parts[1], parts[2]);
                 key = wanted;
             }
-            double[] slice = timed(call, Double.parseDouble(parts[3]));
+            double[] slice = timed(call, Double.parseDouble(parts[3]), 1);
             System.out.println(String.format(Locale.ROOT, "%.6f %.6f", slice[0], slice[1]));
         }
     }
@@ -70,8 +70,13 @@ public final class Worker {
         return train ? benchmark::fastForwardBackwardReleased : benchmark::fastInferenceReleased;
     }
 
-    /** @return the mean wall time and process CPU time per call, in ms, of calls run for at least the given seconds */
-    private static double[] timed(Runnable call, double seconds) {
+    /**
+     * @param call the call
+     * @param seconds the least time to run it for
+     * @param multiple the count of calls is a multiple of this (for calls that do a share of a larger unit of work)
+     * @return the mean wall time and process CPU time per call, in ms, of calls run for at least the given seconds
+     */
+    static double[] timed(Runnable call, double seconds, int multiple) {
         long cpu = SYSTEM.getProcessCpuTime();
         long start = System.nanoTime();
         long end = start + (long) (seconds * 1e9);
@@ -81,7 +86,7 @@ public final class Worker {
             call.run();
             count++;
             now = System.nanoTime();
-        } while (now < end);
+        } while (now < end || count % multiple != 0);
         return new double[] {(now - start) / 1e6 / count, (SYSTEM.getProcessCpuTime() - cpu) / 1e6 / count};
     }
 }
