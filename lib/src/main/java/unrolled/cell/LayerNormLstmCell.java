@@ -3,7 +3,6 @@ package unrolled.cell;
 import java.util.Objects;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import unrolled.layer.LayerGradients;
 import unrolled.layer.LayerNorm;
@@ -135,22 +134,9 @@ public final class LayerNormLstmCell implements RecurrentCell<LayerNormLstmCell.
      */
     @Override
     public Step<Cache> forward(INDArray x, State previous) {
-        String method = "LayerNormLstmCell.forward";
-        long n = x == null ? Shapes.ANY : x.size(0);
-        Shapes.require(method, "x", x, "(N, D)", n, inputSize);
-        Shapes.requireType(method, "x", x, dataType);
-        Objects.requireNonNull(previous, method + ": previous must not be null");
+        LstmCell.requireStep("LayerNormLstmCell.forward", x, previous, inputSize, hiddenSize, dataType);
         INDArray hPrev = previous.h();
-        Shapes.require(method, "hPrev", hPrev, "(N, H)", n, hiddenSize);
-        Shapes.requireType(method, "hPrev", hPrev, dataType);
-        if (!previous.hasCell()) {
-            throw new ShapeException(method + ": previous must carry the cell state cPrev of shape (N, H) = "
-                    + Shapes.format(n, hiddenSize) + ", but has none. An LSTM state is new State(h, c); "
-                    + "start from zeroState(N).");
-        }
         INDArray cPrev = previous.c();
-        Shapes.require(method, "cPrev", cPrev, "(N, H)", n, hiddenSize);
-        Shapes.requireType(method, "cPrev", cPrev, dataType);
 
         // a = LN_x(x_t·Wx) + LN_h(h_{t−1}·Wh) + b
         LayerNorm.Result lnX = normX.forward(x.mmul(Wx));
@@ -185,43 +171,18 @@ public final class LayerNormLstmCell implements RecurrentCell<LayerNormLstmCell.
      */
     @Override
     public StepGradients backward(State dNext, Cache cache) {
-        String method = "LayerNormLstmCell.backward";
-        Objects.requireNonNull(cache, method + ": cache must not be null");
-        Objects.requireNonNull(dNext, method + ": dNext must not be null");
-        long n = cache.c().size(0);
+        Objects.requireNonNull(cache, "LayerNormLstmCell.backward: cache must not be null");
+        LstmCell.requireStepGradient("LayerNormLstmCell.backward", dNext, cache.c().size(0), hiddenSize, dataType);
         INDArray dh = dNext.h();
-        Shapes.require(method, "dh", dh, "(N, H)", n, hiddenSize);
-        Shapes.requireType(method, "dh", dh, dataType);
-        if (!dNext.hasCell()) {
-            throw new ShapeException(method + ": dNext must carry dc of shape (N, H) = " + Shapes.format(n, hiddenSize)
-                    + ", but has none. Pass zeros when no loss reaches c_t directly: new State(dh, dc).");
-        }
-        INDArray dc = dNext.c();
-        Shapes.require(method, "dc", dc, "(N, H)", n, hiddenSize);
-        Shapes.requireType(method, "dc", dc, dataType);
-        INDArray i = cache.i();
-        INDArray f = cache.f();
-        INDArray o = cache.o();
-        INDArray g = cache.g();
         INDArray tanhC = cache.tanhC();
 
         // dc_total = dc + LN_cᵀ(dh ⊙ o ⊙ (1 − tanh²(LN_c(c_t))))
-        LayerGradients throughNormC = normC.backward(tanhC.mul(tanhC).rsubi(1.0).muli(o).muli(dh), cache.normC());
-        INDArray dcTotal = throughNormC.dx().addi(dc);
-        // do = dh ⊙ tanh(LN_c(c_t)),  di = dc_total ⊙ g,  df = dc_total ⊙ c_{t−1},  dg = dc_total ⊙ i
-        INDArray dO = dh.mul(tanhC);
-        INDArray di = dcTotal.mul(g);
-        INDArray df = dcTotal.mul(cache.cPrev());
-        INDArray dg = dcTotal.mul(i);
+        LayerGradients throughNormC = normC.backward(tanhC.mul(tanhC).rsubi(1.0).muli(cache.o()).muli(dh), cache.normC());
+        INDArray dcTotal = throughNormC.dx().addi(dNext.c());
         // dc_{t−1} = dc_total ⊙ f
-        INDArray dcPrev = dcTotal.mul(f);
-
-        // through the nonlinearities, into the fused da (N, 4H):  σ' = s(1 − s),  tanh' = 1 − g²
-        INDArray da = Nd4j.zeros(dataType, n, (long) LstmGate.COUNT * hiddenSize);
-        LstmGate.INPUT.block(da, hiddenSize).assign(di.muli(i.rsub(1.0).muli(i)));
-        LstmGate.FORGET.block(da, hiddenSize).assign(df.muli(f.rsub(1.0).muli(f)));
-        LstmGate.OUTPUT.block(da, hiddenSize).assign(dO.muli(o.rsub(1.0).muli(o)));
-        LstmGate.CANDIDATE.block(da, hiddenSize).assign(dg.muli(g.mul(g).rsubi(1.0)));
+        INDArray dcPrev = dcTotal.mul(cache.f());
+        // do, di, df, dg through the gates' nonlinearities, into the fused da (N, 4H), exactly as in LstmCell
+        INDArray da = LstmCell.blockGradients(dh, dcTotal, tanhC, cache.cPrev(), cache.i(), cache.f(), cache.o(), cache.g());
 
         // dAx = LN_xᵀ(da),  dAh = LN_hᵀ(da)
         LayerGradients throughNormX = normX.backward(da, cache.normX());
