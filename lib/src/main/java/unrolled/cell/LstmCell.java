@@ -150,21 +150,9 @@ public final class LstmCell implements RecurrentCell<LstmCell.Cache> {
      */
     @Override
     public Step<Cache> forward(INDArray x, State previous) {
-        long n = x == null ? Shapes.ANY : x.size(0);
-        Shapes.require("LstmCell.forward", "x", x, "(N, D)", n, inputSize);
-        Shapes.requireType("LstmCell.forward", "x", x, dataType);
-        Objects.requireNonNull(previous, "LstmCell.forward: previous must not be null");
+        requireStep("LstmCell.forward", x, previous, inputSize, hiddenSize, dataType);
         INDArray hPrev = previous.h();
-        Shapes.require("LstmCell.forward", "hPrev", hPrev, "(N, H)", n, hiddenSize);
-        Shapes.requireType("LstmCell.forward", "hPrev", hPrev, dataType);
-        if (!previous.hasCell()) {
-            throw new ShapeException("LstmCell.forward: previous must carry the cell state cPrev of shape (N, H) = "
-                    + Shapes.format(n, hiddenSize) + ", but has none. An LSTM state is new State(h, c); "
-                    + "start from zeroState(N).");
-        }
         INDArray cPrev = previous.c();
-        Shapes.require("LstmCell.forward", "cPrev", cPrev, "(N, H)", n, hiddenSize);
-        Shapes.requireType("LstmCell.forward", "cPrev", cPrev, dataType);
 
         // a = x_t·Wx + h_{t−1}·Wh + b, then split into a_i, a_f, a_o, a_g
         INDArray a = x.mmul(Wx).addi(hPrev.mmul(Wh)).addiRowVector(b);
@@ -196,19 +184,9 @@ public final class LstmCell implements RecurrentCell<LstmCell.Cache> {
     @Override
     public StepGradients backward(State dNext, Cache cache) {
         Objects.requireNonNull(cache, "LstmCell.backward: cache must not be null");
-        Objects.requireNonNull(dNext, "LstmCell.backward: dNext must not be null");
-        long n = cache.c().size(0);
+        requireStepGradient("LstmCell.backward", dNext, cache.c().size(0), hiddenSize, dataType);
         INDArray dh = dNext.h();
-        Shapes.require("LstmCell.backward", "dh", dh, "(N, H)", n, hiddenSize);
-        Shapes.requireType("LstmCell.backward", "dh", dh, dataType);
-        if (!dNext.hasCell()) {
-            throw new ShapeException("LstmCell.backward: dNext must carry dc of shape (N, H) = "
-                    + Shapes.format(n, hiddenSize) + ", but has none. Pass zeros when no loss reaches c_t directly: "
-                    + "new State(dh, dc).");
-        }
         INDArray dc = dNext.c();
-        Shapes.require("LstmCell.backward", "dc", dc, "(N, H)", n, hiddenSize);
-        Shapes.requireType("LstmCell.backward", "dc", dc, dataType);
         INDArray i = cache.i();
         INDArray f = cache.f();
         INDArray o = cache.o();
@@ -217,21 +195,9 @@ public final class LstmCell implements RecurrentCell<LstmCell.Cache> {
 
         // dc_total = dc + dh ⊙ o ⊙ (1 − tanh²(c_t)): c_t reaches the loss directly and through h_t
         INDArray dcTotal = tanhC.mul(tanhC).rsubi(1.0).muli(o).muli(dh).addi(dc);
-        // from h_t = o ⊙ tanh(c_t):  do = dh ⊙ tanh(c_t)   (named dO: "do" is a Java keyword)
-        INDArray dO = dh.mul(tanhC);
-        // from c_t = f ⊙ c_{t−1} + i ⊙ g:  di = dc_total ⊙ g,  df = dc_total ⊙ c_{t−1},  dg = dc_total ⊙ i
-        INDArray di = dcTotal.mul(g);
-        INDArray df = dcTotal.mul(cache.cPrev());
-        INDArray dg = dcTotal.mul(i);
         // dc_{t−1} = dc_total ⊙ f
         INDArray dcPrev = dcTotal.mul(f);
-
-        // through the nonlinearities, into the fused da (N, 4H):  σ' = s(1 − s),  tanh' = 1 − g²
-        INDArray da = Nd4j.zeros(dataType, n, (long) LstmGate.COUNT * hiddenSize);
-        LstmGate.INPUT.block(da, hiddenSize).assign(di.muli(sigmoidDerivative(i)));
-        LstmGate.FORGET.block(da, hiddenSize).assign(df.muli(sigmoidDerivative(f)));
-        LstmGate.OUTPUT.block(da, hiddenSize).assign(dO.muli(sigmoidDerivative(o)));
-        LstmGate.CANDIDATE.block(da, hiddenSize).assign(dg.muli(g.mul(g).rsubi(1.0)));
+        INDArray da = blockGradients(dh, dcTotal, tanhC, cache.cPrev(), i, f, o, g);
 
         // dWx = x_tᵀ·da,  dWh = h_{t−1}ᵀ·da,  db = Σ_N da
         Gradients grads = new Gradients()
@@ -242,6 +208,85 @@ public final class LstmCell implements RecurrentCell<LstmCell.Cache> {
         INDArray dx = da.mmul(Wx.transpose());
         INDArray dhPrev = da.mmul(Wh.transpose());
         return new StepGradients(dx, new State(dhPrev, dcPrev), grads);
+    }
+
+    /**
+     * Checks the arguments of one forward step of an LSTM-like cell, naming the method in every message.
+     *
+     * @param method e.g. {@code LstmCell.forward}
+     * @param x the input x_t, (N, D)
+     * @param previous h_{t−1} and c_{t−1}, each (N, H)
+     * @param inputSize D
+     * @param hiddenSize H
+     * @param dataType the cell's data type
+     */
+    static void requireStep(String method, INDArray x, State previous, int inputSize, int hiddenSize, DataType dataType) {
+        long n = x == null ? Shapes.ANY : x.size(0);
+        Shapes.require(method, "x", x, "(N, D)", n, inputSize);
+        Shapes.requireType(method, "x", x, dataType);
+        Objects.requireNonNull(previous, method + ": previous must not be null");
+        Shapes.require(method, "hPrev", previous.h(), "(N, H)", n, hiddenSize);
+        Shapes.requireType(method, "hPrev", previous.h(), dataType);
+        if (!previous.hasCell()) {
+            throw new ShapeException(method + ": previous must carry the cell state cPrev of shape (N, H) = "
+                    + Shapes.format(n, hiddenSize) + ", but has none. An LSTM state is new State(h, c); "
+                    + "start from zeroState(N).");
+        }
+        Shapes.require(method, "cPrev", previous.c(), "(N, H)", n, hiddenSize);
+        Shapes.requireType(method, "cPrev", previous.c(), dataType);
+    }
+
+    /**
+     * Checks the gradient arriving at one backward step of an LSTM-like cell.
+     *
+     * @param method e.g. {@code LstmCell.backward}
+     * @param dNext dh and dc, each (N, H)
+     * @param n N, the batch size of the step
+     * @param hiddenSize H
+     * @param dataType the cell's data type
+     */
+    static void requireStepGradient(String method, State dNext, long n, int hiddenSize, DataType dataType) {
+        Objects.requireNonNull(dNext, method + ": dNext must not be null");
+        Shapes.require(method, "dh", dNext.h(), "(N, H)", n, hiddenSize);
+        Shapes.requireType(method, "dh", dNext.h(), dataType);
+        if (!dNext.hasCell()) {
+            throw new ShapeException(method + ": dNext must carry dc of shape (N, H) = " + Shapes.format(n, hiddenSize)
+                    + ", but has none. Pass zeros when no loss reaches c_t directly: new State(dh, dc).");
+        }
+        Shapes.require(method, "dc", dNext.c(), "(N, H)", n, hiddenSize);
+        Shapes.requireType(method, "dc", dNext.c(), dataType);
+    }
+
+    /**
+     * The gradient of the fused pre-activation a (N, 4H) of an LSTM-like cell, from the gradients reaching its
+     * output and cell state.
+     *
+     * @param dh ∂L/∂h_t, (N, H)
+     * @param dcTotal ∂L/∂c_t through every path, (N, H)
+     * @param tanhC the tanh the output gate scales, (N, H)
+     * @param cPrev c_{t−1}, (N, H)
+     * @param i the input gate, (N, H)
+     * @param f the forget gate, (N, H)
+     * @param o the output gate, (N, H)
+     * @param g the candidate, (N, H)
+     * @return da, (N, 4H), blocks in the order of {@link LstmGate}
+     */
+    static INDArray blockGradients(INDArray dh, INDArray dcTotal, INDArray tanhC, INDArray cPrev, INDArray i,
+            INDArray f, INDArray o, INDArray g) {
+        int hidden = (int) i.size(1);
+        // from h_t = o ⊙ tanh(c_t):  do = dh ⊙ tanh(c_t)   (named dO: "do" is a Java keyword)
+        INDArray dO = dh.mul(tanhC);
+        // from c_t = f ⊙ c_{t−1} + i ⊙ g:  di = dc_total ⊙ g,  df = dc_total ⊙ c_{t−1},  dg = dc_total ⊙ i
+        INDArray di = dcTotal.mul(g);
+        INDArray df = dcTotal.mul(cPrev);
+        INDArray dg = dcTotal.mul(i);
+        // through the nonlinearities, into the fused da (N, 4H):  σ' = s(1 − s),  tanh' = 1 − g²
+        INDArray da = Nd4j.zeros(i.dataType(), i.size(0), (long) LstmGate.COUNT * hidden);
+        LstmGate.INPUT.block(da, hidden).assign(di.muli(sigmoidDerivative(i)));
+        LstmGate.FORGET.block(da, hidden).assign(df.muli(sigmoidDerivative(f)));
+        LstmGate.OUTPUT.block(da, hidden).assign(dO.muli(sigmoidDerivative(o)));
+        LstmGate.CANDIDATE.block(da, hidden).assign(dg.muli(g.mul(g).rsubi(1.0)));
+        return da;
     }
 
     /** σ'(a) written in terms of s = σ(a): s ⊙ (1 − s), as a new array. */
