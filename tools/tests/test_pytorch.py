@@ -40,20 +40,21 @@ ROUND_OFF = dict(rtol=1e-9, atol=1e-11)   # float64 on both sides
 
 
 def section(name: str) -> list:
-    """The markdown cells from the PyTorch heading up to (not including) the summary."""
+    """The cells from the PyTorch heading up to (not including) the next heading."""
     cells = nbformat.read(paths.NOTEBOOKS / name, as_version=4).cells
     starts = [i for i, c in enumerate(cells) if c.cell_type == "markdown" and c.source.startswith(HEADING)]
     assert len(starts) == 1, f"{name}: expected one cell starting with '{HEADING}', found {len(starts)}"
-    found = []
-    for cell in cells[starts[0]:]:
-        if cell.cell_type != "markdown" or (found and cell.source.startswith("#")):
+    found = [cells[starts[0]]]
+    for cell in cells[starts[0] + 1:]:
+        if cell.cell_type == "markdown" and cell.source.startswith("#"):
             break
         found.append(cell)
     return found
 
 
 def snippet(name: str) -> str:
-    return "\n".join(block for cell in section(name) for block in CODE.findall(cell.source))
+    """The section's Python: its ```python blocks, in order (its Java cells run in the notebook)."""
+    return "\n".join(block for cell in section(name) if cell.cell_type == "markdown" for block in CODE.findall(cell.source))
 
 
 _namespaces: dict[str, dict] = {}
