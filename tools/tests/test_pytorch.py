@@ -79,11 +79,10 @@ def state_dict(arrays: dict, prefix: str = "") -> dict[str, torch.Tensor]:
             if key.startswith(prefix) and key[len(prefix):].split("_")[0] in ("weight", "bias")}
 
 
-def module_for(name: str, **overrides) -> nn.Module:
+def module_for(name: str) -> nn.Module:
     kind = next(k for k in MODULES if k in name)
     settings = dict(input_size=4, hidden_size=5, batch_first=True, bidirectional=name.startswith("bi"),
                     num_layers=2 if name.endswith("stack") else 1)
-    settings.update(overrides)
     return MODULES[kind](**settings).double().eval()
 
 
@@ -179,10 +178,14 @@ def fixture_of(bridge, name):
     return tensors(bridge / "from_java" / f"{name}.npz")
 
 
-def check_01(ns, bridge):
-    rnn = ns["rnn"].double()
-    rnn.load_state_dict(state_dict(fixture_of(bridge, "rnn")))
-    assert_same_run(rnn, fixture_of(bridge, "rnn"), batch_first=rnn.batch_first)
+def module_check(variable: str, fixture_name: str):
+    """The section's module `variable`, given the library's weights, computes the library's outputs and states."""
+    def check(ns, bridge):
+        module = ns[variable].double()
+        fixture = fixture_of(bridge, fixture_name)
+        module.load_state_dict(state_dict(fixture))
+        assert_same_run(module, fixture, batch_first=module.batch_first)
+    return check
 
 
 def check_02(ns, bridge):
@@ -215,18 +218,6 @@ def check_04(ns, bridge):
     assert not torch.allclose(parameters[0].grad, fixture["clipped_a"], rtol=1e-9, atol=0)
 
 
-def check_05(ns, bridge):
-    lstm = ns["lstm"].double()
-    lstm.load_state_dict(state_dict(fixture_of(bridge, "lstm")))
-    assert_same_run(lstm, fixture_of(bridge, "lstm"), batch_first=lstm.batch_first)
-
-
-def check_06(ns, bridge):
-    gru = ns["gru"].double()
-    gru.load_state_dict(state_dict(fixture_of(bridge, "gru")))
-    assert_same_run(gru, fixture_of(bridge, "gru"), batch_first=gru.batch_first)
-
-
 def check_07(ns, bridge):
     # which slice is which: the library's bidirectional layer keeps the convention the section states
     fixture = fixture_of(bridge, "bilstm")
@@ -236,12 +227,6 @@ def check_07(ns, bridge):
         torch.testing.assert_close(fixture["h_n"][1, n], fixture["outputs"][n, 0, H:], rtol=0, atol=0)
     stack = fixture_of(bridge, "lstmstack")
     assert stack["weight_ih_l1"].shape == (4 * H, H) and stack["h_n"].shape[0] == 2
-
-
-def check_08(ns, bridge):
-    lstm = ns["lstm"].double()
-    lstm.load_state_dict(state_dict(fixture_of(bridge, "bilstm")))
-    assert_same_run(lstm, fixture_of(bridge, "bilstm"), batch_first=lstm.batch_first)
 
 
 def check_09(ns, bridge):
@@ -274,8 +259,9 @@ def check_16(ns, bridge):
     torch.testing.assert_close(y, fixture["y"], **ROUND_OFF)
 
 
-CHECKS = {"01": check_01, "02": check_02, "04": check_04, "05": check_05, "06": check_06, "07": check_07,
-          "08": check_08, "09": check_09, "14": check_14, "16": check_16}
+CHECKS = {"01": module_check("rnn", "rnn"), "02": check_02, "04": check_04, "05": module_check("lstm", "lstm"),
+          "06": module_check("gru", "gru"), "07": check_07, "08": module_check("lstm", "bilstm"), "09": check_09,
+          "14": check_14, "16": check_16}
 
 
 @pytest.mark.parametrize("name", [n for n in LESSONS if n[:2] in CHECKS])
