@@ -33,8 +33,9 @@ CODE = re.compile(r"```python\n(.*?)```", re.S)
 LESSONS = [p.name for p in paths.notebook_sources() if 1 <= int(p.name[:2]) <= 17]
 FIXTURES = paths.ROOT / "tools" / "tests" / "pytorch" / "Fixtures.java"
 MODULES = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
-# one layer; both directions; two stacked layers: the three layouts TorchWeights maps
-BRIDGED = [prefix + kind + suffix for kind in MODULES for prefix, suffix in (("", ""), ("bi", ""), ("", "stack"))]
+# one layer; both directions; two stacked layers (the three layouts TorchWeights maps); one fast layer
+BRIDGED = [prefix + kind + suffix for kind in MODULES
+           for prefix, suffix in (("", ""), ("bi", ""), ("", "stack"), ("fast", ""))]
 TORCH_LENGTHS = [5, 6, 3]   # unsorted, so PyTorch's enforce_sorted=False path is exercised
 ROUND_OFF = dict(rtol=1e-9, atol=1e-11)   # float64 on both sides
 

@@ -14,6 +14,7 @@ import unrolled.cell.RnnCell;
 import unrolled.cell.State;
 import unrolled.conv.Conv1d;
 import unrolled.conv.Padding;
+import unrolled.fast.FastRecurrentLayer;
 import unrolled.layer.Dropout;
 import unrolled.loss.SoftmaxCrossEntropy;
 import unrolled.optim.Clipping;
@@ -34,8 +35,8 @@ import unrolled.recurrent.TorchWeights;
  *
  * 1. Every DIR/from_torch/NAME.npz (a PyTorch state dict, an input x (N, T, D) and lengths (N,), written by the test
  *    with PyTorch) is loaded into a library layer with TorchWeights.load and run; the outputs go to
- *    DIR/java_outputs/NAME.npz. NAME starts with the kind of cell (rnn, lstm, gru); "bi" before it means bidirectional,
- *    "stack" after it two stacked layers.
+ *    DIR/java_outputs/NAME.npz. NAME names the kind of cell (rnn, lstm, gru); "bi" before it means bidirectional,
+ *    "stack" after it two stacked layers, "fast" before it the fast path (FastRecurrentLayer).
  * 2. Library layers with their own seeded weights are exported with TorchWeights.export and written, with their input
  *    and the library's results, to DIR/from_java/NAME.npz; so are the results of the loss, clipping, attention and
  *    convolution the notebooks map to PyTorch.
@@ -61,6 +62,7 @@ public class Fixtures {
             write(dir, kind, exportLayer(kind));
             write(dir, "bi" + kind, exportBidirectional(kind));
             write(dir, kind + "stack", exportStack(kind));
+            write(dir, "fast" + kind, exportFastLayer(kind));
         }
         write(dir, "rnn_gradients", rnnGradients());
         write(dir, "clipping", clipping());
@@ -129,6 +131,13 @@ public class Fixtures {
             out.add("outputs", result.outputs());
             putStates(out, result.finalStates());
             out.addAll("reexported", TorchWeights.export(stack));
+        } else if (name.startsWith("fast")) {
+            FastRecurrentLayer layer = FastRecurrentLayer.of(cell(kind, inputSize, hiddenSize, 1));
+            TorchWeights.load(layer, stateDict);
+            RecurrentLayer.Result result = layer.forward(x, mask);
+            out.add("outputs", result.outputs());
+            putStates(out, List.of(result.finalState()));
+            out.addAll("reexported", TorchWeights.export(layer));
         } else {
             RecurrentLayer layer = new RecurrentLayer(cell(kind, inputSize, hiddenSize, 1));
             TorchWeights.load(layer, stateDict);
@@ -147,6 +156,16 @@ public class Fixtures {
     @SuppressWarnings({"unchecked", "rawtypes"})
     static Parameters exportLayer(String kind) {
         RecurrentLayer layer = new RecurrentLayer(cell(kind, D, H, 11));
+        INDArray x = Nd4j.randn(DataType.DOUBLE, N, T, D);
+        RecurrentLayer.Result result = layer.forward(x, mask());
+        Parameters out = withInput(TorchWeights.export(layer), x).add("outputs", result.outputs());
+        putStates(out, List.of(result.finalState()));
+        return out;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static Parameters exportFastLayer(String kind) {
+        FastRecurrentLayer layer = FastRecurrentLayer.of(cell(kind, D, H, 18));
         INDArray x = Nd4j.randn(DataType.DOUBLE, N, T, D);
         RecurrentLayer.Result result = layer.forward(x, mask());
         Parameters out = withInput(TorchWeights.export(layer), x).add("outputs", result.outputs());
