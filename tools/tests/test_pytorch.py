@@ -55,7 +55,8 @@ def section(name: str) -> list:
 
 def snippet(name: str) -> str:
     """The section's Python: its ```python blocks, in order (its Java cells run in the notebook)."""
-    return "\n".join(block for cell in section(name) if cell.cell_type == "markdown" for block in CODE.findall(cell.source))
+    return "\n".join(block for cell in section(name) if cell.cell_type == "markdown"
+                     for block in CODE.findall(cell.source))
 
 
 _namespaces: dict[str, dict] = {}
@@ -92,7 +93,8 @@ def run_packed(module: nn.Module, x: torch.Tensor, lengths: torch.Tensor):
     packed = pack_padded_sequence(x, lengths, batch_first=module.batch_first, enforce_sorted=False)
     with torch.no_grad():
         out, state = module(packed)
-    outputs, _ = pad_packed_sequence(out, batch_first=module.batch_first, total_length=x.shape[1 if module.batch_first else 0])
+    steps = x.shape[1 if module.batch_first else 0]
+    outputs, _ = pad_packed_sequence(out, batch_first=module.batch_first, total_length=steps)
     h_n, c_n = state if isinstance(state, tuple) else (state, None)
     return outputs, h_n, c_n
 

@@ -15,6 +15,7 @@ import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.StringJoiner;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
@@ -120,12 +121,12 @@ public final class NpzFile {
 
     private static void writeNpy(OutputStream out, INDArray array) throws IOException {
         long[] shape = array.shape();
-        StringBuilder dims = new StringBuilder();
+        // a Python tuple: (3,) for one axis, (2, 3) for two, () for a scalar
+        StringJoiner dims = new StringJoiner(", ", "(", shape.length == 1 ? ",)" : ")");
         for (long size : shape) {
-            dims.append(size).append(", ");
+            dims.add(Long.toString(size));
         }
-        // a Python tuple: (3,) for one axis, () for a scalar
-        String tuple = shape.length == 1 ? "(" + shape[0] + ",)" : "(" + (shape.length == 0 ? "" : dims.substring(0, dims.length() - 2)) + ")";
+        String tuple = dims.toString();
         String header = "{'descr': '" + descriptor("NpzFile.write", "array", array.dataType())
                 + "', 'fortran_order': False, 'shape': " + tuple + ", }";
         // magic (6) + version (2) + header length (2) + header + '\n', padded with spaces to a multiple of 64
@@ -215,7 +216,8 @@ public final class NpzFile {
     private static String group(String where, String header, Pattern pattern, String key) {
         Matcher matcher = pattern.matcher(header);
         if (!matcher.find()) {
-            throw new IllegalArgumentException("NpzFile.read: the header of " + where + " has no '" + key + "': " + header.strip());
+            throw new IllegalArgumentException("NpzFile.read: the header of " + where + " has no '" + key + "': "
+                    + header.strip());
         }
         return matcher.group(1);
     }

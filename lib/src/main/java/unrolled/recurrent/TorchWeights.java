@@ -269,7 +269,8 @@ public final class TorchWeights {
         INDArray value = stateDict.get(name);
         Shapes.require(method, name, value, "(" + symbols + ")", shape);
         if (!value.dataType().isFPType()) {
-            throw new IllegalArgumentException(method + ": " + name + " must hold floating-point numbers, but is " + value.dataType() + ".");
+            throw new IllegalArgumentException(method + ": " + name + " must hold floating-point numbers, but is "
+                    + value.dataType() + ".");
         }
         return value;
     }
