@@ -24,6 +24,7 @@ import unrolled.param.Parameters;
 import unrolled.recurrent.Bidirectional;
 import unrolled.recurrent.RecurrentLayer;
 import unrolled.recurrent.SequenceGradients;
+import unrolled.recurrent.SequenceLayer;
 import unrolled.recurrent.SequenceMask;
 import unrolled.recurrent.StackedRecurrent;
 import unrolled.recurrent.TorchWeights;
@@ -59,10 +60,10 @@ public class Fixtures {
         }
         Nd4j.getRandom().setSeed(25);
         for (String kind : List.of("rnn", "lstm", "gru")) {
-            write(dir, kind, exportLayer(kind));
+            write(dir, kind, exportLayer(new RecurrentLayer<>(cell(kind, D, H, 11))));
             write(dir, "bi" + kind, exportBidirectional(kind));
             write(dir, kind + "stack", exportStack(kind));
-            write(dir, "fast" + kind, exportFastLayer(kind));
+            write(dir, "fast" + kind, exportLayer(FastRecurrentLayer.of(cell(kind, D, H, 18))));
         }
         write(dir, "rnn_gradients", rnnGradients());
         write(dir, "clipping", clipping());
@@ -153,19 +154,9 @@ public class Fixtures {
         return stateDict.add("x", x).add("lengths", Nd4j.createFromArray(LENGTHS).castTo(DataType.LONG));
     }
 
+    /** A one-way layer, the reference or the fast one, run on a padded batch and exported. */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    static Parameters exportLayer(String kind) {
-        RecurrentLayer layer = new RecurrentLayer(cell(kind, D, H, 11));
-        INDArray x = Nd4j.randn(DataType.DOUBLE, N, T, D);
-        RecurrentLayer.Result result = layer.forward(x, mask());
-        Parameters out = withInput(TorchWeights.export(layer), x).add("outputs", result.outputs());
-        putStates(out, List.of(result.finalState()));
-        return out;
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    static Parameters exportFastLayer(String kind) {
-        FastRecurrentLayer layer = FastRecurrentLayer.of(cell(kind, D, H, 18));
+    static Parameters exportLayer(SequenceLayer layer) {
         INDArray x = Nd4j.randn(DataType.DOUBLE, N, T, D);
         RecurrentLayer.Result result = layer.forward(x, mask());
         Parameters out = withInput(TorchWeights.export(layer), x).add("outputs", result.outputs());
