@@ -12,7 +12,9 @@
  *   <li>{@link unrolled.recurrent.TruncatedBptt}: cutting the gradient's path every k steps, and what that costs;</li>
  *   <li>{@link unrolled.recurrent.InitialState}: zero, learned and carried (stateful) initial states;</li>
  *   <li>{@link unrolled.recurrent.Bidirectional} and {@link unrolled.recurrent.StackedRecurrent}: reading a sequence
- *       both ways, and stacking layers with dropout between them.</li>
+ *       both ways, and stacking layers with dropout between them;</li>
+ *   <li>{@link unrolled.recurrent.TorchWeights}: any of these layers as the {@code state_dict} of PyTorch's
+ *       {@code nn.RNN}, {@code nn.LSTM} or {@code nn.GRU} and back, gate order and bias split included.</li>
  * </ul>
  * The layers are generic in the cell's cache type, so the vanilla RNN, the LSTM and the GRU all run in the same loop;
  * an LSTM's cell state c is carried, masked and differentiated exactly like h. The sub-package
