@@ -47,6 +47,15 @@ def test_the_kernels_command_line_gets_heap_and_native_limits_from_the_memory():
     assert sandbox.limited_argv(["java", "-jar", "ijava.jar"], 1000) == ["java", "-jar", "ijava.jar"]
 
 
+def test_jvm_options_go_after_the_java_program_even_behind_an_env_wrapper():
+    # Unrolled's kernelspec starts java through `env --default-signal=INT`: an option put before java reaches env
+    wrapped = ["/usr/bin/env", "--default-signal=INT", "/usr/lib/jvm/bin/java", "-Xmx3g", "-jar", "k.jar"]
+    assert sandbox.with_jvm_options(wrapped, ["-Dunrolled.grading=true"]) == [
+        "/usr/bin/env", "--default-signal=INT", "/usr/lib/jvm/bin/java", "-Dunrolled.grading=true", "-Xmx3g", "-jar",
+        "k.jar"]
+    assert sandbox.with_jvm_options(["java", "-jar", "k.jar"], ["-Da=1"]) == ["java", "-Da=1", "-jar", "k.jar"]
+
+
 def test_the_grading_watchdog_kills_a_kernel_over_its_limit(java_process):
     process = java_process("grading-test", 300)
     watchdog = sandbox.Watchdog(limit_mb=250, interval=0.1)

@@ -69,8 +69,13 @@ def limited_argv(argv: list[str], memory_mb: int) -> list[str]:
 
 
 def with_jvm_options(argv: list[str], options: list[str]) -> list[str]:
-    """The kernel's command line with more JVM options, right after the java program."""
-    return argv[:1] + list(options) + argv[1:]
+    """The kernel's command line with more JVM options, right after the java program.
+
+    The java program is the first argument named `java`: Unrolled's kernelspec starts it through
+    `env --default-signal=INT`, whose options must stay before it. A command line with no `java` (another kernel's)
+    gets the options after its first argument, as before."""
+    at = next((i for i, arg in enumerate(argv) if Path(arg).name == "java"), 0) + 1
+    return argv[:at] + list(options) + argv[at:]
 
 
 def kernel_manager_class(memory_mb: int, env: dict[str, str], jvm_options: list[str] = ()) -> type:
