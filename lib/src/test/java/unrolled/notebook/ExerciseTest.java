@@ -12,26 +12,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-class ExerciseTest {
+class ExerciseTest extends NotebookOutputCapture {
 
-    private final List<Map<String, String>> shown = new ArrayList<>();
     private final INDArray expected = Nd4j.createFromArray(new double[][] {{1, 2, 3}, {4, 5, 6}});
-
-    @BeforeEach
-    void capture() {
-        Notebook.redirect(shown::add);
-    }
-
-    @AfterEach
-    void release() {
-        Notebook.redirect(null);
-    }
 
     @Test
     void aCorrectArrayPasses() {

@@ -5,26 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class FindingsTest {
-
-    private final List<Map<String, String>> shown = new ArrayList<>();
-
-    @BeforeEach
-    void capture() {
-        Notebook.redirect(shown::add);
-    }
-
-    @AfterEach
-    void release() {
-        Notebook.redirect(null);
-    }
+class FindingsTest extends NotebookOutputCapture {
 
     @Test
     void claimsThatHoldAreShownWithTheirValuesAndDoNotFail() {
