@@ -22,6 +22,7 @@ import unrolled.notebook.Card;
 import unrolled.notebook.Difficulty;
 import unrolled.notebook.Drill;
 import unrolled.notebook.Exercise;
+import unrolled.notebook.Findings;
 import unrolled.notebook.Html;
 import unrolled.notebook.Notebook;
 import unrolled.notebook.Questions;

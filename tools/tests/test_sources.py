@@ -75,6 +75,19 @@ def test_the_shared_init_script_holds_imports_only():
             f"init.jsh line {number} is not a plain import: {line!r} (every kernel must accept this file)")
 
 
+def test_the_shared_init_script_imports_every_public_class_of_the_notebook_package():
+    # init.jsh names unrolled.notebook's classes one by one (no wildcard a learner's class could hide behind), so a new
+    # class there is invisible to every notebook until it is added: a lesson using it fails only when it runs
+    package = paths.ROOT / "lib" / "src" / "main" / "java" / "unrolled" / "notebook"
+    public = sorted(f.stem for f in package.glob("*.java")
+                    if re.search(rf"^public (final )?(abstract )?(class|enum|interface|record) {f.stem}\b",
+                                 f.read_text(encoding="utf-8"), re.M))
+    imported = set(re.findall(r"^import unrolled\.notebook\.(\w+);$",
+                              (paths.NOTEBOOKS / "init.jsh").read_text(encoding="utf-8"), re.M))
+    assert "Exercise" in public and "Findings" in public, public
+    assert [name for name in public if name not in imported] == [], "init.jsh does not import these notebook classes"
+
+
 BANK = paths.ROOT / "lib" / "src" / "main" / "resources" / "unrolled" / "questions.tsv"
 
 
