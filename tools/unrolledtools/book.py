@@ -275,21 +275,22 @@ def learner_notebook(instructor: nbformat.NotebookNode, learner: nbformat.Notebo
 
 def solution_texts(nb: nbformat.NotebookNode) -> list[str]:
     """The lines inside every solution region of an instructor notebook (what the learner edition must fold away),
-    without blank lines, braces-only lines and lines the stub keeps."""
-    found = []
+    without blank lines, braces-only lines, lines the stub keeps, and lines the notebook also has outside its solution
+    regions (a loop header or a softmax the lesson itself writes may be shown: it gives nothing away)."""
+    found, elsewhere = [], set()
     for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
         inside = False
         for line in cell.source.splitlines():
             text = line.strip()
-            if text == exercises.BEGIN:
+            if cell.cell_type == "code" and text == exercises.BEGIN:
                 inside = True
-            elif text == exercises.END:
+            elif cell.cell_type == "code" and text == exercises.END:
                 inside = False
             elif inside and len(text) > 12 and not re.fullmatch(r"[{}();\s]*", text):
                 found.append(text)
-    return found
+            elif not inside:
+                elsewhere.add(text)
+    return [text for text in found if text not in elsewhere]
 
 
 # --- Markdown details the renderer gets wrong --------------------------------------------------------------------

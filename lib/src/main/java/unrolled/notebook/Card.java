@@ -107,7 +107,8 @@ public record Card(String id, String question, Difficulty difficulty, List<Strin
         }
         html.append("</div>");
         html.append("<div style=\"font-size:15px;font-weight:600;margin:6px 0\">").append(Html.escape(question)).append("</div>");
-        html.append("<details><summary style=\"cursor:pointer;color:").append(border).append("\">Show our answer</summary>")
+        // the topic colour marks the border only: as text on white, some topics' colours are below a 4.5:1 contrast
+        html.append("<details><summary style=\"cursor:pointer;color:#2d3748;text-decoration:underline\">Show our answer</summary>")
                 .append("<div style=\"margin-top:6px;line-height:1.45\">").append(answerHtml).append("</div>");
         if (!where.isEmpty()) {
             html.append("<div style=\"margin-top:6px;font-size:12px\">In depth: <a href=\"").append(Html.escape(where))

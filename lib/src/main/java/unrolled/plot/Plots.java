@@ -219,7 +219,8 @@ public final class Plots {
             }
             chart.addSeries(entry.getKey(), new ArrayList<>(categories), values);
         }
-        return BitmapEncoder.getBufferedImage(chart);
+        return Descriptions.record(BitmapEncoder.getBufferedImage(chart),
+                Descriptions.chart(title, xAxisTitle, yAxisTitle, false, series.keySet()));
     }
 
     private static void requireTitles(String method, String title, String xAxisTitle, String yAxisTitle) {
