@@ -232,7 +232,7 @@ public record QuizRound(List<Quiz.Question> questions, long seed, List<String> n
             Quiz.Question q = questions.get(k);
             html.append("<div style=\"border:1px solid #e2e8f0;border-radius:6px;padding:8px 14px;margin:6px 0;background:#fff\">")
                     .append("<div style=\"font-weight:600\">").append(k + 1).append(". ").append(Html.escape(q.question()))
-                    .append(" <span style=\"font-weight:normal;font-size:12px;color:#718096\">(").append(Html.escape(q.id()))
+                    .append(" <span style=\"font-weight:normal;font-size:12px;color:#4a5568\">(").append(Html.escape(q.id()))
                     .append(")</span></div>");
             for (int i = 0; i < q.options().size(); i++) {
                 html.append("<div style=\"margin:2px 0 2px 14px\">(").append(Quiz.letter(i)).append(") ")
@@ -272,7 +272,7 @@ public record QuizRound(List<Quiz.Question> questions, long seed, List<String> n
             html.append("<div style=\"border-left:4px solid ").append(ink).append(";padding:4px 12px;margin:6px 0\">")
                     .append("<div><b style=\"color:").append(ink).append("\">").append(mark.right() ? "✓" : "✗").append(" ")
                     .append(mark.number()).append(".</b> ").append(Html.escape(q.question())).append(" <span style=\"font-size:12px;")
-                    .append("color:#718096\">(").append(Html.escape(q.id())).append(")</span></div>")
+                    .append("color:#4a5568\">(").append(Html.escape(q.id())).append(")</span></div>")
                     .append("<div style=\"font-size:13px;margin-top:2px\">").append(Html.escape(verdict(mark))).append("</div>")
                     .append("<div style=\"font-size:13px;color:#4a5568;margin-top:2px\">").append(Html.escape(q.explanation()))
                     .append("</div></div>");
