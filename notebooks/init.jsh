@@ -15,7 +15,7 @@ import org.knowm.xchart.*;
 
 import tech.tablesaw.api.*;
 
-// The helper library, package by package. unrolled.param is imported by name: its Module would hide java.lang.Module.
+// The helper library, package by package.
 // unrolled.notebook class by class: a notebook's own `class Exercise` then clashes with the library's (an error
 // at once) instead of silently replacing it, as it would behind a wildcard import.
 import unrolled.notebook.Card;
@@ -30,9 +30,7 @@ import unrolled.notebook.Quiz;
 import unrolled.notebook.QuizRound;
 import unrolled.notebook.Tables;
 import unrolled.tensor.Shapes;
-import unrolled.param.Gradients;
-import unrolled.param.Init;
-import unrolled.param.Parameters;
+import unrolled.param.*;
 import unrolled.cell.*;
 import unrolled.recurrent.*;
 import unrolled.recurrent.probe.*;

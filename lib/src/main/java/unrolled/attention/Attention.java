@@ -2,7 +2,7 @@ package unrolled.attention;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import unrolled.param.Module;
+import unrolled.param.Trainable;
 import unrolled.recurrent.SequenceMask;
 
 /**
@@ -22,7 +22,7 @@ import unrolled.recurrent.SequenceMask;
  *
  * @param <C> the implementation's cache type
  */
-public interface Attention<C> extends Module {
+public interface Attention<C> extends Trainable {
 
     /**
      * @param query q, (N, Hq)

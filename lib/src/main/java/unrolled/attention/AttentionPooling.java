@@ -7,7 +7,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import unrolled.param.Gradients;
 import unrolled.param.Init;
-import unrolled.param.Module;
+import unrolled.param.Trainable;
 import unrolled.param.Parameters;
 import unrolled.recurrent.SequenceMask;
 import unrolled.tensor.Shapes;
@@ -35,7 +35,7 @@ import unrolled.tensor.Shapes;
  * <p>Parameters: {@code W}, {@code b}, {@code v}; W and v Xavier-uniform from the seed, b zero. A sequence with no
  * real step (an empty sentence in a padded document) gets zero weights and a zero vector.
  */
-public final class AttentionPooling implements Module {
+public final class AttentionPooling implements Trainable {
 
     /**
      * What the forward pass keeps.

@@ -7,7 +7,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import unrolled.param.Gradients;
 import unrolled.param.Init;
-import unrolled.param.Module;
+import unrolled.param.Trainable;
 import unrolled.param.Parameters;
 import unrolled.recurrent.SequenceMask;
 import unrolled.tensor.Shapes;
@@ -32,7 +32,7 @@ import unrolled.tensor.Shapes;
  * matrices Xavier-uniform from the seed, the biases zero. Masks as in {@link ScaledDotProductAttention}, the same for
  * every head.
  */
-public final class MultiHeadAttention implements Module {
+public final class MultiHeadAttention implements Trainable {
 
     /**
      * What the forward pass keeps for the backward pass.

@@ -2,7 +2,7 @@ package unrolled.cell;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import unrolled.param.Module;
+import unrolled.param.Trainable;
 
 /**
  * One time step of a recurrent network: the part that is applied again and again, with the same weights,
@@ -18,7 +18,7 @@ import unrolled.param.Module;
  *
  * @param <C> the cell's cache type: a record naming what the forward step saved
  */
-public interface RecurrentCell<C> extends Module {
+public interface RecurrentCell<C> extends Trainable {
 
     /** @return D, the size of each input x_t */
     int inputSize();

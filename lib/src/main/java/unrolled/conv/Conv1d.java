@@ -8,7 +8,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import unrolled.layer.LayerGradients;
 import unrolled.param.Gradients;
 import unrolled.param.Init;
-import unrolled.param.Module;
+import unrolled.param.Trainable;
 import unrolled.param.Parameters;
 import unrolled.tensor.Shapes;
 
@@ -39,7 +39,7 @@ import unrolled.tensor.Shapes;
  *
  * <p>Initialisation: W Xavier-uniform with fan-in K·D and fan-out F, b zero. Parameter names: {@code W}, {@code b}.
  */
-public final class Conv1d implements Module {
+public final class Conv1d implements Trainable {
 
     /**
      * What the forward pass keeps for the backward pass.

@@ -8,7 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import unrolled.layer.LayerGradients;
 import unrolled.param.Gradients;
-import unrolled.param.Module;
+import unrolled.param.Trainable;
 import unrolled.param.Parameters;
 import unrolled.tensor.Shapes;
 
@@ -33,7 +33,7 @@ import unrolled.tensor.Shapes;
  *
  * <p>Parameters: {@code conv0.W}, {@code conv0.b}, {@code conv1.W}, … in layer order.
  */
-public final class TemporalConvNet implements Module {
+public final class TemporalConvNet implements Trainable {
 
     /**
      * What the forward pass keeps for the backward pass.

@@ -9,7 +9,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 import unrolled.cell.State;
 import unrolled.param.Gradients;
 import unrolled.param.Init;
-import unrolled.param.Module;
+import unrolled.param.Trainable;
 import unrolled.param.Parameters;
 import unrolled.recurrent.RecurrentLayer;
 import unrolled.recurrent.SequenceGradients;
@@ -44,7 +44,7 @@ import unrolled.tensor.Shapes;
  *
  * @param <C> the wrapped cell's cache type
  */
-public final class ConditionalRecurrent<C> implements Module {
+public final class ConditionalRecurrent<C> implements Trainable {
 
     /**
      * What the forward pass keeps for the backward pass.

@@ -8,7 +8,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import unrolled.param.Gradients;
 import unrolled.param.Init;
-import unrolled.param.Module;
+import unrolled.param.Trainable;
 import unrolled.param.Parameters;
 import unrolled.tensor.Shapes;
 
@@ -41,7 +41,7 @@ import unrolled.tensor.Shapes;
  * biases zero. Parameter names (gated): {@code W1}, {@code b1}, {@code W2}, {@code b2}, {@code Wg1}, {@code Wg2},
  * {@code bg}.
  */
-public final class Fusion implements Module {
+public final class Fusion implements Trainable {
 
     /** How the two codes are combined. */
     public enum Method {

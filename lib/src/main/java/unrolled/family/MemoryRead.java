@@ -6,7 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import unrolled.attention.ScaledDotProductAttention;
 import unrolled.param.Gradients;
 import unrolled.param.Init;
-import unrolled.param.Module;
+import unrolled.param.Trainable;
 import unrolled.param.Parameters;
 import unrolled.recurrent.SequenceMask;
 import unrolled.tensor.Shapes;
@@ -34,7 +34,7 @@ import unrolled.tensor.Shapes;
  *
  * <p>Initialisation: A, B, C Xavier-uniform from the seed. Parameter names: {@code A}, {@code B}, {@code C}.
  */
-public final class MemoryRead implements Module {
+public final class MemoryRead implements Trainable {
 
     /**
      * What the forward pass keeps for the backward pass.

@@ -12,7 +12,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import unrolled.cell.State;
 import unrolled.cell.StepGradients;
 import unrolled.param.Gradients;
-import unrolled.param.Module;
+import unrolled.param.Trainable;
 import unrolled.param.Parameters;
 import unrolled.recurrent.SequenceGradients;
 import unrolled.tensor.Shapes;
@@ -32,7 +32,7 @@ import unrolled.tensor.Shapes;
  *
  * <p>Parameters: the cell's, under the same names.
  */
-public final class VariationalRnn implements Module {
+public final class VariationalRnn implements Trainable {
 
     /**
      * What the forward pass keeps for the backward pass.

@@ -10,7 +10,7 @@ import unrolled.cell.State;
 import unrolled.cell.StepGradients;
 import unrolled.param.Gradients;
 import unrolled.param.Init;
-import unrolled.param.Module;
+import unrolled.param.Trainable;
 import unrolled.param.Parameters;
 import unrolled.tensor.Shapes;
 
@@ -50,7 +50,7 @@ import unrolled.tensor.Shapes;
  * {@code Wp}, {@code bp}, {@code Wqx}, {@code Wqh}, {@code bq}, {@code Wdz}, {@code Wdh}, {@code bd}, {@code Wx},
  * {@code Wz}, {@code Wh}, {@code b}.
  */
-public final class VariationalRnnCell implements Module {
+public final class VariationalRnnCell implements Trainable {
 
     /**
      * What the forward step keeps for the backward step.

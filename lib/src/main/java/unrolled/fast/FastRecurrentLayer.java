@@ -15,7 +15,7 @@ import unrolled.cell.RecurrentCell;
 import unrolled.cell.RnnCell;
 import unrolled.cell.State;
 import unrolled.param.Gradients;
-import unrolled.param.Module;
+import unrolled.param.Trainable;
 import unrolled.param.Parameters;
 import unrolled.recurrent.InitialState;
 import unrolled.recurrent.RecurrentLayer;

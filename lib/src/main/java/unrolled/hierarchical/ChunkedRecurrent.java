@@ -8,7 +8,7 @@ import unrolled.cell.RecurrentCell;
 import unrolled.cell.State;
 import unrolled.fast.FastRecurrentLayer;
 import unrolled.param.Gradients;
-import unrolled.param.Module;
+import unrolled.param.Trainable;
 import unrolled.param.Parameters;
 import unrolled.recurrent.RecurrentLayer;
 import unrolled.recurrent.SequenceGradients;
@@ -34,7 +34,7 @@ import unrolled.tensor.Shapes;
  * <p>Backward: the upper layer's BPTT gives ∂L/∂z for every chunk; each is the gradient of a lower final state, sent
  * back through the lower layer's BPTT over its k steps. Parameters: {@code lower.*}, {@code upper.*}.
  */
-public final class ChunkedRecurrent implements Module {
+public final class ChunkedRecurrent implements Trainable {
 
     /**
      * What the forward pass keeps.

@@ -15,7 +15,7 @@ import unrolled.loss.Metrics;
 import unrolled.loss.SoftmaxCrossEntropy;
 import unrolled.models.CellType;
 import unrolled.param.Gradients;
-import unrolled.param.Module;
+import unrolled.param.Trainable;
 import unrolled.param.Parameters;
 import unrolled.recurrent.RecurrentLayer;
 import unrolled.recurrent.SequenceGradients;
@@ -49,7 +49,7 @@ import unrolled.train.TrainingStep;
  * {@code embedding.E}, {@code wordEncoder.*}, {@code wordAttention.*}, {@code sentenceEncoder.*},
  * {@code sentenceAttention.*}, {@code output.W}, {@code output.b}.
  */
-public final class HierarchicalAttentionNetwork implements Module {
+public final class HierarchicalAttentionNetwork implements Trainable {
 
     /**
      * What the forward pass keeps.

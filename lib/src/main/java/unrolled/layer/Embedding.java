@@ -7,7 +7,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import unrolled.fast.EmbeddingRows;
 import unrolled.param.Gradients;
 import unrolled.param.Init;
-import unrolled.param.Module;
+import unrolled.param.Trainable;
 import unrolled.param.Parameters;
 import unrolled.tensor.ShapeException;
 import unrolled.tensor.Shapes;
@@ -42,7 +42,7 @@ import unrolled.tensor.Shapes;
  * <p>Initialisation: E ~ N(0, 1) from the seed, so each component has unit variance like a standardised input
  * feature (PyTorch's default). Parameter name: {@code E}.
  */
-public final class Embedding implements Module {
+public final class Embedding implements Trainable {
 
     /** The value of {@link #paddingId()} when there is none. */
     public static final int NO_PADDING = -1;

@@ -6,7 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import unrolled.param.Gradients;
-import unrolled.param.Module;
+import unrolled.param.Trainable;
 import unrolled.param.Parameters;
 import unrolled.tensor.Shapes;
 
@@ -36,7 +36,7 @@ import unrolled.tensor.Shapes;
  * constant (σ² = 0). Initialisation: γ ones, β zeros, so the layer starts as plain standardisation.
  * Parameter names: {@code gamma}, {@code beta}.
  */
-public final class LayerNorm implements Module {
+public final class LayerNorm implements Trainable {
 
     /** The default ε added to the variance. */
     public static final double DEFAULT_EPSILON = 1e-5;

@@ -2,7 +2,7 @@ package unrolled.layer;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import unrolled.param.Module;
+import unrolled.param.Trainable;
 
 /**
  * A feed-forward layer that maps every row of its input on its own: (M, D) to (M, K), row i of the output
@@ -13,7 +13,7 @@ import unrolled.param.Module;
  *
  * @param <C> the layer's cache type: what {@link #forward} keeps for {@link #backward}
  */
-public interface RowLayer<C> extends Module {
+public interface RowLayer<C> extends Trainable {
 
     /**
      * A row layer's forward result.

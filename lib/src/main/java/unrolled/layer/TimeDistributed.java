@@ -3,7 +3,7 @@ package unrolled.layer;
 import java.util.Objects;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import unrolled.param.Module;
+import unrolled.param.Trainable;
 import unrolled.param.Parameters;
 import unrolled.tensor.Shapes;
 
@@ -24,7 +24,7 @@ import unrolled.tensor.Shapes;
  *
  * @param <C> the wrapped layer's cache type
  */
-public final class TimeDistributed<C> implements Module {
+public final class TimeDistributed<C> implements Trainable {
 
     /**
      * What the forward pass keeps for the backward pass.

@@ -3,7 +3,7 @@ package unrolled.layer;
 import java.util.Objects;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import unrolled.param.Module;
+import unrolled.param.Trainable;
 import unrolled.param.Parameters;
 import unrolled.tensor.Shapes;
 
@@ -27,7 +27,7 @@ import unrolled.tensor.Shapes;
  *
  * <p>Parameter names: {@code W}, {@code b}, the same arrays as the wrapped {@link Affine}'s.
  */
-public final class TimeDistributedAffine implements Module {
+public final class TimeDistributedAffine implements Trainable {
 
     /**
      * What the forward pass keeps for the backward pass.

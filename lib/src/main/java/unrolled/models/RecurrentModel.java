@@ -2,14 +2,14 @@ package unrolled.models;
 
 import java.nio.file.Path;
 import java.util.Objects;
-import unrolled.param.Module;
+import unrolled.param.Trainable;
 import unrolled.param.Parameters;
 
 /**
  * What the ready models share: the configuration they were built from, their parameters by name, and saving and
  * loading those parameters bit for bit.
  */
-public abstract sealed class RecurrentModel implements Module
+public abstract sealed class RecurrentModel implements Trainable
         permits CharLanguageModel, SequenceClassifier, SequenceTagger, SequenceRegressor {
 
     /** The configuration the model was built from. */

@@ -10,7 +10,7 @@ import unrolled.cell.RecurrentCell;
 import unrolled.cell.State;
 import unrolled.layer.Dropout;
 import unrolled.param.Gradients;
-import unrolled.param.Module;
+import unrolled.param.Trainable;
 import unrolled.param.Parameters;
 import unrolled.recurrent.Bidirectional;
 import unrolled.fast.FastRecurrentLayer;
@@ -43,7 +43,7 @@ import unrolled.tensor.Shapes;
  * {@code Object}: a cache only ever travels from a layer's forward pass back to the same layer's backward pass, so
  * nothing can mix them up.
  */
-public final class RecurrentStack implements Module {
+public final class RecurrentStack implements Trainable {
 
     /**
      * What the forward pass keeps for the backward pass.

@@ -6,7 +6,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import unrolled.cell.State;
 import unrolled.param.Gradients;
-import unrolled.param.Module;
+import unrolled.param.Trainable;
 import unrolled.param.Parameters;
 import unrolled.tensor.Shapes;
 
@@ -32,7 +32,7 @@ import unrolled.tensor.Shapes;
  *
  * @param <C> the cells' cache type
  */
-public final class Bidirectional<C> implements Module {
+public final class Bidirectional<C> implements Trainable {
 
     /** How the two directions' outputs are combined at each step. */
     public enum Merge {

@@ -13,7 +13,7 @@ import unrolled.cell.State;
 import unrolled.cell.Step;
 import unrolled.cell.StepGradients;
 import unrolled.param.Gradients;
-import unrolled.param.Module;
+import unrolled.param.Trainable;
 import unrolled.param.Parameters;
 import unrolled.tensor.Shapes;
 

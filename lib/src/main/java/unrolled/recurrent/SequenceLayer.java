@@ -4,7 +4,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import unrolled.cell.RecurrentCell;
 import unrolled.cell.State;
-import unrolled.param.Module;
+import unrolled.param.Trainable;
 
 /**
  * A recurrent cell unrolled over whole sequences, forward and backward through time: what {@link TruncatedBptt},
@@ -14,7 +14,7 @@ import unrolled.param.Module;
  *
  * @param <C> the cell's cache type
  */
-public interface SequenceLayer<C> extends Module {
+public interface SequenceLayer<C> extends Trainable {
 
     /**
      * Runs the layer from the state its {@link InitialState} policy gives, over every step.

@@ -9,7 +9,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import unrolled.cell.State;
 import unrolled.layer.Dropout;
 import unrolled.param.Gradients;
-import unrolled.param.Module;
+import unrolled.param.Trainable;
 import unrolled.param.Parameters;
 import unrolled.tensor.Shapes;
 
@@ -31,7 +31,7 @@ import unrolled.tensor.Shapes;
  *
  * @param <C> the cells' cache type
  */
-public final class StackedRecurrent<C> implements Module {
+public final class StackedRecurrent<C> implements Trainable {
 
     /**
      * What the forward pass keeps for the backward pass.

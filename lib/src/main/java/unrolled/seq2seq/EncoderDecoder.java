@@ -26,7 +26,7 @@ import unrolled.layer.Embedding;
 import unrolled.layer.LayerGradients;
 import unrolled.loss.SoftmaxCrossEntropy;
 import unrolled.param.Gradients;
-import unrolled.param.Module;
+import unrolled.param.Trainable;
 import unrolled.param.Parameters;
 import unrolled.recurrent.RecurrentLayer;
 import unrolled.recurrent.SequenceGradients;
@@ -66,7 +66,7 @@ import unrolled.train.TrainingStep;
  * {@code attention.*} (with attention), {@code output.W}, {@code output.b}. Padding id {@link Vocabulary#PAD_ID} maps
  * to a zero vector in both embeddings; the readout starts small (W = 0.1·Xavier) so that the first loss is about ln V.
  */
-public final class EncoderDecoder implements Module {
+public final class EncoderDecoder implements Trainable {
 
     /**
      * The encoder's result: what the decoder reads.

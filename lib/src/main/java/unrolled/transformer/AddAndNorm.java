@@ -5,7 +5,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import unrolled.layer.LayerGradients;
 import unrolled.layer.LayerNorm;
-import unrolled.param.Module;
+import unrolled.param.Trainable;
 import unrolled.param.Parameters;
 import unrolled.tensor.Shapes;
 
@@ -28,7 +28,7 @@ import unrolled.tensor.Shapes;
  * caller adds what comes back through the sublayer onto the residual one. Parameter names: the layer norm's,
  * {@code gamma} and {@code beta}.
  */
-public final class AddAndNorm implements Module {
+public final class AddAndNorm implements Trainable {
 
     private final LayerNorm norm;
 

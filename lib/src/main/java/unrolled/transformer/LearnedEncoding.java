@@ -7,7 +7,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import unrolled.layer.LayerGradients;
 import unrolled.param.Gradients;
 import unrolled.param.Init;
-import unrolled.param.Module;
+import unrolled.param.Trainable;
 import unrolled.param.Parameters;
 import unrolled.tensor.Shapes;
 
@@ -24,7 +24,7 @@ import unrolled.tensor.Shapes;
  * beyond the longest training sequence stay at their random start, and positions at or beyond maxLength do not
  * exist — {@link #forward} refuses them. Initialisation: P ~ N(0, 0.02²) from the seed. Parameter name: {@code P}.
  */
-public final class LearnedEncoding implements PositionalEncoding, Module {
+public final class LearnedEncoding implements PositionalEncoding, Trainable {
 
     private final int maxLength;
     private final int size;

@@ -7,7 +7,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import unrolled.layer.LayerGradients;
 import unrolled.param.Gradients;
-import unrolled.param.Module;
+import unrolled.param.Trainable;
 import unrolled.param.Parameters;
 import unrolled.recurrent.SequenceMask;
 import unrolled.tensor.Shapes;
@@ -24,7 +24,7 @@ import unrolled.tensor.Shapes;
  * other in one step, so depth, not time, is what the model iterates over. Parameters: the blocks' under
  * {@code block0.}, {@code block1.}, …, and {@code positions.P} for a {@link LearnedEncoding}.
  */
-public final class TransformerEncoder implements Module {
+public final class TransformerEncoder implements Trainable {
 
     /**
      * What the forward pass keeps for the backward pass.
@@ -68,7 +68,7 @@ public final class TransformerEncoder implements Module {
             parameters.addAll("block" + l, block.parameters());
         }
         this.blocks = List.copyOf(stack);
-        if (positions instanceof Module trained) {
+        if (positions instanceof Trainable trained) {
             parameters.addAll("positions", trained.parameters());
         }
     }

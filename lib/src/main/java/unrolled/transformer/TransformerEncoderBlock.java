@@ -9,7 +9,7 @@ import unrolled.layer.LayerGradients;
 import unrolled.layer.LayerNorm;
 import unrolled.layer.TimeDistributed;
 import unrolled.param.Gradients;
-import unrolled.param.Module;
+import unrolled.param.Trainable;
 import unrolled.param.Parameters;
 import unrolled.recurrent.SequenceMask;
 import unrolled.tensor.Shapes;
@@ -39,7 +39,7 @@ import unrolled.tensor.Shapes;
  * {@code norm1.beta}; {@code feedForward.W1}, {@code feedForward.b1}, {@code feedForward.W2}, {@code feedForward.b2};
  * {@code norm2.gamma}, {@code norm2.beta}.
  */
-public final class TransformerEncoderBlock implements Module {
+public final class TransformerEncoderBlock implements Trainable {
 
     /**
      * What the forward pass keeps for the backward pass.

@@ -18,7 +18,7 @@ import unrolled.TestData;
 import unrolled.check.GradientCheck;
 import unrolled.data.Batch;
 import unrolled.optim.Adam;
-import unrolled.param.Module;
+import unrolled.param.Trainable;
 import unrolled.param.Parameters;
 import unrolled.recurrent.SequenceMask;
 import unrolled.recurrent.Close;
@@ -49,7 +49,7 @@ final class ModelChecks {
      * @param <M> the model type
      * @return the report
      */
-    static <M extends Module> GradientCheck.Report gradientCheck(String label, M model, Supplier<M> fresh,
+    static <M extends Trainable> GradientCheck.Report gradientCheck(String label, M model, Supplier<M> fresh,
             Function<M, LossAndGradients> analytic, ToDoubleFunction<M> trainingLoss, int entries) {
         LossAndGradients computed = analytic.apply(model);
         computed.gradients().requireMatches("ModelChecks", model.parameters());
