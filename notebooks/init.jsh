@@ -39,6 +39,7 @@ import unrolled.conv.*;
 import unrolled.transformer.*;
 import unrolled.family.*;
 import unrolled.loss.*;
+import unrolled.metrics.*;
 import unrolled.optim.*;
 import unrolled.train.*;
 import unrolled.models.*;

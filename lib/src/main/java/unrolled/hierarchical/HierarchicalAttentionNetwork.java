@@ -11,7 +11,7 @@ import unrolled.fast.FastRecurrentLayer;
 import unrolled.layer.Affine;
 import unrolled.layer.Embedding;
 import unrolled.layer.LayerGradients;
-import unrolled.loss.Metrics;
+import unrolled.metrics.Metrics;
 import unrolled.loss.SoftmaxCrossEntropy;
 import unrolled.models.CellType;
 import unrolled.param.Gradients;

@@ -2,6 +2,7 @@ package unrolled.loss;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import unrolled.tensor.ClassScores;
 import unrolled.tensor.Shapes;
 
 /**
@@ -60,10 +61,10 @@ public final class MeanSquaredError {
         } else {
             Shapes.require(method, "prediction", prediction, "(N, T, K)", Shapes.ANY, Shapes.ANY, Shapes.ANY);
         }
-        Checks.requireFloatingType(method, "prediction", prediction);
+        ClassScores.requireFloatingType(method, "prediction", prediction);
         Shapes.require(method, "target", target, prediction.rank() == 3 ? "(N, T, K)" : "(N, K)", prediction.shape());
         Shapes.requireType(method, "target", target, prediction.dataType());
-        double[] m = Checks.readMask(method, mask, prediction);
+        double[] m = ClassScores.readMask(method, mask, prediction);
         long K = prediction.size(prediction.rank() - 1);
         double maskSum = 0;
         for (double value : m) {

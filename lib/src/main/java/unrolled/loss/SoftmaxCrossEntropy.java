@@ -4,6 +4,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import unrolled.tensor.ClassScores;
 import unrolled.tensor.Shapes;
 
 /**
@@ -64,7 +65,7 @@ public final class SoftmaxCrossEntropy {
      */
     public SoftmaxCrossEntropy(INDArray classWeights) {
         Shapes.require("SoftmaxCrossEntropy", "classWeights", classWeights, "(V,)", Shapes.ANY);
-        Checks.requireFloatingType("SoftmaxCrossEntropy", "classWeights", classWeights);
+        ClassScores.requireFloatingType("SoftmaxCrossEntropy", "classWeights", classWeights);
         double[] w = new double[Math.toIntExact(classWeights.length())];
         for (int v = 0; v < w.length; v++) {
             w[v] = classWeights.getDouble(v);
@@ -95,9 +96,9 @@ public final class SoftmaxCrossEntropy {
      */
     public Result compute(INDArray logits, INDArray targets, INDArray mask) {
         String method = "SoftmaxCrossEntropy.compute";
-        Checks.requireScores(method, "logits", logits, classWeights == null ? Shapes.ANY : classWeights.length);
-        long[] y = Checks.readTargets(method, targets, logits);
-        double[] m = Checks.readMask(method, mask, logits);
+        ClassScores.requireScores(method, "logits", logits, classWeights == null ? Shapes.ANY : classWeights.length);
+        long[] y = ClassScores.readTargets(method, targets, logits);
+        double[] m = ClassScores.readMask(method, mask, logits);
         DataType dataType = logits.dataType();
         long V = logits.size(logits.rank() - 1);
         INDArray Z = logits.reshape('c', y.length, V);

@@ -10,7 +10,7 @@ import unrolled.layer.Affine;
 import unrolled.layer.Dropout;
 import unrolled.layer.Embedding;
 import unrolled.layer.LayerGradients;
-import unrolled.loss.Metrics;
+import unrolled.metrics.Metrics;
 import unrolled.loss.SoftmaxCrossEntropy;
 import unrolled.param.Gradients;
 import unrolled.param.Parameters;

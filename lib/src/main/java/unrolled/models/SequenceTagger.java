@@ -9,7 +9,7 @@ import unrolled.layer.Dropout;
 import unrolled.layer.Embedding;
 import unrolled.layer.LayerGradients;
 import unrolled.layer.TimeDistributedAffine;
-import unrolled.loss.Metrics;
+import unrolled.metrics.Metrics;
 import unrolled.loss.SoftmaxCrossEntropy;
 import unrolled.param.Gradients;
 import unrolled.param.Parameters;

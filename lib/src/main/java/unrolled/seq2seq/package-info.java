@@ -10,6 +10,6 @@
  *       {@link unrolled.seq2seq.StepScorer}, returning {@link unrolled.seq2seq.Hypothesis hypotheses} with their
  *       scores.</li>
  * </ul>
- * Corpus BLEU is {@link unrolled.loss.Bleu}; perplexity is {@link unrolled.loss.Metrics#perplexity}.
+ * Corpus BLEU is {@link unrolled.metrics.Bleu}; perplexity is {@link unrolled.metrics.Metrics#perplexity}.
  */
 package unrolled.seq2seq;

@@ -1,4 +1,4 @@
-package unrolled.loss;
+package unrolled.metrics;
 
 import java.util.HashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package unrolled.timeseries;
+package unrolled.metrics;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -6,7 +6,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import unrolled.loss.PrecisionRecall;
 
 /**
  * One operating point of an anomaly detector — a threshold and the precision and recall it gives — when an anomaly detector raises an alarm at every step whose score reaches a
@@ -14,10 +13,12 @@ import unrolled.loss.PrecisionRecall;
  * <pre>
  *   alarm_t = score_t ≥ τ
  *   TP = #{alarm ∧ anomalous},  FP = #{alarm ∧ normal},  FN = #{no alarm ∧ anomalous}
- *   precision = TP / (TP + FP)     the share of alarms that were real anomalies (1 when there is no alarm at all)
+ *   precision = TP / (TP + FP)     the share of alarms that were real anomalies
  *   recall    = TP / (TP + FN)     the share of anomalous steps that raised an alarm
  *   F1        = 2·precision·recall / (precision + recall)
  * </pre>
+ * A 0/0 is reported as 0, by the package's one rule ({@link PrecisionRecall#ratio(long, long)}): precision at a
+ * threshold above every score, recall when no step is labelled anomalous.
  * Lowering τ raises recall and, sooner or later, costs precision; {@link #sweep} evaluates every distinct
  * threshold at once, which traces the precision–recall curve. With rare anomalies the curve says far more than
  * accuracy: flagging nothing is 99 % accurate on data with 1 % anomalies.
@@ -47,19 +48,17 @@ public record OperatingPoint(double threshold, int truePositives, int falsePosit
         }
     }
 
-    /** @return TP / (TP + FP), or 1 when no step raised an alarm (no alarm was false) */
+    /** @return TP / (TP + FP), or 0 when no step raised an alarm */
     public double precision() {
-        int alarms = truePositives + falsePositives;
-        return alarms == 0 ? 1.0 : (double) truePositives / alarms;
+        return PrecisionRecall.ratio(truePositives, truePositives + falsePositives);
     }
 
-    /** @return TP / (TP + FN), or NaN when no step is labelled anomalous */
+    /** @return TP / (TP + FN), or 0 when no step is labelled anomalous */
     public double recall() {
-        int anomalous = truePositives + falseNegatives;
-        return anomalous == 0 ? Double.NaN : (double) truePositives / anomalous;
+        return PrecisionRecall.ratio(truePositives, truePositives + falseNegatives);
     }
 
-    /** @return 2·precision·recall / (precision + recall), 0 when both are 0, NaN when recall is */
+    /** @return 2·precision·recall / (precision + recall), or 0 when both are 0 */
     public double f1() {
         double precision = precision();
         double recall = recall();

@@ -1,4 +1,4 @@
-package unrolled.loss;
+package unrolled.metrics;
 
 import java.util.Locale;
 import java.util.Objects;
@@ -125,7 +125,14 @@ public record PrecisionRecall(long truePositives, long falsePositives, long fals
         return ratio(truePositives + trueNegatives, truePositives + falsePositives + falseNegatives + trueNegatives);
     }
 
-    private static double ratio(long numerator, long denominator) {
+    /**
+     * The package's rule for a ratio of counts (see {@link unrolled.metrics}): 0 when the denominator is 0.
+     *
+     * @param numerator a count, ≥ 0
+     * @param denominator a count, ≥ 0
+     * @return numerator / denominator, or 0 when the denominator is 0
+     */
+    public static double ratio(long numerator, long denominator) {
         return denominator == 0 ? 0.0 : (double) numerator / denominator;
     }
 

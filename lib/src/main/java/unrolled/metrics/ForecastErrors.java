@@ -1,4 +1,4 @@
-package unrolled.timeseries;
+package unrolled.metrics;
 
 import java.util.Objects;
 

@@ -1,19 +1,18 @@
-package unrolled.loss;
+package unrolled.tensor;
 
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import unrolled.tensor.ShapeException;
-import unrolled.tensor.Shapes;
 
 /**
- * The input checks that the losses and metrics share: scores over classes, integer targets, 0/1 masks.
+ * The input checks that the losses ({@code unrolled.loss}) and the metrics ({@code unrolled.metrics}) share: scores
+ * over classes, integer targets, 0/1 masks.
  * A batch has positions — (N, T) for a sequence of predictions, (N,) for one prediction per sequence — and
  * at each position a score vector, a target id and a mask value.
  */
-final class Checks {
+public final class ClassScores {
 
-    private Checks() {
+    private ClassScores() {
     }
 
     /**
@@ -24,7 +23,7 @@ final class Checks {
      * @param scores the array
      * @param classes V if it is known, else {@link Shapes#ANY}
      */
-    static void requireScores(String method, String argument, INDArray scores, long classes) {
+    public static void requireScores(String method, String argument, INDArray scores, long classes) {
         if (scores != null && scores.rank() == 2) {
             Shapes.require(method, argument, scores, "(N, V)", Shapes.ANY, classes);
         } else {
@@ -38,7 +37,7 @@ final class Checks {
      * @param argument the argument's name
      * @param array the array, not null
      */
-    static void requireFloatingType(String method, String argument, INDArray array) {
+    public static void requireFloatingType(String method, String argument, INDArray array) {
         if (array.dataType() != DataType.DOUBLE && array.dataType() != DataType.FLOAT) {
             throw new ShapeException(method + ": " + argument + " must have data type DOUBLE or FLOAT, but has "
                     + array.dataType() + ". Convert it with castTo(DataType.DOUBLE).");
@@ -53,7 +52,7 @@ final class Checks {
      * @param scores the checked scores
      * @return the targets in row-major order, one per position
      */
-    static long[] readTargets(String method, INDArray targets, INDArray scores) {
+    public static long[] readTargets(String method, INDArray targets, INDArray scores) {
         long[] positions = positionsShape(scores);
         Shapes.require(method, "targets", targets, positionSymbols(scores), positions);
         if (!targets.dataType().isIntType()) {
@@ -82,7 +81,7 @@ final class Checks {
      * @param scores the checked scores
      * @return the mask in row-major order, one per position (all ones for a null mask)
      */
-    static double[] readMask(String method, INDArray mask, INDArray scores) {
+    public static double[] readMask(String method, INDArray mask, INDArray scores) {
         long[] positions = positionsShape(scores);
         long count = 1;
         for (long p : positions) {
@@ -105,8 +104,11 @@ final class Checks {
         return m;
     }
 
-    /** @return (N, T) for (N, T, V) scores, (N,) for (N, V) scores */
-    static long[] positionsShape(INDArray scores) {
+    /**
+     * @param scores the checked scores, (N, T, V) or (N, V)
+     * @return (N, T) for (N, T, V) scores, (N,) for (N, V) scores
+     */
+    public static long[] positionsShape(INDArray scores) {
         return Arrays.copyOf(scores.shape(), scores.rank() - 1);
     }
 

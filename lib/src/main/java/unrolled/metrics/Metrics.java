@@ -1,7 +1,8 @@
-package unrolled.loss;
+package unrolled.metrics;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import unrolled.tensor.ClassScores;
 import unrolled.tensor.Shapes;
 
 /**
@@ -23,7 +24,7 @@ public final class Metrics {
      * of the next symbol as if it had to choose uniformly among k of them. A uniform model over V symbols
      * assigns p = 1/V to every target, so its mean cross-entropy is ln V and its perplexity exactly V; a
      * perfect model has perplexity 1. The mean must be over every scored position of the data set (see
-     * {@link SoftmaxCrossEntropy.Result#totalWeight()}), not the mean of batch perplexities.
+     * {@link unrolled.loss.SoftmaxCrossEntropy.Result#totalWeight()}), not the mean of batch perplexities.
      *
      * @param meanCrossEntropy the mean cross-entropy per position, in nats, non-negative
      * @return exp(meanCrossEntropy), at least 1
@@ -65,9 +66,9 @@ public final class Metrics {
      */
     public static double accuracy(INDArray logits, INDArray targets, INDArray mask) {
         String method = "Metrics.accuracy";
-        Checks.requireScores(method, "logits", logits, Shapes.ANY);
-        long[] y = Checks.readTargets(method, targets, logits);
-        double[] m = Checks.readMask(method, mask, logits);
+        ClassScores.requireScores(method, "logits", logits, Shapes.ANY);
+        long[] y = ClassScores.readTargets(method, targets, logits);
+        double[] m = ClassScores.readMask(method, mask, logits);
         long V = logits.size(logits.rank() - 1);
 
         // ŷ = argmax_v z_v at every position

@@ -1,4 +1,4 @@
-package unrolled.timeseries;
+package unrolled.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -24,10 +24,17 @@ class OperatingPointTest {
     }
 
     @Test
-    void noAlarmMeansPrecisionOneAndRecallZero() {
-        OperatingPoint point = OperatingPoint.at(SCORES, LABELS, 2.0);
-        assertEquals(1.0, point.precision(), 0);
-        assertEquals(0.0, point.recall(), 0);
+    void noAlarmAndNoAnomalyFollowThePackagesZeroOverZeroRuleLikePrecisionRecall() {
+        OperatingPoint silent = OperatingPoint.at(SCORES, LABELS, 2.0);
+        PrecisionRecall counted = PrecisionRecall.atThreshold(SCORES, LABELS, 2.0);
+        assertEquals(0.0, silent.precision(), 0);
+        assertEquals(0.0, silent.recall(), 0);
+        assertEquals(counted.precision(), silent.precision(), 0);
+        boolean[] normal = new boolean[SCORES.length];
+        OperatingPoint noAnomaly = OperatingPoint.at(SCORES, normal, 0.5);
+        assertEquals(0.0, noAnomaly.recall(), 0);
+        assertEquals(0.0, noAnomaly.f1(), 0);
+        assertEquals(PrecisionRecall.atThreshold(SCORES, normal, 0.5).recall(), noAnomaly.recall(), 0);
     }
 
     @Test

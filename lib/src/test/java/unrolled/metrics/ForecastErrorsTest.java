@@ -1,4 +1,4 @@
-package unrolled.timeseries;
+package unrolled.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package unrolled.loss;
+package unrolled.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
