@@ -85,14 +85,19 @@ def test_the_workspace_is_made_with_the_learners_rights_and_never_overwritten(le
     assert (work / "01-recurrence.ipynb").read_bytes() == b"learner's work"
 
 
-def test_a_link_the_learner_planted_does_not_lead_the_hook_outside_their_rights(learner):
+@pytest.mark.parametrize("planted", ["unrolled", "unrolled/workshop", "unrolled/notebooks/init.jsh"])
+def test_the_hook_refuses_a_link_the_learner_planted_and_writes_nothing_through_it(learner, planted):
     home, uid = learner
     protected = home.parent / "protected"       # root's, like /etc
-    protected.mkdir(mode=0o755)
-    (home / "unrolled").symlink_to(protected)
-    os.lchown(home / "unrolled", uid, uid)
-    with pytest.raises(RuntimeError, match="Permission denied"):
-        hubspace.as_learner(uid, uid, hubspace.prepare, home, paths.ROOT, {"init.jsh": b"x", "01-a.ipynb": b"{}"})
+    protected.mkdir(mode=0o777)                 # even where the learner may write, the hook does not go
+    for folder in Path(planted).parents[:-1][::-1]:
+        (home / folder).mkdir()
+        os.chown(home / folder, uid, uid)
+    (home / planted).symlink_to(protected / "target" if planted.endswith(".jsh") else protected)
+    os.lchown(home / planted, uid, uid)
+    files = {"init.jsh": b"x", "01-a.ipynb": b"{}"}
+    with pytest.raises(RuntimeError, match=f"~/{planted} is a symbolic link"):
+        hubspace.as_learner(uid, uid, hubspace.prepare, home, paths.ROOT, files)
     assert list(protected.iterdir()) == []
 
 
