@@ -5,6 +5,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -114,3 +115,32 @@ def test_a_learners_processes_share_one_memory_limit_that_the_kernel_enforces():
     finally:
         assert group.kill_all()
         group.remove()
+
+
+def test_a_learners_processes_share_one_cpu_limit_that_the_kernel_enforces():
+    """Two busy processes of one learner, limited to a fifth of a core together: the kernel holds them back (its
+    throttling count grows) and they get no more than a fifth of a core's time between them."""
+    from unrolledtools import hubspawner
+    name = f"test-cpu-{os.getpid()}"
+    group, cpu = hubspawner.learner_groups(name, memory_mb=200, cpus=0.2)
+    burn = "import os, time\nos.fork()\nend = time.time() + 2\nwhile time.time() < end: pass"
+    try:
+        began = time.monotonic()
+        busy = subprocess.Popen([sys.executable, "-c", burn],
+                                preexec_fn=lambda: (group.join(), cpu.join(str(os.getpid()))))
+        assert busy.wait(timeout=60) == 0
+        time.sleep(0.5)   # the forked child ends 2 s after it started, too
+        wall, seconds = time.monotonic() - began, group.cpu_seconds() or 0
+        assert cpu.throttled() > 0
+        assert 0.05 < seconds < 0.2 * wall + 0.2, f"{seconds:.2f} s of CPU in {wall:.1f} s under a 0.2-core limit"
+    finally:
+        group.kill_all()
+        group.remove()
+        hubspawner.remove_groups(name)
+
+
+def test_no_server_is_started_as_root():
+    from unrolledtools import hubspawner
+    spawner = hubspawner.LimitedLocalProcessSpawner.__new__(hubspawner.LimitedLocalProcessSpawner)
+    with pytest.raises(RuntimeError, match="would run as root"):
+        spawner.make_preexec_fn("root")
