@@ -1,4 +1,5 @@
 """The workshop hub's security posture, from its configuration file and its workspace hook (no hub is started)."""
+import json
 import os
 import random
 import shutil
@@ -16,8 +17,14 @@ from unrolledtools import hubspace, paths, sandbox
 CONFIG = paths.ROOT / "tools" / "hub" / "jupyterhub_config.py"
 
 
-def load(monkeypatch, tmp_path, euid=0, **env):
-    """The configuration the hub would start with, for the given UNROLLED_HUB_* variables."""
+def load(monkeypatch, tmp_path, euid=0, roster=("ada", "ben"), roster_admins=(), **env):
+    """The configuration the hub would start with, for the given UNROLLED_HUB_* variables and the accounts that
+    `hub setup --roster` recorded."""
+    (tmp_path / "private").mkdir(mode=0o700, exist_ok=True)
+    accounts = tmp_path / "private" / "accounts.json"
+    accounts.unlink(missing_ok=True)
+    if roster:
+        accounts.write_text(json.dumps({"learners": list(roster), "admins": list(roster_admins)}), encoding="utf-8")
     for key in [k for k in os.environ if k.startswith("UNROLLED_HUB_")]:
         monkeypatch.delenv(key)
     monkeypatch.setenv("UNROLLED_ROOT", str(paths.ROOT))
@@ -40,6 +47,29 @@ def test_no_learner_server_runs_as_root_and_terminals_are_off(monkeypatch, tmp_p
     assert load(monkeypatch, tmp_path, auth="pam", terminals="1").Spawner.args == []
 
 
+def test_only_the_rosters_learners_and_the_admins_may_log_in_and_memory_is_not_left_to_a_watchdog(monkeypatch, tmp_path):
+    config = load(monkeypatch, tmp_path, auth="pam", roster_admins=("teacher",), admins="helper")
+    assert config.Authenticator.allowed_users == {"ada", "ben", "teacher", "helper"}
+    assert config.Authenticator.admin_users == {"teacher", "helper"}
+    assert config.LocalAuthenticator.create_system_users is False
+    assert config.JupyterHub.services == []   # no memory watchdog (nor load-test token, not asked for)
+    assert config.Spawner.cpu_limit == 1.0
+    with pytest.raises(SystemExit, match="No learners are recorded"):
+        load(monkeypatch, tmp_path, auth="pam", roster=())
+    with pytest.raises(SystemExit, match="root may not be an admin"):
+        load(monkeypatch, tmp_path, auth="pam", admins="root")
+    with pytest.raises(SystemExit, match="runs as root"):
+        load(monkeypatch, tmp_path, euid=1000, auth="pam")
+
+
+def test_the_hubs_secrets_are_kept_in_a_folder_only_its_owner_opens(monkeypatch, tmp_path):
+    config = load(monkeypatch, tmp_path, auth="pam")
+    private = tmp_path / "private"
+    assert (private.stat().st_mode & 0o777) == 0o700
+    assert config.JupyterHub.db_url == f"sqlite:///{private / 'jupyterhub.sqlite'}"
+    assert config.JupyterHub.cookie_secret_file == str(private / "cookie_secret")
+
+
 def test_the_shared_password_mode_is_refused_as_root(monkeypatch, tmp_path):
     with pytest.raises(SystemExit, match="as root"):
         load(monkeypatch, tmp_path, euid=0, auth="shared")
@@ -50,6 +80,7 @@ def test_an_admin_is_never_authenticated_by_the_shared_password(monkeypatch, tmp
     with pytest.raises(SystemExit, match="account of their own"):
         load(monkeypatch, tmp_path, euid=1000, auth="shared", admins="teacher")
     assert load(monkeypatch, tmp_path, auth="pam", admins="teacher").Authenticator.admin_users == {"teacher"}
+    assert "memory-watchdog" in [s["name"] for s in load(monkeypatch, tmp_path, euid=1000).JupyterHub.services]
 
 
 @pytest.mark.parametrize("ip", ["0.0.0.0", "192.168.1.20", "::"])

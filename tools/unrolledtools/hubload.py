@@ -277,7 +277,7 @@ def table(levels: list[Level]) -> str:
 
 
 async def main_async(args) -> int:
-    token = args.token or os.environ.get("UNROLLED_HUB_TOKEN") or hub.secret(hub.hub_dir() / "api_token")
+    token = args.token or os.environ.get("UNROLLED_HUB_TOKEN") or hub.secret(hub.private_dir() / "api_token")
     hub_api = Hub(args.hub, token)
     deadline = time.monotonic() + args.deadline
     levels = []
