@@ -5,6 +5,8 @@
 #   UNROLLED_ROOT          the repository (lib/ built, notebooks/, datasets/)
 #   UNROLLED_HUB_DIR       the hub's folder (default build/hub): the student release, the kernelspec, and in private/
 #                          (mode 700) the database, cookie secret, tokens, the accounts and their passwords
+#   UNROLLED_HUB_API_PORT, UNROLLED_HUB_PROXY_API_PORT  the hub's and the proxy's internal APIs on 127.0.0.1
+#                          (default 8081 and 8001)
 #   UNROLLED_HUB_IP/PORT   where the hub listens (default 127.0.0.1:8000); any address but loopback needs TLS:
 #   UNROLLED_HUB_SSL_CERT/KEY  the certificate and key files the hub serves HTTPS with
 #   UNROLLED_HUB_AUTH      "shared": any user name with the shared password (no system accounts; every server runs as
@@ -69,6 +71,9 @@ if CERT and KEY:
     c.JupyterHub.ssl_cert, c.JupyterHub.ssl_key = CERT, KEY
 c.JupyterHub.bind_url = f"{'https' if CERT and KEY else 'http'}://{IP}:{PORT}"
 c.JupyterHub.hub_ip = "127.0.0.1"
+# The hub's own API and the proxy's API, on loopback (change them when another hub runs on the machine).
+c.JupyterHub.hub_port = int(os.environ.get("UNROLLED_HUB_API_PORT", "8081"))
+c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{os.environ.get('UNROLLED_HUB_PROXY_API_PORT', '8001')}"
 PRIVATE.mkdir(mode=0o700, exist_ok=True)
 PRIVATE.chmod(0o700)
 c.JupyterHub.db_url = f"sqlite:///{PRIVATE / 'jupyterhub.sqlite'}"
