@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from traitlets.config import Config
 
-from unrolledtools import hubspace, paths, sandbox
+from unrolledtools import hubaccounts, hubspace, paths, sandbox
 
 CONFIG = paths.ROOT / "tools" / "hub" / "jupyterhub_config.py"
 
@@ -149,21 +149,22 @@ def test_a_learners_processes_share_one_memory_limit_that_the_kernel_enforces():
 
 
 def test_a_learners_processes_share_one_cpu_limit_that_the_kernel_enforces():
-    """Two busy processes of one learner, limited to a fifth of a core together: the kernel holds them back (its
-    throttling count grows) and they get no more than a fifth of a core's time between them."""
+    """Two busy processes of one learner (a server and a child, say), limited to 0.02 cores together: the kernel
+    holds them back (its throttling count grows) and they get no more than 0.02 cores' time between them, however
+    many cores are idle. (0.02, so that the limit bites even on a machine so loaded that an unlimited process gets
+    only a few percent of a core.)"""
     from unrolledtools import hubspawner
     name = f"test-cpu-{os.getpid()}"
-    group, cpu = hubspawner.learner_groups(name, memory_mb=200, cpus=0.2)
-    burn = "import os, time\nos.fork()\nend = time.time() + 2\nwhile time.time() < end: pass"
+    group, cpu = hubspawner.learner_groups(name, memory_mb=200, cpus=0.02)
+    burn = "import os, time\nchild = os.fork()\nwhile time.process_time() < 0.03: pass\nchild and os.waitpid(child, 0)"
     try:
         began = time.monotonic()
-        busy = subprocess.Popen([sys.executable, "-c", burn],
+        busy = subprocess.Popen([sys.executable, "-S", "-c", burn],
                                 preexec_fn=lambda: (group.join(), cpu.join(str(os.getpid()))))
-        assert busy.wait(timeout=60) == 0
-        time.sleep(0.5)   # the forked child ends 2 s after it started, too
+        assert busy.wait(timeout=120) == 0
         wall, seconds = time.monotonic() - began, group.cpu_seconds() or 0
         assert cpu.throttled() > 0
-        assert 0.05 < seconds < 0.2 * wall + 0.2, f"{seconds:.2f} s of CPU in {wall:.1f} s under a 0.2-core limit"
+        assert 0.06 <= seconds < 0.02 * wall + 0.03, f"{seconds:.2f} s of CPU in {wall:.1f} s under a 0.02-core limit"
     finally:
         group.kill_all()
         group.remove()
@@ -175,3 +176,40 @@ def test_no_server_is_started_as_root():
     spawner = hubspawner.LimitedLocalProcessSpawner.__new__(hubspawner.LimitedLocalProcessSpawner)
     with pytest.raises(RuntimeError, match="would run as root"):
         spawner.make_preexec_fn("root")
+
+
+def test_a_roster_is_read_with_full_names_and_comments_and_every_bad_line_is_named(tmp_path):
+    roster = tmp_path / "roster.txt"
+    roster.write_text("# class of March\nada   Ada  Lovelace\n\nben # no full name\n", encoding="utf-8")
+    assert hubaccounts.read_roster(roster) == [hubaccounts.Learner("ada", "Ada Lovelace"), hubaccounts.Learner("ben")]
+    roster.write_text("ada\nAda\n../x\nada\ncy Cy:x\n" + "d" * 33 + "\n", encoding="utf-8")
+    with pytest.raises(hubaccounts.RosterError) as refused:
+        hubaccounts.read_roster(roster)
+    message = str(refused.value)
+    for expected in ["5 problem(s)", "line 2: 'Ada' is not a user name", "line 3: '../x'", "line 4: 'ada' is listed twice",
+                     "line 5: the full name of 'cy'", "line 6:"]:
+        assert expected in message
+    roster.write_text("# nobody yet\n", encoding="utf-8")
+    with pytest.raises(hubaccounts.RosterError, match="names no learner"):
+        hubaccounts.read_roster(roster)
+
+
+def test_the_system_names_and_accounts_the_hub_did_not_make_are_refused_before_anything_changes():
+    learners = [hubaccounts.Learner(n) for n in ("root", "nobody", "sudo", "daemon", "unrolled-nobody-has-this")]
+    with pytest.raises(hubaccounts.RosterError) as refused:
+        hubaccounts.check(learners, admins=["no-such-teacher"])
+    message = str(refused.value)
+    assert "admin 'no-such-teacher' has no account" in message
+    for name in ("root", "nobody", "sudo", "daemon"):
+        assert f"'{name}' is a name the system keeps for itself" in message
+    with pytest.raises(hubaccounts.RosterError, match="admin 'root' is a system account"):
+        hubaccounts.check([], admins=["root"])
+    to_make, existing = hubaccounts.check([hubaccounts.Learner("unrolled-nobody-has-this")], admins=[])
+    assert [learner.name for learner in to_make] == ["unrolled-nobody-has-this"] and existing == []
+
+
+def test_learner_passwords_are_long_random_and_unambiguous():
+    passwords = {hubaccounts.new_password() for _ in range(200)}
+    assert len(passwords) == 200
+    assert all(len(p) == 14 and set(p) <= set(hubaccounts.PASSWORD_ALPHABET) for p in passwords)
+    assert not set("0o1li") & set(hubaccounts.PASSWORD_ALPHABET)

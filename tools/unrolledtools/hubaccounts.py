@@ -36,9 +36,14 @@ RESERVED = {"root", "admin", "administrator", "daemon", "bin", "sys", "sync", "g
             "uucp", "proxy", "www-data", "backup", "list", "irc", "gnats", "nobody", "sudo", "wheel", "adm", "staff",
             "operator", "shadow", "systemd-network", "systemd-resolve", "messagebus", "sshd", "jupyterhub", "hub",
             "jovyan", "loadtest", "memory-watchdog", "ubuntu", "debian", "postgres", "mysql"}
-FIRST_PERSON_UID = 1000   # Debian's UID_MIN: user ids below it are the system's
+FIRST_PERSON_UID, LAST_PERSON_UID = 1000, 60000   # Debian's UID_MIN and UID_MAX: ids outside are the system's
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"   # no 0/o, 1/l/i: read aloud or copied from paper
 PASSWORD_LENGTH = 14                                    # 31^14: about 69 bits
+
+
+def is_person(user: pwd.struct_passwd) -> bool:
+    """An ordinary account of a person, not one the system keeps (root, daemons, nobody)."""
+    return FIRST_PERSON_UID <= user.pw_uid <= LAST_PERSON_UID and user.pw_name not in RESERVED
 
 
 class RosterError(ValueError):
@@ -112,16 +117,16 @@ def check(learners: list[Learner], admins: list[str], existing_accounts: bool = 
         elif user is None:
             problems.append(f"admin '{admin}' has no account on this machine: an admin logs in with an account of "
                             f"their own (create it with adduser first)")
-        elif user.pw_uid < FIRST_PERSON_UID or admin in RESERVED:
+        elif not is_person(user):
             problems.append(f"admin '{admin}' is a system account (user id {user.pw_uid}); an admin needs an "
-                            f"ordinary account (user id {FIRST_PERSON_UID} or more)")
+                            f"ordinary account (user id {FIRST_PERSON_UID} to {LAST_PERSON_UID})")
         elif is_hub_learner(admin, group):
             problems.append(f"admin '{admin}' is a learner's account")
     for learner in learners:
         name, user = learner.name, account(learner.name)
         if name in admins:
             problems.append(f"'{name}' is listed as a learner and as an admin")
-        elif name in RESERVED or (user is not None and user.pw_uid < FIRST_PERSON_UID):
+        elif name in RESERVED or (user is not None and not is_person(user)):
             problems.append(f"'{name}' is a name the system keeps for itself; choose another")
         elif user is None and group_exists(name):
             problems.append(f"'{name}' is the name of an existing group; choose another")
