@@ -107,6 +107,9 @@ def remove_accounts(everyone: bool) -> int:
               file=sys.stderr)
         return 2
     removed = hubaccounts.remove(names)
+    from .hubspawner import remove_groups   # imports JupyterHub, which hub setup installed
+    for name in removed:
+        remove_groups(name)
     record.unlink()
     print(f"  hub: {len(removed)} learner account(s) deleted with their home folders")
     return 0
