@@ -150,12 +150,18 @@ def hub():
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, 9)
                 process.wait()
+        # the instructor's command after a workshop: the learners' accounts go, with their homes; nobody else's
+        removal = subprocess.run(hub_command("remove-accounts", "--yes"), env=tools_env(hub_dir), capture_output=True,
+                                 text=True, timeout=120)
+        left = [name for name in LEARNERS if hubaccounts.account(name) or (homes / name).exists()]
+        admin_kept = hubaccounts.account(ADMIN) is not None
         for name in LEARNERS + [ADMIN, OUTSIDER]:
             delete_person(name)
         if not group_existed and hubaccounts.group_exists(hubaccounts.GROUP):
             subprocess.run(["groupdel", hubaccounts.GROUP], capture_output=True)
         shutil.rmtree(top, ignore_errors=True)
     assert all(hubaccounts.account(name) is None for name in LEARNERS + [ADMIN, OUTSIDER])
+    assert removal.returncode == 0 and not left and admin_kept, (removal.stdout, removal.stderr, left)
 
 
 def test_the_roster_made_one_locked_down_account_per_learner_and_a_root_only_password_file(hub):

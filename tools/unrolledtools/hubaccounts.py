@@ -185,8 +185,8 @@ def create(learners: list[Learner], passwords: Path, home_base: Path = Path("/ho
 
 
 def remove(names: list[str], group: str = GROUP) -> list[str]:
-    """Deletes the accounts among `names` that the hub made (members of `group`), home folders included; returns
-    the names deleted. Any other account is left alone."""
+    """Deletes the accounts among `names` that the hub made (members of `group`), home folders included, and the
+    group once no one is left in it; returns the names deleted. Any other account is left alone."""
     removed = []
     for name in names:
         if not is_hub_learner(name, group):
@@ -196,4 +196,13 @@ def remove(names: list[str], group: str = GROUP) -> list[str]:
         if done.returncode not in (0, 12):   # 12: the home folder was already gone
             raise RuntimeError(f"userdel {name} failed: {done.stderr.strip()}")
         removed.append(name)
+    if group_is_empty(group):
+        subprocess.run(["groupdel", group], capture_output=True)
     return removed
+
+
+def group_is_empty(group: str) -> bool:
+    try:
+        return not grp.getgrnam(group).gr_mem
+    except KeyError:
+        return False
