@@ -8,6 +8,8 @@ finished without an error; while they run it samples the memory of every learner
 test must run on the hub's machine) and the load average. After each level it stops the servers and deletes the
 users. It is bounded: at most 40 learners per level, a level only when the machine has the memory for it (the
 machine may be shared), `--deadline` seconds in all, after which it cleans up and stops. Results: a table on stdout and a JSON file in the hub's folder.
+On a hub with accounts its learners (`load-NN-MM`: level, learner) need Unix accounts of their own: make them with a
+roster (`hub setup --roster`) first, and delete them after (`hub remove-accounts`); docs/workshop.md shows how.
 """
 from __future__ import annotations
 
@@ -277,7 +279,7 @@ def table(levels: list[Level]) -> str:
 
 
 async def main_async(args) -> int:
-    token = args.token or os.environ.get("UNROLLED_HUB_TOKEN") or hub.secret(hub.hub_dir() / "api_token")
+    token = args.token or os.environ.get("UNROLLED_HUB_TOKEN") or hub.secret(hub.private_dir() / "api_token")
     hub_api = Hub(args.hub, token)
     deadline = time.monotonic() + args.deadline
     levels = []

@@ -1,4 +1,7 @@
-"""The workshop hub's memory watchdog (a JupyterHub service): one learner may not take the machine's memory.
+"""The demonstration hub's memory watchdog (a JupyterHub service): one learner may not take the machine's memory.
+
+Only the shared-password mode runs it, where every learner's processes are the hub user's own; with accounts, each
+learner's control group limits their memory (hubspawner.py), since a learner can change the variable this reads.
 
 Every second it adds up the resident memory (VmRSS) of each learner's processes (their Jupyter server and kernels,
 found by the JUPYTERHUB_USER variable they inherit) and, when a learner passes the limit, kills that learner's
