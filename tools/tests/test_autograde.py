@@ -16,7 +16,7 @@ import time
 import nbformat
 import pytest
 
-from unrolledtools import autograde, grading, paths, sandbox, student
+from unrolledtools import autograde, exercises, grading, paths, sandbox, student
 
 TOTAL = "double total(INDArray a) {\n    // BEGIN SOLUTION\n    return a.sumNumber().doubleValue();\n    // END SOLUTION\n}"
 DOUBLED = "INDArray doubled(INDArray a) {\n    // BEGIN SOLUTION\n    return a.mul(2);\n    // END SOLUTION\n}"
@@ -405,3 +405,167 @@ def test_output_beyond_the_runs_limit_is_dropped_but_a_grading_cell_keeps_its_ow
         client.output(answers, {"content": {"text": "a" * 20}}, None, 1)
     assert flood[0] == "x" * 40 and len(flood) == 2 and "dropped by the runner" in flood[1].text
     assert answers == ["a" * 20] * 2
+
+
+# The curriculum's own exercises, graded the way a workshop's submissions are: every notebook's exercise cells and
+# grading cells after one loading cell. A grading cell needs nothing but its exercise's method and the library (the
+# source tests hold them to that), so it grades the same here as in its lesson, in a fraction of the time.
+def curriculum_notebook(ids=None):
+    """An instructor notebook of the curriculum's exercises (`ids`, default every one), each exercise cell followed by
+    its check cells (only with `ids`: those checks need no lesson state) and its grading cell."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata = {"kernelspec": {"name": "java", "display_name": "Java", "language": "java"}}
+    nb.cells = [code(paths.LOADING_CELL)]
+    for source in paths.notebook_sources():
+        official = nbformat.read(source, as_version=4)
+        for exercise in exercises.find(official):
+            if ids is not None and exercise.id not in ids:
+                continue
+            checks = exercise.check_cells if ids is not None else []
+            for index in [exercise.exercise_cell] + checks + exercise.grade_cells:
+                cell = nbformat.from_dict(json.loads(json.dumps(official.cells[index])))
+                cell["id"] = f"cell-{len(nb.cells)}"
+                nb.cells.append(cell)
+    return nb
+
+
+def solved(handout, official):
+    """The student notebook with every exercise written as the instructor's solution."""
+    nb = nbformat.from_dict(json.loads(json.dumps(handout)))
+    answers = {exercises.tagged_id(c, exercises.EXERCISE_TAG): c.source for c in official.cells}
+    for cell in nb.cells:
+        exercise_id = exercises.tagged_id(cell, exercises.EXERCISE_TAG)
+        if exercise_id is not None:
+            cell.source = "\n".join(line for line in answers[exercise_id].split("\n")
+                                    if line.strip() not in (exercises.BEGIN, exercises.END))
+    return nb
+
+
+CURRICULUM, ATTACKED = "91-curriculum.ipynb", "92-attacked.ipynb"
+# From seven notebooks; every one's check cell runs without its lesson, so the attacks below can read its variables.
+ATTACKED_IDS = ("1.1", "5.1", "6.2", "7.1", "8.1", "14.1", "15.2", "18.3")
+WRONG = {   # a mistake learners make; the last two pass their visible checks
+    "1.1": "return Transforms.tanh(x.mmul(Wx).add(hPrev.mmul(Wh)));",                  # the bias left out
+    "6.2": "return 3L * hiddenSize * (inputSize + hiddenSize + 1);",                    # one bias per gate
+    "8.1": "return losses.meanNumber().doubleValue();",                                # the padding averaged in
+    "15.2": "return x.dup('c').reshape('c', 6, 4, 3);",                                # the check's shape hard-coded
+    "18.3": "return (int) Math.round(Math.log(factor) / -Math.log(gain));",            # rounded, not the first k past
+}
+# The learner's method returns what the check cell holds, or is coded to the check's inputs: the visible check passes.
+FROM_THE_CHECK = {
+    "1.1": "return expectedH;",
+    "5.1": "return expectedForward;",
+    "7.1": "return exExpected;",
+    "14.1": "return new INDArray[] {exDot.weights(), exDot.context()};",
+    "15.2": "return x.dup('c').reshape('c', 6, 4, 3);",
+}
+# The learner's code writes the answer channel itself. 6.2: its method prints answers for the grading cell's inputs
+# (the labels are easy to guess) with a tolerance of its own. 18.3: its method puts a filter on System.out that turns
+# the grader's "not done yet" line into a value (21, right for the first input only: forging means computing).
+FORGED_LINES = ("for (String label : List.of(\"D=2, H=3\", \"D=1, H=10\", \"D=64, H=32\", \"D=300, H=1\"))\n"
+                "        System.out.println(\"unrolled-answer {\\\"exercise\\\":\\\"6.2\\\",\\\"label\\\":\\\"\" + label"
+                " + \"\\\",\\\"tolerance\\\":1e9,\\\"value\\\":0}\");\n    return 0;")
+CHANNEL = r"""var realOut = System.out;
+    System.setOut(new java.io.PrintStream(new java.io.OutputStream() {
+        private final StringBuilder line = new StringBuilder();
+        @Override public void write(int b) {
+            if (b != '\n') { line.append((char) b); return; }
+            realOut.println(line.toString().replace("\"outcome\":\"not-yet\"", "\"value\":21"));
+            line.setLength(0);
+        }
+    }, true));
+    throw Exercise.todo();"""
+PROPERTY = 'System.setProperty(Exercise.GRADING_PROPERTY, "false");   // record() then shows a summary, not an answer'
+
+
+def fake_verdicts(ids):
+    """Passing verdicts for `ids`, then the adapter and System.out silenced (HIDE without its fixture's ids)."""
+    return "\n".join(f'Notebook.html("<div data-exercise=\\"{i}\\" data-result=\\"passed\\"></div>", '
+                     f'"Exercise {i} (x): passed");' for i in ids) + "\n" + HIDE.split("\n", 2)[2]
+
+
+@pytest.fixture(scope="module")
+def curriculum(tmp_path_factory):
+    """The curriculum's exercises graded: every one solved (ada); eight of them, from seven notebooks, with mistakes
+    and stubs (wes) and under attack (mallory: the check's values and a forged answer channel; trent: fake verdicts,
+    the real output hidden, the adapter and the grader's property rewritten by reflection, a class named Exercise)."""
+    root = tmp_path_factory.mktemp("curriculum")
+    folder, out = root / "submissions", root / "out"
+    sources = {CURRICULUM: curriculum_notebook(), ATTACKED: curriculum_notebook(ATTACKED_IDS)}
+    handouts = {}
+    for name, nb in sources.items():
+        (root / "notebooks").mkdir(exist_ok=True)
+        nbformat.write(nb, root / "notebooks" / name)
+        handouts[name] = student.student_version(nb, name)
+    attacked = handouts[ATTACKED]
+
+    def bodies(nb, written):
+        for exercise_id, body in written.items():
+            nb = with_body(nb, exercise_id, body)
+        return nb
+    submissions = {
+        ("ada", CURRICULUM): solved(handouts[CURRICULUM], sources[CURRICULUM]),
+        ("wes", ATTACKED): bodies(attacked, WRONG),
+        ("mallory", ATTACKED): bodies(attacked, {**FROM_THE_CHECK, "6.2": FORGED_LINES, "18.3": CHANNEL}),
+        ("trent", ATTACKED): with_cell(with_cell(with_cell(with_cell(attacked, SHADOW, at=1), REFLECT, at=1),
+                                                 PROPERTY, at=1), fake_verdicts(ATTACKED_IDS), at=1),
+    }
+    for (learner, name), nb in submissions.items():
+        (folder / learner).mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, folder / learner / name)
+    started = time.monotonic()
+    results = autograde.grade_all(folder, out, LIMITS, progress=lambda line: None,
+                                  sources=[root / "notebooks" / n for n in sources], jobs=2)
+    grades = {(r.learner, g.exercise): g for r in results for g in r.grades if g.status != grading.MISSING}
+    return dict(grades=grades, out=out, seconds=time.monotonic() - started)
+
+
+def test_every_exercise_of_the_curriculum_passes_when_solved(curriculum):
+    found = {e: g for (learner, e), g in curriculum["grades"].items() if learner == "ada"}
+    assert len(found) == sum(len(exercises.find(nbformat.read(s, as_version=4))) for s in paths.notebook_sources())
+    assert all(g.status == grading.PASSED for g in found.values()), [g for g in found.values() if g.status != "passed"]
+
+
+@pytest.mark.parametrize("exercise", ATTACKED_IDS)
+def test_a_wrong_answer_fails_and_a_stub_is_not_attempted(curriculum, exercise):
+    grade = curriculum["grades"][("wes", exercise)]
+    if exercise in WRONG:
+        assert grade.status == grading.FAILED and "on input" in grade.reason, grade
+    else:
+        assert grade.status == grading.NOT_ATTEMPTED, grade
+
+
+@pytest.mark.parametrize("learner", ["mallory", "trent"])
+def test_no_forgery_passes_an_exercise_of_the_curriculum(curriculum, learner):
+    for exercise in ATTACKED_IDS:
+        grade = curriculum["grades"][(learner, exercise)]
+        assert grade.status in (grading.FAILED, grading.NOT_ATTEMPTED), grade
+
+
+def test_the_checks_values_fool_the_visible_check_but_not_the_grade(curriculum):
+    ran = nbformat.read(curriculum["out"] / "graded" / "mallory" / ATTACKED, as_version=4)
+    shown = {i: "".join(str(o.get("data", {}).get("text/html", "")) for c in ran.cells for o in c.get("outputs", [])
+                        if grading.role(c) == ("check", i)) for i in FROM_THE_CHECK}
+    assert all('data-result="passed"' in html for html in shown.values()), shown
+    for exercise in FROM_THE_CHECK:
+        assert curriculum["grades"][("mallory", exercise)].status == grading.FAILED
+    grade = curriculum["grades"][("mallory", "6.2")]
+    assert grade.status == grading.FAILED and "was recorded" in grade.reason, grade       # its lines and the real one
+    grade = curriculum["grades"][("mallory", "18.3")]
+    assert grade.status == grading.FAILED and "on input gain 0.6" in grade.reason, grade  # its stub's line rewritten
+
+
+def test_answers_hidden_or_never_written_fail_whatever_verdict_the_kernel_shows(curriculum):
+    for exercise in ATTACKED_IDS:
+        grade = curriculum["grades"][("trent", exercise)]
+        assert grade.status == grading.FAILED and "no answer was recorded" in grade.reason, grade
+
+
+def test_an_instructor_notebook_with_an_ungraded_exercise_is_refused_before_anything_runs(tmp_path):
+    nb = instructor_notebook()
+    nb.cells = [c for c in nb.cells if "grade-9.2" not in c.metadata.get("tags", [])]
+    source = tmp_path / "90-fixture.ipynb"
+    nbformat.write(nb, source)
+    with pytest.raises(grading.NoReference, match="exercise 9.2 has no grading cell"):
+        grading.reference_answers(source, tmp_path / "work", LIMITS)
+    assert not (tmp_path / "work").exists()

@@ -125,7 +125,8 @@ def _instructor():
                      _code(SOLVED, "exercise-9.1"),
                      _code(CHECK, "check-9.1", outputs=[_said("Exercise 9.1: passed")]),
                      _code('Exercise.check("9.1", "twice, big", () -> null);', "hidden-check-9.1",
-                           outputs=[_said("Exercise 9.1: passed (hidden)")]))
+                           outputs=[_said("Exercise 9.1: passed (hidden)")]),
+                     _code('Exercise.record("9.1", "x=7", () -> twice(7), 0);', "grade-9.1"))
 
 
 def _learner():
@@ -139,6 +140,7 @@ def test_the_learner_edition_shows_the_stub_and_its_not_yet_and_folds_our_soluti
     assert "throw Exercise.todo();" in sources[2] and "the secret" not in sources[2]
     assert nb.cells[3].outputs[0]["data"]["text/plain"] == "Exercise 9.1: not yet"
     assert not any("hidden" in s for s in sources), "hidden checks are the autograder's, not the reader's"
+    assert not any("Exercise.record" in s for s in sources), "so are grading cells"
     disclosure = nb.cells[4]
     assert disclosure.cell_type == "raw" and disclosure.source.startswith('<details class="solution"')
     assert "the secret" in disclosure.source and "Exercise 9.1: passed" in disclosure.source

@@ -4,7 +4,7 @@ import re
 import nbformat
 import pytest
 
-from unrolledtools import exercises, paths
+from unrolledtools import exercises, paths, student
 
 NAME = re.compile(r"^(\d\d)-[a-z0-9]+(-[a-z0-9]+)*\.ipynb$")
 QUESTION_TAG = re.compile(r"^q-[AB]\d\d$")
@@ -66,6 +66,37 @@ def test_exercise_and_check_cells_carry_their_tags(notebook_name):
     found = exercises.problems(load(notebook_name))
     assert not found, (f"{notebook_name}: " + "; ".join(found) + ". The release and the autograder find exercises by "
                        "the cell tags exercise-<id> and check-<id>: ./unrolled release --tag-sources adds them.")
+
+
+def test_every_exercise_has_exactly_one_grading_cell_after_its_check(notebook_name):
+    """The grade comes only from a grading cell: an exercise without one could only be graded by the verdict its check
+    shows in the learner's kernel, which the learner's code can forge."""
+    nb = load(notebook_name)
+    found = exercises.find(nb)
+    exercise_cells = sorted(e.exercise_cell for e in found if e.exercise_cell is not None)
+    for exercise in found:
+        assert len(exercise.grade_cells) == 1, (
+            f"{notebook_name}: exercise {exercise.id} has {len(exercise.grade_cells)} cells tagged grade-{exercise.id}, "
+            "needs exactly one (Exercise.record on inputs the check never shows)")
+        at = exercise.grade_cells[0]
+        following = [i for i in exercise_cells if i > exercise.exercise_cell]
+        assert max(exercise.check_cells) < at < (following[0] if following else len(nb.cells)), (
+            f"{notebook_name}: the grading cell of exercise {exercise.id} (cell {at + 1}) must come after its check "
+            "and before the next exercise")
+        source = nb.cells[at].source
+        assert exercises.RECORD_CALL.findall(source), f"{notebook_name}: grade-{exercise.id} records nothing"
+        # Its inputs come from its own seeds: the lesson's random state is the same with it (instructor) or without
+        # it (student version), and the learner never sees its inputs in the check.
+        assert not re.search(r"Nd4j\.(getRandom|rand|randn)\(", source), (
+            f"{notebook_name}: grade-{exercise.id} draws from ND4J's shared generator; use Init.normal/uniform with a "
+            "seed of its own")
+
+
+def test_the_student_version_leaves_out_every_grading_cell(notebook_name):
+    handout = student.student_version(load(notebook_name), notebook_name)
+    left = [i + 1 for i, cell in enumerate(handout.cells)
+            if exercises.tagged_id(cell, exercises.GRADE_TAG) is not None or exercises.RECORD_CALL.search(cell.source)]
+    assert not left, f"{notebook_name}: the student version still holds grading cells {left}"
 
 
 def test_the_shared_init_script_holds_imports_only():

@@ -229,7 +229,8 @@ def learner_notebook(instructor: nbformat.NotebookNode, learner: nbformat.Notebo
                      name: str = "notebook") -> nbformat.NotebookNode:
     """The executed notebook as a learner meets it: each exercise cell and check cell comes from the learner's run
     (`learner`: the executed student version, or just its exercise and check cells, found by their tags), hidden
-    checks are left out, and our solution follows the exercise's last check inside a disclosure."""
+    checks and grading cells are left out (the autograder's, not the reader's), and our solution follows the
+    exercise's last check inside a disclosure."""
     theirs: dict[tuple[str, str], list] = {}
     for cell in learner.cells:
         for prefix in (exercises.EXERCISE_TAG, exercises.CHECK_TAG):
@@ -252,7 +253,7 @@ def learner_notebook(instructor: nbformat.NotebookNode, learner: nbformat.Notebo
         if id_ is not None:
             remaining[id_] = remaining.get(id_, 0) + 1
     for cell in nb.cells:
-        if exercises.tagged_id(cell, exercises.HIDDEN_TAG) is not None:
+        if any(exercises.tagged_id(cell, tag) is not None for tag in (exercises.HIDDEN_TAG, exercises.GRADE_TAG)):
             continue
         exercise = exercises.tagged_id(cell, exercises.EXERCISE_TAG)
         check = exercises.tagged_id(cell, exercises.CHECK_TAG)

@@ -9,10 +9,13 @@ An exercise has an id (`"5.1"`) and three kinds of cells, each marked with a Jup
 * `hidden-check-<id>` (optional, any number): more checks of the same exercise that the student version leaves out
   and only the autograder runs, right after the visible check (for example other sizes, or edge cases a learner
   could otherwise code to). A hidden check calls `Exercise.check` with the same id.
-* `grade-<id>` (any number): the cells the grade comes from. Each calls the learner's method on inputs of its own
-  (which the student version never shows) through `Exercise.record("<id>", label, () -> ..., tolerance)`, and must not
-  compute the reference answer: the autograder runs them in the learner's kernel and in the instructor notebook's,
-  and compares the recorded answers itself (grading.py). Left out of the student version.
+* `grade-<id>` (exactly one, after the check): the cell the grade comes from. It calls the learner's method on inputs
+  of its own (which the student version never shows) through `Exercise.record("<id>", label, () -> ..., tolerance)`,
+  one record per case, and must not compute the reference answer: the autograder runs it in the learner's kernel and
+  in the instructor notebook's, and compares the recorded answers itself (grading.py). It needs nothing but its
+  exercise's method and the library (no variable of the lesson's, no change to the lesson's random state), so it
+  grades the same wherever the lesson around it changes. Left out of the student version; an exercise without one
+  cannot be graded.
 
 `./unrolled release --tag-sources` adds the `exercise-` and `check-` tags to notebooks that lack them: a check cell is
 found by its `Exercise.check...("<id>"` call, its exercise cell is the nearest solution cell above it.
@@ -110,7 +113,8 @@ def add_tags(nb: nbformat.NotebookNode) -> list[str]:
 
 
 def problems(nb: nbformat.NotebookNode) -> list[str]:
-    """What breaks the convention: untagged or mistagged check and exercise cells, exercises without a check."""
+    """What breaks the convention: untagged or mistagged check and exercise cells, exercises without a check, or
+    without exactly one grading cell."""
     found = []
     for index, cell in enumerate(nb.cells):
         where = f"cell {index + 1}"
@@ -136,6 +140,9 @@ def problems(nb: nbformat.NotebookNode) -> list[str]:
     for exercise in find(nb):
         if not exercise.check_cells:
             found.append(f"exercise {exercise.id} has no visible check cell (tag check-{exercise.id})")
+        if len(exercise.grade_cells) != 1:
+            found.append(f"exercise {exercise.id} has {len(exercise.grade_cells) or 'no'} grading cells (tag "
+                         f"grade-{exercise.id}), but needs exactly one: without it the autograder cannot grade it")
         if exercise.exercise_cell is None:
             found.append(f"exercise {exercise.id} has no exercise cell above its check")
     return found

@@ -13,8 +13,10 @@ returns on inputs the learner has not seen (`Exercise.record`), the instructor n
 answers on the same inputs (`reference_answers`), and `compare` holds one against the other. The learner's code runs
 in the same JVM as every official cell, so nothing the kernel says is trusted: a verdict it shows, a check class it
 shadows, an adapter it rewrites by reflection or output it hides can change the feedback, never the grade; forging a
-recorded answer means computing it. An exercise without grading cells falls back to its check cells' verdicts, and
-its grade says so. Every kernel runs in the grading sandbox (sandbox.py) unless the instructor chose `unsafe`.
+recorded answer means computing it. There is no grade without grading cells: an instructor notebook with an
+exercise that has none is refused (NoReference) before any submission runs, since the only other verdict, the one a
+check cell shows in the learner's kernel, can be forged. Every kernel runs in the grading sandbox (sandbox.py)
+unless the instructor chose `unsafe`.
 
 A cell that outlives its time limit, or a kernel that dies (out of memory, `System.exit`), costs the exercise it
 belongs to; the grader then starts a fresh kernel and runs the notebook again without that cell, so the other
@@ -27,7 +29,6 @@ import copy
 import json
 import math
 import os
-import re
 import stat
 import time
 from dataclasses import dataclass, field
@@ -36,13 +37,12 @@ from pathlib import Path
 import nbformat
 from nbclient.exceptions import CellTimeoutError
 
-from . import ansi, exercises, execute, paths, sandbox, student
+from . import exercises, execute, paths, sandbox, student
 
 PASSED, FAILED, NOT_ATTEMPTED = "passed", "failed", "not attempted"
 TIMED_OUT, CRASHED, INVALID, MISSING = "timed out", "crashed", "invalid", "missing"
 STATUSES = (PASSED, FAILED, NOT_ATTEMPTED, TIMED_OUT, CRASHED, INVALID, MISSING)
 
-VERDICT = re.compile(r'data-exercise="([^"]+)" data-result="([a-z-]+)"')
 ROLE = "unrolled_grader"  # cell metadata key of the assembled notebook
 LOADING_SECONDS = 90      # the loading cell's time limit: it starts the JVM's maths libraries
 MAX_SUBMISSION_BYTES = 20 << 20  # a notebook larger than this is not read
@@ -176,32 +176,6 @@ def role(cell) -> tuple[str | None, str | None]:
     return info.get("role"), info.get("exercise")
 
 
-def cell_error(cell) -> str | None:
-    for output in cell.get("outputs", []):
-        if output.output_type == "error":
-            text = ansi.strip("\n".join(output.get("traceback", [])) or f"{output.ename}: {output.evalue}")
-            lines = [line.strip() for line in text.splitlines() if line.strip()]
-            return " ".join(lines[:3])[:300] or output.ename
-    return None
-
-
-def verdicts(cell, exercise_id: str) -> list[tuple[str, str]]:
-    """(result, reason) for every verdict an official check cell showed for `exercise_id`."""
-    found = []
-    for output in cell.get("outputs", []):
-        data = output.get("data", {})
-        html, plain = data.get("text/html", ""), data.get("text/plain", "")
-        for shown_id, result in VERDICT.findall(html):
-            if shown_id != exercise_id:
-                continue
-            reason = ""
-            match = re.search(r"^Exercise " + re.escape(shown_id) + r" \(.*?\): [a-z ]+?(?:: (.*))?$", plain, re.S)
-            if match and match.group(1):
-                reason = match.group(1).strip()
-            found.append((result, reason))
-    return found
-
-
 def answers(nb: nbformat.NotebookNode, exercise_id: str) -> tuple[list[Answer], bool]:
     """The answers the grading cells of `exercise_id` recorded in an executed notebook, and whether they all ran."""
     cells = [cell for cell in nb.cells if role(cell) == ("grade", exercise_id)]
@@ -313,32 +287,6 @@ def compare(learner: list[Answer], reference: list[Answer], exercise_id: str) ->
     return Grade(exercise_id, PASSED)
 
 
-def judge(nb: nbformat.NotebookNode, exercise_id: str) -> Grade | None:
-    """The grade the executed notebook shows for one exercise; None if its checks never ran."""
-    checks = [cell for cell in nb.cells if role(cell) == ("check", exercise_id)]
-    ran = [cell for cell in checks if cell.get("execution_count") is not None or cell.get("outputs")]
-    if not checks or len(ran) < len(checks):
-        return None
-    shown = [v for cell in ran for v in verdicts(cell, exercise_id)]
-    errors = [e for cell in ran if (e := cell_error(cell))]
-    wrong = [reason for result, reason in shown if result == "wrong"]
-    if wrong:
-        return Grade(exercise_id, FAILED, wrong[0])
-    if errors:
-        own = [cell_error(cell) for cell in nb.cells if role(cell) == ("exercise", exercise_id) and cell_error(cell)]
-        reason = f"your exercise cell failed: {own[0]}; " if own else ""
-        return Grade(exercise_id, FAILED, f"{reason}the check could not run: {errors[0]}")
-    if any(result == "not-yet" for result, _ in shown):
-        return Grade(exercise_id, NOT_ATTEMPTED, "the stub `throw Exercise.todo();` is still in place")
-    if shown and all(result == "passed" for result, _ in shown):
-        return Grade(exercise_id, PASSED, UNVERIFIED)
-    return Grade(exercise_id, FAILED, "the check showed no verdict")
-
-
-UNVERIFIED = ("verdict shown by the check cell in the learner's kernel: this exercise has no grade- cells, so the "
-              "grade is only as good as that kernel's honesty")
-
-
 def read_submission(path: Path) -> tuple[nbformat.NotebookNode | None, str]:
     """The learner's notebook, or None and why it cannot be read. Reads the file once and never writes it; refuses a
     symbolic link (it could point at another learner's work) and anything but a regular file."""
@@ -439,7 +387,13 @@ def reference_answers(official_source: Path, work: Path, limits: Limits, unsafe:
     """The instructor notebook's answers on its grading cells' inputs, by exercise: runs the instructor notebook itself
     (its solutions in place) the way submissions run. Raises NoReference when one is missing or is not a value."""
     official = nbformat.read(official_source, as_version=4)
-    graded = [e.id for e in exercises.find(official) if e.grade_cells]
+    found = exercises.find(official)
+    ungraded = [e.id for e in found if not e.grade_cells]
+    if ungraded:
+        raise NoReference(f"{official_source.name}: exercise {', '.join(ungraded)} has no grading cell (a code cell "
+                          f"tagged grade-{ungraded[0]} that calls Exercise.record on inputs of its own), so it cannot "
+                          "be graded: a check cell's verdict, shown in the learner's kernel, can be forged")
+    graded = [e.id for e in found]
     if not graded:
         return {}
     work.mkdir(parents=True, exist_ok=True)
@@ -570,7 +524,7 @@ def _grade(learner: str, submission: Path, official_source: Path, work: Path, li
         if verdict is None:
             stopped = notes[-1] if notes else "the run stopped early"
             status = TIMED_OUT if TIMED_OUT in stopped or "time limit" in stopped else CRASHED
-            verdict = Grade(exercise_id, status, f"its check never ran: {stopped}")
+            verdict = Grade(exercise_id, status, f"its grading cell never ran: {stopped}")
         grades.append(verdict)
     if executed is not None:
         nbformat.write(executed, work / name)
@@ -578,11 +532,11 @@ def _grade(learner: str, submission: Path, official_source: Path, work: Path, li
 
 
 def judged(executed: nbformat.NotebookNode, exercise_id: str, reference: dict[str, list[Answer]]) -> Grade | None:
-    """The exercise's grade: from its grading cells' answers against the reference when it has some, else from its
-    check cells' verdicts (untrusted, and marked so); None when they never ran."""
-    if exercise_id in reference:
-        recorded, ran = answers(executed, exercise_id)
-        if not ran:
-            return None
-        return compare(recorded, reference[exercise_id], exercise_id)
-    return judge(executed, exercise_id)
+    """The exercise's grade, from its grading cells' answers against the reference; None when they never ran."""
+    recorded, ran = answers(executed, exercise_id)
+    if not ran:
+        return None
+    if exercise_id not in reference:
+        return Grade(exercise_id, CRASHED, "the grader has no reference answers for this exercise (its instructor "
+                                           "notebook has no grading cell for it)")
+    return compare(recorded, reference[exercise_id], exercise_id)

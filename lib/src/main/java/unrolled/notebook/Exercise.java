@@ -10,6 +10,7 @@ import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import unrolled.param.NamedArrays;
 import unrolled.tensor.Shapes;
 
 /**
@@ -156,7 +157,8 @@ public final class Exercise {
      * @param id the exercise's number, e.g. {@code 0.1}
      * @param label names this input among the exercise's recorded answers, e.g. {@code "N=1"}
      * @param learner calls the learner's method; may return an {@code INDArray}, a number, a boolean, a string,
-     *     an array, a {@code Collection} or a {@code Map} of these
+     *     an array, a {@code Collection}, a {@code Map} of these, or named arrays ({@code Parameters},
+     *     {@code Gradients}), which are recorded as a map from name to array
      * @param tolerance the largest absolute difference accepted per number, at least 0
      */
     public static void record(String id, String label, Supplier<?> learner, double tolerance) {
@@ -189,6 +191,30 @@ public final class Exercise {
         }
     }
 
+    /**
+     * The entries of a learner's map under the names an exercise asks for, in that order, for {@link #record}: a name
+     * the map lacks is recorded as null (and graded as missing), a key the exercise does not ask for is left out, as
+     * the check leaves it out.
+     *
+     * @param answer the map the learner's method returned, from name to answer; may be null
+     * @param names the names the exercise asks for, at least one
+     * @return a new map from each of {@code names} to the learner's entry or null; null when {@code answer} is null
+     */
+    public static Map<String, Object> entriesNamed(Map<String, ?> answer, String... names) {
+        Objects.requireNonNull(names, "Exercise.entriesNamed: names must not be null");
+        if (names.length == 0) {
+            throw new IllegalArgumentException("Exercise.entriesNamed: names must hold at least one name, but is empty.");
+        }
+        if (answer == null) {
+            return null;
+        }
+        Map<String, Object> picked = new LinkedHashMap<>();
+        for (String name : names) {
+            picked.put(name, answer.get(name));
+        }
+        return picked;
+    }
+
     private static void toJson(Object value, StringBuilder out) {
         if (value == null) {
             out.append("null");
@@ -203,10 +229,11 @@ public final class Exercise {
             out.append(value instanceof Boolean ? value.toString() : number(((Number) value).doubleValue()));
         } else if (value instanceof CharSequence || value instanceof Character || value instanceof Enum) {
             out.append(quote(value.toString()));
-        } else if (value instanceof Map<?, ?> map) {
+        } else if (value instanceof Map<?, ?> || value instanceof NamedArrays) {
             out.append('{');
             boolean first = true;
-            for (Map.Entry<?, ?> entry : map.entrySet()) {
+            Iterable<? extends Map.Entry<?, ?>> entries = value instanceof Map<?, ?> map ? map.entrySet() : (NamedArrays) value;
+            for (Map.Entry<?, ?> entry : entries) {
                 out.append(first ? "" : ",").append(quote(String.valueOf(entry.getKey()))).append(':');
                 toJson(entry.getValue(), out);
                 first = false;

@@ -1,6 +1,7 @@
 package unrolled.notebook;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,6 +16,7 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import unrolled.param.Gradients;
 
 class ExerciseTest extends NotebookOutputCapture {
 
@@ -146,5 +148,35 @@ class ExerciseTest extends NotebookOutputCapture {
     void outsideTheGraderARecordShowsOnlyASummary() {
         assertEquals("Exercise 0.2, N=1: recorded for the autograder (an array of shape (1, 3)).",
                 recorded(false, "N=1", () -> Nd4j.ones(1, 3)));
+    }
+
+    @Test
+    void namedArraysAreRecordedAsAMapFromNameToArray() {
+        Gradients gradients = new Gradients().accumulate("Wx", Nd4j.createFromArray(new double[][] {{0.5, -1}}))
+                .accumulate("b", Nd4j.createFromArray(new double[][] {{2}}));
+        assertEquals(Exercise.ANSWER_MARK + "{\"exercise\":\"0.2\",\"label\":\"c=1\",\"tolerance\":1.0E-9,\"value\":"
+                + "{\"Wx\":{\"shape\":[1, 2],\"data\":[0.5,-1.0]},\"b\":{\"shape\":[1, 1],\"data\":[2.0]}}}",
+                recorded(true, "c=1", () -> gradients));
+    }
+
+    @Test
+    void entriesNamedKeepsTheAskedNamesInOrderWithNullForAMissingOne() {
+        Map<String, Integer> answer = new LinkedHashMap<>();
+        answer.put("extra", 9);
+        answer.put("db", 2);
+        answer.put("dWx", 1);
+        Map<String, Object> picked = Exercise.entriesNamed(answer, "dWx", "dWh", "db");
+        assertEquals(List.of("dWx", "dWh", "db"), new ArrayList<>(picked.keySet()));
+        assertEquals(1, picked.get("dWx"));
+        assertNull(picked.get("dWh"));
+        assertEquals(2, picked.get("db"));
+        assertNull(Exercise.entriesNamed(null, "dWx"));
+    }
+
+    @Test
+    void entriesNamedWithoutANameIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Exercise.entriesNamed(Map.of("a", 1)));
+        assertEquals("Exercise.entriesNamed: names must hold at least one name, but is empty.", e.getMessage());
     }
 }
