@@ -64,21 +64,18 @@ final class GruKernel extends Kernel<GruKernel.Buffers> {
             AX.set(a + no + j, n);
             // h̃_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
             double h = (1.0 - z) * n + z * tape.hPrev.get(s + j);
-            tape.outputs.set(s + j, h);
-            hOut.set(out + j, h);
+            writeState(tape, s, hOut, out, j, h);
         }
     }
 
     @Override
     public void backward(Tape<Buffers> tape, Flow flow, int a, int s, int q) {
         Slab gates = tape.cell.A();
-        Slab gh = flow.gh();
         Slab dAX = flow.dA();
         Slab dAH = flow.dAH();
         for (int j = 0; j < hiddenSize; j++) {
             // ∂L/∂h_t = dy_t + g_h
-            double dh = gh.get(q + j) + flow.dy().get(s + j);
-            flow.dH().set(s + j, dh);
+            double dh = stateGradient(flow, s, q, j);
             double r = gates.get(a + ro + j);
             double z = gates.get(a + zo + j);
             double n = gates.get(a + no + j);
@@ -96,7 +93,7 @@ final class GruKernel extends Kernel<GruKernel.Buffers> {
             dAH.set(a + zo + j, daz);
             dAH.set(a + no + j, dan * r);
             // g_h = dh ⊙ z;  the skeleton adds dAH_t·Whᵀ
-            gh.set(q + j, dh * z);
+            flow.gh().set(q + j, dh * z);
         }
     }
 

@@ -345,6 +345,19 @@ abstract class Kernel<B extends Kernel.Sums> implements Rows<B> {
 
     // ---- for the cells' portable loops and caches ----
 
+    /** Element j of the row's new state: y_t = h̃_t at s (the output), h_t = h̃_t at out (the state after step t). */
+    static void writeState(Tape<?> tape, int s, Slab hOut, int out, int j, double h) {
+        tape.outputs.set(s + j, h);
+        hOut.set(out + j, h);
+    }
+
+    /** @return element j of ∂L/∂h_t = dy_t + g_h (what flows back from step t + 1), also written to dH */
+    static double stateGradient(Flow flow, int s, int r, int j) {
+        double dh = flow.gh().get(r + j) + flow.dy().get(s + j);
+        flow.dH().set(s + j, dh);
+        return dh;
+    }
+
     /** σ(a) = 1 / (1 + e^{−a}). */
     final double sigmoid(double a) {
         return 1.0 / (1.0 + exp(-a));

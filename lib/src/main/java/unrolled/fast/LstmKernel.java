@@ -72,8 +72,7 @@ final class LstmKernel extends Kernel<LstmKernel.Buffers> {
             double h = o * tanhC;
             tape.cell.cell().set(s + j, c);
             tape.cell.tanhC().set(s + j, tanhC);
-            tape.outputs.set(s + j, h);
-            hOut.set(out + j, h);
+            writeState(tape, s, hOut, out, j, h);
             cOut.set(out + j, c);
         }
     }
@@ -81,14 +80,12 @@ final class LstmKernel extends Kernel<LstmKernel.Buffers> {
     @Override
     public void backward(Tape<Buffers> tape, Flow flow, int a, int s, int r) {
         Slab gates = tape.cell.A();
-        Slab gh = flow.gh();
         Slab gc = flow.gc();
         Slab dA = flow.dA();
         for (int j = 0; j < hiddenSize; j++) {
             // ∂L/∂h_t = dy_t + g_h,  ∂L/∂c_t = g_c
-            double dh = gh.get(r + j) + flow.dy().get(s + j);
+            double dh = stateGradient(flow, s, r, j);
             double dc = gc.get(r + j);
-            flow.dH().set(s + j, dh);
             flow.dC().set(s + j, dc);
             double i = gates.get(a + io + j);
             double f = gates.get(a + fo + j);
@@ -104,7 +101,7 @@ final class LstmKernel extends Kernel<LstmKernel.Buffers> {
             dA.set(a + go + j, dcTotal * i * (1.0 - g * g));
             // g_c = dc_{t−1} = dc_total ⊙ f;  g_h = 0, the skeleton adds dA_t·Whᵀ
             gc.set(r + j, dcTotal * f);
-            gh.set(r + j, 0.0);
+            flow.gh().set(r + j, 0.0);
         }
     }
 

@@ -46,8 +46,7 @@ final class RnnKernel extends Kernel<RnnKernel.Buffers> {
             // h̃_t = φ(a_t), kept in A for the backward pass
             double h = relu ? Math.max(0.0, A.get(s + j)) : tanh(A.get(s + j));
             A.set(s + j, h);
-            tape.outputs.set(s + j, h);
-            hOut.set(out + j, h);
+            writeState(tape, s, hOut, out, j, h);
         }
     }
 
@@ -57,8 +56,7 @@ final class RnnKernel extends Kernel<RnnKernel.Buffers> {
         Slab gh = flow.gh();
         for (int j = 0; j < hiddenSize; j++) {
             // ∂L/∂h_t = dy_t + g_h
-            double dh = gh.get(q + j) + flow.dy().get(s + j);
-            flow.dH().set(s + j, dh);
+            double dh = stateGradient(flow, s, q, j);
             // da = dh ⊙ φ'(a):  tanh' = 1 − h²,  relu' = [h > 0]
             double h = hNew.get(s + j);
             double dPhi = relu ? (h > 0.0 ? 1.0 : 0.0) : 1.0 - h * h;
