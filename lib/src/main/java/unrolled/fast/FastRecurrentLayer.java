@@ -1,21 +1,17 @@
 package unrolled.fast;
 
 import java.util.AbstractList;
-import java.util.ArrayDeque;
-import java.util.List;
 import java.util.Objects;
 import java.util.RandomAccess;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import unrolled.cell.GruCell;
 import unrolled.cell.LstmCell;
 import unrolled.cell.RecurrentCell;
 import unrolled.cell.RnnCell;
 import unrolled.cell.State;
 import unrolled.param.Gradients;
-import unrolled.param.Trainable;
 import unrolled.param.Parameters;
 import unrolled.recurrent.InitialState;
 import unrolled.recurrent.RecurrentLayer;
@@ -63,7 +59,7 @@ import unrolled.tensor.Threads;
  *
  * <p><b>Memory.</b> The buffers a forward pass keeps for the backward pass are reused: once a cache has been through
  * {@link #backward}, the next {@link #forward} of the same shape on this layer writes into its memory instead of
- * allocating (allocating tens of megabytes per call costs more than the pass itself, see {@link Workspace}). So a
+ * allocating (allocating tens of megabytes per call costs more than the pass itself, see {@code WorkBuffers}). So a
  * cache is valid until it has been through backward <em>and</em> a later forward has run; after that its step records
  * show the later pass's values and {@link #backward} refuses it with an {@link IllegalStateException}. Backward may be
  * called more than once on a cache before then. The outputs, final states and gradients returned are always new
@@ -98,16 +94,10 @@ public final class FastRecurrentLayer<C> implements SequenceLayer<C> {
     public record Inference(INDArray outputs, State finalState) {
     }
 
-    /** How many consumed workspaces a layer keeps for reuse (truncated BPTT runs several chunks before backward). */
-    private static final int SPARE_WORKSPACES = 8;
-
     private final RecurrentLayer<C> reference;
-    private final Kernel kernel;
-    private final ArrayDeque<Workspace> spare = new ArrayDeque<>();
-    private final Workspace scratch;
+    private final Kernel<?> kernel;
+    private final WorkBuffers buffers;
     private State carried;
-    /** How many backward passes this layer has run: a {@link StateGradients} knows whether its buffers are current. */
-    private long backwardPasses;
 
     /**
      * @param reference the layer to speed up, not null; its cell must be an {@link LstmCell}, {@link GruCell} or
@@ -117,7 +107,7 @@ public final class FastRecurrentLayer<C> implements SequenceLayer<C> {
     public FastRecurrentLayer(RecurrentLayer<C> reference) {
         this.reference = Objects.requireNonNull(reference, "FastRecurrentLayer: reference must not be null");
         this.kernel = kernelFor(reference.cell());
-        this.scratch = new Workspace(kernel.dataType);
+        this.buffers = new WorkBuffers(kernel.dataType);
     }
 
     /**
@@ -150,7 +140,7 @@ public final class FastRecurrentLayer<C> implements SequenceLayer<C> {
         return cell instanceof LstmCell || cell instanceof GruCell || cell instanceof RnnCell;
     }
 
-    private static Kernel kernelFor(RecurrentCell<?> cell) {
+    private static Kernel<?> kernelFor(RecurrentCell<?> cell) {
         if (cell instanceof LstmCell lstm) {
             return new LstmKernel(lstm);
         }
@@ -220,7 +210,7 @@ public final class FastRecurrentLayer<C> implements SequenceLayer<C> {
     public Inference infer(INDArray x, SequenceMask mask) {
         RecurrentLayer.Result<C> result = forward(x, mask);
         // no cache leaves this method, so the pass's buffers are free for the next call at once
-        offerForReuse(((TapeSteps<?>) result.cache().steps()).tape);
+        buffers.done(((TapeSteps<?>) result.cache().steps()).tape);
         return new Inference(result.outputs(), result.finalState());
     }
 
@@ -231,6 +221,7 @@ public final class FastRecurrentLayer<C> implements SequenceLayer<C> {
      * @param dFinal ∂L/∂(final h) (and ∂L/∂(final c)), each (N, H); null (or a null c) means zero; not modified
      * @param cache from this layer's {@link #forward}; not modified
      * @return dx (N, T, D), the initial state's gradient (N, H), every parameter's gradient, and ∂L/∂h_t for each t
+     *     (read these before this layer's next backward pass: they wait in its work memory until first read)
      * @throws IllegalArgumentException if the cache was not made by this layer's forward
      */
     public SequenceGradients backward(INDArray dOutputs, State dFinal, RecurrentLayer.Cache<C> cache) {
@@ -240,9 +231,9 @@ public final class FastRecurrentLayer<C> implements SequenceLayer<C> {
             throw new IllegalArgumentException(method + ": cache must come from this layer's forward, but it was made by "
                     + "another layer (a RecurrentLayer's cache goes to RecurrentLayer.backward).");
         }
-        Tape tape = steps.tape;
-        backwardPasses++;
-        if (tape.recycled) {
+        Tape<?> tape = steps.tape;
+        long pass = buffers.startBackward();
+        if (WorkBuffers.overwritten(tape)) {
             throw new IllegalStateException(method + ": this cache has been through backward already and its buffers have "
                     + "since been reused by a later forward of this layer; run forward again.");
         }
@@ -259,7 +250,7 @@ public final class FastRecurrentLayer<C> implements SequenceLayer<C> {
             Shapes.require(method, "dFinal.h", dFinal.h(), "(N, H)", n, hidden);
             Shapes.requireType(method, "dFinal.h", dFinal.h(), type);
             if (dFinal.c() != null) {
-                if (!kernel.hasCellState()) {
+                if (!kernel.hasCellState) {
                     throw new IllegalArgumentException(method + ": dFinal.c must be null, because " + cell()
                             + " has no cell state.");
                 }
@@ -269,20 +260,20 @@ public final class FastRecurrentLayer<C> implements SequenceLayer<C> {
         }
         // g_{T−1} = ∂L/∂(final state), or zero: new arrays, overwritten with the running gradient
         Slab gh = Slab.of(dFinal != null ? dFinal.h().dup('c') : Nd4j.zeros(type, n, hidden));
-        Slab gc = !kernel.hasCellState() ? null
+        Slab gc = !kernel.hasCellState ? null
                 : Slab.of(dFinal != null && dFinal.c() != null ? dFinal.c().dup('c') : Nd4j.zeros(type, n, hidden));
-        Kernel.Backward result = kernel.backward(tape, Slab.of(dOutputs), gh, gc, scratch);
-        offerForReuse(tape);
+        Kernel.Backward result = tape.backward(Slab.of(dOutputs), gh, gc, buffers.scratch);
+        buffers.done(tape);
 
         Gradients gradients = result.parameters();
         if (policy() == InitialState.LEARNED) {
             // h_{−1} = h0 broadcast over N, so ∂L/∂h0 = Σ_n ∂L/∂h_{−1}[n, :]
             gradients.accumulate("h0", tape.learnedInitial ? result.dInitial().h().sum(true, 0) : Nd4j.zeros(type, 1, hidden));
-            if (kernel.hasCellState()) {
+            if (kernel.hasCellState) {
                 gradients.accumulate("c0", tape.learnedInitial ? result.dInitial().c().sum(true, 0) : Nd4j.zeros(type, 1, hidden));
             }
         }
-        return new SequenceGradients(result.dx(), result.dInitial(), gradients, new StateGradients(result.dH(), result.dC(), tape.steps));
+        return new SequenceGradients(result.dx(), result.dInitial(), gradients, buffers.new StepGradients(result.dH(), result.dC(), tape.steps, pass));
     }
 
     /**
@@ -315,8 +306,8 @@ public final class FastRecurrentLayer<C> implements SequenceLayer<C> {
             throw new IllegalArgumentException(method + ": result must be what this layer's forward returned, but its cache "
                     + "or outputs come from elsewhere; release only this layer's own results.");
         }
-        close(result.outputs());
-        close(result.finalState());
+        WorkBuffers.close(result.outputs());
+        WorkBuffers.close(result.finalState());
     }
 
     /**
@@ -326,8 +317,8 @@ public final class FastRecurrentLayer<C> implements SequenceLayer<C> {
      */
     public void release(Inference inference) {
         Objects.requireNonNull(inference, "FastRecurrentLayer.release: inference must not be null");
-        close(inference.outputs());
-        close(inference.finalState());
+        WorkBuffers.close(inference.outputs());
+        WorkBuffers.close(inference.finalState());
     }
 
     /**
@@ -341,29 +332,15 @@ public final class FastRecurrentLayer<C> implements SequenceLayer<C> {
     public void release(SequenceGradients gradients) {
         String method = "FastRecurrentLayer.release";
         Objects.requireNonNull(gradients, method + ": gradients must not be null");
-        if (!(gradients.dStates() instanceof FastRecurrentLayer<?>.StateGradients states) || states.layer() != this) {
+        if (!(gradients.dStates() instanceof WorkBuffers.StepGradients states) || states.owner() != buffers) {
             throw new IllegalArgumentException(method + ": gradients must be what this layer's backward returned, but come "
                     + "from elsewhere; release only this layer's own results.");
         }
         states.release();
-        close(gradients.dx());
-        close(gradients.dInitial());
+        WorkBuffers.close(gradients.dx());
+        WorkBuffers.close(gradients.dInitial());
         for (String name : gradients.parameters().names()) {
-            close(gradients.parameters().get(name));
-        }
-    }
-
-    private static void close(State state) {
-        if (state != null) {
-            close(state.h());
-            close(state.c());
-        }
-    }
-
-    private static void close(INDArray array) {
-        // a view's close() does nothing; the array that owns the memory is the one to close
-        if (array != null && array.closeable()) {
-            array.close();
+            WorkBuffers.close(gradients.parameters().get(name));
         }
     }
 
@@ -425,7 +402,7 @@ public final class FastRecurrentLayer<C> implements SequenceLayer<C> {
 
     /** @return true if the cell carries a cell state c besides h (an LSTM) */
     public boolean hasCellState() {
-        return kernel.hasCellState();
+        return kernel.hasCellState;
     }
 
     /** @return D */
@@ -469,31 +446,14 @@ public final class FastRecurrentLayer<C> implements SequenceLayer<C> {
         }
         // the initial state is copied into the tape, never written
         Slab h0 = Slab.of(initial.h());
-        Slab c0 = kernel.hasCellState() ? Slab.of(initial.c()) : null;
-        Workspace workspace = spare.poll();
-        if (workspace == null) {
-            workspace = new Workspace(kernel.dataType);
-        } else if (workspace.owner != null) {
-            // the previous owner has been through backward; its buffers now belong to this pass
-            workspace.owner.recycled = true;
-        }
-        Tape tape = kernel.forward(Slab.of(x), n, steps, h0, c0, lengths, learnedInitial, workspace);
+        Slab c0 = kernel.hasCellState ? Slab.of(initial.c()) : null;
+        Tape<?> tape = kernel.forward(Slab.of(x), n, steps, h0, c0, lengths, learnedInitial, buffers.forForwardPass());
         // x stays referenced by the tape: a caller who overwrites x after forward changes the gradients, as with the
         // reference, whose step caches hold views of x too
         State finalState = new State(tape.finalH.array, tape.finalC == null ? null : tape.finalC.array);
         RecurrentLayer.Cache<C> cache = new RecurrentLayer.Cache<>(new TapeSteps<>(tape), mask, n, learnedInitial);
         // the final state is a copy, so that changing it cannot change the tape
         return new RecurrentLayer.Result<>(tape.outputs.array, copy(finalState), cache);
-    }
-
-    /** Offers a tape's workspace for reuse by a later forward pass, once. */
-    private void offerForReuse(Tape tape) {
-        if (!tape.consumed) {
-            tape.consumed = true;
-            if (spare.size() < SPARE_WORKSPACES) {
-                spare.offer(tape.workspace);
-            }
-        }
     }
 
     private long requireInput(String method, INDArray x, State initial, SequenceMask mask) {
@@ -510,7 +470,7 @@ public final class FastRecurrentLayer<C> implements SequenceLayer<C> {
     private void requireState(String method, String name, State state, long n) {
         Shapes.require(method, name + ".h", state.h(), "(N, H)", n, kernel.hiddenSize);
         Shapes.requireType(method, name + ".h", state.h(), kernel.dataType);
-        if (kernel.hasCellState()) {
+        if (kernel.hasCellState) {
             Shapes.require(method, name + ".c", state.c(), "(N, H)", n, kernel.hiddenSize);
             Shapes.requireType(method, name + ".c", state.c(), kernel.dataType);
         } else if (state.c() != null) {
@@ -520,29 +480,20 @@ public final class FastRecurrentLayer<C> implements SequenceLayer<C> {
     }
 
     private State policyState(String method, long n) {
-        DataType type = kernel.dataType;
-        int hidden = kernel.hiddenSize;
-        switch (policy()) {
-            case LEARNED: {
-                INDArray h0 = parameters().get("h0");
-                INDArray c0 = kernel.hasCellState() ? parameters().get("c0") : null;
-                return new State(Nd4j.zeros(type, n, hidden).addiRowVector(h0),
-                        c0 == null ? null : Nd4j.zeros(type, n, hidden).addiRowVector(c0));
-            }
-            case CARRIED:
-                if (carried != null) {
-                    long carriedN = carried.h().size(0);
-                    if (carriedN != n) {
-                        throw new IllegalArgumentException(method + ": this layer is stateful (CARRIED) and carries the state of "
-                                + carriedN + " sequences from the previous batch, but this batch has N = " + n
-                                + ". Keep the batch size fixed, or call reset() to start new sequences.");
-                    }
-                    return copy(carried);
-                }
-                return cell().zeroState(n);
-            default:
-                return cell().zeroState(n);
+        if (policy() != InitialState.CARRIED) {
+            // zeros, or h0 (and c0) broadcast over the batch: the reference layer's own
+            return reference.initialState(n);
         }
+        if (carried == null) {
+            return cell().zeroState(n);
+        }
+        long carriedN = carried.h().size(0);
+        if (carriedN != n) {
+            throw new IllegalArgumentException(method + ": this layer is stateful (CARRIED) and carries the state of "
+                    + carriedN + " sequences from the previous batch, but this batch has N = " + n
+                    + ". Keep the batch size fixed, or call reset() to start new sequences.");
+        }
+        return copy(carried);
     }
 
     private static State copy(State state) {
@@ -551,9 +502,9 @@ public final class FastRecurrentLayer<C> implements SequenceLayer<C> {
 
     /** The cache's steps: the cell's cache record for step t, made on demand from the tape. */
     private static final class TapeSteps<C> extends AbstractList<C> implements RandomAccess {
-        private final Tape tape;
+        private final Tape<?> tape;
 
-        TapeSteps(Tape tape) {
+        TapeSteps(Tape<?> tape) {
             this.tape = tape;
         }
 
@@ -561,79 +512,12 @@ public final class FastRecurrentLayer<C> implements SequenceLayer<C> {
         @SuppressWarnings("unchecked")
         public C get(int t) {
             Objects.checkIndex(t, tape.steps);
-            return (C) tape.kernel.stepCache(tape, t);
+            return (C) tape.step(t);
         }
 
         @Override
         public int size() {
             return tape.steps;
-        }
-    }
-
-    /**
-     * ∂L/∂h_t (and ∂L/∂c_t) for each t. The backward pass leaves them in the layer's work buffers, which its next
-     * backward pass overwrites; the first {@code get} copies them out (one copy of each buffer), so a list that is
-     * read before then stays valid, and one that is first read after then is refused. Training loops never read them,
-     * and no longer pay for two fresh (N, T, H) arrays per step (fresh off-heap memory costs page faults: about a
-     * tenth of an LSTM training step at 64×100×128×256, measured).
-     */
-    private final class StateGradients extends AbstractList<State> implements RandomAccess {
-        private final int steps;
-        private final long pass;
-        private Slab dH;
-        private Slab dC;
-        private INDArray h;
-        private INDArray c;
-        private boolean released;
-
-        StateGradients(Slab dH, Slab dC, int steps) {
-            this.dH = dH;
-            this.dC = dC;
-            this.steps = steps;
-            this.pass = backwardPasses;
-        }
-
-        FastRecurrentLayer<C> layer() {
-            return FastRecurrentLayer.this;
-        }
-
-        /** After {@link FastRecurrentLayer#release(SequenceGradients)}: copies already read are closed too. */
-        void release() {
-            released = true;
-            dH = null;
-            dC = null;
-            close(h);
-            close(c);
-        }
-
-        @Override
-        public State get(int t) {
-            Objects.checkIndex(t, steps);
-            if (released) {
-                throw new IllegalStateException("FastRecurrentLayer: these dStates were released with the rest of their "
-                        + "backward pass's gradients (release(gradients)); read them before releasing.");
-            }
-            if (h == null) {
-                if (pass != backwardPasses) {
-                    throw new IllegalStateException("FastRecurrentLayer: these dStates were first read after a later "
-                            + "backward pass of the same layer, which has reused their buffers; read (or copy) dStates "
-                            + "before calling backward on the layer again.");
-                }
-                h = dH.array.dup();
-                c = dC == null ? null : dC.array.dup();
-                dH = null;
-                dC = null;
-            }
-            return new State(step(h, t), c == null ? null : step(c, t));
-        }
-
-        @Override
-        public int size() {
-            return steps;
-        }
-
-        private static INDArray step(INDArray buffer, int t) {
-            return buffer.get(NDArrayIndex.all(), NDArrayIndex.point(t), NDArrayIndex.all());
         }
     }
 }

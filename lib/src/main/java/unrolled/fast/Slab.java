@@ -86,8 +86,8 @@ abstract sealed class Slab permits Slab.Floats, Slab.Doubles {
     /** Sets element k to v (rounded to float in a FLOAT slab). */
     abstract void set(int k, double v);
 
-    /** Sets every element to 0. */
-    abstract void clear();
+    /** Sets elements [from, from + count) to v. */
+    abstract void fill(int from, int count, double v);
 
     /**
      * Copies elements [from, from + count) of this slab to [to, to + count) of target, in one bulk move.
@@ -157,9 +157,10 @@ abstract sealed class Slab permits Slab.Floats, Slab.Doubles {
         }
 
         @Override
-        void clear() {
-            for (int k = 0; k < length; k++) {
-                buffer.put(k, 0f);
+        void fill(int from, int count, double v) {
+            float value = (float) v;
+            for (int k = from; k < from + count; k++) {
+                buffer.put(k, value);
             }
         }
 
@@ -217,9 +218,9 @@ abstract sealed class Slab permits Slab.Floats, Slab.Doubles {
         }
 
         @Override
-        void clear() {
-            for (int k = 0; k < length; k++) {
-                buffer.put(k, 0.0);
+        void fill(int from, int count, double v) {
+            for (int k = from; k < from + count; k++) {
+                buffer.put(k, v);
             }
         }
 

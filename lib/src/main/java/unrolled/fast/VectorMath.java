@@ -33,6 +33,33 @@ final class VectorMath {
         return new float[(width + LANES - 1) / LANES * LANES];
     }
 
+    /**
+     * @param count how many blocks, e.g. the 4 gates of an LSTM
+     * @param width the number of values of each, H
+     * @return count new row arrays (see {@link #row})
+     */
+    static float[][] rows(int count, int width) {
+        float[][] rows = new float[count][];
+        for (int k = 0; k < count; k++) {
+            rows[k] = row(width);
+        }
+        return rows;
+    }
+
+    /** Copies the blocks of one row, block k from elements [at + k·width, at + (k + 1)·width), into blocks[k]. */
+    static void read(Slab.Floats from, int at, float[][] blocks, int width) {
+        for (int k = 0; k < blocks.length; k++) {
+            from.read(at + k * width, blocks[k], width);
+        }
+    }
+
+    /** Copies blocks[k] back to elements [at + k·width, at + (k + 1)·width): the inverse of {@link #read}. */
+    static void write(Slab.Floats to, int at, float[][] blocks, int width) {
+        for (int k = 0; k < blocks.length; k++) {
+            to.write(at + k * width, blocks[k], width);
+        }
+    }
+
     /** @return the vector at index j of v */
     static FloatVector load(float[] v, int j) {
         return FloatVector.fromArray(SPECIES, v, j);

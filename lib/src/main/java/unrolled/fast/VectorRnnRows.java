@@ -11,12 +11,11 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * The element-wise maths of one vanilla-RNN step for one sequence of the batch (one row), in FLOAT on the vector
- * units: the formulas of {@link RnnKernel}'s portable loop, a whole vector of j at a time, on arrays padded to whole
- * vectors. One instance per lane and pass; real steps only (padded steps take the portable loop, see
- * {@link VectorLstmRows}).
+ * The vanilla RNN's row maths in FLOAT on the vector units: the formulas of {@link RnnKernel}'s portable loop, a whole
+ * vector of j at a time, on arrays padded to whole vectors. One instance per lane and pass; real steps only (padded
+ * steps take the portable loop, see {@link VectorLstmRows}).
  */
-final class VectorRnnRows {
+final class VectorRnnRows implements Rows<RnnKernel.Buffers> {
 
     private final int H;
     private final boolean relu;
@@ -30,17 +29,12 @@ final class VectorRnnRows {
         dh = row(H);
     }
 
-    /**
-     * Step t of sequence n, forward; s is the row's first index in the (N, T, H) buffers, out where the new state goes.
-     *
-     * @param A (N, T, H): a_t on entry, h̃_t = φ(a_t) on return
-     * @param outputs (N, T, H): receives y_t = h_t
-     * @param hOut receives h_t at out: the next step's h_{t−1} slot, or the final state
-     */
-    void forward(Slab.Floats A, int s, Slab.Floats outputs, Slab.Floats hOut, int out) {
+    @Override
+    public void forward(Tape<RnnKernel.Buffers> tape, int a, int s, Slab hOut, Slab cOut, int out) {
+        Slab.Floats A = (Slab.Floats) tape.cell.A();
         A.read(s, h, H);
         // h̃_t = φ(a_t): ReLU = max(0, a), or tanh. One loop per activation: a vector chosen between the two by a
-        // branch would be a heap object in JDK 17's compiled code (measured by the kernels' allocation test)
+        // branch would be a heap object in JDK 17's compiled code (measured by the allocation test)
         if (relu) {
             for (int j = 0; j < H; j += LANES) {
                 load(h, j).lanewise(VectorOperators.MAX, 0f).intoArray(h, j);
@@ -51,23 +45,16 @@ final class VectorRnnRows {
             }
         }
         A.write(s, h, H);
-        outputs.write(s, h, H);
-        hOut.write(out, h, H);
+        ((Slab.Floats) tape.outputs).write(s, h, H);
+        ((Slab.Floats) hOut).write(out, h, H);
     }
 
-    /**
-     * Step t of sequence n, backward; q is the row's place in the (N, H) running gradient.
-     *
-     * @param hNew (N, T, H): h̃_t of the forward pass
-     * @param dy (N, T, H): ∂L/∂y
-     * @param gh (N, H): ∂L/∂h_t flowing back from step t + 1 on entry; 0 on return (the caller adds da_t·Whᵀ)
-     * @param dA (N, T, H): receives ∂L/∂a_t
-     * @param dH (N, T, H): receives ∂L/∂h_t
-     */
-    void backward(Slab.Floats hNew, int s, Slab.Floats dy, Slab.Floats gh, int q, Slab.Floats dA, Slab.Floats dH) {
+    @Override
+    public void backward(Tape<RnnKernel.Buffers> tape, Kernel.Flow flow, int a, int s, int q) {
+        Slab.Floats gh = (Slab.Floats) flow.gh();
         // ∂L/∂h_t = dy_t + g_h, into dh
-        stateGradient(gh, q, dy, s, dH, dh, h, H);
-        hNew.read(s, h, H);
+        stateGradient(gh, q, (Slab.Floats) flow.dy(), s, (Slab.Floats) flow.dH(), dh, h, H);
+        ((Slab.Floats) tape.cell.A()).read(s, h, H);
         // da = dh ⊙ φ'(a):  relu' = [h > 0],  tanh' = 1 − h²  (one loop each, as above)
         if (relu) {
             for (int j = 0; j < H; j += LANES) {
@@ -80,7 +67,8 @@ final class VectorRnnRows {
                 load(dh, j).mul(vh.mul(vh).neg().add(1f)).intoArray(h, j);
             }
         }
-        dA.write(s, h, H);
+        ((Slab.Floats) flow.dA()).write(s, h, H);
+        // g_h = 0: the skeleton adds da_t·Whᵀ
         Arrays.fill(dh, 0f);
         gh.write(q, dh, H);
     }

@@ -21,6 +21,13 @@
  * state policies and result types, so a notebook swaps one for the other by changing one constructor, and checks the
  * swap with the agreement tests' method: same outputs, states and gradients to round-off.
  *
+ * <p><b>How it is built.</b> One skeleton, {@code Kernel}, owns everything the cells share: the input projection, the
+ * per-step product, the weight-gradient products, the lanes and the padded steps. Each cell supplies only the
+ * element-wise maths of one row, forward and backward side by side with its equations ({@code LstmKernel},
+ * {@code GruKernel}, {@code RnnKernel} as portable loops; {@code VectorLstmRows} … the same on the vector units), and
+ * the buffers its backward pass reads (its own tape). {@code WorkBuffers} holds the reuse of work memory from call to
+ * call and the rules that come with it; {@code Slab} is flat memory with BLAS products on it.
+ *
  * <p><b>Thread settings.</b> The library applies {@link unrolled.tensor.Threads} when it is first used: libnd4j ops
  * on 1 thread ({@code setMaxMasterThreads(1)}) and OpenBLAS on every available core ({@code blas_set_num_threads}). The
  * fast path's flops are all in BLAS, and libnd4j's workers only compete with BLAS's for the cores; this was measured

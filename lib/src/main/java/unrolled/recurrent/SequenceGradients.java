@@ -14,9 +14,7 @@ import unrolled.param.Gradients;
  *     state, over the batch)
  * @param dStates for t = 0 … T−1, the total gradient arriving at the state after step t, each (N, H):
  *     ∂L/∂h_t = (its output's gradient) + (what flows back from step t + 1), and ∂L/∂c_t likewise. Their norms are the
- *     raw material of the vanishing-gradient plot ({@link unrolled.recurrent.probe.HiddenGradientNorms}). A
- *     {@link unrolled.fast.FastRecurrentLayer}'s are copied out of its work buffer when first read, which must be
- *     before that layer's next backward pass.
+ *     raw material of the vanishing-gradient plot ({@link unrolled.recurrent.probe.HiddenGradientNorms}).
  */
 public record SequenceGradients(INDArray dx, State dInitial, Gradients parameters, List<State> dStates) {
 }

@@ -50,7 +50,10 @@ final class Pairs {
     private final int rounds;
     private final double seconds;
     private final String python;
+    private final String baselineJar;
+    private final boolean fastOnly;
     private Server fast;
+    private Server baseline;
     private Server fastKept;
     private Server dl4j;
     private Server torch;
@@ -59,11 +62,16 @@ final class Pairs {
      * @param rounds R, the number of rounds
      * @param seconds the length of a slice
      * @param python the Python with torch, or null to leave PyTorch out
+     * @param baselineJar an older build of the library whose fast path is measured too ("baseline": its worker has the
+     *     jar first on its class path), or null
+     * @param fastOnly true to leave out the fast path with its results kept and DL4J
      */
-    Pairs(int rounds, double seconds, String python) {
+    Pairs(int rounds, double seconds, String python, String baselineJar, boolean fastOnly) {
         this.rounds = rounds;
         this.seconds = seconds;
         this.python = python;
+        this.baselineJar = baselineJar;
+        this.fastOnly = fastOnly;
     }
 
     /** @return the measurements of every cell at every size in both modes */
@@ -71,9 +79,15 @@ final class Pairs {
         List<Measurement> all = new ArrayList<>();
         try {
             fast = new Server("the fast path's worker JVM", worker("fast"));
-            fastKept = new Server("the worker JVM of the fast path with its results kept", worker("fast-kept"));
-            dl4j = new Server("DL4J's worker JVM", worker("dl4j"));
-            System.out.println("workers: " + fast.description + "; " + fastKept.description + "; " + dl4j.description);
+            if (!fastOnly) {
+                fastKept = new Server("the worker JVM of the fast path with its results kept", worker("fast-kept"));
+                dl4j = new Server("DL4J's worker JVM", worker("dl4j"));
+                System.out.println("workers: " + fast.description + "; " + fastKept.description + "; " + dl4j.description);
+            }
+            if (baselineJar != null) {
+                baseline = new Server("the baseline's worker JVM", jvm(Worker.class, baselineJar, "fast"));
+                System.out.println("baseline: " + baselineJar + "; " + baseline.description);
+            }
             if (python != null) {
                 Path script = Files.exists(Path.of("lib", "bench", "pytorch_rnn.py")) ? Path.of("lib", "bench", "pytorch_rnn.py")
                         : Path.of("pytorch_rnn.py");
@@ -88,7 +102,7 @@ final class Pairs {
                 }
             }
         } finally {
-            for (Server server : new Server[] {fast, fastKept, dl4j, torch}) {
+            for (Server server : new Server[] {fast, fastKept, dl4j, torch, baseline}) {
                 if (server != null) {
                     server.close();
                 }
@@ -126,8 +140,13 @@ final class Pairs {
         Map<String, Subject> subjects = new LinkedHashMap<>();
         String request = cell + " " + config + " " + mode;
         subjects.put("fast", s -> fast.slice(request + " " + s));
-        subjects.put("fast-kept", s -> fastKept.slice(request + " " + s));
-        if (cell != Cell.GRU) {
+        if (baseline != null) {
+            subjects.put("baseline", s -> baseline.slice(request + " " + s));
+        }
+        if (fastKept != null) {
+            subjects.put("fast-kept", s -> fastKept.slice(request + " " + s));
+        }
+        if (dl4j != null && cell != Cell.GRU) {
             subjects.put("dl4j", s -> dl4j.slice(request + " " + s));
         }
         if (torch != null) {

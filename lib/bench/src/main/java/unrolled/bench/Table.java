@@ -42,6 +42,9 @@ import unrolled.recurrent.RecurrentLayer;
  *     --pairs-only     only the interleaved ratio table (see {@link Pairs}); --no-pairs leaves it out
  *     --pair-rounds R  rounds of the interleaved measurement (default 5, 3 with --quick)
  *     --slice S        seconds per slice of the interleaved measurement (default 1, 0.5 with --quick)
+ *     --baseline OLD.jar  also the fast path of an older build of the library, interleaved the same way, and a
+ *                      table of both (the "before" and "after" of a change)
+ *     --fast-only      in the interleaved part, leave out the fast path with its results kept and DL4J
  *     --cpu            only the single-thread CPU-time table of the LSTM (about a minute)
  * </pre>
  *
@@ -88,9 +91,14 @@ public final class Table {
             System.out.println("interleaved measurement: " + pairRounds + " rounds of " + slice + " s slices, load average "
                     + loadAverage());
             double peakBefore = peakGflops();
-            List<Pairs.Measurement> pairs = new Pairs(pairRounds, slice, python).run(CONFIGS);
+            String baselineJar = options.contains("--baseline") ? options.get(options.indexOf("--baseline") + 1) : null;
+            List<Pairs.Measurement> pairs = new Pairs(pairRounds, slice, python, baselineJar, options.contains("--fast-only"))
+                    .run(CONFIGS);
             double peakAfter = peakGflops();
             printPairs(pairs, pairRounds, slice, peakBefore, peakAfter);
+            if (baselineJar != null) {
+                printBaseline(pairs, baselineJar);
+            }
         }
         System.out.println();
         System.out.println("load average after: " + loadAverage());
@@ -159,6 +167,22 @@ public final class Table {
                         roundRatio(m.cpu().get("dl4j"), m.cpu().get("fast")),
                         roundRatio(m.cpu().get("pytorch"), m.cpu().get("fast")));
             }
+        }
+    }
+
+    /** The fast path before (the baseline jar) and now, side by side. */
+    private static void printBaseline(List<Pairs.Measurement> pairs, String baselineJar) {
+        System.out.println();
+        System.out.println("#### The fast path before (" + baselineJar + ") and now, interleaved");
+        System.out.println();
+        System.out.println("| mode | cell | N×T×D×H | now ms | before ms | before / now | now CPU ms | before CPU ms"
+                + " | before / now CPU |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
+        for (Pairs.Measurement m : pairs) {
+            System.out.printf("| %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", m.mode(), m.cell(), m.config(),
+                    medianOf(m.times(), "fast"), medianOf(m.times(), "baseline"),
+                    roundRatio(m.times().get("baseline"), m.times().get("fast")), medianOf(m.cpu(), "fast"),
+                    medianOf(m.cpu(), "baseline"), roundRatio(m.cpu().get("baseline"), m.cpu().get("fast")));
         }
     }
 
