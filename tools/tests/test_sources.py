@@ -197,3 +197,107 @@ def test_section_ids_follow_the_headings_as_jupyter_writes_them():
     nb.cells = [nbformat.v4.new_markdown_cell("## The gates, one by one\n\ntext <a id=\"gates\"></a>"),
                 nbformat.v4.new_markdown_cell("### Why **additive** helps")]
     assert section_ids(nb) == {"The-gates,-one-by-one", "gates", "Why-additive-helps"}
+
+
+# --- measured figures belong to the run, not to the prose ---------------------------------------------------------
+# A lesson states what its run shows through unrolled.notebook.Findings (printed from the run's variables, or a claim
+# that fails the cell). Markdown that types in a decimal or a percentage is flagged unless it is in a formula or code,
+# an exercise number, a version or licence, a setting the lesson chooses (a learning rate, a probability, a gain, a
+# threshold, a chance level), or a stable fact listed in ALLOWED_FIGURES with the reason it does not depend on the run.
+
+_FENCE = re.compile(r"```.*?```", re.S)
+_FORMULA_OR_CODE = re.compile(r"\$\$.*?\$\$|\$[^$]*\$|`[^`\n]*`|\]\([^)]*\)|<[^>]+>", re.S)
+_NOT_A_MEASUREMENT = re.compile(
+    r"(?:Exercise|exercise|\*\*)\s*\d+\.\d+|\*\*\d+\.\d+\*\*"
+    r"|\b(?:PyTorch|ND4J|CC[ -]BY|ODC-BY|Python|Java|JDK|version|in)[\s-]+\d+(?:\.\d+)+"
+    r"|(?:learning rate|rates?|probability|gain|bias|dropout|threshold|temperature|τ|scale|momentum|decay"
+    r"|clipp?(?:ed|ing)? (?:at|to)(?: (?:global )?norm)?|chance|guess(?:ing)?(?: gives| scores)?|keep)"
+    r"(?: (?:of|is|at|to|=|about|near|from))*\s*\(?\d+(?:\.\d+)?\s?%?(?:\s?(?:–|-|to|and|or)\s?\d+(?:\.\d+)?\s?%?)*",
+    re.I)
+_FIGURE = re.compile(r"(?<![\w.,])(\d+\.\d+|\d+(?:\.\d+)?\s?%)(?![\w.]*\d)")
+
+# (notebook number, words around the figure as the notebook writes them): why the figure does not depend on the run
+ALLOWED_FIGURES: dict[tuple[str, str], str] = {
+    # the tanh slope's threshold, a property of tanh
+    ("00", "falls below 0.1 once"): "tanh'(z) < 0.1 for |z| > 1.82 is a fact of the function, not of a run",
+    # settings the lesson chooses, or asks the reader to choose
+    ("01", "a single **pulse** of 1.5"): "the input the lesson feeds in",
+    ("01", "$W_h$ by 0.5 with"): "a try-it-yourself change",
+    ("02", "add a scale of 1.5 and of 3.0"): "a try-it-yourself change",
+    ("04", "the smallest should be 1.5"): "every singular value of 1.5 × an orthogonal matrix is 1.5",
+    ("04", "Around 1.5 it stays roughly level"): "a gain the lesson sets; the run asserts that 1.5 breaks even",
+    ("04", "to 0.1 and to 3"): "a try-it-yourself change",
+    ("07", "Typical rates are 0.2–0.5"): "common practice, not this run",
+    ("07", "only about 5 % in all"): "(1 − ηλ)^24 from the settings, before training",
+    ("07", "within 0.01 of 0 or 1"): "the definition of a saturated gate the run counts",
+    ("07", "slope is below 0.01"): "the same definition",
+    ("09", "more than 25 % above the lowest loss"): "the divergence rule the trainer is given",
+    ("09", "(chance: 25 %)"): "one of four symbols",
+    ("09", "31 % of the training subjects are spam"): "a count of the shipped data set",
+    ("09", "(same 31 % spam)"): "the sample is stratified by the data set's share",
+    ("09", "about 1.6 times and ham about 0.7 times"): "w_k = M / (K M_k) on the shipped data set's counts",
+    ("09", "Compare the 0.3 row"): "a threshold the table is built at",
+    ("09", "At 31 % spam the imbalance"): "the data set's share again",
+    ("10", "about 1.19 million characters"): "the size of the shipped text",
+    ("10", "(greedy), 0.5, 1.0 and 1.5"): "the temperatures the lesson samples at",
+    ("16", "leaves the 25 % line"): "chance on a four-way task",
+    ("17", "a drop towards 50 %"): "chance on a two-way task",
+    ("17", "can reach 50 % at best"): "chance on a two-way task",
+    ("17", "stay at 50 % whatever it learns"): "chance on a two-way task",
+    ("17", "a memoryless one stays at 50 %"): "chance on a two-way task (the run's seeds are shown above it)",
+    ("17", "cannot beat 50 %"): "chance on a two-way task",
+    ("18", "rather than 0.5)"): "σ(0) = 0.5",
+    ("18", "about 9.6 million"): "the parameter count worked out above it",
+    ("18", "by about 0.9, how long"): "the premise of an interview question",
+}
+
+
+def typed_figures(markdown: str) -> list[tuple[str, str]]:
+    """(figure, the words around it) for every decimal or percentage in `markdown` outside formulas, code, exercise
+    numbers, versions and chosen settings."""
+    text = _NOT_A_MEASUREMENT.sub(" ", _FORMULA_OR_CODE.sub(" ", _FENCE.sub(" ", markdown)))
+    return [(m.group(1), " ".join(text[max(0, m.start() - 60):m.end() + 30].split())) for m in _FIGURE.finditer(text)]
+
+
+def test_the_figure_heuristic_flags_a_measured_number_and_passes_settings_and_formulas():
+    flagged = [figure for figure, _ in typed_figures(
+        "The LSTM reached 0.97 accuracy, 12 % better. With learning rate 0.02 and gain 1.5, chance is 25 %; "
+        "$\\sigma(1) \\approx 0.73$, `clip(5.0)`, PyTorch 1.13, CC-BY-4.0, **Exercise 4.1**.")]
+    assert flagged == ["0.97", "12 %"], flagged
+
+
+def test_markdown_quotes_no_measured_figure_outside_findings(notebook_name):
+    number = notebook_name[:2]
+    allowed = [words for (nb, words) in ALLOWED_FIGURES if nb == number]
+    found = []
+    for i, cell in enumerate(load(notebook_name).cells):
+        if cell.cell_type != "markdown":
+            continue
+        prose = " ".join(cell.source.split())
+        for figure, words in typed_figures(cell.source):
+            if not any(figure in entry and entry in prose for entry in allowed):
+                found.append(f"cell {i + 1}: {figure} in \"…{words}…\"")
+    assert not found, (f"{notebook_name}: markdown quotes figures that look measured; show them with Findings "
+                       "(from the run's variables, or as a claim), or, if they do not depend on the run, add them to "
+                       "ALLOWED_FIGURES with the reason:\n" + "\n".join(found))
+
+
+def test_every_allowed_figure_is_still_in_its_notebook():
+    prose = {p.name[:2]: " ".join(" ".join(c.source for c in load(p.name).cells if c.cell_type == "markdown").split())
+             for p in paths.notebook_sources()}
+    stale = [f"{nb}: {words!r}" for (nb, words) in ALLOWED_FIGURES if words not in prose.get(nb, "")]
+    assert not stale, "ALLOWED_FIGURES lists words no notebook has any more (remove them):\n" + "\n".join(stale)
+
+
+_RUN_REFERENCE = re.compile(r"\b(?:our run|this run|the run|in the notebook|we (?:measured|got|saw))\b", re.I)
+
+
+def test_quizzes_and_the_question_bank_quote_no_figure_of_a_run():
+    import csv
+    texts = [(f"quiz {row['id']}", " ".join(row.values()))
+             for tsv in sorted((paths.ROOT / "lib" / "src" / "main" / "resources" / "unrolled" / "quiz").glob("*.tsv"))
+             for row in csv.DictReader(tsv.open(encoding="utf-8", newline=""), delimiter="\t")]
+    texts += [(f"question {row['id']}", row["answer"]) for row in bank_rows()]
+    found = [f"{where}: …{sentence.strip()[:160]}…" for where, text in texts
+             for sentence in re.split(r"(?<=[.!?])\s", text) if _RUN_REFERENCE.search(sentence) and _FIGURE.search(sentence)]
+    assert not found, "quiz explanations and bank answers quote a number from a run:\n" + "\n".join(found)
