@@ -228,7 +228,7 @@ ALLOWED_FIGURES: dict[tuple[str, str], str] = {
     ("04", "Around 1.5 it stays roughly level"): "a gain the lesson sets; the run asserts that 1.5 breaks even",
     ("04", "to 0.1 and to 3"): "a try-it-yourself change",
     ("07", "Typical rates are 0.2–0.5"): "common practice, not this run",
-    ("07", "only about 5 % in all"): "(1 − ηλ)^24 from the settings, before training",
+    ("07", "only about 9 % in all"): "1 − (1 − ηλ)^48 from the settings, before training",
     ("07", "within 0.01 of 0 or 1"): "the definition of a saturated gate the run counts",
     ("07", "slope is below 0.01"): "the same definition",
     ("09", "more than 25 % above the lowest loss"): "the divergence rule the trainer is given",
