@@ -39,9 +39,11 @@ MATHJAX_SOURCES = [Path("/usr/share/javascript/mathjax"), Path("/usr/share/mathj
 MATHJAX_PARTS = ["MathJax.js", "config/TeX-AMS_CHTML.js", "extensions", "jax/input/TeX", "jax/output/CommonHTML",
                  "jax/element", "fonts/HTML-CSS/TeX/woff", "localization/en"]
 # Extensions for other inputs and outputs (MathML, AsciiMath, jsMath, the HTML-CSS output): TeX in CommonHTML never
-# loads them.
+# loads them. Chemistry (mhchem) is not used; the TeX input and MathML element jax are inside the combined
+# config/TeX-AMS_CHTML.js, which MathJax then never fetches again (the CommonHTML output's jax.js it does fetch).
 MATHJAX_UNUSED = ["extensions/MathML", "extensions/HTML-CSS", "extensions/asciimath2jax.js",
-                  "extensions/jsMath2jax.js", "extensions/mml2jax.js"]
+                  "extensions/jsMath2jax.js", "extensions/mml2jax.js", "extensions/TeX/mhchem.js",
+                  "extensions/TeX/mhchem3", "jax/input/TeX/jax.js", "jax/element/mml/jax.js"]
 _NOTEBOOK_LINK = re.compile(r'href="((?:\./)?\d\d-[A-Za-z0-9_-]+)\.ipynb')
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
@@ -173,9 +175,9 @@ def _copy_mathjax(static: Path) -> str | None:
     for part in MATHJAX_PARTS:
         src = source / part
         if src.is_dir():
-            unused = [Path(u).name for u in MATHJAX_UNUSED if u.startswith(part + "/")]
-            shutil.copytree(src, target / part, dirs_exist_ok=True, ignore=lambda folder, names, unused=unused,
-                            top=str(src): [n for n in names if folder == top and n in unused])
+            unused = {str(source / u) for u in MATHJAX_UNUSED if u.startswith(part + "/")}
+            shutil.copytree(src, target / part, dirs_exist_ok=True, ignore=lambda folder, names, unused=unused:
+                            [n for n in names if str(Path(folder) / n) in unused])
         elif src.is_file():
             (target / part).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, target / part)
@@ -564,7 +566,7 @@ def _write_static(out: Path, documents: list[dict], classes: set[str]) -> None:
     shutil.copy2(TEMPLATE_DIR / "unrolled" / "static" / "book.js", static / "book.js")
     if has_search():  # without it the pages have no search box (see topbar_html)
         shutil.copy2(MINISEARCH, static / "minisearch.js")
-        data = json.dumps([dict(doc, id=i) for i, doc in enumerate(documents)], ensure_ascii=False)
+        data = json.dumps([dict(doc, id=i) for i, doc in enumerate(documents)], ensure_ascii=False, separators=(",", ":"))
         (static / "search-data.js").write_text(f"window.UNROLLED_SEARCH_DOCUMENTS = {data};\n", encoding="utf-8")
 
 

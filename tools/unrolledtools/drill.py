@@ -173,7 +173,7 @@ def build(out: Path, notebooks: list[Path] | None = None) -> list[Path]:
     _vendor_fsrs(static)
     data = deck(notebooks)
     # "</" cannot close the script element early when escaped as "<\/"
-    payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
     (static / "deck.js").write_text(f"window.UNROLLED_DECK = {payload};\n", encoding="utf-8")
     for asset in ("drill.js", "drill.css"):
         shutil.copy2(ASSETS / asset, static / asset)
