@@ -32,7 +32,8 @@ public final class Plots {
     }
 
     /**
-     * Line plot of one or more series against their index, x = 0, 1, …, n − 1 (series may differ in length).
+     * Line plot of one or more series against their index, x = 0, 1, …, n − 1 (series may differ in length). Curves
+     * of at most {@value #MARKED_POINTS} points get a marker at each point.
      *
      * @param title what the plot shows, not blank
      * @param xAxisTitle the x axis and its unit, e.g. "step", not blank
@@ -43,22 +44,50 @@ public final class Plots {
      */
     public static BufferedImage lines(String title, String xAxisTitle, String yAxisTitle, boolean logY,
             Map<String, double[]> series) {
+        return Charts.image(linesChart(title, xAxisTitle, yAxisTitle, logY, series));
+    }
+
+    /** {@link #lines(String, String, String, boolean, Map)} as a chart, before it is drawn. */
+    static XYChart linesChart(String title, String xAxisTitle, String yAxisTitle, boolean logY,
+            Map<String, double[]> series) {
         String method = "Plots.lines";
         requireTitles(method, title, xAxisTitle, yAxisTitle);
         PlotInputs.requireSeries(method, series, logY, -1);
         XYChart chart = Charts.line(title, xAxisTitle, yAxisTitle);
         chart.getStyler().setYAxisLogarithmic(logY);
+        int longest = 0;
         for (Map.Entry<String, double[]> entry : series.entrySet()) {
             double[] y = entry.getValue();
             double[] x = new double[y.length];
             Arrays.setAll(x, i -> i);
             chart.addSeries(entry.getKey(), x, y.clone());
+            longest = Math.max(longest, y.length);
         }
-        return Charts.image(chart);
+        markPoints(chart, longest);
+        return chart;
     }
 
     /**
-     * Line plot of one or more series against shared x values.
+     * The most points a curve may have and still be drawn with a marker at each: a curve of a few measured points is
+     * shown as points joined by lines, so the reader sees where it was measured and where the line only interpolates;
+     * denser curves are drawn as lines alone.
+     */
+    static final int MARKED_POINTS = 40;
+
+    /** Puts a marker on every point of every series when the longest series has at most {@link #MARKED_POINTS}. */
+    private static void markPoints(XYChart chart, int longest) {
+        if (longest > MARKED_POINTS) {
+            return;
+        }
+        chart.getStyler().setMarkerSize(7);
+        for (var series : chart.getSeriesMap().values()) {
+            series.setMarker(SeriesMarkers.CIRCLE);
+        }
+    }
+
+    /**
+     * Line plot of one or more series against shared x values: typically a quantity measured at a few chosen x
+     * (every k steps, a few sizes), so at most {@value #MARKED_POINTS} values get a marker at each measured point.
      *
      * @param title what the plot shows, not blank
      * @param xAxisTitle the x axis and its unit, not blank
@@ -69,6 +98,12 @@ public final class Plots {
      * @return the rendered plot
      */
     public static BufferedImage lines(String title, String xAxisTitle, String yAxisTitle, boolean logY, double[] x,
+            Map<String, double[]> series) {
+        return Charts.image(linesChart(title, xAxisTitle, yAxisTitle, logY, x, series));
+    }
+
+    /** {@link #lines(String, String, String, boolean, double[], Map)} as a chart, before it is drawn. */
+    static XYChart linesChart(String title, String xAxisTitle, String yAxisTitle, boolean logY, double[] x,
             Map<String, double[]> series) {
         String method = "Plots.lines";
         requireTitles(method, title, xAxisTitle, yAxisTitle);
@@ -83,7 +118,8 @@ public final class Plots {
         for (Map.Entry<String, double[]> entry : series.entrySet()) {
             chart.addSeries(entry.getKey(), x.clone(), entry.getValue().clone());
         }
-        return Charts.image(chart);
+        markPoints(chart, x.length);
+        return chart;
     }
 
     /**

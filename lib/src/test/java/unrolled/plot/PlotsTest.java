@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
@@ -46,6 +48,26 @@ class PlotsTest {
         double[] x = {0.5, 1, 2, 4};
         assertRendered(Plots.lines("loss against width", "hidden size H (units)", "loss (nats)", false, x,
                 Map.of("RNN", new double[] {3, 2, 1.5, 1.2})), "lines-x");
+    }
+
+    @Test
+    void fewMeasuredPointsAreMarkedAndDenseCurvesAreNot() {
+        double[] sizes = {16, 32, 64, 128};
+        XYChart measured = Plots.linesChart("loss against width", "hidden size H (units)", "loss (nats)", false, sizes,
+                Map.of("LSTM", new double[] {2.1, 1.8, 1.6, 1.5}));
+        assertEquals(SeriesMarkers.CIRCLE, measured.getSeriesMap().get("LSTM").getMarker());
+        assertTrue(measured.getStyler().getMarkerSize() > 0, "markers must be visible");
+
+        Map<String, double[]> dense = new LinkedHashMap<>();
+        dense.put("every step", decaying(Plots.MARKED_POINTS + 1, 0.05));
+        XYChart curve = Plots.linesChart("training loss", "step", "loss (nats per token)", false, dense);
+        assertEquals(0, curve.getStyler().getMarkerSize(), "a curve of every step is a line alone");
+
+        Map<String, double[]> sparse = new LinkedHashMap<>();
+        sparse.put("every 50 steps", decaying(Plots.MARKED_POINTS, 0.05));
+        XYChart points = Plots.linesChart("held-out loss", "evaluation (every 50 steps)", "loss (nats per token)",
+                false, sparse);
+        assertEquals(SeriesMarkers.CIRCLE, points.getSeriesMap().get("every 50 steps").getMarker());
     }
 
     @Test
