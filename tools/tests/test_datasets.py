@@ -108,3 +108,44 @@ def test_every_make_script_is_named_by_the_row_of_the_file_it_makes():
         assert rows, f"datasets/{script} makes no file listed in datasets/README.md"
         assert all(f"`{script}`" in r["what it is"] for r in rows), (
             f"the rows of datasets/{folder} must say they were made by `{script}`")
+
+
+def state_of_the_union_script():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("sotu_make", DATASETS / "state-of-the-union" / MAKE_SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_sentence_script_removes_stage_directions_and_typographic_forms():
+    make = state_of_the_union_script()
+    assert make.clean("We will act. (Applause.) And we will\u2014[laughter]\u2014win. It\u2019s \u201cdone\u201d.") == (
+        "We will act. And we will -- win. It's \"done\".")
+
+
+def test_the_sentence_script_cuts_after_full_stops_but_not_after_abbreviations_or_initials():
+    make = state_of_the_union_script()
+    text = ("Mr. Lincoln sent the report to the U.S. Senate. Gen. U. S. Grant took command of it all! "
+            "Too short. Was the treaty signed in 1848? \"It was,\" he wrote to them.")
+    assert make.sentences(text) == ["Mr. Lincoln sent the report to the U.S. Senate.",
+                                    "Gen. U. S. Grant took command of it all!",
+                                    "Was the treaty signed in 1848?", "\"It was,\" he wrote to them."]
+
+
+def test_the_sentence_script_labels_only_the_two_eras():
+    make = state_of_the_union_script()
+    assert [make.era(y) for y in (1790, 1899, 1900, 1945, 1946, 2021)] == [
+        make.EARLY, make.EARLY, None, None, make.MODERN, make.MODERN]
+
+
+def test_the_shipped_sentences_follow_the_script_rules():
+    import csv
+    make = state_of_the_union_script()
+    with open(DATASETS / "state-of-the-union" / "state-of-the-union-sentences.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert {era: sum(r["era"] == era for r in rows) for era in make.KEEP} == make.KEEP
+    for r in rows:
+        assert make.era(int(r["year"])) == r["era"], r
+        assert len(r["sentence"].split()) >= make.MIN_WORDS, r
+        assert make.clean(r["sentence"]) == r["sentence"], f"not cleaned as make.py cleans: {r['sentence'][:80]}"
