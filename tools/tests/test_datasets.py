@@ -14,6 +14,7 @@ COLUMNS = ["file", "what it is", "source", "licence (quoted) and attribution", "
 # The issue asks for a lean repository: a few MB of data in total.
 MAX_TOTAL_BYTES = 5_000_000
 SHA256_CONSTANT = re.compile(r'SHA256 = "([0-9a-f]{64})"')
+MAKE_SCRIPT = "make.py"
 
 
 def cells(line):
@@ -69,9 +70,15 @@ def test_each_row_quotes_a_licence_and_names_its_source_and_notebooks(row):
         f"{name}: 'used by' must list notebook numbers like '08, 11', but is {row['used by']!r}")
 
 
+def made_by_script(path):
+    """A dataset's own `make.py`: the committed script that wrote the file beside it, not data."""
+    return path.name == MAKE_SCRIPT
+
+
 def test_every_shipped_file_has_a_row():
     listed = {unquoted(r["file"]) for r in ROWS}
-    shipped = {p.relative_to(DATASETS).as_posix() for p in DATASETS.rglob("*") if p.is_file() and p != README}
+    shipped = {p.relative_to(DATASETS).as_posix() for p in DATASETS.rglob("*")
+               if p.is_file() and p != README and not made_by_script(p) and "__pycache__" not in p.parts}
     missing = sorted(shipped - listed)
     assert not missing, f"these files in datasets/ have no row in datasets/README.md: {missing}"
 
@@ -91,3 +98,54 @@ def test_every_loader_checks_a_recorded_sha256_and_every_file_has_a_loader():
     assert not unknown, f"these loaders check a sha256 that datasets/README.md does not record: {unknown}"
     unloaded = sorted(name for sha, name in recorded.items() if sha not in constants)
     assert not unloaded, f"no loader in unrolled.data checks the sha256 of: {unloaded}"
+
+
+def test_every_make_script_is_named_by_the_row_of_the_file_it_makes():
+    scripts = sorted(p.relative_to(DATASETS).as_posix() for p in DATASETS.rglob(MAKE_SCRIPT))
+    for script in scripts:
+        folder = script.rsplit("/", 1)[0] + "/"
+        rows = [r for r in ROWS if unquoted(r["file"]).startswith(folder)]
+        assert rows, f"datasets/{script} makes no file listed in datasets/README.md"
+        assert all(f"`{script}`" in r["what it is"] for r in rows), (
+            f"the rows of datasets/{folder} must say they were made by `{script}`")
+
+
+def state_of_the_union_script():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("sotu_make", DATASETS / "state-of-the-union" / MAKE_SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_sentence_script_removes_stage_directions_and_typographic_forms():
+    make = state_of_the_union_script()
+    assert make.clean("We will act. (Applause.) And we will\u2014[laughter]\u2014win. It\u2019s \u201cdone\u201d.") == (
+        "We will act. And we will -- win. It's \"done\".")
+
+
+def test_the_sentence_script_cuts_after_full_stops_but_not_after_abbreviations_or_initials():
+    make = state_of_the_union_script()
+    text = ("Mr. Lincoln sent the report to the U.S. Senate. Gen. U. S. Grant took command of it all! "
+            "Too short. Was the treaty signed in 1848? \"It was,\" he wrote to them.")
+    assert make.sentences(text) == ["Mr. Lincoln sent the report to the U.S. Senate.",
+                                    "Gen. U. S. Grant took command of it all!",
+                                    "Was the treaty signed in 1848?", "\"It was,\" he wrote to them."]
+
+
+def test_the_sentence_script_labels_only_the_two_eras():
+    make = state_of_the_union_script()
+    assert [make.era(y) for y in (1790, 1899, 1900, 1945, 1946, 2021)] == [
+        make.EARLY, make.EARLY, None, None, make.MODERN, make.MODERN]
+
+
+def test_the_shipped_sentences_follow_the_script_rules():
+    import csv
+    make = state_of_the_union_script()
+    with open(DATASETS / "state-of-the-union" / "state-of-the-union-sentences.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert {era: sum(r["era"] == era for r in rows) for era in make.KEEP} == make.KEEP
+    for r in rows:
+        assert make.era(int(r["year"])) == r["era"], r
+        assert len(r["sentence"].split()) >= make.MIN_WORDS, r
+        assert make.clean(r["sentence"]) == r["sentence"], f"not cleaned as make.py cleans: {r['sentence'][:80]}"

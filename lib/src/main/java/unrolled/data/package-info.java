@@ -18,8 +18,9 @@
  *   <li>{@link unrolled.data.SensorNetwork}: the Suthaharan wireless sensor network readings (humidity,
  *       temperature) with labelled anomalies, per mote, for anomaly detection.</li>
  *   <li>Real datasets, each checked before it is read: {@link unrolled.data.MaunaLoaCo2} (a monthly series),
- *       {@link unrolled.data.MobyDick} (a novel, for language models) and {@link unrolled.data.FirstNames} (two
- *       lists of first names, for a many-to-one classifier).</li>
+ *       {@link unrolled.data.MobyDick} (a novel, for language models), {@link unrolled.data.FirstNames} (two
+ *       lists of first names, for a many-to-one classifier) and {@link unrolled.data.StateOfTheUnion} (sentences
+ *       of presidential addresses labelled by era, texts of very different lengths).</li>
  * </ul>
  */
 package unrolled.data;
