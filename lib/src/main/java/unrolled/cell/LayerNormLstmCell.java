@@ -63,7 +63,8 @@ public final class LayerNormLstmCell implements RecurrentCell<LayerNormLstmCell.
      * @param normC the cache of LN_c, over (N, H)
      */
     public record Cache(INDArray x, INDArray hPrev, INDArray cPrev, INDArray i, INDArray f, INDArray o, INDArray g,
-            INDArray c, INDArray tanhC, LayerNorm.Cache normX, LayerNorm.Cache normH, LayerNorm.Cache normC) {
+            INDArray c, INDArray tanhC, LayerNorm.Cache normX, LayerNorm.Cache normH, LayerNorm.Cache normC)
+            implements CellSteps.Cached {
 
         /**
          * The activations of one block, for gate heatmaps. Read it, do not modify it.
@@ -104,9 +105,7 @@ public final class LayerNormLstmCell implements RecurrentCell<LayerNormLstmCell.
      * @param seed the seed of the weights
      */
     public LayerNormLstmCell(int inputSize, int hiddenSize, DataType dataType, long seed) {
-        Shapes.requirePositive("LayerNormLstmCell", "inputSize", inputSize);
-        Shapes.requirePositive("LayerNormLstmCell", "hiddenSize", hiddenSize);
-        Shapes.requireFloating("LayerNormLstmCell", dataType);
+        CellSteps.requireSizes("LayerNormLstmCell", inputSize, hiddenSize, dataType);
         this.plain = new LstmCell(inputSize, hiddenSize, dataType, seed);
         this.inputSize = inputSize;
         this.hiddenSize = hiddenSize;
@@ -134,7 +133,7 @@ public final class LayerNormLstmCell implements RecurrentCell<LayerNormLstmCell.
      */
     @Override
     public Step<Cache> forward(INDArray x, State previous) {
-        LstmCell.requireStep("LayerNormLstmCell.forward", x, previous, inputSize, hiddenSize, dataType);
+        CellSteps.requireStepWithCell("LayerNormLstmCell.forward", x, previous, inputSize, hiddenSize, dataType);
         INDArray hPrev = previous.h();
         INDArray cPrev = previous.c();
 
@@ -171,13 +170,12 @@ public final class LayerNormLstmCell implements RecurrentCell<LayerNormLstmCell.
      */
     @Override
     public StepGradients backward(State dNext, Cache cache) {
-        Objects.requireNonNull(cache, "LayerNormLstmCell.backward: cache must not be null");
-        LstmCell.requireStepGradient("LayerNormLstmCell.backward", dNext, cache.c().size(0), hiddenSize, dataType);
+        CellSteps.requireStepGradientWithCell("LayerNormLstmCell.backward", dNext, cache, hiddenSize, dataType);
         INDArray dh = dNext.h();
         INDArray tanhC = cache.tanhC();
 
         // dc_total = dc + LN_cᵀ(dh ⊙ o ⊙ (1 − tanh²(LN_c(c_t))))
-        LayerGradients throughNormC = normC.backward(tanhC.mul(tanhC).rsubi(1.0).muli(cache.o()).muli(dh), cache.normC());
+        LayerGradients throughNormC = normC.backward(CellSteps.tanhDerivative(tanhC).muli(cache.o()).muli(dh), cache.normC());
         INDArray dcTotal = throughNormC.dx().addi(dNext.c());
         // dc_{t−1} = dc_total ⊙ f
         INDArray dcPrev = dcTotal.mul(cache.f());
@@ -187,20 +185,15 @@ public final class LayerNormLstmCell implements RecurrentCell<LayerNormLstmCell.
         // dAx = LN_xᵀ(da),  dAh = LN_hᵀ(da)
         LayerGradients throughNormX = normX.backward(da, cache.normX());
         LayerGradients throughNormH = normH.backward(da, cache.normH());
-        INDArray dAx = throughNormX.dx();
-        INDArray dAh = throughNormH.dx();
-        // dWx = x_tᵀ·dAx,  dWh = h_{t−1}ᵀ·dAh,  db = Σ_N da
-        Gradients grads = new Gradients()
-                .accumulate("Wx", cache.x().transpose().mmul(dAx))
-                .accumulate("Wh", cache.hPrev().transpose().mmul(dAh))
-                .accumulate("b", da.sum(true, 0))
+        // dWx = x_tᵀ·dAx,  dWh = h_{t−1}ᵀ·dAh,  dx_t = dAx·Wxᵀ,  dh_{t−1} = dAh·Whᵀ,  db = Σ_N da
+        CellSteps.Products products = CellSteps.Products.backward(cache.x(), Wx, throughNormX.dx(), cache.hPrev(), Wh,
+                throughNormH.dx());
+        Gradients grads = products.parameters()
+                .accumulate("b", CellSteps.biasGradient(da))
                 .accumulateAll("normX", throughNormX.parameters())
                 .accumulateAll("normH", throughNormH.parameters())
                 .accumulateAll("normC", throughNormC.parameters());
-        // dx_t = dAx·Wxᵀ,  dh_{t−1} = dAh·Whᵀ
-        INDArray dx = dAx.mmul(Wx.transpose());
-        INDArray dhPrev = dAh.mmul(Wh.transpose());
-        return new StepGradients(dx, new State(dhPrev, dcPrev), grads);
+        return new StepGradients(products.dx(), new State(products.dhPrev(), dcPrev), grads);
     }
 
     /**
