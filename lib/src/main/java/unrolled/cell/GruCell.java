@@ -9,7 +9,6 @@ import unrolled.param.Gradients;
 import unrolled.param.Init;
 import unrolled.param.Parameters;
 import unrolled.tensor.ShapeException;
-import unrolled.tensor.Shapes;
 import unrolled.tensor.Slices;
 
 /**
@@ -50,7 +49,7 @@ import unrolled.tensor.Slices;
  *
  * <p>States carry h only: {@code State.of(h)}, or {@link #zeroState}.
  */
-public final class GruCell implements RecurrentCell<GruCell.Cache> {
+public final class GruCell extends CellSizes implements RecurrentCell<GruCell.Cache> {
 
     /**
      * What the forward step keeps for the backward step.
@@ -82,14 +81,10 @@ public final class GruCell implements RecurrentCell<GruCell.Cache> {
         }
     }
 
-    private final int inputSize;
-    private final int hiddenSize;
-    private final DataType dataType;
     private final INDArray Wx;
     private final INDArray Wh;
     private final INDArray bx;
     private final INDArray bh;
-    private final Parameters parameters = new Parameters();
 
     /**
      * @param inputSize D, positive
@@ -98,10 +93,7 @@ public final class GruCell implements RecurrentCell<GruCell.Cache> {
      * @param seed the seed of the weights
      */
     public GruCell(int inputSize, int hiddenSize, DataType dataType, long seed) {
-        CellSteps.requireSizes("GruCell", inputSize, hiddenSize, dataType);
-        this.inputSize = inputSize;
-        this.hiddenSize = hiddenSize;
-        this.dataType = dataType;
+        super("GruCell", inputSize, hiddenSize, dataType);
         int fused = GruGate.COUNT * hiddenSize;
         this.Wx = Init.xavierUniform(inputSize, fused, seed, dataType);
         this.Wh = Nd4j.zeros(dataType, hiddenSize, fused);
@@ -191,8 +183,7 @@ public final class GruCell implements RecurrentCell<GruCell.Cache> {
      */
     @Override
     public State zeroState(long batchSize) {
-        Shapes.requirePositive("GruCell.zeroState", "batchSize", batchSize);
-        return State.of(Nd4j.zeros(dataType, batchSize, hiddenSize));
+        return zeros("GruCell.zeroState", batchSize, false);
     }
 
     /** @return Wx (D, 3H), Wh (H, 3H), bx (1, 3H), bh (1, 3H): 3H(D + H + 2) numbers */
@@ -202,22 +193,7 @@ public final class GruCell implements RecurrentCell<GruCell.Cache> {
     }
 
     @Override
-    public int inputSize() {
-        return inputSize;
-    }
-
-    @Override
-    public int hiddenSize() {
-        return hiddenSize;
-    }
-
-    @Override
-    public DataType dataType() {
-        return dataType;
-    }
-
-    @Override
     public String toString() {
-        return "GruCell(D=" + inputSize + ", H=" + hiddenSize + ", " + dataType + ")";
+        return describe("GruCell", "");
     }
 }

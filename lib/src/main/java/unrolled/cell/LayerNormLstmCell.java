@@ -9,7 +9,6 @@ import unrolled.layer.LayerNorm;
 import unrolled.param.Gradients;
 import unrolled.param.Parameters;
 import unrolled.tensor.ShapeException;
-import unrolled.tensor.Shapes;
 
 /**
  * The layer-normalised LSTM cell (Ba, Kiros &amp; Hinton, 2016): an {@link LstmCell} with layer normalisation
@@ -44,7 +43,7 @@ import unrolled.tensor.Shapes;
  * Like the library's LSTM it keeps one bias vector b; the two LN shifts β of the input and recurrent terms
  * could be folded into it, and are kept so that each LN is the standard layer.
  */
-public final class LayerNormLstmCell implements RecurrentCell<LayerNormLstmCell.Cache> {
+public final class LayerNormLstmCell extends CellSizes implements RecurrentCell<LayerNormLstmCell.Cache> {
 
     /**
      * What the forward step keeps for the backward step.
@@ -83,17 +82,12 @@ public final class LayerNormLstmCell implements RecurrentCell<LayerNormLstmCell.
         }
     }
 
-    private final LstmCell plain;
-    private final int inputSize;
-    private final int hiddenSize;
-    private final DataType dataType;
     private final INDArray Wx;
     private final INDArray Wh;
     private final INDArray b;
     private final LayerNorm normX;
     private final LayerNorm normH;
     private final LayerNorm normC;
-    private final Parameters parameters = new Parameters();
 
     /**
      * A layer-normalised LSTM cell whose Wx, Wh and b start exactly as those of
@@ -105,11 +99,8 @@ public final class LayerNormLstmCell implements RecurrentCell<LayerNormLstmCell.
      * @param seed the seed of the weights
      */
     public LayerNormLstmCell(int inputSize, int hiddenSize, DataType dataType, long seed) {
-        CellSteps.requireSizes("LayerNormLstmCell", inputSize, hiddenSize, dataType);
-        this.plain = new LstmCell(inputSize, hiddenSize, dataType, seed);
-        this.inputSize = inputSize;
-        this.hiddenSize = hiddenSize;
-        this.dataType = dataType;
+        super("LayerNormLstmCell", inputSize, hiddenSize, dataType);
+        LstmCell plain = new LstmCell(inputSize, hiddenSize, dataType, seed);
         this.Wx = plain.parameters().get("Wx");
         this.Wh = plain.parameters().get("Wh");
         this.b = plain.parameters().get("b");
@@ -202,8 +193,7 @@ public final class LayerNormLstmCell implements RecurrentCell<LayerNormLstmCell.
      */
     @Override
     public State zeroState(long batchSize) {
-        Shapes.requirePositive("LayerNormLstmCell.zeroState", "batchSize", batchSize);
-        return plain.zeroState(batchSize);
+        return zeros("LayerNormLstmCell.zeroState", batchSize, true);
     }
 
     /**
@@ -216,22 +206,7 @@ public final class LayerNormLstmCell implements RecurrentCell<LayerNormLstmCell.
     }
 
     @Override
-    public int inputSize() {
-        return inputSize;
-    }
-
-    @Override
-    public int hiddenSize() {
-        return hiddenSize;
-    }
-
-    @Override
-    public DataType dataType() {
-        return dataType;
-    }
-
-    @Override
     public String toString() {
-        return "LayerNormLstmCell(D=" + inputSize + ", H=" + hiddenSize + ", " + dataType + ")";
+        return describe("LayerNormLstmCell", "");
     }
 }

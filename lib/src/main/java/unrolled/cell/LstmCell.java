@@ -9,7 +9,6 @@ import unrolled.param.Gradients;
 import unrolled.param.Init;
 import unrolled.param.Parameters;
 import unrolled.tensor.ShapeException;
-import unrolled.tensor.Shapes;
 import unrolled.tensor.Slices;
 
 /**
@@ -41,7 +40,7 @@ import unrolled.tensor.Slices;
  *
  * <p>States carry both h and c: start from {@link #zeroState}, or {@code new State(h, c)}.
  */
-public final class LstmCell implements RecurrentCell<LstmCell.Cache> {
+public final class LstmCell extends CellSizes implements RecurrentCell<LstmCell.Cache> {
 
     /** The forget-gate bias of {@link #LstmCell(int, int, DataType, long)}: σ(1) ≈ 0.73, a cell that starts remembering. */
     public static final double DEFAULT_FORGET_BIAS = 1.0;
@@ -80,14 +79,10 @@ public final class LstmCell implements RecurrentCell<LstmCell.Cache> {
         }
     }
 
-    private final int inputSize;
-    private final int hiddenSize;
     private final double forgetBias;
-    private final DataType dataType;
     private final INDArray Wx;
     private final INDArray Wh;
     private final INDArray b;
-    private final Parameters parameters = new Parameters();
 
     /**
      * An LSTM cell whose forget-gate bias starts at {@link #DEFAULT_FORGET_BIAS} = 1.
@@ -117,14 +112,11 @@ public final class LstmCell implements RecurrentCell<LstmCell.Cache> {
      * @param seed the seed of the weights
      */
     public LstmCell(int inputSize, int hiddenSize, double forgetBias, DataType dataType, long seed) {
-        CellSteps.requireSizes("LstmCell", inputSize, hiddenSize, dataType);
+        super("LstmCell", inputSize, hiddenSize, dataType);
         if (!Double.isFinite(forgetBias)) {
             throw new IllegalArgumentException("LstmCell: forgetBias must be finite, but is " + forgetBias + ".");
         }
-        this.inputSize = inputSize;
-        this.hiddenSize = hiddenSize;
         this.forgetBias = forgetBias;
-        this.dataType = dataType;
         int fused = LstmGate.COUNT * hiddenSize;
         this.Wx = Init.xavierUniform(inputSize, fused, seed, dataType);
         this.Wh = Nd4j.zeros(dataType, hiddenSize, fused);
@@ -234,29 +226,13 @@ public final class LstmCell implements RecurrentCell<LstmCell.Cache> {
      */
     @Override
     public State zeroState(long batchSize) {
-        Shapes.requirePositive("LstmCell.zeroState", "batchSize", batchSize);
-        return new State(Nd4j.zeros(dataType, batchSize, hiddenSize), Nd4j.zeros(dataType, batchSize, hiddenSize));
+        return zeros("LstmCell.zeroState", batchSize, true);
     }
 
     /** @return Wx (D, 4H), Wh (H, 4H), b (1, 4H): 4H(D + H + 1) numbers */
     @Override
     public Parameters parameters() {
         return parameters;
-    }
-
-    @Override
-    public int inputSize() {
-        return inputSize;
-    }
-
-    @Override
-    public int hiddenSize() {
-        return hiddenSize;
-    }
-
-    @Override
-    public DataType dataType() {
-        return dataType;
     }
 
     /** @return the value the forget block of b was initialised to */
@@ -266,6 +242,6 @@ public final class LstmCell implements RecurrentCell<LstmCell.Cache> {
 
     @Override
     public String toString() {
-        return "LstmCell(D=" + inputSize + ", H=" + hiddenSize + ", forgetBias=" + forgetBias + ", " + dataType + ")";
+        return describe("LstmCell", "forgetBias=" + forgetBias);
     }
 }

@@ -7,8 +7,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import unrolled.param.Gradients;
 import unrolled.param.Init;
-import unrolled.param.Parameters;
-import unrolled.tensor.Shapes;
 
 /**
  * The vanilla (Elman) RNN cell:
@@ -21,7 +19,7 @@ import unrolled.tensor.Shapes;
  * Initialisation: Wx Xavier-uniform; Wh orthogonal for tanh, the identity for ReLU (the IRNN recipe, which
  * starts the cell as an accumulator); b zero.
  */
-public final class RnnCell implements RecurrentCell<RnnCell.Cache> {
+public final class RnnCell extends CellSizes implements RecurrentCell<RnnCell.Cache> {
 
     /** The nonlinearity φ and its derivative written in terms of the output h = φ(a). */
     public enum Activation {
@@ -41,14 +39,10 @@ public final class RnnCell implements RecurrentCell<RnnCell.Cache> {
     public record Cache(INDArray x, INDArray hPrev, INDArray h) implements CellSteps.Cached {
     }
 
-    private final int inputSize;
-    private final int hiddenSize;
     private final Activation activation;
-    private final DataType dataType;
     private final INDArray Wx;
     private final INDArray Wh;
     private final INDArray b;
-    private final Parameters parameters = new Parameters();
 
     /**
      * @param inputSize D, positive
@@ -58,11 +52,8 @@ public final class RnnCell implements RecurrentCell<RnnCell.Cache> {
      * @param seed the seed of the weights
      */
     public RnnCell(int inputSize, int hiddenSize, Activation activation, DataType dataType, long seed) {
-        CellSteps.requireSizes("RnnCell", inputSize, hiddenSize, dataType);
-        this.inputSize = inputSize;
-        this.hiddenSize = hiddenSize;
+        super("RnnCell", inputSize, hiddenSize, dataType);
         this.activation = Objects.requireNonNull(activation, "RnnCell: activation must not be null");
-        this.dataType = dataType;
         this.Wx = Init.xavierUniform(inputSize, hiddenSize, seed, dataType);
         this.Wh = activation == Activation.TANH
                 ? Init.orthogonal(hiddenSize, hiddenSize, 1.0, seed + 1, dataType)
@@ -113,28 +104,7 @@ public final class RnnCell implements RecurrentCell<RnnCell.Cache> {
 
     @Override
     public State zeroState(long batchSize) {
-        Shapes.requirePositive("RnnCell.zeroState", "batchSize", batchSize);
-        return State.of(Nd4j.zeros(dataType, batchSize, hiddenSize));
-    }
-
-    @Override
-    public Parameters parameters() {
-        return parameters;
-    }
-
-    @Override
-    public int inputSize() {
-        return inputSize;
-    }
-
-    @Override
-    public int hiddenSize() {
-        return hiddenSize;
-    }
-
-    @Override
-    public DataType dataType() {
-        return dataType;
+        return zeros("RnnCell.zeroState", batchSize, false);
     }
 
     /** @return the nonlinearity φ */
@@ -144,6 +114,6 @@ public final class RnnCell implements RecurrentCell<RnnCell.Cache> {
 
     @Override
     public String toString() {
-        return "RnnCell(D=" + inputSize + ", H=" + hiddenSize + ", " + activation + ", " + dataType + ")";
+        return describe("RnnCell", activation.toString());
     }
 }

@@ -18,7 +18,8 @@ public final class Shapes {
     public static final long ANY = -1;
 
     static {
-        // every public entry point of the library passes here first: the place to set ND4J's threads once
+        // every public entry point of the library passes here first: one of the three places that apply the library's
+        // thread settings (see Threads)
         Threads.apply();
     }
 
