@@ -4,13 +4,13 @@ import java.util.Objects;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import unrolled.param.Gradients;
 import unrolled.param.Init;
 import unrolled.param.Trainable;
 import unrolled.param.Parameters;
 import unrolled.tensor.Shapes;
+import unrolled.tensor.Slices;
 
 /**
  * Combines the codes of two encoders that read different modalities (the final state of an RNN over a caption and
@@ -172,8 +172,8 @@ public final class Fusion implements Trainable {
         Shapes.requireType(name, "dy", dy, dataType);
         if (method == Method.CONCATENATE) {
             // ∂L/∂u, ∂L/∂v: the two halves of dy
-            return new Backward(dy.get(NDArrayIndex.all(), NDArrayIndex.interval(0, firstSize)).dup(),
-                    dy.get(NDArrayIndex.all(), NDArrayIndex.interval(firstSize, outputSize)).dup(), new Gradients());
+            return new Backward(Slices.columns(dy, 0, firstSize).dup(),
+                    Slices.columns(dy, firstSize, outputSize).dup(), new Gradients());
         }
         INDArray u = cache.first();
         INDArray v = cache.second();

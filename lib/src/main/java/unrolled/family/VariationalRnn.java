@@ -16,6 +16,7 @@ import unrolled.param.Trainable;
 import unrolled.param.Parameters;
 import unrolled.recurrent.SequenceGradients;
 import unrolled.tensor.Shapes;
+import unrolled.tensor.Slices;
 
 /**
  * A {@link VariationalRnnCell} unrolled over whole sequences, from h_{−1} = 0, with backpropagation through time:
@@ -104,8 +105,8 @@ public final class VariationalRnn implements Trainable {
             // (h_t, x̂_t, KL_t) = cell(x_t, h_{t−1}, ε_t)
             VariationalRnnCell.Result step = cell.forward(at(x, t), h, at(noise, t));
             h = step.h();
-            hidden.get(NDArrayIndex.all(), NDArrayIndex.point(t), NDArrayIndex.all()).assign(h);
-            reconstructions.get(NDArrayIndex.all(), NDArrayIndex.point(t), NDArrayIndex.all()).assign(step.reconstruction());
+            Slices.step(hidden, t).assign(h);
+            Slices.step(reconstructions, t).assign(step.reconstruction());
             kl.get(NDArrayIndex.all(), NDArrayIndex.point(t)).assign(step.kl().reshape(n));
             caches.add(step.cache());
         }
@@ -151,7 +152,7 @@ public final class VariationalRnn implements Trainable {
             for (Map.Entry<String, INDArray> entry : step.parameters()) {
                 gradients.accumulate(entry.getKey(), entry.getValue());
             }
-            dx.get(NDArrayIndex.all(), NDArrayIndex.point(t), NDArrayIndex.all()).assign(step.dx());
+            Slices.step(dx, t).assign(step.dx());
             g = step.dPrevious().h();
         }
         return new SequenceGradients(dx, State.of(g), gradients, List.of(dStates));
@@ -173,13 +174,13 @@ public final class VariationalRnn implements Trainable {
         for (long t = 0; t < steps; t++) {
             VariationalRnnCell.Generated step = cell.generate(h, at(noise, t));
             h = step.h();
-            generated.get(NDArrayIndex.all(), NDArrayIndex.point(t), NDArrayIndex.all()).assign(step.x());
+            Slices.step(generated, t).assign(step.x());
         }
         return generated;
     }
 
     private static INDArray at(INDArray sequence, long t) {
-        return sequence.get(NDArrayIndex.all(), NDArrayIndex.point(t), NDArrayIndex.all()).dup();
+        return Slices.step(sequence, t).dup();
     }
 
     @Override

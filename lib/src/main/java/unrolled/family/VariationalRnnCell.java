@@ -4,7 +4,6 @@ import java.util.Objects;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import unrolled.cell.State;
 import unrolled.cell.StepGradients;
@@ -13,6 +12,7 @@ import unrolled.param.Init;
 import unrolled.param.Trainable;
 import unrolled.param.Parameters;
 import unrolled.tensor.Shapes;
+import unrolled.tensor.Slices;
 
 /**
  * One step of a variational recurrent network (after Chung et al., 2015, "A Recurrent Latent Variable Model for
@@ -280,11 +280,11 @@ public final class VariationalRnnCell implements Trainable {
     }
 
     private INDArray firstHalf(INDArray both) {
-        return both.get(NDArrayIndex.all(), NDArrayIndex.interval(0, latentSize)).dup();
+        return Slices.columns(both, 0, latentSize).dup();
     }
 
     private INDArray secondHalf(INDArray both) {
-        return both.get(NDArrayIndex.all(), NDArrayIndex.interval(latentSize, 2L * latentSize)).dup();
+        return Slices.columns(both, latentSize, 2L * latentSize).dup();
     }
 
     @Override

@@ -11,6 +11,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * <pre>
  *   a[:, from:to]        columns(a, from, to)     a view: writing to it writes to a
  *   x[:, t, :]           step(x, t)               a view of time step t of a batch-first (N, T, D) array
+ *   x[:, from:to, :]     steps(x, from, to)       a view of a window of time steps
+ *   x[:, :, from:to]     features(x, from, to)    a view of some features at every step
  *   [a, b, c]            joinColumns(a, b, c)     a new array: the blocks side by side
  * </pre>
  */
@@ -50,6 +52,41 @@ public final class Slices {
                     + " the array has shape " + Shapes.of(x) + ".");
         }
         return x.get(NDArrayIndex.all(), NDArrayIndex.point(t), NDArrayIndex.all());
+    }
+
+    /**
+     * {@code x[:, from:to, :]}: a window of time steps of every sequence.
+     *
+     * @param x a batch-first sequence array, (N, T, D)
+     * @param from the first step, from 0
+     * @param to one past the last step, at most T
+     * @return a view of shape (N, to − from, D): writing to it writes to {@code x}
+     */
+    public static INDArray steps(INDArray x, long from, long to) {
+        requireRange("Slices.steps", "steps", x, 1, from, to);
+        return x.get(NDArrayIndex.all(), NDArrayIndex.interval(from, to), NDArrayIndex.all());
+    }
+
+    /**
+     * {@code x[:, :, from:to]}: some features of every step of every sequence, e.g. one direction's half of a
+     * bidirectional output.
+     *
+     * @param x a batch-first sequence array, (N, T, D)
+     * @param from the first feature, from 0
+     * @param to one past the last feature, at most D
+     * @return a view of shape (N, T, to − from): writing to it writes to {@code x}
+     */
+    public static INDArray features(INDArray x, long from, long to) {
+        requireRange("Slices.features", "features", x, 2, from, to);
+        return x.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(from, to));
+    }
+
+    private static void requireRange(String method, String what, INDArray x, int axis, long from, long to) {
+        Objects.requireNonNull(x, method + ": x must not be null");
+        if (x.rank() != 3 || from < 0 || to > x.size(axis) || from >= to) {
+            throw new ShapeException(method + ": " + what + " [" + from + ", " + to + ") must lie within an array of "
+                    + "shape (N, T, D), but x has shape " + Shapes.of(x) + ".");
+        }
     }
 
     /**

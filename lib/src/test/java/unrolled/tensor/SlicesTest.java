@@ -58,4 +58,21 @@ class SlicesTest {
         assertEquals("Slices.joinColumns: blocks[1] must have shape (rows, ·) = (2, ?), but has shape (3, 1).",
                 rows.getMessage());
     }
+
+    @Test
+    void stepsAndFeaturesAreWritableViewsOfAWindow() {
+        INDArray x = Nd4j.arange(24).castTo(DataType.DOUBLE).reshape(2, 3, 4);
+        INDArray window = Slices.steps(x, 1, 3);
+        assertArrayEquals(new long[] {2, 2, 4}, window.shape());
+        assertEquals(4.0, window.getDouble(0, 0, 0));
+        INDArray half = Slices.features(x, 2, 4);
+        assertArrayEquals(new long[] {2, 3, 2}, half.shape());
+        assertEquals(23.0, half.getDouble(1, 2, 1));
+        half.assign(-1.0);
+        assertEquals(-1.0, x.getDouble(0, 0, 3));
+        assertEquals(1.0, x.getDouble(0, 0, 1));
+        ShapeException e = assertThrows(ShapeException.class, () -> Slices.features(x, 3, 5));
+        assertEquals("Slices.features: features [3, 5) must lie within an array of shape (N, T, D), but x has shape "
+                + "(2, 3, 4).", e.getMessage());
+    }
 }
