@@ -121,8 +121,7 @@ final class CellSteps {
                     + Shapes.format(n, hiddenSize) + ", but has none. An LSTM state is new State(h, c); "
                     + "start from zeroState(N).");
         }
-        Shapes.require(method, "cPrev", previous.c(), "(N, H)", n, hiddenSize);
-        Shapes.requireType(method, "cPrev", previous.c(), dataType);
+        Shapes.require(method, "cPrev", previous.c(), "(N, H)", dataType, n, hiddenSize);
     }
 
     /**
@@ -158,19 +157,16 @@ final class CellSteps {
             throw new ShapeException(method + ": dNext must carry dc of shape (N, H) = " + Shapes.format(n, hiddenSize)
                     + ", but has none. Pass zeros when no loss reaches c_t directly: new State(dh, dc).");
         }
-        Shapes.require(method, "dc", dNext.c(), "(N, H)", n, hiddenSize);
-        Shapes.requireType(method, "dc", dNext.c(), dataType);
+        Shapes.require(method, "dc", dNext.c(), "(N, H)", dataType, n, hiddenSize);
     }
 
     /** x (N, D) and h_{t−1} (N, H) of the cell's type; returns N. */
     private static long requireInputAndH(String method, INDArray x, State previous, int inputSize, int hiddenSize,
             DataType dataType) {
         long n = x == null ? Shapes.ANY : x.size(0);
-        Shapes.require(method, "x", x, "(N, D)", n, inputSize);
-        Shapes.requireType(method, "x", x, dataType);
+        Shapes.require(method, "x", x, "(N, D)", dataType, n, inputSize);
         Objects.requireNonNull(previous, method + ": previous must not be null");
-        Shapes.require(method, "hPrev", previous.h(), "(N, H)", n, hiddenSize);
-        Shapes.requireType(method, "hPrev", previous.h(), dataType);
+        Shapes.require(method, "hPrev", previous.h(), "(N, H)", dataType, n, hiddenSize);
         return n;
     }
 
@@ -179,8 +175,7 @@ final class CellSteps {
         Objects.requireNonNull(cache, method + ": cache must not be null");
         Objects.requireNonNull(dNext, method + ": dNext must not be null");
         long n = cache.hPrev().size(0);
-        Shapes.require(method, "dh", dNext.h(), "(N, H)", n, hiddenSize);
-        Shapes.requireType(method, "dh", dNext.h(), dataType);
+        Shapes.require(method, "dh", dNext.h(), "(N, H)", dataType, n, hiddenSize);
         return n;
     }
 }

@@ -119,8 +119,7 @@ public final class Conv1d implements Trainable {
      */
     public Result forward(INDArray x) {
         String method = "Conv1d.forward";
-        Shapes.require(method, "x", x, "(N, T, D)", Shapes.ANY, Shapes.ANY, inputSize);
-        Shapes.requireType(method, "x", x, dataType);
+        Shapes.require(method, "x", x, "(N, T, D)", dataType, Shapes.ANY, Shapes.ANY, inputSize);
         long n = x.size(0);
         long steps = x.size(1);
         long outSteps = outputLength(steps);
@@ -157,8 +156,7 @@ public final class Conv1d implements Trainable {
         long n = cache.batchSize();
         long steps = cache.inputLength();
         long outSteps = outputLength(steps);
-        Shapes.require(method, "dy", dy, "(N, T', F)", n, outSteps, filters);
-        Shapes.requireType(method, "dy", dy, dataType);
+        Shapes.require(method, "dy", dy, "(N, T', F)", dataType, n, outSteps, filters);
         int left = paddingBefore();
         int right = paddingAfter();
         INDArray dY = dy.reshape('c', n * outSteps, filters);

@@ -132,8 +132,7 @@ public final class ConditionalRecurrent<C> implements Trainable {
      */
     public Result<C> forward(INDArray x, INDArray labels) {
         String method = "ConditionalRecurrent.forward";
-        Shapes.require(method, "x", x, "(N, T, D)", Shapes.ANY, Shapes.ANY, inputSize);
-        Shapes.requireType(method, "x", x, dataType());
+        Shapes.require(method, "x", x, "(N, T, D)", dataType(), Shapes.ANY, Shapes.ANY, inputSize);
         long n = x.size(0);
         long steps = x.size(1);
         INDArray oneHot = oneHot(method, labels, n);

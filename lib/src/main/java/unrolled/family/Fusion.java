@@ -140,10 +140,8 @@ public final class Fusion implements Trainable {
     public Result forward(INDArray first, INDArray second) {
         String name = "Fusion.forward";
         long n = first == null ? Shapes.ANY : first.size(0);
-        Shapes.require(name, "first", first, "(N, A)", n, firstSize);
-        Shapes.requireType(name, "first", first, dataType);
-        Shapes.require(name, "second", second, "(N, B)", n, secondSize);
-        Shapes.requireType(name, "second", second, dataType);
+        Shapes.require(name, "first", first, "(N, A)", dataType, n, firstSize);
+        Shapes.require(name, "second", second, "(N, B)", dataType, n, secondSize);
 
         if (method == Method.CONCATENATE) {
             // y = [u, v]

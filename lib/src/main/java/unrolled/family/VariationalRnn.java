@@ -89,12 +89,10 @@ public final class VariationalRnn implements Trainable {
      */
     public Result forward(INDArray x, INDArray noise) {
         String method = "VariationalRnn.forward";
-        Shapes.require(method, "x", x, "(N, T, D)", Shapes.ANY, Shapes.ANY, cell.inputSize());
-        Shapes.requireType(method, "x", x, cell.dataType());
+        Shapes.require(method, "x", x, "(N, T, D)", cell.dataType(), Shapes.ANY, Shapes.ANY, cell.inputSize());
         long n = x.size(0);
         long steps = x.size(1);
-        Shapes.require(method, "noise", noise, "(N, T, Z)", n, steps, cell.latentSize());
-        Shapes.requireType(method, "noise", noise, cell.dataType());
+        Shapes.require(method, "noise", noise, "(N, T, Z)", cell.dataType(), n, steps, cell.latentSize());
 
         INDArray hidden = Nd4j.zeros(cell.dataType(), n, steps, cell.hiddenSize());
         INDArray reconstructions = Nd4j.zeros(cell.dataType(), n, steps, cell.inputSize());
@@ -130,13 +128,10 @@ public final class VariationalRnn implements Trainable {
         long n = cache.steps().get(0).x().size(0);
         DataType type = cell.dataType();
         if (dHidden != null) {
-            Shapes.require(method, "dHidden", dHidden, "(N, T, H)", n, steps, cell.hiddenSize());
-            Shapes.requireType(method, "dHidden", dHidden, type);
+            Shapes.require(method, "dHidden", dHidden, "(N, T, H)", type, n, steps, cell.hiddenSize());
         }
-        Shapes.require(method, "dReconstructions", dReconstructions, "(N, T, D)", n, steps, cell.inputSize());
-        Shapes.requireType(method, "dReconstructions", dReconstructions, type);
-        Shapes.require(method, "dKl", dKl, "(N, T)", n, steps);
-        Shapes.requireType(method, "dKl", dKl, type);
+        Shapes.require(method, "dReconstructions", dReconstructions, "(N, T, D)", type, n, steps, cell.inputSize());
+        Shapes.require(method, "dKl", dKl, "(N, T)", type, n, steps);
 
         INDArray dx = Nd4j.zeros(type, n, steps, cell.inputSize());
         Gradients gradients = new Gradients();
@@ -165,8 +160,8 @@ public final class VariationalRnn implements Trainable {
      * @return the generated x, (N, T, D)
      */
     public INDArray generate(INDArray noise) {
-        Shapes.require("VariationalRnn.generate", "noise", noise, "(N, T, Z)", Shapes.ANY, Shapes.ANY, cell.latentSize());
-        Shapes.requireType("VariationalRnn.generate", "noise", noise, cell.dataType());
+        Shapes.require("VariationalRnn.generate", "noise", noise, "(N, T, Z)", cell.dataType(),
+                Shapes.ANY, Shapes.ANY, cell.latentSize());
         long n = noise.size(0);
         long steps = noise.size(1);
         INDArray generated = Nd4j.zeros(cell.dataType(), n, steps, cell.inputSize());

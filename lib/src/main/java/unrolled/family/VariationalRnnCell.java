@@ -152,12 +152,9 @@ public final class VariationalRnnCell implements Trainable {
     public Result forward(INDArray x, INDArray hPrev, INDArray noise) {
         String method = "VariationalRnnCell.forward";
         long n = x == null ? Shapes.ANY : x.size(0);
-        Shapes.require(method, "x", x, "(N, D)", n, inputSize);
-        Shapes.requireType(method, "x", x, dataType);
-        Shapes.require(method, "hPrev", hPrev, "(N, H)", n, hiddenSize);
-        Shapes.requireType(method, "hPrev", hPrev, dataType);
-        Shapes.require(method, "noise", noise, "(N, Z)", n, latentSize);
-        Shapes.requireType(method, "noise", noise, dataType);
+        Shapes.require(method, "x", x, "(N, D)", dataType, n, inputSize);
+        Shapes.require(method, "hPrev", hPrev, "(N, H)", dataType, n, hiddenSize);
+        Shapes.require(method, "noise", noise, "(N, Z)", dataType, n, latentSize);
 
         // prior: [μp | log σp²] = h_{t−1}·Wp + bp
         INDArray prior = hPrev.mmul(Wp).addiRowVector(bp);
@@ -196,12 +193,9 @@ public final class VariationalRnnCell implements Trainable {
         String method = "VariationalRnnCell.backward";
         Objects.requireNonNull(cache, method + ": cache must not be null");
         long n = cache.x().size(0);
-        Shapes.require(method, "dh", dh, "(N, H)", n, hiddenSize);
-        Shapes.requireType(method, "dh", dh, dataType);
-        Shapes.require(method, "dReconstruction", dReconstruction, "(N, D)", n, inputSize);
-        Shapes.requireType(method, "dReconstruction", dReconstruction, dataType);
-        Shapes.require(method, "dKl", dKl, "(N, 1)", n, 1);
-        Shapes.requireType(method, "dKl", dKl, dataType);
+        Shapes.require(method, "dh", dh, "(N, H)", dataType, n, hiddenSize);
+        Shapes.require(method, "dReconstruction", dReconstruction, "(N, D)", dataType, n, inputSize);
+        Shapes.require(method, "dKl", dKl, "(N, 1)", dataType, n, 1);
         INDArray x = cache.x();
         INDArray hPrev = cache.hPrev();
         INDArray z = cache.z();
@@ -255,10 +249,8 @@ public final class VariationalRnnCell implements Trainable {
     public Generated generate(INDArray hPrev, INDArray noise) {
         String method = "VariationalRnnCell.generate";
         long n = hPrev == null ? Shapes.ANY : hPrev.size(0);
-        Shapes.require(method, "hPrev", hPrev, "(N, H)", n, hiddenSize);
-        Shapes.requireType(method, "hPrev", hPrev, dataType);
-        Shapes.require(method, "noise", noise, "(N, Z)", n, latentSize);
-        Shapes.requireType(method, "noise", noise, dataType);
+        Shapes.require(method, "hPrev", hPrev, "(N, H)", dataType, n, hiddenSize);
+        Shapes.require(method, "noise", noise, "(N, Z)", dataType, n, latentSize);
 
         // z_t = μp + σp ⊙ ε from the prior [μp | log σp²] = h_{t−1}·Wp + bp
         INDArray prior = hPrev.mmul(Wp).addiRowVector(bp);

@@ -146,8 +146,7 @@ public final class Embedding implements Trainable {
         long[][] id = readIds("Embedding.backward", cache.ids());
         int n = id.length;
         int t = Math.toIntExact(cache.ids().size(1));
-        Shapes.require("Embedding.backward", "dy", dy, "(N, T, E)", n, t, embeddingSize);
-        Shapes.requireType("Embedding.backward", "dy", dy, dataType);
+        Shapes.require("Embedding.backward", "dy", dy, "(N, T, E)", dataType, n, t, embeddingSize);
 
         if (fused) {
             // the same sums as the loop below, over dy's memory without copying it into Java arrays first

@@ -150,8 +150,8 @@ public final class RecurrentStack implements Trainable {
      */
     public Result forward(INDArray x, List<State> initial, SequenceMask mask, boolean training) {
         String method = "RecurrentStack.forward";
-        Shapes.require(method, "x", x, "(N, T, D)", Shapes.ANY, Shapes.ANY, configuration.inputSize());
-        Shapes.requireType(method, "x", x, configuration.dataType());
+        Shapes.require(method, "x", x, "(N, T, D)", configuration.dataType(),
+                Shapes.ANY, Shapes.ANY, configuration.inputSize());
         if (initial != null && directions != null) {
             throw new IllegalArgumentException(method + ": initial must be null for a bidirectional body, whose backward "
                     + "direction starts at the end of each sequence.");
@@ -188,12 +188,12 @@ public final class RecurrentStack implements Trainable {
         String method = "RecurrentStack.backward";
         Objects.requireNonNull(cache, method + ": cache must not be null");
         if (dOutputs != null) {
-            Shapes.require(method, "dOutputs", dOutputs, symbols("(N, T, ", ")"), cache.batchSize(), cache.steps(), outputSize());
-            Shapes.requireType(method, "dOutputs", dOutputs, configuration.dataType());
+            Shapes.require(method, "dOutputs", dOutputs, symbols("(N, T, ", ")"), configuration.dataType(),
+                    cache.batchSize(), cache.steps(), outputSize());
         }
         if (dSummary != null) {
-            Shapes.require(method, "dSummary", dSummary, symbols("(N, ", ")"), cache.batchSize(), outputSize());
-            Shapes.requireType(method, "dSummary", dSummary, configuration.dataType());
+            Shapes.require(method, "dSummary", dSummary, symbols("(N, ", ")"), configuration.dataType(),
+                    cache.batchSize(), outputSize());
         }
         int hidden = configuration.hiddenSize();
         INDArray dy = dOutputs != null ? dOutputs

@@ -163,8 +163,8 @@ public final class Bidirectional<C> implements Trainable {
         SequenceMask lengths = cache.mask();
         int hf = forwardLayer.hiddenSize();
         String symbols = merge == Merge.CONCAT ? "(N, T, H→ + H←)" : "(N, T, H)";
-        Shapes.require(method, "dOutputs", dOutputs, symbols, lengths.batchSize(), lengths.steps(), outputSize());
-        Shapes.requireType(method, "dOutputs", dOutputs, forwardLayer.dataType());
+        Shapes.require(method, "dOutputs", dOutputs, symbols, forwardLayer.dataType(),
+                lengths.batchSize(), lengths.steps(), outputSize());
         // split dy into its two directions' parts
         INDArray dForward = merge == Merge.CONCAT
                 ? Slices.features(dOutputs, 0, hf).dup()

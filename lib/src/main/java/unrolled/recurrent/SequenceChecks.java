@@ -29,8 +29,7 @@ public final class SequenceChecks {
      */
     public static long requireInput(String method, INDArray x, State initial, SequenceMask mask, RecurrentCell<?> cell) {
         long n = initial != null && initial.h().rank() == 2 ? initial.h().size(0) : Shapes.ANY;
-        Shapes.require(method, "x", x, "(N, T, D)", n, Shapes.ANY, cell.inputSize());
-        Shapes.requireType(method, "x", x, cell.dataType());
+        Shapes.require(method, "x", x, "(N, T, D)", cell.dataType(), n, Shapes.ANY, cell.inputSize());
         Shapes.requirePositive(method, "T (x.size(1))", x.size(1));
         if (mask != null) {
             mask.requireShape(method, x.size(0), x.size(1));
@@ -50,11 +49,9 @@ public final class SequenceChecks {
      */
     public static void requireState(String method, String name, State state, long batchSize, RecurrentCell<?> cell,
             boolean hasCellState) {
-        Shapes.require(method, name + ".h", state.h(), "(N, H)", batchSize, cell.hiddenSize());
-        Shapes.requireType(method, name + ".h", state.h(), cell.dataType());
+        Shapes.require(method, name + ".h", state.h(), "(N, H)", cell.dataType(), batchSize, cell.hiddenSize());
         if (hasCellState) {
-            Shapes.require(method, name + ".c", state.c(), "(N, H)", batchSize, cell.hiddenSize());
-            Shapes.requireType(method, name + ".c", state.c(), cell.dataType());
+            Shapes.require(method, name + ".c", state.c(), "(N, H)", cell.dataType(), batchSize, cell.hiddenSize());
         } else if (state.c() != null) {
             throw new IllegalArgumentException(method + ": " + name + ".c must be null, because " + cell
                     + " has no cell state.");
@@ -76,20 +73,17 @@ public final class SequenceChecks {
     public static void requireGradients(String method, INDArray dOutputs, State dFinal, long batchSize, int steps,
             RecurrentCell<?> cell, boolean hasCellState) {
         int hidden = cell.hiddenSize();
-        Shapes.require(method, "dOutputs", dOutputs, "(N, T, H)", batchSize, steps, hidden);
-        Shapes.requireType(method, "dOutputs", dOutputs, cell.dataType());
+        Shapes.require(method, "dOutputs", dOutputs, "(N, T, H)", cell.dataType(), batchSize, steps, hidden);
         if (dFinal == null) {
             return;
         }
-        Shapes.require(method, "dFinal.h", dFinal.h(), "(N, H)", batchSize, hidden);
-        Shapes.requireType(method, "dFinal.h", dFinal.h(), cell.dataType());
+        Shapes.require(method, "dFinal.h", dFinal.h(), "(N, H)", cell.dataType(), batchSize, hidden);
         if (dFinal.c() != null) {
             if (!hasCellState) {
                 throw new IllegalArgumentException(method + ": dFinal.c must be null, because " + cell
                         + " has no cell state.");
             }
-            Shapes.require(method, "dFinal.c", dFinal.c(), "(N, H)", batchSize, hidden);
-            Shapes.requireType(method, "dFinal.c", dFinal.c(), cell.dataType());
+            Shapes.require(method, "dFinal.c", dFinal.c(), "(N, H)", cell.dataType(), batchSize, hidden);
         }
     }
 }

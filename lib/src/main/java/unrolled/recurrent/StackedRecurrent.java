@@ -164,8 +164,8 @@ public final class StackedRecurrent<C> implements Trainable {
         }
         SequenceLayer<C> top = layers.get(layers.size() - 1);
         RecurrentLayer.Cache<C> topCache = cache.layers().get(layers.size() - 1);
-        Shapes.require(method, "dOutputs", dOutputs, "(N, T, H)", topCache.batchSize(), topCache.length(), top.hiddenSize());
-        Shapes.requireType(method, "dOutputs", dOutputs, top.dataType());
+        Shapes.require(method, "dOutputs", dOutputs, "(N, T, H)", top.dataType(),
+                topCache.batchSize(), topCache.length(), top.hiddenSize());
         State[] dInitial = new State[layers.size()];
         Stacking.Backward result = Stacking.backward(layers.size(), dOutputs, dropout, cache.dropouts(), parameters,
                 (l, dy) -> {

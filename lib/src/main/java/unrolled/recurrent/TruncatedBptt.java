@@ -133,8 +133,8 @@ public final class TruncatedBptt<C> {
         String method = "TruncatedBptt.backward";
         Objects.requireNonNull(cache, method + ": cache must not be null");
         long n = cache.chunks().get(0).batchSize();
-        Shapes.require(method, "dOutputs", dOutputs, "(N, T, H)", n, cache.steps(), layer.hiddenSize());
-        Shapes.requireType(method, "dOutputs", dOutputs, layer.dataType());
+        Shapes.require(method, "dOutputs", dOutputs, "(N, T, H)", layer.dataType(),
+                n, cache.steps(), layer.hiddenSize());
         List<INDArray> dxChunks = new ArrayList<>();
         List<State> dStates = new ArrayList<>();
         Gradients gradients = new Gradients();
@@ -177,11 +177,9 @@ public final class TruncatedBptt<C> {
 
     /** Checks a state given by the caller: h (N, H), and c (N, H) exactly when the cell has one. */
     private void requireState(String method, State state, long n) {
-        Shapes.require(method, "initial.h", state.h(), "(N, H)", n, layer.hiddenSize());
-        Shapes.requireType(method, "initial.h", state.h(), layer.dataType());
+        Shapes.require(method, "initial.h", state.h(), "(N, H)", layer.dataType(), n, layer.hiddenSize());
         if (layer.hasCellState()) {
-            Shapes.require(method, "initial.c", state.c(), "(N, H)", n, layer.hiddenSize());
-            Shapes.requireType(method, "initial.c", state.c(), layer.dataType());
+            Shapes.require(method, "initial.c", state.c(), "(N, H)", layer.dataType(), n, layer.hiddenSize());
         } else if (state.c() != null) {
             throw new IllegalArgumentException(method + ": initial.c must be null, because " + layer.cell()
                     + " has no cell state.");

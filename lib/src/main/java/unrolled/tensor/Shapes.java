@@ -75,6 +75,24 @@ public final class Shapes {
     }
 
     /**
+     * Checks an argument's shape and then its data type, in one call: {@link #require(String, String, INDArray, String,
+     * long...)} followed by {@link #requireType}.
+     *
+     * @param method the public method being called, e.g. {@code "LstmCell.forward"}
+     * @param argument the argument's name, e.g. {@code "hPrev"}
+     * @param array the argument's value
+     * @param symbols the expected shape in symbols, e.g. {@code "(N, H)"}
+     * @param dataType the module's data type, DOUBLE or FLOAT
+     * @param expected the expected size of each axis, {@link #ANY} where any size is accepted
+     * @throws ShapeException if the array is null, shaped otherwise, or of another data type
+     */
+    public static void require(String method, String argument, INDArray array, String symbols, DataType dataType,
+            long... expected) {
+        require(method, argument, array, symbols, expected);
+        requireType(method, argument, array, dataType);
+    }
+
+    /**
      * Checks that an argument's memory is still there: an array (or a view of one) whose memory was given back with
      * {@link INDArray#close()} can no longer be read, and code that reads memory directly would read freed memory.
      *
