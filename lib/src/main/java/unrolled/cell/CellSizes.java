@@ -3,22 +3,24 @@ package unrolled.cell;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 import unrolled.param.Parameters;
+import unrolled.param.Trainable;
 import unrolled.tensor.Shapes;
 
 /**
  * What every cell is, apart from its equations: D, H, the data type, the parameters it registers, and its zero
- * state. The cells extend it so that each file holds its own maths and little else.
+ * state. The cells here and in {@code unrolled.family} extend it, so that each file holds its own maths and little
+ * else.
  */
-abstract class CellSizes {
+public abstract class CellSizes implements Trainable {
 
     /** D, the size of each input x_t. */
-    final int inputSize;
+    protected final int inputSize;
     /** H, the size of the hidden state. */
-    final int hiddenSize;
+    protected final int hiddenSize;
     /** DOUBLE or FLOAT. */
-    final DataType dataType;
+    protected final DataType dataType;
     /** The cell's parameters, registered by its constructor. */
-    final Parameters parameters = new Parameters();
+    protected final Parameters parameters = new Parameters();
 
     /**
      * @param cell the cell's name, for the messages
@@ -26,7 +28,7 @@ abstract class CellSizes {
      * @param hiddenSize H, positive
      * @param dataType DOUBLE or FLOAT
      */
-    CellSizes(String cell, int inputSize, int hiddenSize, DataType dataType) {
+    protected CellSizes(String cell, int inputSize, int hiddenSize, DataType dataType) {
         CellSteps.requireSizes(cell, inputSize, hiddenSize, dataType);
         this.inputSize = inputSize;
         this.hiddenSize = hiddenSize;
@@ -34,6 +36,7 @@ abstract class CellSizes {
     }
 
     /** @return the cell's parameters, in the order its constructor registered them */
+    @Override
     public Parameters parameters() {
         return parameters;
     }
@@ -61,14 +64,18 @@ abstract class CellSizes {
      * @param withCell true for a state that carries c
      * @return the all-zero state
      */
-    State zeros(String method, long batchSize, boolean withCell) {
+    protected State zeros(String method, long batchSize, boolean withCell) {
         Shapes.requirePositive(method, "batchSize", batchSize);
         return new State(Nd4j.zeros(dataType, batchSize, hiddenSize),
                 withCell ? Nd4j.zeros(dataType, batchSize, hiddenSize) : null);
     }
 
-    /** @return e.g. {@code GruCell(D=3, H=5, DOUBLE)}, with the cell's own settings before the data type */
-    String describe(String cell, String settings) {
+    /**
+     * @param cell the cell's name
+     * @param settings the cell's own settings, or empty
+     * @return e.g. {@code GruCell(D=3, H=5, DOUBLE)}, with the cell's own settings before the data type
+     */
+    protected String describe(String cell, String settings) {
         return cell + "(D=" + inputSize + ", H=" + hiddenSize + (settings.isEmpty() ? "" : ", " + settings) + ", "
                 + dataType + ")";
     }

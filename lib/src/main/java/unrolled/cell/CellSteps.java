@@ -77,9 +77,7 @@ final class CellSteps {
      * @param dataType DOUBLE or FLOAT
      */
     static void requireSizes(String cell, int inputSize, int hiddenSize, DataType dataType) {
-        Shapes.requirePositive(cell, "inputSize", inputSize);
-        Shapes.requirePositive(cell, "hiddenSize", hiddenSize);
-        Shapes.requireFloating(cell, dataType);
+        Shapes.requireSizes(cell, dataType, "inputSize, hiddenSize", inputSize, hiddenSize);
     }
 
     /**

@@ -95,11 +95,8 @@ public final class Conv1d implements Trainable {
      */
     public Conv1d(int inputSize, int filters, int kernelSize, int dilation, Padding padding, DataType dataType,
             long seed) {
-        Shapes.requirePositive("Conv1d", "inputSize", inputSize);
-        Shapes.requirePositive("Conv1d", "filters", filters);
-        Shapes.requirePositive("Conv1d", "kernelSize", kernelSize);
-        Shapes.requirePositive("Conv1d", "dilation", dilation);
-        Shapes.requireFloating("Conv1d", dataType);
+        Shapes.requireSizes("Conv1d", dataType, "inputSize, filters, kernelSize, dilation",
+                inputSize, filters, kernelSize, dilation);
         this.inputSize = inputSize;
         this.filters = filters;
         this.kernelSize = kernelSize;

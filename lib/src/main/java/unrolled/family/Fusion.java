@@ -112,10 +112,7 @@ public final class Fusion implements Trainable {
     }
 
     private Fusion(Method method, int firstSize, int secondSize, int outputSize, DataType dataType, long seed) {
-        Shapes.requirePositive("Fusion", "firstSize", firstSize);
-        Shapes.requirePositive("Fusion", "secondSize", secondSize);
-        Shapes.requirePositive("Fusion", "outputSize", outputSize);
-        Shapes.requireFloating("Fusion", dataType);
+        Shapes.requireSizes("Fusion", dataType, "firstSize, secondSize, outputSize", firstSize, secondSize, outputSize);
         this.method = method;
         this.firstSize = firstSize;
         this.secondSize = secondSize;

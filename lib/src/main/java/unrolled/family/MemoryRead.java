@@ -84,10 +84,7 @@ public final class MemoryRead implements Trainable {
      * @param seed the seed of A (B and C use seed + 1, seed + 2)
      */
     public MemoryRead(int itemSize, int querySize, int keySize, DataType dataType, long seed) {
-        Shapes.requirePositive("MemoryRead", "itemSize", itemSize);
-        Shapes.requirePositive("MemoryRead", "querySize", querySize);
-        Shapes.requirePositive("MemoryRead", "keySize", keySize);
-        Shapes.requireFloating("MemoryRead", dataType);
+        Shapes.requireSizes("MemoryRead", dataType, "itemSize, querySize, keySize", itemSize, querySize, keySize);
         this.itemSize = itemSize;
         this.querySize = querySize;
         this.keySize = keySize;

@@ -5,12 +5,11 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import unrolled.cell.CellSizes;
 import unrolled.cell.State;
 import unrolled.cell.StepGradients;
 import unrolled.param.Gradients;
 import unrolled.param.Init;
-import unrolled.param.Trainable;
-import unrolled.param.Parameters;
 import unrolled.tensor.Shapes;
 import unrolled.tensor.Slices;
 
@@ -50,7 +49,7 @@ import unrolled.tensor.Slices;
  * {@code Wp}, {@code bp}, {@code Wqx}, {@code Wqh}, {@code bq}, {@code Wdz}, {@code Wdh}, {@code bd}, {@code Wx},
  * {@code Wz}, {@code Wh}, {@code b}.
  */
-public final class VariationalRnnCell implements Trainable {
+public final class VariationalRnnCell extends CellSizes {
 
     /**
      * What the forward step keeps for the backward step.
@@ -91,10 +90,7 @@ public final class VariationalRnnCell implements Trainable {
     public record Generated(INDArray h, INDArray x, INDArray z) {
     }
 
-    private final int inputSize;
-    private final int hiddenSize;
     private final int latentSize;
-    private final DataType dataType;
     private final INDArray Wp;
     private final INDArray bp;
     private final INDArray Wqx;
@@ -107,7 +103,6 @@ public final class VariationalRnnCell implements Trainable {
     private final INDArray Wz;
     private final INDArray Wh;
     private final INDArray b;
-    private final Parameters parameters = new Parameters();
 
     /**
      * @param inputSize D, positive
@@ -117,14 +112,9 @@ public final class VariationalRnnCell implements Trainable {
      * @param seed the seed of the weights
      */
     public VariationalRnnCell(int inputSize, int hiddenSize, int latentSize, DataType dataType, long seed) {
-        Shapes.requirePositive("VariationalRnnCell", "inputSize", inputSize);
-        Shapes.requirePositive("VariationalRnnCell", "hiddenSize", hiddenSize);
+        super("VariationalRnnCell", inputSize, hiddenSize, dataType);
         Shapes.requirePositive("VariationalRnnCell", "latentSize", latentSize);
-        Shapes.requireFloating("VariationalRnnCell", dataType);
-        this.inputSize = inputSize;
-        this.hiddenSize = hiddenSize;
         this.latentSize = latentSize;
-        this.dataType = dataType;
         this.Wp = Init.xavierUniform(hiddenSize, 2L * latentSize, seed, dataType);
         this.bp = Nd4j.zeros(dataType, 1, 2L * latentSize);
         this.Wqx = Init.xavierUniform(inputSize, 2L * latentSize, seed + 1, dataType);
@@ -279,33 +269,13 @@ public final class VariationalRnnCell implements Trainable {
         return Slices.columns(both, latentSize, 2L * latentSize).dup();
     }
 
-    @Override
-    public Parameters parameters() {
-        return parameters;
-    }
-
-    /** @return D */
-    public int inputSize() {
-        return inputSize;
-    }
-
-    /** @return H */
-    public int hiddenSize() {
-        return hiddenSize;
-    }
-
     /** @return Z, the size of the latent z_t */
     public int latentSize() {
         return latentSize;
     }
 
-    /** @return DOUBLE or FLOAT */
-    public DataType dataType() {
-        return dataType;
-    }
-
     @Override
     public String toString() {
-        return "VariationalRnnCell(D=" + inputSize + ", H=" + hiddenSize + ", Z=" + latentSize + ", " + dataType + ")";
+        return describe("VariationalRnnCell", "Z=" + latentSize);
     }
 }

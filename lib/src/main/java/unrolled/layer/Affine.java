@@ -60,9 +60,7 @@ public final class Affine implements RowLayer<Affine.Cache> {
      * @param seed the seed of W
      */
     public Affine(int inputSize, int outputSize, DataType dataType, long seed) {
-        Shapes.requirePositive("Affine", "inputSize", inputSize);
-        Shapes.requirePositive("Affine", "outputSize", outputSize);
-        Shapes.requireFloating("Affine", dataType);
+        Shapes.requireSizes("Affine", dataType, "inputSize, outputSize", inputSize, outputSize);
         this.inputSize = inputSize;
         this.outputSize = outputSize;
         this.dataType = dataType;

@@ -94,9 +94,7 @@ public final class Embedding implements Trainable {
      * @param seed the seed of the table
      */
     public Embedding(int vocabularySize, int embeddingSize, int paddingId, DataType dataType, long seed) {
-        Shapes.requirePositive("Embedding", "vocabularySize", vocabularySize);
-        Shapes.requirePositive("Embedding", "embeddingSize", embeddingSize);
-        Shapes.requireFloating("Embedding", dataType);
+        Shapes.requireSizes("Embedding", dataType, "vocabularySize, embeddingSize", vocabularySize, embeddingSize);
         if (paddingId != NO_PADDING && (paddingId < 0 || paddingId >= vocabularySize)) {
             throw new IllegalArgumentException("Embedding: paddingId must be in [0, V) = [0, " + vocabularySize
                     + ") or NO_PADDING (-1), but is " + paddingId + ".");

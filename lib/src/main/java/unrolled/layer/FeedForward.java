@@ -71,10 +71,8 @@ public final class FeedForward implements RowLayer<FeedForward.Cache> {
      * @param seed the seed of W1 (W2 uses seed + 1)
      */
     public FeedForward(int inputSize, int hiddenSize, int outputSize, DataType dataType, long seed) {
-        Shapes.requirePositive("FeedForward", "inputSize", inputSize);
-        Shapes.requirePositive("FeedForward", "hiddenSize", hiddenSize);
-        Shapes.requirePositive("FeedForward", "outputSize", outputSize);
-        Shapes.requireFloating("FeedForward", dataType);
+        Shapes.requireSizes("FeedForward", dataType, "inputSize, hiddenSize, outputSize",
+                inputSize, hiddenSize, outputSize);
         this.inputSize = inputSize;
         this.hiddenSize = hiddenSize;
         this.outputSize = outputSize;

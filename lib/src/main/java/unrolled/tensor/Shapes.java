@@ -159,6 +159,28 @@ public final class Shapes {
     }
 
     /**
+     * Checks a constructor's sizes and data type in one call: each size positive, in order, then the type DOUBLE or
+     * FLOAT, with the messages of {@link #requirePositive} and {@link #requireFloating}.
+     *
+     * @param method the constructor being called, e.g. {@code "Affine"}
+     * @param dataType the requested type
+     * @param names the sizes' names in order, separated by commas, e.g. {@code "inputSize, outputSize"}
+     * @param sizes the sizes, one per name
+     * @throws IllegalArgumentException if a size is not positive or the type is neither DOUBLE nor FLOAT
+     */
+    public static void requireSizes(String method, DataType dataType, String names, long... sizes) {
+        String[] each = names.split(",");
+        if (each.length != sizes.length) {
+            throw new IllegalArgumentException("Shapes.requireSizes: names must name each of the " + sizes.length
+                    + " sizes, but names " + each.length + ": \"" + names + "\".");
+        }
+        for (int i = 0; i < sizes.length; i++) {
+            requirePositive(method, each[i].trim(), sizes[i]);
+        }
+        requireFloating(method, dataType);
+    }
+
+    /**
      * Checks that the library can compute in a data type: DOUBLE (for teaching and gradient checks) or FLOAT
      * (for speed).
      *

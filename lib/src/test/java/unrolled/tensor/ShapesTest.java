@@ -84,4 +84,16 @@ class ShapesTest {
         assertEquals("M.f: x must have data type DOUBLE, but has FLOAT. Convert it with castTo(DataType.DOUBLE).",
                 type.getMessage());
     }
+
+    @Test
+    void sizesAreCheckedInOrderThenTheDataType() {
+        Shapes.requireSizes("Layer", DataType.FLOAT, "inputSize, outputSize", 3, 4);
+        IllegalArgumentException second = assertThrows(IllegalArgumentException.class,
+                () -> Shapes.requireSizes("Layer", DataType.INT32, "inputSize, outputSize", 3, 0));
+        assertEquals("Layer: outputSize must be positive, but is 0.", second.getMessage());
+        IllegalArgumentException type = assertThrows(IllegalArgumentException.class,
+                () -> Shapes.requireSizes("Layer", DataType.INT32, "inputSize, outputSize", 3, 4));
+        assertEquals("Layer: dataType must be DOUBLE or FLOAT, but is " + DataType.INT32 + ".", type.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Shapes.requireSizes("Layer", DataType.FLOAT, "inputSize", 3, 4));
+    }
 }
