@@ -9,7 +9,7 @@ import unrolled.param.Gradients;
 import unrolled.param.Init;
 import unrolled.param.Parameters;
 import unrolled.tensor.ShapeException;
-import unrolled.tensor.Shapes;
+import unrolled.tensor.Slices;
 
 /**
  * The gated recurrent unit (GRU) cell, in the formulation cuDNN and PyTorch use, with its three blocks fused:
@@ -49,7 +49,7 @@ import unrolled.tensor.Shapes;
  *
  * <p>States carry h only: {@code State.of(h)}, or {@link #zeroState}.
  */
-public final class GruCell implements RecurrentCell<GruCell.Cache> {
+public final class GruCell extends CellSizes implements RecurrentCell<GruCell.Cache> {
 
     /**
      * What the forward step keeps for the backward step.
@@ -61,7 +61,8 @@ public final class GruCell implements RecurrentCell<GruCell.Cache> {
      * @param n the candidate, (N, H)
      * @param ahn ah_n = h_{t−1}·Whn + bhn, the candidate's recurrent input before the reset gate, (N, H)
      */
-    public record Cache(INDArray x, INDArray hPrev, INDArray r, INDArray z, INDArray n, INDArray ahn) {
+    public record Cache(INDArray x, INDArray hPrev, INDArray r, INDArray z, INDArray n, INDArray ahn)
+            implements CellSteps.Cached {
 
         /**
          * The activations of one block, for gate heatmaps: {@code cache.gate(GruGate.UPDATE)} is z.
@@ -80,14 +81,10 @@ public final class GruCell implements RecurrentCell<GruCell.Cache> {
         }
     }
 
-    private final int inputSize;
-    private final int hiddenSize;
-    private final DataType dataType;
     private final INDArray Wx;
     private final INDArray Wh;
     private final INDArray bx;
     private final INDArray bh;
-    private final Parameters parameters = new Parameters();
 
     /**
      * @param inputSize D, positive
@@ -96,12 +93,7 @@ public final class GruCell implements RecurrentCell<GruCell.Cache> {
      * @param seed the seed of the weights
      */
     public GruCell(int inputSize, int hiddenSize, DataType dataType, long seed) {
-        Shapes.requirePositive("GruCell", "inputSize", inputSize);
-        Shapes.requirePositive("GruCell", "hiddenSize", hiddenSize);
-        Shapes.requireFloating("GruCell", dataType);
-        this.inputSize = inputSize;
-        this.hiddenSize = hiddenSize;
-        this.dataType = dataType;
+        super("GruCell", inputSize, hiddenSize, dataType);
         int fused = GruGate.COUNT * hiddenSize;
         this.Wx = Init.xavierUniform(inputSize, fused, seed, dataType);
         this.Wh = Nd4j.zeros(dataType, hiddenSize, fused);
@@ -126,18 +118,8 @@ public final class GruCell implements RecurrentCell<GruCell.Cache> {
      */
     @Override
     public Step<Cache> forward(INDArray x, State previous) {
-        long batch = x == null ? Shapes.ANY : x.size(0);
-        Shapes.require("GruCell.forward", "x", x, "(N, D)", batch, inputSize);
-        Shapes.requireType("GruCell.forward", "x", x, dataType);
-        Objects.requireNonNull(previous, "GruCell.forward: previous must not be null");
+        CellSteps.requireStep("GruCell.forward", "A GRU", x, previous, inputSize, hiddenSize, dataType);
         INDArray hPrev = previous.h();
-        Shapes.require("GruCell.forward", "hPrev", hPrev, "(N, H)", batch, hiddenSize);
-        Shapes.requireType("GruCell.forward", "hPrev", hPrev, dataType);
-        if (previous.hasCell()) {
-            throw new ShapeException("GruCell.forward: previous must carry only h, but also carries a cell state c "
-                    + "of shape " + Shapes.of(previous.c()) + ". A GRU has no cell state (is this an LSTM's state?); "
-                    + "pass State.of(h).");
-        }
 
         // ax = x_t·Wx + bx,  ah = h_{t−1}·Wh + bh      (N, 3H), blocks r, z, n
         INDArray ax = x.mmul(Wx).addiRowVector(bx);
@@ -165,16 +147,8 @@ public final class GruCell implements RecurrentCell<GruCell.Cache> {
      */
     @Override
     public StepGradients backward(State dNext, Cache cache) {
-        Objects.requireNonNull(cache, "GruCell.backward: cache must not be null");
-        Objects.requireNonNull(dNext, "GruCell.backward: dNext must not be null");
-        long batch = cache.hPrev().size(0);
+        CellSteps.requireStepGradient("GruCell.backward", "A GRU", dNext, cache, hiddenSize, dataType);
         INDArray dh = dNext.h();
-        Shapes.require("GruCell.backward", "dh", dh, "(N, H)", batch, hiddenSize);
-        Shapes.requireType("GruCell.backward", "dh", dh, dataType);
-        if (dNext.hasCell()) {
-            throw new ShapeException("GruCell.backward: dNext must carry only dh, but also carries dc of shape "
-                    + Shapes.of(dNext.c()) + ". A GRU has no cell state; pass State.of(dh).");
-        }
         INDArray r = cache.r();
         INDArray z = cache.z();
         INDArray n = cache.n();
@@ -183,38 +157,24 @@ public final class GruCell implements RecurrentCell<GruCell.Cache> {
         INDArray dn = z.rsub(1.0).muli(dh);
         INDArray dz = cache.hPrev().sub(n).muli(dh);
         // through n = tanh(ax_n + r ⊙ ah_n):  da_n = dn ⊙ (1 − n²),  dr = da_n ⊙ ah_n
-        INDArray dan = n.mul(n).rsubi(1.0).muli(dn);
+        INDArray dan = CellSteps.tanhDerivative(n).muli(dn);
         INDArray dr = dan.mul(cache.ahn());
         // through the sigmoids:  da_r = dr ⊙ r(1 − r),  da_z = dz ⊙ z(1 − z)
-        INDArray dar = dr.muli(sigmoidDerivative(r));
-        INDArray daz = dz.muli(sigmoidDerivative(z));
+        INDArray dar = dr.muli(CellSteps.sigmoidDerivative(r));
+        INDArray daz = dz.muli(CellSteps.sigmoidDerivative(z));
 
-        // dax = [da_r, da_z, da_n],  dah = [da_r, da_z, da_n ⊙ r]      (N, 3H)
-        long fused = (long) GruGate.COUNT * hiddenSize;
-        INDArray dax = Nd4j.zeros(dataType, batch, fused);
-        INDArray dah = Nd4j.zeros(dataType, batch, fused);
-        GruGate.RESET.block(dax, hiddenSize).assign(dar);
-        GruGate.UPDATE.block(dax, hiddenSize).assign(daz);
-        GruGate.CANDIDATE.block(dax, hiddenSize).assign(dan);
-        GruGate.RESET.block(dah, hiddenSize).assign(dar);
-        GruGate.UPDATE.block(dah, hiddenSize).assign(daz);
-        GruGate.CANDIDATE.block(dah, hiddenSize).assign(dan.mul(r));
+        // dax = [da_r, da_z, da_n],  dah = [da_r, da_z, da_n ⊙ r]      (N, 3H), in the order of GruGate
+        INDArray dax = Slices.joinColumns(dar, daz, dan);
+        INDArray dah = Slices.joinColumns(dar, daz, dan.mul(r));
 
-        // dWx = x_tᵀ·dax,  dWh = h_{t−1}ᵀ·dah,  dbx = Σ_N dax,  dbh = Σ_N dah
-        Gradients grads = new Gradients()
-                .accumulate("Wx", cache.x().transpose().mmul(dax))
-                .accumulate("Wh", cache.hPrev().transpose().mmul(dah))
-                .accumulate("bx", dax.sum(true, 0))
-                .accumulate("bh", dah.sum(true, 0));
-        // dx_t = dax·Wxᵀ,  dh_{t−1} = dah·Whᵀ + dh ⊙ z
-        INDArray dx = dax.mmul(Wx.transpose());
-        INDArray dhPrev = dah.mmul(Wh.transpose()).addi(dh.mul(z));
-        return new StepGradients(dx, State.of(dhPrev), grads);
-    }
-
-    /** σ'(a) written in terms of s = σ(a): s ⊙ (1 − s), as a new array. */
-    private static INDArray sigmoidDerivative(INDArray s) {
-        return s.rsub(1.0).muli(s);
+        // dWx = x_tᵀ·dax,  dWh = h_{t−1}ᵀ·dah,  dx_t = dax·Wxᵀ,  dbx = Σ_N dax,  dbh = Σ_N dah
+        CellSteps.Products products = CellSteps.Products.backward(cache.x(), Wx, dax, cache.hPrev(), Wh, dah);
+        Gradients grads = products.parameters()
+                .accumulate("bx", CellSteps.biasGradient(dax))
+                .accumulate("bh", CellSteps.biasGradient(dah));
+        // dh_{t−1} = dah·Whᵀ + dh ⊙ z
+        INDArray dhPrev = products.dhPrev().addi(dh.mul(z));
+        return new StepGradients(products.dx(), State.of(dhPrev), grads);
     }
 
     /**
@@ -223,8 +183,7 @@ public final class GruCell implements RecurrentCell<GruCell.Cache> {
      */
     @Override
     public State zeroState(long batchSize) {
-        Shapes.requirePositive("GruCell.zeroState", "batchSize", batchSize);
-        return State.of(Nd4j.zeros(dataType, batchSize, hiddenSize));
+        return zeros("GruCell.zeroState", batchSize, false);
     }
 
     /** @return Wx (D, 3H), Wh (H, 3H), bx (1, 3H), bh (1, 3H): 3H(D + H + 2) numbers */
@@ -234,22 +193,7 @@ public final class GruCell implements RecurrentCell<GruCell.Cache> {
     }
 
     @Override
-    public int inputSize() {
-        return inputSize;
-    }
-
-    @Override
-    public int hiddenSize() {
-        return hiddenSize;
-    }
-
-    @Override
-    public DataType dataType() {
-        return dataType;
-    }
-
-    @Override
     public String toString() {
-        return "GruCell(D=" + inputSize + ", H=" + hiddenSize + ", " + dataType + ")";
+        return describe("GruCell", "");
     }
 }

@@ -1,8 +1,5 @@
 package unrolled.cell;
 
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
-
 /**
  * The three blocks of a GRU's fused weights, in the order they sit in {@code Wx} (D, 3H), {@code Wh} (H, 3H),
  * {@code bx} (1, 3H) and {@code bh} (1, 3H). This enum is the one place the order is declared: {@link GruCell}
@@ -14,7 +11,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *   block      r         z          n
  * </pre>
  */
-public enum GruGate {
+public enum GruGate implements GateBlock {
 
     /** r = σ(x·Wxr + bxr + h·Whr + bhr): how much of the old state feeds the candidate. */
     RESET("r"),
@@ -33,26 +30,8 @@ public enum GruGate {
     }
 
     /** @return the equation symbol: r, z or n */
+    @Override
     public String symbol() {
         return symbol;
-    }
-
-    /**
-     * @param hiddenSize H
-     * @return the first column of this block in a fused (·, 3H) array: index·H
-     */
-    public long offset(long hiddenSize) {
-        return ordinal() * hiddenSize;
-    }
-
-    /**
-     * @param fused a fused array of shape (rows, 3H)
-     * @param hiddenSize H
-     * @return this block's columns [index·H, (index + 1)·H) as a view of shape (rows, H): writing to it writes
-     *     to {@code fused}
-     */
-    public INDArray block(INDArray fused, long hiddenSize) {
-        long from = offset(hiddenSize);
-        return fused.get(NDArrayIndex.all(), NDArrayIndex.interval(from, from + hiddenSize));
     }
 }

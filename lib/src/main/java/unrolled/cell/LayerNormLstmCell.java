@@ -9,7 +9,6 @@ import unrolled.layer.LayerNorm;
 import unrolled.param.Gradients;
 import unrolled.param.Parameters;
 import unrolled.tensor.ShapeException;
-import unrolled.tensor.Shapes;
 
 /**
  * The layer-normalised LSTM cell (Ba, Kiros &amp; Hinton, 2016): an {@link LstmCell} with layer normalisation
@@ -44,7 +43,7 @@ import unrolled.tensor.Shapes;
  * Like the library's LSTM it keeps one bias vector b; the two LN shifts β of the input and recurrent terms
  * could be folded into it, and are kept so that each LN is the standard layer.
  */
-public final class LayerNormLstmCell implements RecurrentCell<LayerNormLstmCell.Cache> {
+public final class LayerNormLstmCell extends CellSizes implements RecurrentCell<LayerNormLstmCell.Cache> {
 
     /**
      * What the forward step keeps for the backward step.
@@ -63,7 +62,8 @@ public final class LayerNormLstmCell implements RecurrentCell<LayerNormLstmCell.
      * @param normC the cache of LN_c, over (N, H)
      */
     public record Cache(INDArray x, INDArray hPrev, INDArray cPrev, INDArray i, INDArray f, INDArray o, INDArray g,
-            INDArray c, INDArray tanhC, LayerNorm.Cache normX, LayerNorm.Cache normH, LayerNorm.Cache normC) {
+            INDArray c, INDArray tanhC, LayerNorm.Cache normX, LayerNorm.Cache normH, LayerNorm.Cache normC)
+            implements CellSteps.Cached {
 
         /**
          * The activations of one block, for gate heatmaps. Read it, do not modify it.
@@ -82,17 +82,12 @@ public final class LayerNormLstmCell implements RecurrentCell<LayerNormLstmCell.
         }
     }
 
-    private final LstmCell plain;
-    private final int inputSize;
-    private final int hiddenSize;
-    private final DataType dataType;
     private final INDArray Wx;
     private final INDArray Wh;
     private final INDArray b;
     private final LayerNorm normX;
     private final LayerNorm normH;
     private final LayerNorm normC;
-    private final Parameters parameters = new Parameters();
 
     /**
      * A layer-normalised LSTM cell whose Wx, Wh and b start exactly as those of
@@ -104,13 +99,8 @@ public final class LayerNormLstmCell implements RecurrentCell<LayerNormLstmCell.
      * @param seed the seed of the weights
      */
     public LayerNormLstmCell(int inputSize, int hiddenSize, DataType dataType, long seed) {
-        Shapes.requirePositive("LayerNormLstmCell", "inputSize", inputSize);
-        Shapes.requirePositive("LayerNormLstmCell", "hiddenSize", hiddenSize);
-        Shapes.requireFloating("LayerNormLstmCell", dataType);
-        this.plain = new LstmCell(inputSize, hiddenSize, dataType, seed);
-        this.inputSize = inputSize;
-        this.hiddenSize = hiddenSize;
-        this.dataType = dataType;
+        super("LayerNormLstmCell", inputSize, hiddenSize, dataType);
+        LstmCell plain = new LstmCell(inputSize, hiddenSize, dataType, seed);
         this.Wx = plain.parameters().get("Wx");
         this.Wh = plain.parameters().get("Wh");
         this.b = plain.parameters().get("b");
@@ -134,7 +124,7 @@ public final class LayerNormLstmCell implements RecurrentCell<LayerNormLstmCell.
      */
     @Override
     public Step<Cache> forward(INDArray x, State previous) {
-        LstmCell.requireStep("LayerNormLstmCell.forward", x, previous, inputSize, hiddenSize, dataType);
+        CellSteps.requireStepWithCell("LayerNormLstmCell.forward", x, previous, inputSize, hiddenSize, dataType);
         INDArray hPrev = previous.h();
         INDArray cPrev = previous.c();
 
@@ -171,13 +161,12 @@ public final class LayerNormLstmCell implements RecurrentCell<LayerNormLstmCell.
      */
     @Override
     public StepGradients backward(State dNext, Cache cache) {
-        Objects.requireNonNull(cache, "LayerNormLstmCell.backward: cache must not be null");
-        LstmCell.requireStepGradient("LayerNormLstmCell.backward", dNext, cache.c().size(0), hiddenSize, dataType);
+        CellSteps.requireStepGradientWithCell("LayerNormLstmCell.backward", dNext, cache, hiddenSize, dataType);
         INDArray dh = dNext.h();
         INDArray tanhC = cache.tanhC();
 
         // dc_total = dc + LN_cᵀ(dh ⊙ o ⊙ (1 − tanh²(LN_c(c_t))))
-        LayerGradients throughNormC = normC.backward(tanhC.mul(tanhC).rsubi(1.0).muli(cache.o()).muli(dh), cache.normC());
+        LayerGradients throughNormC = normC.backward(CellSteps.tanhDerivative(tanhC).muli(cache.o()).muli(dh), cache.normC());
         INDArray dcTotal = throughNormC.dx().addi(dNext.c());
         // dc_{t−1} = dc_total ⊙ f
         INDArray dcPrev = dcTotal.mul(cache.f());
@@ -187,20 +176,15 @@ public final class LayerNormLstmCell implements RecurrentCell<LayerNormLstmCell.
         // dAx = LN_xᵀ(da),  dAh = LN_hᵀ(da)
         LayerGradients throughNormX = normX.backward(da, cache.normX());
         LayerGradients throughNormH = normH.backward(da, cache.normH());
-        INDArray dAx = throughNormX.dx();
-        INDArray dAh = throughNormH.dx();
-        // dWx = x_tᵀ·dAx,  dWh = h_{t−1}ᵀ·dAh,  db = Σ_N da
-        Gradients grads = new Gradients()
-                .accumulate("Wx", cache.x().transpose().mmul(dAx))
-                .accumulate("Wh", cache.hPrev().transpose().mmul(dAh))
-                .accumulate("b", da.sum(true, 0))
+        // dWx = x_tᵀ·dAx,  dWh = h_{t−1}ᵀ·dAh,  dx_t = dAx·Wxᵀ,  dh_{t−1} = dAh·Whᵀ,  db = Σ_N da
+        CellSteps.Products products = CellSteps.Products.backward(cache.x(), Wx, throughNormX.dx(), cache.hPrev(), Wh,
+                throughNormH.dx());
+        Gradients grads = products.parameters()
+                .accumulate("b", CellSteps.biasGradient(da))
                 .accumulateAll("normX", throughNormX.parameters())
                 .accumulateAll("normH", throughNormH.parameters())
                 .accumulateAll("normC", throughNormC.parameters());
-        // dx_t = dAx·Wxᵀ,  dh_{t−1} = dAh·Whᵀ
-        INDArray dx = dAx.mmul(Wx.transpose());
-        INDArray dhPrev = dAh.mmul(Wh.transpose());
-        return new StepGradients(dx, new State(dhPrev, dcPrev), grads);
+        return new StepGradients(products.dx(), new State(products.dhPrev(), dcPrev), grads);
     }
 
     /**
@@ -209,8 +193,7 @@ public final class LayerNormLstmCell implements RecurrentCell<LayerNormLstmCell.
      */
     @Override
     public State zeroState(long batchSize) {
-        Shapes.requirePositive("LayerNormLstmCell.zeroState", "batchSize", batchSize);
-        return plain.zeroState(batchSize);
+        return zeros("LayerNormLstmCell.zeroState", batchSize, true);
     }
 
     /**
@@ -223,22 +206,7 @@ public final class LayerNormLstmCell implements RecurrentCell<LayerNormLstmCell.
     }
 
     @Override
-    public int inputSize() {
-        return inputSize;
-    }
-
-    @Override
-    public int hiddenSize() {
-        return hiddenSize;
-    }
-
-    @Override
-    public DataType dataType() {
-        return dataType;
-    }
-
-    @Override
     public String toString() {
-        return "LayerNormLstmCell(D=" + inputSize + ", H=" + hiddenSize + ", " + dataType + ")";
+        return describe("LayerNormLstmCell", "");
     }
 }

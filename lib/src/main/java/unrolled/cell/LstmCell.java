@@ -9,7 +9,7 @@ import unrolled.param.Gradients;
 import unrolled.param.Init;
 import unrolled.param.Parameters;
 import unrolled.tensor.ShapeException;
-import unrolled.tensor.Shapes;
+import unrolled.tensor.Slices;
 
 /**
  * The long short-term memory (LSTM) cell, with its four blocks fused into one matrix product:
@@ -40,7 +40,7 @@ import unrolled.tensor.Shapes;
  *
  * <p>States carry both h and c: start from {@link #zeroState}, or {@code new State(h, c)}.
  */
-public final class LstmCell implements RecurrentCell<LstmCell.Cache> {
+public final class LstmCell extends CellSizes implements RecurrentCell<LstmCell.Cache> {
 
     /** The forget-gate bias of {@link #LstmCell(int, int, DataType, long)}: σ(1) ≈ 0.73, a cell that starts remembering. */
     public static final double DEFAULT_FORGET_BIAS = 1.0;
@@ -59,7 +59,7 @@ public final class LstmCell implements RecurrentCell<LstmCell.Cache> {
      * @param tanhC tanh(c_t), (N, H)
      */
     public record Cache(INDArray x, INDArray hPrev, INDArray cPrev, INDArray i, INDArray f, INDArray o, INDArray g,
-            INDArray c, INDArray tanhC) {
+            INDArray c, INDArray tanhC) implements CellSteps.Cached {
 
         /**
          * The activations of one block, for gate heatmaps: {@code cache.gate(LstmGate.FORGET)} is f.
@@ -79,14 +79,10 @@ public final class LstmCell implements RecurrentCell<LstmCell.Cache> {
         }
     }
 
-    private final int inputSize;
-    private final int hiddenSize;
     private final double forgetBias;
-    private final DataType dataType;
     private final INDArray Wx;
     private final INDArray Wh;
     private final INDArray b;
-    private final Parameters parameters = new Parameters();
 
     /**
      * An LSTM cell whose forget-gate bias starts at {@link #DEFAULT_FORGET_BIAS} = 1.
@@ -116,16 +112,11 @@ public final class LstmCell implements RecurrentCell<LstmCell.Cache> {
      * @param seed the seed of the weights
      */
     public LstmCell(int inputSize, int hiddenSize, double forgetBias, DataType dataType, long seed) {
-        Shapes.requirePositive("LstmCell", "inputSize", inputSize);
-        Shapes.requirePositive("LstmCell", "hiddenSize", hiddenSize);
-        Shapes.requireFloating("LstmCell", dataType);
+        super("LstmCell", inputSize, hiddenSize, dataType);
         if (!Double.isFinite(forgetBias)) {
             throw new IllegalArgumentException("LstmCell: forgetBias must be finite, but is " + forgetBias + ".");
         }
-        this.inputSize = inputSize;
-        this.hiddenSize = hiddenSize;
         this.forgetBias = forgetBias;
-        this.dataType = dataType;
         int fused = LstmGate.COUNT * hiddenSize;
         this.Wx = Init.xavierUniform(inputSize, fused, seed, dataType);
         this.Wh = Nd4j.zeros(dataType, hiddenSize, fused);
@@ -150,7 +141,7 @@ public final class LstmCell implements RecurrentCell<LstmCell.Cache> {
      */
     @Override
     public Step<Cache> forward(INDArray x, State previous) {
-        requireStep("LstmCell.forward", x, previous, inputSize, hiddenSize, dataType);
+        CellSteps.requireStepWithCell("LstmCell.forward", x, previous, inputSize, hiddenSize, dataType);
         INDArray hPrev = previous.h();
         INDArray cPrev = previous.c();
 
@@ -183,78 +174,20 @@ public final class LstmCell implements RecurrentCell<LstmCell.Cache> {
      */
     @Override
     public StepGradients backward(State dNext, Cache cache) {
-        Objects.requireNonNull(cache, "LstmCell.backward: cache must not be null");
-        requireStepGradient("LstmCell.backward", dNext, cache.c().size(0), hiddenSize, dataType);
+        CellSteps.requireStepGradientWithCell("LstmCell.backward", dNext, cache, hiddenSize, dataType);
         INDArray dh = dNext.h();
-        INDArray dc = dNext.c();
-        INDArray i = cache.i();
-        INDArray f = cache.f();
-        INDArray o = cache.o();
-        INDArray g = cache.g();
         INDArray tanhC = cache.tanhC();
 
         // dc_total = dc + dh ⊙ o ⊙ (1 − tanh²(c_t)): c_t reaches the loss directly and through h_t
-        INDArray dcTotal = tanhC.mul(tanhC).rsubi(1.0).muli(o).muli(dh).addi(dc);
+        INDArray dcTotal = CellSteps.tanhDerivative(tanhC).muli(cache.o()).muli(dh).addi(dNext.c());
         // dc_{t−1} = dc_total ⊙ f
-        INDArray dcPrev = dcTotal.mul(f);
-        INDArray da = blockGradients(dh, dcTotal, tanhC, cache.cPrev(), i, f, o, g);
+        INDArray dcPrev = dcTotal.mul(cache.f());
+        INDArray da = blockGradients(dh, dcTotal, tanhC, cache.cPrev(), cache.i(), cache.f(), cache.o(), cache.g());
 
-        // dWx = x_tᵀ·da,  dWh = h_{t−1}ᵀ·da,  db = Σ_N da
-        Gradients grads = new Gradients()
-                .accumulate("Wx", cache.x().transpose().mmul(da))
-                .accumulate("Wh", cache.hPrev().transpose().mmul(da))
-                .accumulate("b", da.sum(true, 0));
-        // dx_t = da·Wxᵀ,  dh_{t−1} = da·Whᵀ
-        INDArray dx = da.mmul(Wx.transpose());
-        INDArray dhPrev = da.mmul(Wh.transpose());
-        return new StepGradients(dx, new State(dhPrev, dcPrev), grads);
-    }
-
-    /**
-     * Checks the arguments of one forward step of an LSTM-like cell, naming the method in every message.
-     *
-     * @param method e.g. {@code LstmCell.forward}
-     * @param x the input x_t, (N, D)
-     * @param previous h_{t−1} and c_{t−1}, each (N, H)
-     * @param inputSize D
-     * @param hiddenSize H
-     * @param dataType the cell's data type
-     */
-    static void requireStep(String method, INDArray x, State previous, int inputSize, int hiddenSize, DataType dataType) {
-        long n = x == null ? Shapes.ANY : x.size(0);
-        Shapes.require(method, "x", x, "(N, D)", n, inputSize);
-        Shapes.requireType(method, "x", x, dataType);
-        Objects.requireNonNull(previous, method + ": previous must not be null");
-        Shapes.require(method, "hPrev", previous.h(), "(N, H)", n, hiddenSize);
-        Shapes.requireType(method, "hPrev", previous.h(), dataType);
-        if (!previous.hasCell()) {
-            throw new ShapeException(method + ": previous must carry the cell state cPrev of shape (N, H) = "
-                    + Shapes.format(n, hiddenSize) + ", but has none. An LSTM state is new State(h, c); "
-                    + "start from zeroState(N).");
-        }
-        Shapes.require(method, "cPrev", previous.c(), "(N, H)", n, hiddenSize);
-        Shapes.requireType(method, "cPrev", previous.c(), dataType);
-    }
-
-    /**
-     * Checks the gradient arriving at one backward step of an LSTM-like cell.
-     *
-     * @param method e.g. {@code LstmCell.backward}
-     * @param dNext dh and dc, each (N, H)
-     * @param n N, the batch size of the step
-     * @param hiddenSize H
-     * @param dataType the cell's data type
-     */
-    static void requireStepGradient(String method, State dNext, long n, int hiddenSize, DataType dataType) {
-        Objects.requireNonNull(dNext, method + ": dNext must not be null");
-        Shapes.require(method, "dh", dNext.h(), "(N, H)", n, hiddenSize);
-        Shapes.requireType(method, "dh", dNext.h(), dataType);
-        if (!dNext.hasCell()) {
-            throw new ShapeException(method + ": dNext must carry dc of shape (N, H) = " + Shapes.format(n, hiddenSize)
-                    + ", but has none. Pass zeros when no loss reaches c_t directly: new State(dh, dc).");
-        }
-        Shapes.require(method, "dc", dNext.c(), "(N, H)", n, hiddenSize);
-        Shapes.requireType(method, "dc", dNext.c(), dataType);
+        // dWx = x_tᵀ·da,  dWh = h_{t−1}ᵀ·da,  dx_t = da·Wxᵀ,  dh_{t−1} = da·Whᵀ,  db = Σ_N da
+        CellSteps.Products products = CellSteps.Products.backward(cache.x(), Wx, da, cache.hPrev(), Wh, da);
+        Gradients grads = products.parameters().accumulate("b", CellSteps.biasGradient(da));
+        return new StepGradients(products.dx(), new State(products.dhPrev(), dcPrev), grads);
     }
 
     /**
@@ -273,25 +206,18 @@ public final class LstmCell implements RecurrentCell<LstmCell.Cache> {
      */
     static INDArray blockGradients(INDArray dh, INDArray dcTotal, INDArray tanhC, INDArray cPrev, INDArray i,
             INDArray f, INDArray o, INDArray g) {
-        int hidden = (int) i.size(1);
         // from h_t = o ⊙ tanh(c_t):  do = dh ⊙ tanh(c_t)   (named dO: "do" is a Java keyword)
         INDArray dO = dh.mul(tanhC);
         // from c_t = f ⊙ c_{t−1} + i ⊙ g:  di = dc_total ⊙ g,  df = dc_total ⊙ c_{t−1},  dg = dc_total ⊙ i
         INDArray di = dcTotal.mul(g);
         INDArray df = dcTotal.mul(cPrev);
         INDArray dg = dcTotal.mul(i);
-        // through the nonlinearities, into the fused da (N, 4H):  σ' = s(1 − s),  tanh' = 1 − g²
-        INDArray da = Nd4j.zeros(i.dataType(), i.size(0), (long) LstmGate.COUNT * hidden);
-        LstmGate.INPUT.block(da, hidden).assign(di.muli(sigmoidDerivative(i)));
-        LstmGate.FORGET.block(da, hidden).assign(df.muli(sigmoidDerivative(f)));
-        LstmGate.OUTPUT.block(da, hidden).assign(dO.muli(sigmoidDerivative(o)));
-        LstmGate.CANDIDATE.block(da, hidden).assign(dg.muli(g.mul(g).rsubi(1.0)));
-        return da;
-    }
-
-    /** σ'(a) written in terms of s = σ(a): s ⊙ (1 − s), as a new array. */
-    private static INDArray sigmoidDerivative(INDArray s) {
-        return s.rsub(1.0).muli(s);
+        // through the nonlinearities, into the fused da = [da_i, da_f, da_o, da_g] (N, 4H):  σ' = s(1 − s),  tanh' = 1 − g²
+        return Slices.joinColumns(
+                di.muli(CellSteps.sigmoidDerivative(i)),
+                df.muli(CellSteps.sigmoidDerivative(f)),
+                dO.muli(CellSteps.sigmoidDerivative(o)),
+                dg.muli(CellSteps.tanhDerivative(g)));
     }
 
     /**
@@ -300,29 +226,13 @@ public final class LstmCell implements RecurrentCell<LstmCell.Cache> {
      */
     @Override
     public State zeroState(long batchSize) {
-        Shapes.requirePositive("LstmCell.zeroState", "batchSize", batchSize);
-        return new State(Nd4j.zeros(dataType, batchSize, hiddenSize), Nd4j.zeros(dataType, batchSize, hiddenSize));
+        return zeros("LstmCell.zeroState", batchSize, true);
     }
 
     /** @return Wx (D, 4H), Wh (H, 4H), b (1, 4H): 4H(D + H + 1) numbers */
     @Override
     public Parameters parameters() {
         return parameters;
-    }
-
-    @Override
-    public int inputSize() {
-        return inputSize;
-    }
-
-    @Override
-    public int hiddenSize() {
-        return hiddenSize;
-    }
-
-    @Override
-    public DataType dataType() {
-        return dataType;
     }
 
     /** @return the value the forget block of b was initialised to */
@@ -332,6 +242,6 @@ public final class LstmCell implements RecurrentCell<LstmCell.Cache> {
 
     @Override
     public String toString() {
-        return "LstmCell(D=" + inputSize + ", H=" + hiddenSize + ", forgetBias=" + forgetBias + ", " + dataType + ")";
+        return describe("LstmCell", "forgetBias=" + forgetBias);
     }
 }

@@ -1,8 +1,5 @@
 package unrolled.cell;
 
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
-
 /**
  * The four blocks of an LSTM's fused pre-activation, in the order they sit in {@code Wx} (D, 4H), {@code Wh}
  * (H, 4H) and {@code b} (1, 4H). This enum is the one place the order is declared: {@link LstmCell} slices,
@@ -17,7 +14,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * Strictly, only i, f and o are gates (sigmoids in (0, 1) that scale something); g is the candidate cell
  * content. It sits in the same fused matrix because it is computed from the same x_t and h_{t−1}.
  */
-public enum LstmGate {
+public enum LstmGate implements GateBlock {
 
     /** i = σ(a_i): how much of the candidate g is written into the cell. */
     INPUT("i"),
@@ -38,26 +35,8 @@ public enum LstmGate {
     }
 
     /** @return the equation symbol: i, f, o or g */
+    @Override
     public String symbol() {
         return symbol;
-    }
-
-    /**
-     * @param hiddenSize H
-     * @return the first column of this block in a fused (·, 4H) array: index·H
-     */
-    public long offset(long hiddenSize) {
-        return ordinal() * hiddenSize;
-    }
-
-    /**
-     * @param fused a fused array of shape (rows, 4H)
-     * @param hiddenSize H
-     * @return this block's columns [index·H, (index + 1)·H) as a view of shape (rows, H): writing to it writes
-     *     to {@code fused}
-     */
-    public INDArray block(INDArray fused, long hiddenSize) {
-        long from = offset(hiddenSize);
-        return fused.get(NDArrayIndex.all(), NDArrayIndex.interval(from, from + hiddenSize));
     }
 }

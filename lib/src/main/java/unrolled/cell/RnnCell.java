@@ -7,8 +7,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import unrolled.param.Gradients;
 import unrolled.param.Init;
-import unrolled.param.Parameters;
-import unrolled.tensor.Shapes;
 
 /**
  * The vanilla (Elman) RNN cell:
@@ -21,7 +19,7 @@ import unrolled.tensor.Shapes;
  * Initialisation: Wx Xavier-uniform; Wh orthogonal for tanh, the identity for ReLU (the IRNN recipe, which
  * starts the cell as an accumulator); b zero.
  */
-public final class RnnCell implements RecurrentCell<RnnCell.Cache> {
+public final class RnnCell extends CellSizes implements RecurrentCell<RnnCell.Cache> {
 
     /** The nonlinearity φ and its derivative written in terms of the output h = φ(a). */
     public enum Activation {
@@ -38,17 +36,13 @@ public final class RnnCell implements RecurrentCell<RnnCell.Cache> {
      * @param hPrev the previous hidden state h_{t−1}, (N, H)
      * @param h the new hidden state h_t, (N, H), from which φ'(a_t) is computed
      */
-    public record Cache(INDArray x, INDArray hPrev, INDArray h) {
+    public record Cache(INDArray x, INDArray hPrev, INDArray h) implements CellSteps.Cached {
     }
 
-    private final int inputSize;
-    private final int hiddenSize;
     private final Activation activation;
-    private final DataType dataType;
     private final INDArray Wx;
     private final INDArray Wh;
     private final INDArray b;
-    private final Parameters parameters = new Parameters();
 
     /**
      * @param inputSize D, positive
@@ -58,13 +52,8 @@ public final class RnnCell implements RecurrentCell<RnnCell.Cache> {
      * @param seed the seed of the weights
      */
     public RnnCell(int inputSize, int hiddenSize, Activation activation, DataType dataType, long seed) {
-        Shapes.requirePositive("RnnCell", "inputSize", inputSize);
-        Shapes.requirePositive("RnnCell", "hiddenSize", hiddenSize);
-        Shapes.requireFloating("RnnCell", dataType);
-        this.inputSize = inputSize;
-        this.hiddenSize = hiddenSize;
+        super("RnnCell", inputSize, hiddenSize, dataType);
         this.activation = Objects.requireNonNull(activation, "RnnCell: activation must not be null");
-        this.dataType = dataType;
         this.Wx = Init.xavierUniform(inputSize, hiddenSize, seed, dataType);
         this.Wh = activation == Activation.TANH
                 ? Init.orthogonal(hiddenSize, hiddenSize, 1.0, seed + 1, dataType)
@@ -73,15 +62,17 @@ public final class RnnCell implements RecurrentCell<RnnCell.Cache> {
         parameters.add("Wx", Wx).add("Wh", Wh).add("b", b);
     }
 
+    /**
+     * One forward step.
+     *
+     * @param x the input x_t, (N, D)
+     * @param previous h_{t−1}, (N, H), without a cell state
+     * @return the new state h_t and the cache for {@link #backward}
+     */
     @Override
     public Step<Cache> forward(INDArray x, State previous) {
-        long n = x == null ? Shapes.ANY : x.size(0);
-        Shapes.require("RnnCell.forward", "x", x, "(N, D)", n, inputSize);
-        Shapes.requireType("RnnCell.forward", "x", x, dataType);
-        Objects.requireNonNull(previous, "RnnCell.forward: previous must not be null");
+        CellSteps.requireStep("RnnCell.forward", "A vanilla RNN", x, previous, inputSize, hiddenSize, dataType);
         INDArray hPrev = previous.h();
-        Shapes.require("RnnCell.forward", "hPrev", hPrev, "(N, H)", n, hiddenSize);
-        Shapes.requireType("RnnCell.forward", "hPrev", hPrev, dataType);
 
         // a_t = x_t·Wx + h_{t−1}·Wh + b
         INDArray a = x.mmul(Wx).addi(hPrev.mmul(Wh)).addiRowVector(b);
@@ -90,54 +81,30 @@ public final class RnnCell implements RecurrentCell<RnnCell.Cache> {
         return new Step<>(State.of(h), new Cache(x, hPrev, h));
     }
 
+    /**
+     * One backward step.
+     *
+     * @param dNext dh = ∂L/∂h_t, (N, H), without a cell-state gradient
+     * @param cache the cache {@link #forward} returned for this step
+     * @return dx_t (N, D), dh_{t−1} (N, H), and the gradients of Wx, Wh and b
+     */
     @Override
     public StepGradients backward(State dNext, Cache cache) {
-        Objects.requireNonNull(cache, "RnnCell.backward: cache must not be null");
-        Objects.requireNonNull(dNext, "RnnCell.backward: dNext must not be null");
-        long n = cache.h().size(0);
-        INDArray dh = dNext.h();
-        Shapes.require("RnnCell.backward", "dh", dh, "(N, H)", n, hiddenSize);
+        CellSteps.requireStepGradient("RnnCell.backward", "A vanilla RNN", dNext, cache, hiddenSize, dataType);
+        INDArray h = cache.h();
 
         // da = dh ⊙ φ'(a):  tanh' = 1 − h²,  relu' = [h > 0]
-        INDArray dPhi = activation == Activation.TANH
-                ? cache.h().mul(cache.h()).rsubi(1.0)
-                : cache.h().gt(0.0).castTo(dataType);
-        INDArray da = dh.mul(dPhi);
-        // dWx = x_tᵀ·da,  dWh = h_{t−1}ᵀ·da,  db = Σ_N da
-        Gradients grads = new Gradients()
-                .accumulate("Wx", cache.x().transpose().mmul(da))
-                .accumulate("Wh", cache.hPrev().transpose().mmul(da))
-                .accumulate("b", da.sum(true, 0));
-        // dx = da·Wxᵀ,  dh_{t−1} = da·Whᵀ
-        INDArray dx = da.mmul(Wx.transpose());
-        INDArray dhPrev = da.mmul(Wh.transpose());
-        return new StepGradients(dx, State.of(dhPrev), grads);
+        INDArray dPhi = activation == Activation.TANH ? CellSteps.tanhDerivative(h) : h.gt(0.0).castTo(dataType);
+        INDArray da = dNext.h().mul(dPhi);
+        // dWx = x_tᵀ·da,  dWh = h_{t−1}ᵀ·da,  dx = da·Wxᵀ,  dh_{t−1} = da·Whᵀ,  db = Σ_N da
+        CellSteps.Products products = CellSteps.Products.backward(cache.x(), Wx, da, cache.hPrev(), Wh, da);
+        Gradients grads = products.parameters().accumulate("b", CellSteps.biasGradient(da));
+        return new StepGradients(products.dx(), State.of(products.dhPrev()), grads);
     }
 
     @Override
     public State zeroState(long batchSize) {
-        Shapes.requirePositive("RnnCell.zeroState", "batchSize", batchSize);
-        return State.of(Nd4j.zeros(dataType, batchSize, hiddenSize));
-    }
-
-    @Override
-    public Parameters parameters() {
-        return parameters;
-    }
-
-    @Override
-    public int inputSize() {
-        return inputSize;
-    }
-
-    @Override
-    public int hiddenSize() {
-        return hiddenSize;
-    }
-
-    @Override
-    public DataType dataType() {
-        return dataType;
+        return zeros("RnnCell.zeroState", batchSize, false);
     }
 
     /** @return the nonlinearity φ */
@@ -147,6 +114,6 @@ public final class RnnCell implements RecurrentCell<RnnCell.Cache> {
 
     @Override
     public String toString() {
-        return "RnnCell(D=" + inputSize + ", H=" + hiddenSize + ", " + activation + ", " + dataType + ")";
+        return describe("RnnCell", activation.toString());
     }
 }

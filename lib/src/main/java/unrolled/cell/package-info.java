@@ -9,6 +9,8 @@
  * {@link unrolled.cell.State} and a cache, and a backward step, written out by hand and checked against
  * finite differences, that the sequence layers call once per time step in backpropagation through time.
  * {@link unrolled.cell.LstmGate} and {@link unrolled.cell.GruGate} declare, once, the order of the gate
- * blocks in the fused weight matrices.
+ * blocks in the fused weight matrices, and slice them as {@link unrolled.cell.GateBlock}s ({@code a[:, H:2H]} is
+ * {@code LstmGate.FORGET.block(a, H)}). {@link unrolled.cell.CellSizes} holds what every cell is besides its
+ * equations (D, H, the data type, the parameters, the zero state), so each cell's file opens with its maths.
  */
 package unrolled.cell;

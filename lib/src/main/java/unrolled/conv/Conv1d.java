@@ -4,13 +4,13 @@ import java.util.Objects;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import unrolled.layer.LayerGradients;
 import unrolled.param.Gradients;
 import unrolled.param.Init;
 import unrolled.param.Trainable;
 import unrolled.param.Parameters;
 import unrolled.tensor.Shapes;
+import unrolled.tensor.Slices;
 
 /**
  * A one-dimensional convolution over time: F filters, each K steps wide, slid along a sequence with stride 1.
@@ -95,11 +95,8 @@ public final class Conv1d implements Trainable {
      */
     public Conv1d(int inputSize, int filters, int kernelSize, int dilation, Padding padding, DataType dataType,
             long seed) {
-        Shapes.requirePositive("Conv1d", "inputSize", inputSize);
-        Shapes.requirePositive("Conv1d", "filters", filters);
-        Shapes.requirePositive("Conv1d", "kernelSize", kernelSize);
-        Shapes.requirePositive("Conv1d", "dilation", dilation);
-        Shapes.requireFloating("Conv1d", dataType);
+        Shapes.requireSizes("Conv1d", dataType, "inputSize, filters, kernelSize, dilation",
+                inputSize, filters, kernelSize, dilation);
         this.inputSize = inputSize;
         this.filters = filters;
         this.kernelSize = kernelSize;
@@ -119,8 +116,7 @@ public final class Conv1d implements Trainable {
      */
     public Result forward(INDArray x) {
         String method = "Conv1d.forward";
-        Shapes.require(method, "x", x, "(N, T, D)", Shapes.ANY, Shapes.ANY, inputSize);
-        Shapes.requireType(method, "x", x, dataType);
+        Shapes.require(method, "x", x, "(N, T, D)", dataType, Shapes.ANY, Shapes.ANY, inputSize);
         long n = x.size(0);
         long steps = x.size(1);
         long outSteps = outputLength(steps);
@@ -133,13 +129,12 @@ public final class Conv1d implements Trainable {
 
         // x̃ = x with `left` zero steps before it and `right` after it
         INDArray xPadded = Nd4j.zeros(dataType, n, steps + left + right, inputSize);
-        xPadded.get(NDArrayIndex.all(), NDArrayIndex.interval(left, left + steps), NDArrayIndex.all()).assign(x);
+        Slices.steps(xPadded, left, left + steps).assign(x);
         // im2col: row (n, t) of X = [x̃_t, x̃_{t+δ}, …, x̃_{t+(K−1)δ}], shape (N·T', K·D)
         INDArray windows = Nd4j.create(dataType, n, outSteps, (long) kernelSize * inputSize);
         for (int k = 0; k < kernelSize; k++) {
-            windows.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(k * inputSize, (k + 1) * inputSize))
-                    .assign(xPadded.get(NDArrayIndex.all(),
-                            NDArrayIndex.interval((long) k * dilation, (long) k * dilation + outSteps), NDArrayIndex.all()));
+            Slices.features(windows, k * inputSize, (k + 1) * inputSize)
+                    .assign(Slices.steps(xPadded, (long) k * dilation, (long) k * dilation + outSteps));
         }
         INDArray X = windows.reshape('c', n * outSteps, (long) kernelSize * inputSize);
         // Y = X·W + b, with W viewed as (K·D, F): every y_t of every sequence in one product
@@ -158,8 +153,7 @@ public final class Conv1d implements Trainable {
         long n = cache.batchSize();
         long steps = cache.inputLength();
         long outSteps = outputLength(steps);
-        Shapes.require(method, "dy", dy, "(N, T', F)", n, outSteps, filters);
-        Shapes.requireType(method, "dy", dy, dataType);
+        Shapes.require(method, "dy", dy, "(N, T', F)", dataType, n, outSteps, filters);
         int left = paddingBefore();
         int right = paddingAfter();
         INDArray dY = dy.reshape('c', n * outSteps, filters);
@@ -173,13 +167,11 @@ public final class Conv1d implements Trainable {
         // col2im: slot k of window t read x̃_{t+kδ}, so it adds its gradient there
         INDArray dxPadded = Nd4j.zeros(dataType, n, steps + left + right, inputSize);
         for (int k = 0; k < kernelSize; k++) {
-            dxPadded.get(NDArrayIndex.all(),
-                            NDArrayIndex.interval((long) k * dilation, (long) k * dilation + outSteps), NDArrayIndex.all())
-                    .addi(dWindows.get(NDArrayIndex.all(), NDArrayIndex.all(),
-                            NDArrayIndex.interval(k * inputSize, (k + 1) * inputSize)));
+            Slices.steps(dxPadded, (long) k * dilation, (long) k * dilation + outSteps)
+                    .addi(Slices.features(dWindows, k * inputSize, (k + 1) * inputSize));
         }
         // ∂L/∂x: the padded steps dropped
-        INDArray dx = dxPadded.get(NDArrayIndex.all(), NDArrayIndex.interval(left, left + steps), NDArrayIndex.all()).dup();
+        INDArray dx = Slices.steps(dxPadded, left, left + steps).dup();
         return new LayerGradients(dx, grads);
     }
 

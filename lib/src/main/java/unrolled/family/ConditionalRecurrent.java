@@ -16,6 +16,7 @@ import unrolled.recurrent.SequenceGradients;
 import unrolled.recurrent.SequenceLayer;
 import unrolled.tensor.ShapeException;
 import unrolled.tensor.Shapes;
+import unrolled.tensor.Slices;
 
 /**
  * A conditional recurrent layer: a recurrent layer whose computation depends on a label per sequence (a style, a
@@ -131,8 +132,7 @@ public final class ConditionalRecurrent<C> implements Trainable {
      */
     public Result<C> forward(INDArray x, INDArray labels) {
         String method = "ConditionalRecurrent.forward";
-        Shapes.require(method, "x", x, "(N, T, D)", Shapes.ANY, Shapes.ANY, inputSize);
-        Shapes.requireType(method, "x", x, dataType());
+        Shapes.require(method, "x", x, "(N, T, D)", dataType(), Shapes.ANY, Shapes.ANY, inputSize);
         long n = x.size(0);
         long steps = x.size(1);
         INDArray oneHot = oneHot(method, labels, n);
@@ -148,7 +148,7 @@ public final class ConditionalRecurrent<C> implements Trainable {
         }
         // x̃_t = [x_t, e] for every t
         INDArray xTilde = Nd4j.create(dataType(), n, steps, layer.inputSize());
-        xTilde.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, inputSize)).assign(x);
+        Slices.features(xTilde, 0, inputSize).assign(x);
         for (long t = 0; t < steps; t++) {
             xTilde.get(NDArrayIndex.all(), NDArrayIndex.point(t), NDArrayIndex.interval(inputSize, layer.inputSize()))
                     .assign(e);
@@ -177,9 +177,8 @@ public final class ConditionalRecurrent<C> implements Trainable {
             dx = inner.dx();
         } else {
             // ∂L/∂x_t = ∂L/∂x̃_t[:D],  de = Σ_t ∂L/∂x̃_t[D:]
-            dx = inner.dx().get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, inputSize)).dup();
-            de = inner.dx().get(NDArrayIndex.all(), NDArrayIndex.all(),
-                    NDArrayIndex.interval(inputSize, layer.inputSize())).sum(1);
+            dx = Slices.features(inner.dx(), 0, inputSize).dup();
+            de = Slices.features(inner.dx(), inputSize, layer.inputSize()).sum(1);
         }
         // ∂L/∂E = onehot(c)ᵀ·de
         gradients.accumulate("E", cache.oneHot().transpose().mmul(de));

@@ -4,13 +4,13 @@ import java.util.Objects;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import unrolled.param.Gradients;
 import unrolled.param.Init;
 import unrolled.param.Trainable;
 import unrolled.param.Parameters;
 import unrolled.tensor.Shapes;
+import unrolled.tensor.Slices;
 
 /**
  * Combines the codes of two encoders that read different modalities (the final state of an RNN over a caption and
@@ -112,10 +112,7 @@ public final class Fusion implements Trainable {
     }
 
     private Fusion(Method method, int firstSize, int secondSize, int outputSize, DataType dataType, long seed) {
-        Shapes.requirePositive("Fusion", "firstSize", firstSize);
-        Shapes.requirePositive("Fusion", "secondSize", secondSize);
-        Shapes.requirePositive("Fusion", "outputSize", outputSize);
-        Shapes.requireFloating("Fusion", dataType);
+        Shapes.requireSizes("Fusion", dataType, "firstSize, secondSize, outputSize", firstSize, secondSize, outputSize);
         this.method = method;
         this.firstSize = firstSize;
         this.secondSize = secondSize;
@@ -140,10 +137,8 @@ public final class Fusion implements Trainable {
     public Result forward(INDArray first, INDArray second) {
         String name = "Fusion.forward";
         long n = first == null ? Shapes.ANY : first.size(0);
-        Shapes.require(name, "first", first, "(N, A)", n, firstSize);
-        Shapes.requireType(name, "first", first, dataType);
-        Shapes.require(name, "second", second, "(N, B)", n, secondSize);
-        Shapes.requireType(name, "second", second, dataType);
+        Shapes.require(name, "first", first, "(N, A)", dataType, n, firstSize);
+        Shapes.require(name, "second", second, "(N, B)", dataType, n, secondSize);
 
         if (method == Method.CONCATENATE) {
             // y = [u, v]
@@ -172,8 +167,8 @@ public final class Fusion implements Trainable {
         Shapes.requireType(name, "dy", dy, dataType);
         if (method == Method.CONCATENATE) {
             // ∂L/∂u, ∂L/∂v: the two halves of dy
-            return new Backward(dy.get(NDArrayIndex.all(), NDArrayIndex.interval(0, firstSize)).dup(),
-                    dy.get(NDArrayIndex.all(), NDArrayIndex.interval(firstSize, outputSize)).dup(), new Gradients());
+            return new Backward(Slices.columns(dy, 0, firstSize).dup(),
+                    Slices.columns(dy, firstSize, outputSize).dup(), new Gradients());
         }
         INDArray u = cache.first();
         INDArray v = cache.second();

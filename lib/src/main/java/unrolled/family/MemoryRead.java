@@ -84,10 +84,7 @@ public final class MemoryRead implements Trainable {
      * @param seed the seed of A (B and C use seed + 1, seed + 2)
      */
     public MemoryRead(int itemSize, int querySize, int keySize, DataType dataType, long seed) {
-        Shapes.requirePositive("MemoryRead", "itemSize", itemSize);
-        Shapes.requirePositive("MemoryRead", "querySize", querySize);
-        Shapes.requirePositive("MemoryRead", "keySize", keySize);
-        Shapes.requireFloating("MemoryRead", dataType);
+        Shapes.requireSizes("MemoryRead", dataType, "itemSize, querySize, keySize", itemSize, querySize, keySize);
         this.itemSize = itemSize;
         this.querySize = querySize;
         this.keySize = keySize;
@@ -106,11 +103,9 @@ public final class MemoryRead implements Trainable {
      */
     public Result forward(INDArray query, INDArray memory, SequenceMask memoryMask) {
         String method = "MemoryRead.forward";
-        Shapes.require(method, "query", query, "(N, Dq)", Shapes.ANY, querySize);
-        Shapes.requireType(method, "query", query, dataType);
+        Shapes.require(method, "query", query, "(N, Dq)", dataType, Shapes.ANY, querySize);
         long n = query.size(0);
-        Shapes.require(method, "memory", memory, "(N, M, D)", n, Shapes.ANY, itemSize);
-        Shapes.requireType(method, "memory", memory, dataType);
+        Shapes.require(method, "memory", memory, "(N, M, D)", dataType, n, Shapes.ANY, itemSize);
         long m = memory.size(1);
 
         // u = q·B, as one query per example: (N, 1, E)
@@ -137,8 +132,7 @@ public final class MemoryRead implements Trainable {
         Objects.requireNonNull(cache, method + ": cache must not be null");
         long n = cache.query().size(0);
         long m = cache.memory().size(1);
-        Shapes.require(method, "dRead", dRead, "(N, E)", n, keySize);
-        Shapes.requireType(method, "dRead", dRead, dataType);
+        Shapes.require(method, "dRead", dRead, "(N, E)", dataType, n, keySize);
 
         // the attention block, from ∂L/∂o = ∂L/∂r
         ScaledDotProductAttention.Backward attended = attention.backward(dRead.reshape('c', n, 1, keySize),

@@ -16,6 +16,7 @@ import unrolled.param.Trainable;
 import unrolled.param.Parameters;
 import unrolled.recurrent.SequenceGradients;
 import unrolled.tensor.Shapes;
+import unrolled.tensor.Slices;
 
 /**
  * A {@link VariationalRnnCell} unrolled over whole sequences, from h_{−1} = 0, with backpropagation through time:
@@ -88,12 +89,10 @@ public final class VariationalRnn implements Trainable {
      */
     public Result forward(INDArray x, INDArray noise) {
         String method = "VariationalRnn.forward";
-        Shapes.require(method, "x", x, "(N, T, D)", Shapes.ANY, Shapes.ANY, cell.inputSize());
-        Shapes.requireType(method, "x", x, cell.dataType());
+        Shapes.require(method, "x", x, "(N, T, D)", cell.dataType(), Shapes.ANY, Shapes.ANY, cell.inputSize());
         long n = x.size(0);
         long steps = x.size(1);
-        Shapes.require(method, "noise", noise, "(N, T, Z)", n, steps, cell.latentSize());
-        Shapes.requireType(method, "noise", noise, cell.dataType());
+        Shapes.require(method, "noise", noise, "(N, T, Z)", cell.dataType(), n, steps, cell.latentSize());
 
         INDArray hidden = Nd4j.zeros(cell.dataType(), n, steps, cell.hiddenSize());
         INDArray reconstructions = Nd4j.zeros(cell.dataType(), n, steps, cell.inputSize());
@@ -104,8 +103,8 @@ public final class VariationalRnn implements Trainable {
             // (h_t, x̂_t, KL_t) = cell(x_t, h_{t−1}, ε_t)
             VariationalRnnCell.Result step = cell.forward(at(x, t), h, at(noise, t));
             h = step.h();
-            hidden.get(NDArrayIndex.all(), NDArrayIndex.point(t), NDArrayIndex.all()).assign(h);
-            reconstructions.get(NDArrayIndex.all(), NDArrayIndex.point(t), NDArrayIndex.all()).assign(step.reconstruction());
+            Slices.step(hidden, t).assign(h);
+            Slices.step(reconstructions, t).assign(step.reconstruction());
             kl.get(NDArrayIndex.all(), NDArrayIndex.point(t)).assign(step.kl().reshape(n));
             caches.add(step.cache());
         }
@@ -129,13 +128,10 @@ public final class VariationalRnn implements Trainable {
         long n = cache.steps().get(0).x().size(0);
         DataType type = cell.dataType();
         if (dHidden != null) {
-            Shapes.require(method, "dHidden", dHidden, "(N, T, H)", n, steps, cell.hiddenSize());
-            Shapes.requireType(method, "dHidden", dHidden, type);
+            Shapes.require(method, "dHidden", dHidden, "(N, T, H)", type, n, steps, cell.hiddenSize());
         }
-        Shapes.require(method, "dReconstructions", dReconstructions, "(N, T, D)", n, steps, cell.inputSize());
-        Shapes.requireType(method, "dReconstructions", dReconstructions, type);
-        Shapes.require(method, "dKl", dKl, "(N, T)", n, steps);
-        Shapes.requireType(method, "dKl", dKl, type);
+        Shapes.require(method, "dReconstructions", dReconstructions, "(N, T, D)", type, n, steps, cell.inputSize());
+        Shapes.require(method, "dKl", dKl, "(N, T)", type, n, steps);
 
         INDArray dx = Nd4j.zeros(type, n, steps, cell.inputSize());
         Gradients gradients = new Gradients();
@@ -151,7 +147,7 @@ public final class VariationalRnn implements Trainable {
             for (Map.Entry<String, INDArray> entry : step.parameters()) {
                 gradients.accumulate(entry.getKey(), entry.getValue());
             }
-            dx.get(NDArrayIndex.all(), NDArrayIndex.point(t), NDArrayIndex.all()).assign(step.dx());
+            Slices.step(dx, t).assign(step.dx());
             g = step.dPrevious().h();
         }
         return new SequenceGradients(dx, State.of(g), gradients, List.of(dStates));
@@ -164,8 +160,8 @@ public final class VariationalRnn implements Trainable {
      * @return the generated x, (N, T, D)
      */
     public INDArray generate(INDArray noise) {
-        Shapes.require("VariationalRnn.generate", "noise", noise, "(N, T, Z)", Shapes.ANY, Shapes.ANY, cell.latentSize());
-        Shapes.requireType("VariationalRnn.generate", "noise", noise, cell.dataType());
+        Shapes.require("VariationalRnn.generate", "noise", noise, "(N, T, Z)", cell.dataType(),
+                Shapes.ANY, Shapes.ANY, cell.latentSize());
         long n = noise.size(0);
         long steps = noise.size(1);
         INDArray generated = Nd4j.zeros(cell.dataType(), n, steps, cell.inputSize());
@@ -173,13 +169,13 @@ public final class VariationalRnn implements Trainable {
         for (long t = 0; t < steps; t++) {
             VariationalRnnCell.Generated step = cell.generate(h, at(noise, t));
             h = step.h();
-            generated.get(NDArrayIndex.all(), NDArrayIndex.point(t), NDArrayIndex.all()).assign(step.x());
+            Slices.step(generated, t).assign(step.x());
         }
         return generated;
     }
 
     private static INDArray at(INDArray sequence, long t) {
-        return sequence.get(NDArrayIndex.all(), NDArrayIndex.point(t), NDArrayIndex.all()).dup();
+        return Slices.step(sequence, t).dup();
     }
 
     @Override

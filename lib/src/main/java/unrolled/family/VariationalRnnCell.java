@@ -4,15 +4,14 @@ import java.util.Objects;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import unrolled.cell.CellSizes;
 import unrolled.cell.State;
 import unrolled.cell.StepGradients;
 import unrolled.param.Gradients;
 import unrolled.param.Init;
-import unrolled.param.Trainable;
-import unrolled.param.Parameters;
 import unrolled.tensor.Shapes;
+import unrolled.tensor.Slices;
 
 /**
  * One step of a variational recurrent network (after Chung et al., 2015, "A Recurrent Latent Variable Model for
@@ -50,7 +49,7 @@ import unrolled.tensor.Shapes;
  * {@code Wp}, {@code bp}, {@code Wqx}, {@code Wqh}, {@code bq}, {@code Wdz}, {@code Wdh}, {@code bd}, {@code Wx},
  * {@code Wz}, {@code Wh}, {@code b}.
  */
-public final class VariationalRnnCell implements Trainable {
+public final class VariationalRnnCell extends CellSizes {
 
     /**
      * What the forward step keeps for the backward step.
@@ -91,10 +90,7 @@ public final class VariationalRnnCell implements Trainable {
     public record Generated(INDArray h, INDArray x, INDArray z) {
     }
 
-    private final int inputSize;
-    private final int hiddenSize;
     private final int latentSize;
-    private final DataType dataType;
     private final INDArray Wp;
     private final INDArray bp;
     private final INDArray Wqx;
@@ -107,7 +103,6 @@ public final class VariationalRnnCell implements Trainable {
     private final INDArray Wz;
     private final INDArray Wh;
     private final INDArray b;
-    private final Parameters parameters = new Parameters();
 
     /**
      * @param inputSize D, positive
@@ -117,14 +112,9 @@ public final class VariationalRnnCell implements Trainable {
      * @param seed the seed of the weights
      */
     public VariationalRnnCell(int inputSize, int hiddenSize, int latentSize, DataType dataType, long seed) {
-        Shapes.requirePositive("VariationalRnnCell", "inputSize", inputSize);
-        Shapes.requirePositive("VariationalRnnCell", "hiddenSize", hiddenSize);
+        super("VariationalRnnCell", inputSize, hiddenSize, dataType);
         Shapes.requirePositive("VariationalRnnCell", "latentSize", latentSize);
-        Shapes.requireFloating("VariationalRnnCell", dataType);
-        this.inputSize = inputSize;
-        this.hiddenSize = hiddenSize;
         this.latentSize = latentSize;
-        this.dataType = dataType;
         this.Wp = Init.xavierUniform(hiddenSize, 2L * latentSize, seed, dataType);
         this.bp = Nd4j.zeros(dataType, 1, 2L * latentSize);
         this.Wqx = Init.xavierUniform(inputSize, 2L * latentSize, seed + 1, dataType);
@@ -152,12 +142,9 @@ public final class VariationalRnnCell implements Trainable {
     public Result forward(INDArray x, INDArray hPrev, INDArray noise) {
         String method = "VariationalRnnCell.forward";
         long n = x == null ? Shapes.ANY : x.size(0);
-        Shapes.require(method, "x", x, "(N, D)", n, inputSize);
-        Shapes.requireType(method, "x", x, dataType);
-        Shapes.require(method, "hPrev", hPrev, "(N, H)", n, hiddenSize);
-        Shapes.requireType(method, "hPrev", hPrev, dataType);
-        Shapes.require(method, "noise", noise, "(N, Z)", n, latentSize);
-        Shapes.requireType(method, "noise", noise, dataType);
+        Shapes.require(method, "x", x, "(N, D)", dataType, n, inputSize);
+        Shapes.require(method, "hPrev", hPrev, "(N, H)", dataType, n, hiddenSize);
+        Shapes.require(method, "noise", noise, "(N, Z)", dataType, n, latentSize);
 
         // prior: [μp | log σp²] = h_{t−1}·Wp + bp
         INDArray prior = hPrev.mmul(Wp).addiRowVector(bp);
@@ -196,12 +183,9 @@ public final class VariationalRnnCell implements Trainable {
         String method = "VariationalRnnCell.backward";
         Objects.requireNonNull(cache, method + ": cache must not be null");
         long n = cache.x().size(0);
-        Shapes.require(method, "dh", dh, "(N, H)", n, hiddenSize);
-        Shapes.requireType(method, "dh", dh, dataType);
-        Shapes.require(method, "dReconstruction", dReconstruction, "(N, D)", n, inputSize);
-        Shapes.requireType(method, "dReconstruction", dReconstruction, dataType);
-        Shapes.require(method, "dKl", dKl, "(N, 1)", n, 1);
-        Shapes.requireType(method, "dKl", dKl, dataType);
+        Shapes.require(method, "dh", dh, "(N, H)", dataType, n, hiddenSize);
+        Shapes.require(method, "dReconstruction", dReconstruction, "(N, D)", dataType, n, inputSize);
+        Shapes.require(method, "dKl", dKl, "(N, 1)", dataType, n, 1);
         INDArray x = cache.x();
         INDArray hPrev = cache.hPrev();
         INDArray z = cache.z();
@@ -255,10 +239,8 @@ public final class VariationalRnnCell implements Trainable {
     public Generated generate(INDArray hPrev, INDArray noise) {
         String method = "VariationalRnnCell.generate";
         long n = hPrev == null ? Shapes.ANY : hPrev.size(0);
-        Shapes.require(method, "hPrev", hPrev, "(N, H)", n, hiddenSize);
-        Shapes.requireType(method, "hPrev", hPrev, dataType);
-        Shapes.require(method, "noise", noise, "(N, Z)", n, latentSize);
-        Shapes.requireType(method, "noise", noise, dataType);
+        Shapes.require(method, "hPrev", hPrev, "(N, H)", dataType, n, hiddenSize);
+        Shapes.require(method, "noise", noise, "(N, Z)", dataType, n, latentSize);
 
         // z_t = μp + σp ⊙ ε from the prior [μp | log σp²] = h_{t−1}·Wp + bp
         INDArray prior = hPrev.mmul(Wp).addiRowVector(bp);
@@ -280,26 +262,11 @@ public final class VariationalRnnCell implements Trainable {
     }
 
     private INDArray firstHalf(INDArray both) {
-        return both.get(NDArrayIndex.all(), NDArrayIndex.interval(0, latentSize)).dup();
+        return Slices.columns(both, 0, latentSize).dup();
     }
 
     private INDArray secondHalf(INDArray both) {
-        return both.get(NDArrayIndex.all(), NDArrayIndex.interval(latentSize, 2L * latentSize)).dup();
-    }
-
-    @Override
-    public Parameters parameters() {
-        return parameters;
-    }
-
-    /** @return D */
-    public int inputSize() {
-        return inputSize;
-    }
-
-    /** @return H */
-    public int hiddenSize() {
-        return hiddenSize;
+        return Slices.columns(both, latentSize, 2L * latentSize).dup();
     }
 
     /** @return Z, the size of the latent z_t */
@@ -307,13 +274,8 @@ public final class VariationalRnnCell implements Trainable {
         return latentSize;
     }
 
-    /** @return DOUBLE or FLOAT */
-    public DataType dataType() {
-        return dataType;
-    }
-
     @Override
     public String toString() {
-        return "VariationalRnnCell(D=" + inputSize + ", H=" + hiddenSize + ", Z=" + latentSize + ", " + dataType + ")";
+        return describe("VariationalRnnCell", "Z=" + latentSize);
     }
 }

@@ -13,10 +13,12 @@ import unrolled.cell.RnnCell;
 import unrolled.cell.State;
 import unrolled.param.Gradients;
 import unrolled.param.Parameters;
+import unrolled.recurrent.CarriedState;
 import unrolled.recurrent.InitialState;
 import unrolled.recurrent.RecurrentLayer;
 import unrolled.recurrent.SequenceGradients;
 import unrolled.recurrent.SequenceLayer;
+import unrolled.recurrent.SequenceChecks;
 import unrolled.recurrent.SequenceMask;
 import unrolled.tensor.Shapes;
 import unrolled.tensor.Threads;
@@ -82,6 +84,8 @@ import unrolled.tensor.Threads;
 public final class FastRecurrentLayer<C> implements SequenceLayer<C> {
 
     static {
+        // one of the three places that apply the library's thread settings (see Threads): the lanes size themselves by
+        // the BLAS thread count
         Threads.apply();
     }
 
@@ -97,7 +101,7 @@ public final class FastRecurrentLayer<C> implements SequenceLayer<C> {
     private final RecurrentLayer<C> reference;
     private final Kernel<?> kernel;
     private final WorkBuffers buffers;
-    private State carried;
+    private final CarriedState carried = new CarriedState();
 
     /**
      * @param reference the layer to speed up, not null; its cell must be an {@link LstmCell}, {@link GruCell} or
@@ -177,7 +181,7 @@ public final class FastRecurrentLayer<C> implements SequenceLayer<C> {
         long n = requireInput(method, x, null, mask);
         RecurrentLayer.Result<C> result = run(x, policyState(method, n), policy() == InitialState.LEARNED, mask);
         if (policy() == InitialState.CARRIED) {
-            carried = copy(result.finalState());
+            carried.remember(result.finalState());
         }
         return result;
     }
@@ -244,20 +248,7 @@ public final class FastRecurrentLayer<C> implements SequenceLayer<C> {
         long n = tape.batchSize;
         int hidden = kernel.hiddenSize;
         DataType type = kernel.dataType;
-        Shapes.require(method, "dOutputs", dOutputs, "(N, T, H)", n, tape.steps, hidden);
-        Shapes.requireType(method, "dOutputs", dOutputs, type);
-        if (dFinal != null) {
-            Shapes.require(method, "dFinal.h", dFinal.h(), "(N, H)", n, hidden);
-            Shapes.requireType(method, "dFinal.h", dFinal.h(), type);
-            if (dFinal.c() != null) {
-                if (!kernel.hasCellState) {
-                    throw new IllegalArgumentException(method + ": dFinal.c must be null, because " + cell()
-                            + " has no cell state.");
-                }
-                Shapes.require(method, "dFinal.c", dFinal.c(), "(N, H)", n, hidden);
-                Shapes.requireType(method, "dFinal.c", dFinal.c(), type);
-            }
-        }
+        SequenceChecks.requireGradients(method, dOutputs, dFinal, n, tape.steps, cell(), kernel.hasCellState);
         // g_{T−1} = ∂L/∂(final state), or zero: new arrays, overwritten with the running gradient
         Slab gh = Slab.of(dFinal != null ? dFinal.h().dup('c') : Nd4j.zeros(type, n, hidden));
         Slab gc = !kernel.hasCellState ? null
@@ -266,13 +257,8 @@ public final class FastRecurrentLayer<C> implements SequenceLayer<C> {
         buffers.done(tape);
 
         Gradients gradients = result.parameters();
-        if (policy() == InitialState.LEARNED) {
-            // h_{−1} = h0 broadcast over N, so ∂L/∂h0 = Σ_n ∂L/∂h_{−1}[n, :]
-            gradients.accumulate("h0", tape.learnedInitial ? result.dInitial().h().sum(true, 0) : Nd4j.zeros(type, 1, hidden));
-            if (kernel.hasCellState) {
-                gradients.accumulate("c0", tape.learnedInitial ? result.dInitial().c().sum(true, 0) : Nd4j.zeros(type, 1, hidden));
-            }
-        }
+        // ∂L/∂h0 = Σ_n ∂L/∂h_{−1}[n, :] (and c0) for a LEARNED layer, as the reference adds it
+        reference.accumulateInitialGradient(gradients, result.dInitial(), tape.learnedInitial);
         return new SequenceGradients(result.dx(), result.dInitial(), gradients, buffers.new StepGradients(result.dH(), result.dC(), tape.steps, pass));
     }
 
@@ -358,12 +344,12 @@ public final class FastRecurrentLayer<C> implements SequenceLayer<C> {
 
     /** Forgets the carried state of a CARRIED layer, so the next batch starts from zeros; no effect otherwise. */
     public void reset() {
-        carried = null;
+        carried.reset();
     }
 
     /** @return a copy of the state a CARRIED layer will start its next batch from, or null if there is none */
     public State carriedState() {
-        return carried == null ? null : copy(carried);
+        return carried.get();
     }
 
     /** @return the reference layer's parameters: the same object, holding the same live arrays */
@@ -453,30 +439,15 @@ public final class FastRecurrentLayer<C> implements SequenceLayer<C> {
         State finalState = new State(tape.finalH.array, tape.finalC == null ? null : tape.finalC.array);
         RecurrentLayer.Cache<C> cache = new RecurrentLayer.Cache<>(new TapeSteps<>(tape), mask, n, learnedInitial);
         // the final state is a copy, so that changing it cannot change the tape
-        return new RecurrentLayer.Result<>(tape.outputs.array, copy(finalState), cache);
+        return new RecurrentLayer.Result<>(tape.outputs.array, CarriedState.copy(finalState), cache);
     }
 
     private long requireInput(String method, INDArray x, State initial, SequenceMask mask) {
-        long n = initial != null && initial.h() != null && initial.h().rank() == 2 ? initial.h().size(0) : Shapes.ANY;
-        Shapes.require(method, "x", x, "(N, T, D)", n, Shapes.ANY, kernel.inputSize);
-        Shapes.requireType(method, "x", x, kernel.dataType);
-        Shapes.requirePositive(method, "T (x.size(1))", x.size(1));
-        if (mask != null) {
-            mask.requireShape(method, x.size(0), x.size(1));
-        }
-        return x.size(0);
+        return SequenceChecks.requireInput(method, x, initial, mask, cell());
     }
 
     private void requireState(String method, String name, State state, long n) {
-        Shapes.require(method, name + ".h", state.h(), "(N, H)", n, kernel.hiddenSize);
-        Shapes.requireType(method, name + ".h", state.h(), kernel.dataType);
-        if (kernel.hasCellState) {
-            Shapes.require(method, name + ".c", state.c(), "(N, H)", n, kernel.hiddenSize);
-            Shapes.requireType(method, name + ".c", state.c(), kernel.dataType);
-        } else if (state.c() != null) {
-            throw new IllegalArgumentException(method + ": " + name + ".c must be null, because " + cell()
-                    + " has no cell state.");
-        }
+        SequenceChecks.requireState(method, name, state, n, cell(), kernel.hasCellState);
     }
 
     private State policyState(String method, long n) {
@@ -484,20 +455,7 @@ public final class FastRecurrentLayer<C> implements SequenceLayer<C> {
             // zeros, or h0 (and c0) broadcast over the batch: the reference layer's own
             return reference.initialState(n);
         }
-        if (carried == null) {
-            return cell().zeroState(n);
-        }
-        long carriedN = carried.h().size(0);
-        if (carriedN != n) {
-            throw new IllegalArgumentException(method + ": this layer is stateful (CARRIED) and carries the state of "
-                    + carriedN + " sequences from the previous batch, but this batch has N = " + n
-                    + ". Keep the batch size fixed, or call reset() to start new sequences.");
-        }
-        return copy(carried);
-    }
-
-    private static State copy(State state) {
-        return new State(state.h().dup(), state.c() == null ? null : state.c().dup());
+        return carried.start(method, n, cell());
     }
 
     /** The cache's steps: the cell's cache record for step t, made on demand from the tape. */

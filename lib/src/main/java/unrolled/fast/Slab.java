@@ -124,6 +124,15 @@ abstract sealed class Slab permits Slab.Floats, Slab.Doubles {
         }
     }
 
+    /**
+     * A typed pointer over the whole slab: position 0, limit and capacity its length. Each slab keeps one per gemm
+     * operand (A, B, C), because gemm sets a pointer's position to the operand's offset.
+     */
+    private static <P extends Pointer> P whole(P pointer, int length) {
+        pointer.position(0).limit(length).capacity(length);
+        return pointer;
+    }
+
     /** A FLOAT slab. */
     static final class Floats extends Slab {
         private final FloatBuffer buffer;
@@ -134,16 +143,10 @@ abstract sealed class Slab permits Slab.Floats, Slab.Doubles {
         Floats(INDArray array) {
             super(array);
             Pointer address = array.data().addressPointer();
-            this.pointerA = whole(address, length);
-            this.pointerB = whole(address, length);
-            this.pointerC = whole(address, length);
-            this.buffer = whole(address, length).asBuffer();
-        }
-
-        private static FloatPointer whole(Pointer address, int length) {
-            FloatPointer pointer = new FloatPointer(address);
-            pointer.position(0).limit(length).capacity(length);
-            return pointer;
+            this.pointerA = whole(new FloatPointer(address), length);
+            this.pointerB = whole(new FloatPointer(address), length);
+            this.pointerC = whole(new FloatPointer(address), length);
+            this.buffer = whole(new FloatPointer(address), length).asBuffer();
         }
 
         @Override
@@ -195,16 +198,10 @@ abstract sealed class Slab permits Slab.Floats, Slab.Doubles {
         Doubles(INDArray array) {
             super(array);
             Pointer address = array.data().addressPointer();
-            this.pointerA = whole(address, length);
-            this.pointerB = whole(address, length);
-            this.pointerC = whole(address, length);
-            this.buffer = whole(address, length).asBuffer();
-        }
-
-        private static DoublePointer whole(Pointer address, int length) {
-            DoublePointer pointer = new DoublePointer(address);
-            pointer.position(0).limit(length).capacity(length);
-            return pointer;
+            this.pointerA = whole(new DoublePointer(address), length);
+            this.pointerB = whole(new DoublePointer(address), length);
+            this.pointerC = whole(new DoublePointer(address), length);
+            this.buffer = whole(new DoublePointer(address), length).asBuffer();
         }
 
         @Override

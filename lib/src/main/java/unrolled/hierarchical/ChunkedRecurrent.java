@@ -107,8 +107,7 @@ public final class ChunkedRecurrent implements Trainable {
      */
     public Result forward(INDArray x) {
         String method = "ChunkedRecurrent.forward";
-        Shapes.require(method, "x", x, "(N, T, D)", Shapes.ANY, Shapes.ANY, lower.inputSize());
-        Shapes.requireType(method, "x", x, lower.dataType());
+        Shapes.require(method, "x", x, "(N, T, D)", lower.dataType(), Shapes.ANY, Shapes.ANY, lower.inputSize());
         long n = x.size(0);
         long t = x.size(1);
         if (t % chunkLength != 0 || t == 0) {

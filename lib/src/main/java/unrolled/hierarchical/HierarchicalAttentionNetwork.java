@@ -176,8 +176,7 @@ public final class HierarchicalAttentionNetwork implements Trainable {
         long n = batch.batchSize();
         long s = batch.sentences();
         long w = batch.wordsPerSentence();
-        Shapes.require(method, "dLogits", dLogits, "(N, C)", n, classes);
-        Shapes.requireType(method, "dLogits", dLogits, dataType);
+        Shapes.require(method, "dLogits", dLogits, "(N, C)", dataType, n, classes);
         // z = d·W + b
         LayerGradients readout = output.backward(dLogits, cache.readout());
         // d = Σ_i β_i g_i, then BPTT over the sentences

@@ -60,9 +60,7 @@ public final class Affine implements RowLayer<Affine.Cache> {
      * @param seed the seed of W
      */
     public Affine(int inputSize, int outputSize, DataType dataType, long seed) {
-        Shapes.requirePositive("Affine", "inputSize", inputSize);
-        Shapes.requirePositive("Affine", "outputSize", outputSize);
-        Shapes.requireFloating("Affine", dataType);
+        Shapes.requireSizes("Affine", dataType, "inputSize, outputSize", inputSize, outputSize);
         this.inputSize = inputSize;
         this.outputSize = outputSize;
         this.dataType = dataType;
@@ -76,8 +74,7 @@ public final class Affine implements RowLayer<Affine.Cache> {
      * @return y = x·W + b, (N, K), and the cache for {@link #backward}
      */
     public Result forward(INDArray x) {
-        Shapes.require("Affine.forward", "x", x, "(N, D)", Shapes.ANY, inputSize);
-        Shapes.requireType("Affine.forward", "x", x, dataType);
+        Shapes.require("Affine.forward", "x", x, "(N, D)", dataType, Shapes.ANY, inputSize);
 
         // y = x·W + b
         INDArray y = x.mmul(W).addiRowVector(b);
@@ -92,8 +89,7 @@ public final class Affine implements RowLayer<Affine.Cache> {
     public LayerGradients backward(INDArray dy, Cache cache) {
         Objects.requireNonNull(cache, "Affine.backward: cache must not be null");
         long n = cache.x().size(0);
-        Shapes.require("Affine.backward", "dy", dy, "(N, K)", n, outputSize);
-        Shapes.requireType("Affine.backward", "dy", dy, dataType);
+        Shapes.require("Affine.backward", "dy", dy, "(N, K)", dataType, n, outputSize);
 
         // dW = xᵀ·dy,  db = Σ_N dy
         Gradients grads = new Gradients()

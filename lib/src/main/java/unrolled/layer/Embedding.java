@@ -94,9 +94,7 @@ public final class Embedding implements Trainable {
      * @param seed the seed of the table
      */
     public Embedding(int vocabularySize, int embeddingSize, int paddingId, DataType dataType, long seed) {
-        Shapes.requirePositive("Embedding", "vocabularySize", vocabularySize);
-        Shapes.requirePositive("Embedding", "embeddingSize", embeddingSize);
-        Shapes.requireFloating("Embedding", dataType);
+        Shapes.requireSizes("Embedding", dataType, "vocabularySize, embeddingSize", vocabularySize, embeddingSize);
         if (paddingId != NO_PADDING && (paddingId < 0 || paddingId >= vocabularySize)) {
             throw new IllegalArgumentException("Embedding: paddingId must be in [0, V) = [0, " + vocabularySize
                     + ") or NO_PADDING (-1), but is " + paddingId + ".");
@@ -146,8 +144,7 @@ public final class Embedding implements Trainable {
         long[][] id = readIds("Embedding.backward", cache.ids());
         int n = id.length;
         int t = Math.toIntExact(cache.ids().size(1));
-        Shapes.require("Embedding.backward", "dy", dy, "(N, T, E)", n, t, embeddingSize);
-        Shapes.requireType("Embedding.backward", "dy", dy, dataType);
+        Shapes.require("Embedding.backward", "dy", dy, "(N, T, E)", dataType, n, t, embeddingSize);
 
         if (fused) {
             // the same sums as the loop below, over dy's memory without copying it into Java arrays first

@@ -71,10 +71,8 @@ public final class FeedForward implements RowLayer<FeedForward.Cache> {
      * @param seed the seed of W1 (W2 uses seed + 1)
      */
     public FeedForward(int inputSize, int hiddenSize, int outputSize, DataType dataType, long seed) {
-        Shapes.requirePositive("FeedForward", "inputSize", inputSize);
-        Shapes.requirePositive("FeedForward", "hiddenSize", hiddenSize);
-        Shapes.requirePositive("FeedForward", "outputSize", outputSize);
-        Shapes.requireFloating("FeedForward", dataType);
+        Shapes.requireSizes("FeedForward", dataType, "inputSize, hiddenSize, outputSize",
+                inputSize, hiddenSize, outputSize);
         this.inputSize = inputSize;
         this.hiddenSize = hiddenSize;
         this.outputSize = outputSize;
@@ -92,8 +90,7 @@ public final class FeedForward implements RowLayer<FeedForward.Cache> {
      */
     @Override
     public Result forward(INDArray x) {
-        Shapes.require("FeedForward.forward", "x", x, "(M, D)", Shapes.ANY, inputSize);
-        Shapes.requireType("FeedForward.forward", "x", x, dataType);
+        Shapes.require("FeedForward.forward", "x", x, "(M, D)", dataType, Shapes.ANY, inputSize);
 
         // a = x·W1 + b1,  u = max(0, a)
         INDArray u = Transforms.relu(x.mmul(W1).addiRowVector(b1), false);
@@ -110,8 +107,7 @@ public final class FeedForward implements RowLayer<FeedForward.Cache> {
     @Override
     public LayerGradients backward(INDArray dy, Cache cache) {
         Objects.requireNonNull(cache, "FeedForward.backward: cache must not be null");
-        Shapes.require("FeedForward.backward", "dy", dy, "(M, K)", cache.x().size(0), outputSize);
-        Shapes.requireType("FeedForward.backward", "dy", dy, dataType);
+        Shapes.require("FeedForward.backward", "dy", dy, "(M, K)", dataType, cache.x().size(0), outputSize);
 
         // dW2 = uᵀ·dy,  db2 = Σ_M dy,  du = dy·W2ᵀ
         Gradients grads = new Gradients();

@@ -128,8 +128,7 @@ public final class LayerNorm implements Trainable {
     public LayerGradients backward(INDArray dy, Cache cache) {
         Objects.requireNonNull(cache, "LayerNorm.backward: cache must not be null");
         long[] shape = cache.xHat().shape();
-        Shapes.require("LayerNorm.backward", "dy", dy, shape.length == 3 ? "(N, T, D)" : "(N, D)", shape);
-        Shapes.requireType("LayerNorm.backward", "dy", dy, dataType);
+        Shapes.require("LayerNorm.backward", "dy", dy, shape.length == 3 ? "(N, T, D)" : "(N, D)", dataType, shape);
         INDArray dY = rows(dy);
         INDArray xHat = rows(cache.xHat());
         INDArray s = cache.inverseStd().reshape('c', xHat.size(0), 1);

@@ -61,8 +61,8 @@ public final class TimeDistributed<C> implements Trainable {
      * @return y (N, T, K) with y_t = layer(x_t), and the cache for {@link #backward}
      */
     public Result<C> forward(INDArray x) {
-        Shapes.require("TimeDistributed.forward", "x", x, "(N, T, D)", Shapes.ANY, Shapes.ANY, layer.inputSize());
-        Shapes.requireType("TimeDistributed.forward", "x", x, layer.dataType());
+        Shapes.require("TimeDistributed.forward", "x", x, "(N, T, D)", layer.dataType(),
+                Shapes.ANY, Shapes.ANY, layer.inputSize());
         long n = x.size(0);
         long t = x.size(1);
 
@@ -80,8 +80,7 @@ public final class TimeDistributed<C> implements Trainable {
         Objects.requireNonNull(cache, "TimeDistributed.backward: cache must not be null");
         long n = cache.batchSize();
         long t = cache.length();
-        Shapes.require("TimeDistributed.backward", "dy", dy, "(N, T, K)", n, t, layer.outputSize());
-        Shapes.requireType("TimeDistributed.backward", "dy", dy, layer.dataType());
+        Shapes.require("TimeDistributed.backward", "dy", dy, "(N, T, K)", layer.dataType(), n, t, layer.outputSize());
 
         // the layer's own backward on the (N·T, K) rows: its weight gradients are the sums over batch and time
         LayerGradients rows = layer.backward(dy.reshape('c', n * t, layer.outputSize()), cache.inner());

@@ -74,8 +74,8 @@ public final class TimeDistributedAffine implements Trainable {
      * @return y (N, T, K) with y_t = x_t·W + b, and the cache for {@link #backward}
      */
     public Result forward(INDArray x) {
-        Shapes.require("TimeDistributedAffine.forward", "x", x, "(N, T, D)", Shapes.ANY, Shapes.ANY, inputSize());
-        Shapes.requireType("TimeDistributedAffine.forward", "x", x, dataType());
+        Shapes.require("TimeDistributedAffine.forward", "x", x, "(N, T, D)", dataType(),
+                Shapes.ANY, Shapes.ANY, inputSize());
         long n = x.size(0);
         long t = x.size(1);
 
@@ -94,8 +94,7 @@ public final class TimeDistributedAffine implements Trainable {
         Objects.requireNonNull(cache, "TimeDistributedAffine.backward: cache must not be null");
         long n = cache.x().size(0);
         long t = cache.x().size(1);
-        Shapes.require("TimeDistributedAffine.backward", "dy", dy, "(N, T, K)", n, t, outputSize());
-        Shapes.requireType("TimeDistributedAffine.backward", "dy", dy, dataType());
+        Shapes.require("TimeDistributedAffine.backward", "dy", dy, "(N, T, K)", dataType(), n, t, outputSize());
 
         // dW = Xᵀ·dY and db = Σ dY over all N·T rows: the sums over the batch and over time at once
         LayerGradients rowGradients = affine.backward(rows(dy), new Affine.Cache(rows(cache.x())));

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Objects;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import unrolled.cell.RecurrentCell;
 import unrolled.cell.State;
 import unrolled.layer.Dropout;
@@ -18,7 +17,9 @@ import unrolled.recurrent.RecurrentLayer;
 import unrolled.recurrent.SequenceLayer;
 import unrolled.recurrent.SequenceMask;
 import unrolled.recurrent.StackedRecurrent;
+import unrolled.recurrent.Stacking;
 import unrolled.tensor.Shapes;
+import unrolled.tensor.Slices;
 
 /**
  * The recurrent body every ready model shares: L layers of one cell type, one way or both ways, with dropout between
@@ -149,8 +150,8 @@ public final class RecurrentStack implements Trainable {
      */
     public Result forward(INDArray x, List<State> initial, SequenceMask mask, boolean training) {
         String method = "RecurrentStack.forward";
-        Shapes.require(method, "x", x, "(N, T, D)", Shapes.ANY, Shapes.ANY, configuration.inputSize());
-        Shapes.requireType(method, "x", x, configuration.dataType());
+        Shapes.require(method, "x", x, "(N, T, D)", configuration.dataType(),
+                Shapes.ANY, Shapes.ANY, configuration.inputSize());
         if (initial != null && directions != null) {
             throw new IllegalArgumentException(method + ": initial must be null for a bidirectional body, whose backward "
                     + "direction starts at the end of each sequence.");
@@ -164,25 +165,17 @@ public final class RecurrentStack implements Trainable {
             INDArray summary = finals.get(finals.size() - 1).h();
             return new Result(result.outputs(), summary, finals, new Cache(result.cache(), null, null, n, steps));
         }
+        // y⁽ˡ⁾ = [→h⁽ˡ⁾, ←h⁽ˡ⁾] of layer l reading dropout(y⁽ˡ⁻¹⁾)
+        Stacking.Forward<Bidirectional.Result<Object>> stack = Stacking.forward(directions.size(), x, between, training,
+                (l, input) -> directions.get(l).forward(input, mask), Bidirectional.Result::outputs);
         List<Bidirectional.Cache<Object>> caches = new ArrayList<>();
-        List<Dropout.Cache> dropouts = new ArrayList<>();
-        INDArray input = x;
-        Bidirectional.Result<Object> result = null;
-        for (int l = 0; l < directions.size(); l++) {
-            if (l > 0) {
-                // layer l reads dropout(y⁽ˡ⁻¹⁾)
-                Dropout.Result dropped = between.forward(input, training);
-                dropouts.add(dropped.cache());
-                input = dropped.output();
-            }
-            // y⁽ˡ⁾ = [→h⁽ˡ⁾, ←h⁽ˡ⁾]
-            result = directions.get(l).forward(input, mask);
-            caches.add(result.cache());
-            input = result.outputs();
+        for (Bidirectional.Result<Object> layer : stack.levels()) {
+            caches.add(layer.cache());
         }
         // summary = [→h after the true last step, ←h after reading x_0]
-        INDArray summary = Nd4j.concat(1, result.forwardFinal().h(), result.backwardFinal().h());
-        return new Result(input, summary, List.of(), new Cache(null, List.copyOf(caches), List.copyOf(dropouts), n, steps));
+        Bidirectional.Result<Object> top = stack.levels().get(directions.size() - 1);
+        INDArray summary = Nd4j.concat(1, top.forwardFinal().h(), top.backwardFinal().h());
+        return new Result(stack.outputs(), summary, List.of(), new Cache(null, List.copyOf(caches), stack.dropouts(), n, steps));
     }
 
     /**
@@ -195,12 +188,12 @@ public final class RecurrentStack implements Trainable {
         String method = "RecurrentStack.backward";
         Objects.requireNonNull(cache, method + ": cache must not be null");
         if (dOutputs != null) {
-            Shapes.require(method, "dOutputs", dOutputs, symbols("(N, T, ", ")"), cache.batchSize(), cache.steps(), outputSize());
-            Shapes.requireType(method, "dOutputs", dOutputs, configuration.dataType());
+            Shapes.require(method, "dOutputs", dOutputs, symbols("(N, T, ", ")"), configuration.dataType(),
+                    cache.batchSize(), cache.steps(), outputSize());
         }
         if (dSummary != null) {
-            Shapes.require(method, "dSummary", dSummary, symbols("(N, ", ")"), cache.batchSize(), outputSize());
-            Shapes.requireType(method, "dSummary", dSummary, configuration.dataType());
+            Shapes.require(method, "dSummary", dSummary, symbols("(N, ", ")"), configuration.dataType(),
+                    cache.batchSize(), outputSize());
         }
         int hidden = configuration.hiddenSize();
         INDArray dy = dOutputs != null ? dOutputs
@@ -215,30 +208,20 @@ public final class RecurrentStack implements Trainable {
             StackedRecurrent.BackwardResult result = stacked.backward(dy, dFinal, cache.stacked());
             return new Backward(result.dx(), result.parameters());
         }
-        Gradients gradients = new Gradients();
-        for (int l = directions.size() - 1; l >= 0; l--) {
-            State dForwardFinal = null;
-            State dBackwardFinal = null;
-            if (l == directions.size() - 1 && dSummary != null) {
-                // split ∂L/∂summary into its two directions' parts
-                dForwardFinal = State.of(dSummary.get(NDArrayIndex.all(), NDArrayIndex.interval(0, hidden)).dup());
-                dBackwardFinal = State.of(dSummary.get(NDArrayIndex.all(), NDArrayIndex.interval(hidden, 2 * hidden)).dup());
-            }
-            Bidirectional.BackwardResult result = directions.get(l).backward(dy, dForwardFinal, dBackwardFinal,
-                    cache.directions().get(l));
-            gradients.takeAll("layer" + l, result.parameters());
-            dy = result.dx();
-            if (l > 0) {
-                // ∂L/∂y⁽ˡ⁻¹⁾ through the dropout mask
-                dy = between.backward(dy, cache.dropouts().get(l - 1));
-            }
-        }
-        // the directions' gradients are fresh arrays held nowhere else: gathered without copies
-        Gradients ordered = new Gradients();
-        for (String name : parameters.names()) {
-            ordered.take(name, gradients.get(name));
-        }
-        return new Backward(dy, ordered);
+        Stacking.Backward result = Stacking.backward(directions.size(), dy, between, cache.dropouts(), parameters,
+                (l, dLayer) -> {
+                    State dForwardFinal = null;
+                    State dBackwardFinal = null;
+                    if (l == directions.size() - 1 && dSummary != null) {
+                        // split ∂L/∂summary into its two directions' parts
+                        dForwardFinal = State.of(Slices.columns(dSummary, 0, hidden).dup());
+                        dBackwardFinal = State.of(Slices.columns(dSummary, hidden, 2L * hidden).dup());
+                    }
+                    Bidirectional.BackwardResult layer = directions.get(l).backward(dLayer, dForwardFinal,
+                            dBackwardFinal, cache.directions().get(l));
+                    return new Stacking.Backward(layer.dx(), layer.parameters());
+                });
+        return new Backward(result.dx(), result.parameters());
     }
 
     /** The symbol of the output size, H or 2H, between a prefix and a suffix. */

@@ -135,6 +135,20 @@ public final class Diagrams {
     }
 
     /**
+     * A gated cell's highway across the top, drawn the same for the LSTM's c and the GRU's h: the old state enters on
+     * the left, is scaled at × by the gate that keeps it, receives the new content at +, and leaves on the right.
+     */
+    private static void highway(Graphics2D g, double y, String from, double xKeep, double xAdd, String to) {
+        text(g, from, 22, y - 10, 17f, HIGHWAY, Anchor.LEFT);
+        line(g, HIGHWAY, 3.5f, 20, y, xKeep - 16, y);
+        operation(g, xKeep, y, "×");
+        line(g, HIGHWAY, 3.5f, xKeep + 16, y, xAdd - 16, y);
+        operation(g, xAdd, y, "+");
+        arrow(g, HIGHWAY, 3.5f, false, xAdd + 16, y, WIDTH - 22, y);
+        text(g, to, WIDTH - 22, y - 10, 17f, HIGHWAY, Anchor.RIGHT);
+    }
+
+    /**
      * The LSTM cell: the cell state's highway c_{t−1} → × f_t → + i_t ⊙ g_t → c_t across the top; the forget,
      * input, candidate and output gates f, i, g, o as boxes (σ, σ, tanh, σ) fed by [h_{t−1}, x_t], which enter
      * from the bottom left; h_t = o_t ⊙ tanh(c_t) leaving on the right; the equations underneath.
@@ -157,13 +171,7 @@ public final class Diagrams {
             double xOutput = 600;
 
             // The highway, c_{t−1} → × f_t → + i_t ⊙ g_t → c_t.
-            text(g, "c_{t−1}", 22, highway - 10, 17f, HIGHWAY, Anchor.LEFT);
-            line(g, HIGHWAY, 3.5f, 20, highway, xForget - 16, highway);
-            operation(g, xForget, highway, "×");
-            line(g, HIGHWAY, 3.5f, xForget + 16, highway, xAdd - 16, highway);
-            operation(g, xAdd, highway, "+");
-            arrow(g, HIGHWAY, 3.5f, false, xAdd + 16, highway, WIDTH - 22, highway);
-            text(g, "c_t", WIDTH - 22, highway - 10, 17f, HIGHWAY, Anchor.RIGHT);
+            highway(g, highway, "c_{t−1}", xForget, xAdd, "c_t");
             text(g, "the cell state's highway: ∂c_t/∂c_{t−1} = diag(f_t)", (xForget + xAdd) / 2.0, highway - 26, 13f,
                     HIGHWAY, Anchor.CENTRE);
 
@@ -260,13 +268,7 @@ public final class Diagrams {
             double xAdd = 680;
 
             // The highway, h_{t−1} → × z_t → + (1 − z_t) ⊙ h̃_t → h_t.
-            text(g, "h_{t−1}", 22, highway - 10, 17f, HIGHWAY, Anchor.LEFT);
-            line(g, HIGHWAY, 3.5f, 20, highway, xUpdate - 16, highway);
-            operation(g, xUpdate, highway, "×");
-            line(g, HIGHWAY, 3.5f, xUpdate + 16, highway, xAdd - 16, highway);
-            operation(g, xAdd, highway, "+");
-            arrow(g, HIGHWAY, 3.5f, false, xAdd + 16, highway, WIDTH - 22, highway);
-            text(g, "h_t", WIDTH - 22, highway - 10, 17f, HIGHWAY, Anchor.RIGHT);
+            highway(g, highway, "h_{t−1}", xUpdate, xAdd, "h_t");
             text(g, "the hidden state's highway: ∂h_t/∂h_{t−1} = diag(z_t) + …", (xReset + xUpdate) / 2.0, highway - 26,
                     13f, HIGHWAY, Anchor.CENTRE);
 

@@ -5,7 +5,6 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.Locale;
@@ -21,7 +20,6 @@ import java.util.Locale;
  */
 public final class DocumentAttention {
 
-    private static final Font TITLE_FONT = new Font(Font.SANS_SERIF, Font.BOLD, 16);
     private static final Font AXIS_FONT = new Font(Font.SANS_SERIF, Font.BOLD, 13);
     private static final Font WORD_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 14);
     private static final Color[] SCALE = {new Color(0xF7FBFF), new Color(0xC6DBEF), new Color(0x6BAED6),
@@ -76,16 +74,8 @@ public final class DocumentAttention {
         int top = 78;
         int height = Math.max(Charts.HEIGHT / 2, top + LINE * sentences.size() + 20);
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
+        Graphics2D g = Heatmaps.titled(image, title);
         try {
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, width, height);
-            g.setColor(Color.BLACK);
-            g.setFont(TITLE_FONT);
-            FontMetrics titleMetrics = g.getFontMetrics();
-            g.drawString(title, (width - titleMetrics.stringWidth(title)) / 2, 26);
             g.setFont(AXIS_FONT);
             FontMetrics axis = g.getFontMetrics();
             int barLeft = 16;

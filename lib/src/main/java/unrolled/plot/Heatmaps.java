@@ -161,6 +161,27 @@ public final class Heatmaps {
                 "source token (attended to)", "output token (attending)", 0.0, 1.0);
     }
 
+    /**
+     * Starts a figure drawn by hand: the image painted white, anti-aliased drawing, and the title in bold, centred at
+     * the top, as every heatmap-like figure of the library opens.
+     *
+     * @param image the figure, not yet drawn on
+     * @param title its title
+     * @return the graphics to draw the rest with, in black; the caller disposes of it
+     */
+    static Graphics2D titled(BufferedImage image, String title) {
+        Graphics2D g = image.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, image.getWidth(), image.getHeight());
+        // the title, centred on the image
+        g.setColor(Color.BLACK);
+        g.setFont(TITLE_FONT);
+        g.drawString(title, (image.getWidth() - g.getFontMetrics().stringWidth(title)) / 2, 26);
+        return g;
+    }
+
     private static BufferedImage render(double[][] values, List<String> rowNames, List<String> colNames, String title,
             String xAxisTitle, String yAxisTitle, double low, double high, Color[] scale) {
         int width = Charts.WIDTH;
@@ -168,19 +189,8 @@ public final class Heatmaps {
         int rows = values.length;
         int cols = values[0].length;
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
+        Graphics2D g = titled(image, title);
         try {
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, width, height);
-
-            // Title, centred on the image.
-            g.setColor(Color.BLACK);
-            g.setFont(TITLE_FONT);
-            FontMetrics titleMetrics = g.getFontMetrics();
-            g.drawString(title, (width - titleMetrics.stringWidth(title)) / 2, 26);
-
             g.setFont(LABEL_FONT);
             FontMetrics labels = g.getFontMetrics();
             List<String> rowShown = shorten(rowNames, labels);

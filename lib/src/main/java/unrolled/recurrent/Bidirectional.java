@@ -3,12 +3,12 @@ package unrolled.recurrent;
 import java.util.Objects;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import unrolled.cell.State;
 import unrolled.param.Gradients;
 import unrolled.param.Trainable;
 import unrolled.param.Parameters;
 import unrolled.tensor.Shapes;
+import unrolled.tensor.Slices;
 
 /**
  * A bidirectional recurrent layer: one layer reads each sequence left to right, another (with its own weights) reads
@@ -163,14 +163,14 @@ public final class Bidirectional<C> implements Trainable {
         SequenceMask lengths = cache.mask();
         int hf = forwardLayer.hiddenSize();
         String symbols = merge == Merge.CONCAT ? "(N, T, H→ + H←)" : "(N, T, H)";
-        Shapes.require(method, "dOutputs", dOutputs, symbols, lengths.batchSize(), lengths.steps(), outputSize());
-        Shapes.requireType(method, "dOutputs", dOutputs, forwardLayer.dataType());
+        Shapes.require(method, "dOutputs", dOutputs, symbols, forwardLayer.dataType(),
+                lengths.batchSize(), lengths.steps(), outputSize());
         // split dy into its two directions' parts
         INDArray dForward = merge == Merge.CONCAT
-                ? dOutputs.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, hf)).dup()
+                ? Slices.features(dOutputs, 0, hf).dup()
                 : dOutputs;
         INDArray dBackward = merge == Merge.CONCAT
-                ? dOutputs.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(hf, outputSize())).dup()
+                ? Slices.features(dOutputs, hf, outputSize()).dup()
                 : dOutputs;
         SequenceGradients forward = forwardLayer.backward(dForward, dForwardFinal, cache.forward());
         // the backward layer's step t produced y at position L_n − 1 − t: reverse its gradient the same way

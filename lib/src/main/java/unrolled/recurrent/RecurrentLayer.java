@@ -7,15 +7,14 @@ import java.util.Objects;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import unrolled.cell.RecurrentCell;
 import unrolled.cell.State;
 import unrolled.cell.Step;
 import unrolled.cell.StepGradients;
 import unrolled.param.Gradients;
-import unrolled.param.Trainable;
 import unrolled.param.Parameters;
 import unrolled.tensor.Shapes;
+import unrolled.tensor.Slices;
 
 /**
  * A recurrent cell unrolled over time: the same cell, with the same weights, applied at t = 0, 1, …, T−1.
@@ -93,7 +92,7 @@ public final class RecurrentLayer<C> implements SequenceLayer<C> {
     private final INDArray h0;
     private final INDArray c0;
     private final Parameters parameters = new Parameters();
-    private State carried;
+    private final CarriedState carried = new CarriedState();
 
     /**
      * A stateless layer starting every batch from zeros.
@@ -116,18 +115,115 @@ public final class RecurrentLayer<C> implements SequenceLayer<C> {
         for (Map.Entry<String, INDArray> entry : cell.parameters()) {
             parameters.add(entry.getKey(), entry.getValue());
         }
-        if (initialState == InitialState.LEARNED) {
-            h0 = Nd4j.zeros(cell.dataType(), 1, cell.hiddenSize());
+        boolean learned = initialState == InitialState.LEARNED;
+        h0 = learned ? Nd4j.zeros(cell.dataType(), 1, cell.hiddenSize()) : null;
+        c0 = learned && hasCellState ? Nd4j.zeros(cell.dataType(), 1, cell.hiddenSize()) : null;
+        if (h0 != null) {
             parameters.add("h0", h0);
-            c0 = hasCellState ? Nd4j.zeros(cell.dataType(), 1, cell.hiddenSize()) : null;
-            if (c0 != null) {
-                parameters.add("c0", c0);
-            }
-        } else {
-            h0 = null;
-            c0 = null;
+        }
+        if (c0 != null) {
+            parameters.add("c0", c0);
         }
     }
+
+    // ---- the idea: the same cell at every step forward, the per-step gradients summed backward ----
+
+    /** The forward loop, on inputs already checked. */
+    private Result<C> run(INDArray x, State initial, boolean learnedInitial, SequenceMask mask) {
+        int steps = Math.toIntExact(x.size(1));
+        INDArray outputs = Nd4j.zeros(cell.dataType(), x.size(0), steps, cell.hiddenSize());
+        List<C> caches = new ArrayList<>(steps);
+        State state = initial;
+        for (int t = 0; t < steps; t++) {
+            // h̃_t, c̃_t = cell(x_t, h_{t−1}, c_{t−1})
+            Step<C> step = cell.forward(Slices.step(x, t).dup(), state);
+            caches.add(step.cache());
+            INDArray m = maskAt(mask, t);
+            // h_t = m_t ⊙ h̃_t + (1 − m_t) ⊙ h_{t−1},  c_t likewise: a padded step keeps the state
+            State next = m == null ? step.state() : keepOnPadding(step.state(), state, m);
+            // y_t = m_t ⊙ h_t
+            Slices.step(outputs, t).assign(masked(next.h(), m));
+            state = next;
+        }
+        // the final state is handed out as a copy, so that changing it cannot change the caches
+        return new Result<>(outputs, CarriedState.copy(state), new Cache<>(List.copyOf(caches), mask, x.size(0), learnedInitial));
+    }
+
+    /**
+     * Backpropagation through time: walks t = T−1 … 0, feeding the cell ∂L/∂h_t = dOutputs[:, t, :] + (the gradient
+     * flowing back from step t + 1), and sums the shared weights' gradients over the steps (see the class comment).
+     *
+     * @param dOutputs ∂L/∂y, (N, T, H); entries on padded steps are ignored
+     * @param dFinal ∂L/∂(final h) (and ∂L/∂(final c)), each (N, H); null (or a null c) means zero
+     * @param cache from {@link #forward}; not modified
+     * @return dx (N, T, D), the initial state's gradient (N, H), every parameter's gradient, and ∂L/∂h_t for each t
+     */
+    public SequenceGradients backward(INDArray dOutputs, State dFinal, Cache<C> cache) {
+        String method = "RecurrentLayer.backward";
+        Objects.requireNonNull(cache, method + ": cache must not be null");
+        long n = cache.batchSize();
+        int steps = cache.length();
+        SequenceChecks.requireGradients(method, dOutputs, dFinal, n, steps, cell, hasCellState);
+        DataType type = cell.dataType();
+
+        // g_{T−1} = ∂L/∂(final state), or zero
+        State g = finalGradient(dFinal, n);
+        INDArray dx = Nd4j.zeros(type, n, steps, cell.inputSize());
+        Gradients gradients = new Gradients();
+        State[] dStates = new State[steps];
+        for (int t = steps - 1; t >= 0; t--) {
+            INDArray m = maskAt(cache.mask(), t);
+            // ∂L/∂h_t = m_t ⊙ dy_t + g_t        (∂L/∂c_t = g^c_t: c is not an output)
+            State dState = new State(g.h().add(masked(Slices.step(dOutputs, t), m)), g.c());
+            dStates[t] = dState;
+            // the cell sees m_t ⊙ ∂L/∂h_t: zero on padded steps
+            StepGradients step = cell.backward(masked(dState, m), cache.steps().get(t));
+            // ∂L/∂θ = Σ_t ∂θ_t: the shared weights' gradients are summed over time
+            for (Map.Entry<String, INDArray> entry : step.parameters()) {
+                gradients.accumulate(entry.getKey(), entry.getValue());
+            }
+            Slices.step(dx, t).assign(m == null ? step.dx() : step.dx().mul(cache.mask().atStep(t, cell.inputSize(), type)));
+            // g_{t−1} = dh̃_{t−1} + (1 − m_t) ⊙ ∂L/∂h_t   (and the same for c): padded steps pass the gradient by
+            g = m == null ? step.dPrevious() : skipOnPadding(step.dPrevious(), dState, m);
+        }
+        accumulateInitialGradient(gradients, g, cache.learnedInitial());
+        return new SequenceGradients(dx, g, gradients, List.of(dStates));
+    }
+
+    // ---- masking: a padded step (m_t = 0) keeps the state forward and passes the gradient by backward ----
+
+    /** m_t as a column of N rows, as wide as h; null without a mask. */
+    private INDArray maskAt(SequenceMask mask, int t) {
+        return mask == null ? null : mask.atStep(t, cell.hiddenSize(), cell.dataType());
+    }
+
+    /** m_t ⊙ a, or a itself without a mask. */
+    private static INDArray masked(INDArray a, INDArray m) {
+        return m == null ? a : a.mul(m);
+    }
+
+    /** (m_t ⊙ dh, m_t ⊙ dc), or the state itself without a mask. */
+    private static State masked(State d, INDArray m) {
+        return m == null ? d : new State(d.h().mul(m), d.c() == null ? null : d.c().mul(m));
+    }
+
+    /** m_t ⊙ fresh + (1 − m_t) ⊙ previous, for h and c. */
+    private static State keepOnPadding(State fresh, State previous, INDArray m) {
+        INDArray frozen = m.rsub(1.0);
+        INDArray h = fresh.h().mul(m).addi(previous.h().mul(frozen));
+        INDArray c = fresh.c() == null ? null : fresh.c().mul(m).addi(previous.c().mul(frozen));
+        return new State(h, c);
+    }
+
+    /** through + (1 − m_t) ⊙ skipped, for h and c: the gradient of keepOnPadding's second term. */
+    private static State skipOnPadding(State through, State skipped, INDArray m) {
+        INDArray frozen = m.rsub(1.0);
+        INDArray h = through.h().add(skipped.h().mul(frozen));
+        INDArray c = through.c() == null ? null : through.c().add(skipped.c().mul(frozen));
+        return new State(h, c);
+    }
+
+    // ---- the initial state: given, or the policy's (zeros, learned h0/c0, carried) ----
 
     /**
      * Runs the layer over unpadded sequences from the {@link InitialState} policy's state.
@@ -154,7 +250,7 @@ public final class RecurrentLayer<C> implements SequenceLayer<C> {
         long n = requireInput(method, x, mask);
         Result<C> result = run(x, policyState(method, n), initialState == InitialState.LEARNED, mask);
         if (initialState == InitialState.CARRIED) {
-            carry(result.finalState());
+            carried.remember(result.finalState());
         }
         return result;
     }
@@ -171,89 +267,9 @@ public final class RecurrentLayer<C> implements SequenceLayer<C> {
     public Result<C> forward(INDArray x, State initial, SequenceMask mask) {
         String method = "RecurrentLayer.forward";
         Objects.requireNonNull(initial, method + ": initial must not be null; use forward(x, mask) for the layer's own initial state");
-        long n = requireInput(method, x, initial, mask);
-        requireState(method, "initial", initial, n);
+        long n = SequenceChecks.requireInput(method, x, initial, mask, cell);
+        SequenceChecks.requireState(method, "initial", initial, n, cell, hasCellState);
         return run(x, initial, false, mask);
-    }
-
-    /**
-     * Backpropagation through time: walks t = T−1 … 0, feeding the cell ∂L/∂h_t = dOutputs[:, t, :] + (the gradient
-     * flowing back from step t + 1), and sums the shared weights' gradients over the steps (see the class comment).
-     *
-     * @param dOutputs ∂L/∂y, (N, T, H); entries on padded steps are ignored
-     * @param dFinal ∂L/∂(final h) (and ∂L/∂(final c)), each (N, H); null (or a null c) means zero
-     * @param cache from {@link #forward}; not modified
-     * @return dx (N, T, D), the initial state's gradient (N, H), every parameter's gradient, and ∂L/∂h_t for each t
-     */
-    public SequenceGradients backward(INDArray dOutputs, State dFinal, Cache<C> cache) {
-        String method = "RecurrentLayer.backward";
-        Objects.requireNonNull(cache, method + ": cache must not be null");
-        long n = cache.batchSize();
-        int steps = cache.length();
-        int hidden = cell.hiddenSize();
-        DataType type = cell.dataType();
-        Shapes.require(method, "dOutputs", dOutputs, "(N, T, H)", n, steps, hidden);
-        Shapes.requireType(method, "dOutputs", dOutputs, type);
-        if (dFinal != null) {
-            Shapes.require(method, "dFinal.h", dFinal.h(), "(N, H)", n, hidden);
-            Shapes.requireType(method, "dFinal.h", dFinal.h(), type);
-            if (dFinal.c() != null) {
-                if (!hasCellState) {
-                    throw new IllegalArgumentException(method + ": dFinal.c must be null, because " + cell
-                            + " has no cell state.");
-                }
-                Shapes.require(method, "dFinal.c", dFinal.c(), "(N, H)", n, hidden);
-                Shapes.requireType(method, "dFinal.c", dFinal.c(), type);
-            }
-        }
-        SequenceMask mask = cache.mask();
-
-        // g_{T−1} = ∂L/∂(final state), or zero
-        INDArray gh = dFinal != null ? dFinal.h().dup() : Nd4j.zeros(type, n, hidden);
-        INDArray gc = !hasCellState ? null
-                : dFinal != null && dFinal.c() != null ? dFinal.c().dup() : Nd4j.zeros(type, n, hidden);
-        INDArray dx = Nd4j.zeros(type, n, steps, cell.inputSize());
-        Gradients gradients = new Gradients();
-        State[] dStates = new State[steps];
-        for (int t = steps - 1; t >= 0; t--) {
-            // m_t, one row per sequence, as wide as h
-            INDArray m = mask == null ? null : mask.atStep(t, hidden, type);
-            INDArray dy = dOutputs.get(NDArrayIndex.all(), NDArrayIndex.point(t), NDArrayIndex.all());
-            // ∂L/∂h_t = m_t ⊙ dy_t + g_t        (∂L/∂c_t = g^c_t: c is not an output)
-            INDArray dh = m == null ? gh.add(dy) : gh.add(dy.mul(m));
-            INDArray dc = gc;
-            dStates[t] = new State(dh, dc);
-
-            // the cell sees m_t ⊙ ∂L/∂h_t: zero on padded steps
-            State dNew = m == null ? new State(dh, dc) : new State(dh.mul(m), dc == null ? null : dc.mul(m));
-            StepGradients step = cell.backward(dNew, cache.steps().get(t));
-            // ∂L/∂θ = Σ_t ∂θ_t: the shared weights' gradients are summed over time
-            for (Map.Entry<String, INDArray> entry : step.parameters()) {
-                gradients.accumulate(entry.getKey(), entry.getValue());
-            }
-            INDArray dxt = m == null ? step.dx() : step.dx().mul(mask.atStep(t, cell.inputSize(), type));
-            dx.get(NDArrayIndex.all(), NDArrayIndex.point(t), NDArrayIndex.all()).assign(dxt);
-
-            // g_{t−1} = dh̃_{t−1} + (1 − m_t) ⊙ ∂L/∂h_t   (and the same for c)
-            State dPrevious = step.dPrevious();
-            if (m == null) {
-                gh = dPrevious.h();
-                gc = hasCellState ? dPrevious.c() : null;
-            } else {
-                INDArray frozen = m.rsub(1.0);
-                gh = dPrevious.h().add(dh.mul(frozen));
-                gc = hasCellState ? dPrevious.c().add(dc.mul(frozen)) : null;
-            }
-        }
-        State dInitial = new State(gh, gc);
-        if (initialState == InitialState.LEARNED) {
-            // h_{−1} = broadcast of h0 over N, so ∂L/∂h0 = Σ_n ∂L/∂h_{−1}[n, :]
-            gradients.accumulate("h0", cache.learnedInitial() ? gh.sum(true, 0) : Nd4j.zeros(type, 1, hidden));
-            if (hasCellState) {
-                gradients.accumulate("c0", cache.learnedInitial() ? gc.sum(true, 0) : Nd4j.zeros(type, 1, hidden));
-            }
-        }
-        return new SequenceGradients(dx, dInitial, gradients, List.of(dStates));
     }
 
     /**
@@ -271,13 +287,48 @@ public final class RecurrentLayer<C> implements SequenceLayer<C> {
 
     /** Forgets the carried state of a CARRIED layer, so the next batch starts from zeros; no effect otherwise. */
     public void reset() {
-        carried = null;
+        carried.reset();
     }
 
     /** @return a copy of the state a CARRIED layer will start its next batch from, or null if there is none */
     public State carriedState() {
-        return carried == null ? null : copy(carried);
+        return carried.get();
     }
+
+    /** The policy's initial state for N sequences. */
+    private State policyState(String method, long n) {
+        return switch (initialState) {
+            case LEARNED -> new State(broadcast(h0, n), hasCellState ? broadcast(c0, n) : null);
+            case CARRIED -> carried.start(method, n, cell);
+            default -> cell.zeroState(n);
+        };
+    }
+
+    /** h_{−1} = h0 for every row: a (1, H) parameter repeated over N rows. */
+    private INDArray broadcast(INDArray row, long n) {
+        return Nd4j.zeros(cell.dataType(), n, cell.hiddenSize()).addiRowVector(row);
+    }
+
+    /**
+     * For a LEARNED layer, adds the gradients of {@code h0} (and {@code c0}): h_{−1} is h0 broadcast over N, so
+     * ∂L/∂h0 = Σ_n ∂L/∂h_{−1}[n, :]; zero when the pass started from a given state. Does nothing for another policy.
+     *
+     * @param gradients the pass's parameter gradients, to add to
+     * @param dInitial ∂L/∂h_{−1} (and ∂L/∂c_{−1}), each (N, H)
+     * @param learnedInitial true if the pass started from h0 (and c0)
+     */
+    public void accumulateInitialGradient(Gradients gradients, State dInitial, boolean learnedInitial) {
+        if (initialState != InitialState.LEARNED) {
+            return;
+        }
+        DataType type = cell.dataType();
+        gradients.accumulate("h0", learnedInitial ? dInitial.h().sum(true, 0) : Nd4j.zeros(type, 1, cell.hiddenSize()));
+        if (hasCellState) {
+            gradients.accumulate("c0", learnedInitial ? dInitial.c().sum(true, 0) : Nd4j.zeros(type, 1, cell.hiddenSize()));
+        }
+    }
+
+    // ---- what the layer is ----
 
     @Override
     public Parameters parameters() {
@@ -319,7 +370,7 @@ public final class RecurrentLayer<C> implements SequenceLayer<C> {
         return "RecurrentLayer(" + cell + ", initial state " + initialState + ")";
     }
 
-    // ---- checks and the forward loop ----
+    // ---- checks ----
 
     /**
      * Checks x (and the mask against x) with this layer's messages.
@@ -331,98 +382,15 @@ public final class RecurrentLayer<C> implements SequenceLayer<C> {
      */
     @Override
     public long requireInput(String method, INDArray x, SequenceMask mask) {
-        return requireInput(method, x, null, mask);
+        return SequenceChecks.requireInput(method, x, null, mask, cell);
     }
 
-    /**
-     * Checks x, then the mask against x's (N, T). N is taken from the initial state when there is one, so that a
-     * time-major (T, N, D) input is caught with a hint; returns N.
-     */
-    private long requireInput(String method, INDArray x, State initial, SequenceMask mask) {
-        long n = initial != null && initial.h().rank() == 2 ? initial.h().size(0) : Shapes.ANY;
-        Shapes.require(method, "x", x, "(N, T, D)", n, Shapes.ANY, cell.inputSize());
-        Shapes.requireType(method, "x", x, cell.dataType());
-        Shapes.requirePositive(method, "T (x.size(1))", x.size(1));
-        if (mask != null) {
-            mask.requireShape(method, x.size(0), x.size(1));
-        }
-        return x.size(0);
-    }
-
-    /** Checks a state given by the caller: h (N, H), and c (N, H) exactly when the cell has one. */
-    private void requireState(String method, String name, State state, long n) {
-        Shapes.require(method, name + ".h", state.h(), "(N, H)", n, cell.hiddenSize());
-        Shapes.requireType(method, name + ".h", state.h(), cell.dataType());
-        if (hasCellState) {
-            Shapes.require(method, name + ".c", state.c(), "(N, H)", n, cell.hiddenSize());
-            Shapes.requireType(method, name + ".c", state.c(), cell.dataType());
-        } else if (state.c() != null) {
-            throw new IllegalArgumentException(method + ": " + name + ".c must be null, because " + cell
-                    + " has no cell state.");
-        }
-    }
-
-    /** The policy's initial state for N sequences. */
-    private State policyState(String method, long n) {
-        switch (initialState) {
-            case LEARNED:
-                return new State(Nd4j.zeros(cell.dataType(), n, cell.hiddenSize()).addiRowVector(h0),
-                        hasCellState ? Nd4j.zeros(cell.dataType(), n, cell.hiddenSize()).addiRowVector(c0) : null);
-            case CARRIED:
-                if (carried != null) {
-                    long carriedN = carried.h().size(0);
-                    if (carriedN != n) {
-                        throw new IllegalArgumentException(method + ": this layer is stateful (CARRIED) and carries the state of "
-                                + carriedN + " sequences from the previous batch, but this batch has N = " + n
-                                + ". Keep the batch size fixed, or call reset() to start new sequences.");
-                    }
-                    return copy(carried);
-                }
-                return cell.zeroState(n);
-            default:
-                return cell.zeroState(n);
-        }
-    }
-
-    /** Remembers a final state, detached (copied), for the next batch of a CARRIED layer. */
-    private void carry(State finalState) {
-        carried = copy(finalState);
-    }
-
-    /** The forward loop, on inputs already checked. */
-    private Result<C> run(INDArray x, State initial, boolean learnedInitial, SequenceMask mask) {
-        long n = x.size(0);
-        int steps = Math.toIntExact(x.size(1));
+    /** g_{T−1}: a copy of dFinal's h (and c), zeros where it gives none; c only for cells with a cell state. */
+    private State finalGradient(State dFinal, long n) {
         DataType type = cell.dataType();
-        INDArray outputs = Nd4j.zeros(type, n, steps, cell.hiddenSize());
-        List<C> caches = new ArrayList<>(steps);
-        State state = initial;
-        for (int t = 0; t < steps; t++) {
-            INDArray xt = x.get(NDArrayIndex.all(), NDArrayIndex.point(t), NDArrayIndex.all()).dup();
-            // h̃_t, c̃_t = cell(x_t, h_{t−1}, c_{t−1})
-            Step<C> step = cell.forward(xt, state);
-            caches.add(step.cache());
-            State next = step.state();
-            INDArray y = next.h();
-            if (mask != null) {
-                // m_t, one row per sequence, as wide as h
-                INDArray m = mask.atStep(t, cell.hiddenSize(), type);
-                INDArray frozen = m.rsub(1.0);
-                // h_t = m_t ⊙ h̃_t + (1 − m_t) ⊙ h_{t−1},  c_t likewise
-                INDArray h = next.h().mul(m).addi(state.h().mul(frozen));
-                INDArray c = next.c() == null ? null : next.c().mul(m).addi(state.c().mul(frozen));
-                next = new State(h, c);
-                // y_t = m_t ⊙ h_t
-                y = h.mul(m);
-            }
-            outputs.get(NDArrayIndex.all(), NDArrayIndex.point(t), NDArrayIndex.all()).assign(y);
-            state = next;
-        }
-        // the final state is handed out as a copy, so that changing it cannot change the caches
-        return new Result<>(outputs, copy(state), new Cache<>(List.copyOf(caches), mask, n, learnedInitial));
-    }
-
-    private static State copy(State state) {
-        return new State(state.h().dup(), state.c() == null ? null : state.c().dup());
+        INDArray gh = dFinal != null ? dFinal.h().dup() : Nd4j.zeros(type, n, cell.hiddenSize());
+        INDArray gc = !hasCellState ? null
+                : dFinal != null && dFinal.c() != null ? dFinal.c().dup() : Nd4j.zeros(type, n, cell.hiddenSize());
+        return new State(gh, gc);
     }
 }

@@ -133,26 +133,20 @@ public final class StackedRecurrent<C> implements Trainable {
             throw new IllegalArgumentException(method + ": initial must hold one state per layer (" + layers.size()
                     + "), but holds " + initial.size() + ".");
         }
+        // y⁽ˡ⁾ = layer_l(dropout(y⁽ˡ⁻¹⁾)), each layer from its given state or its own policy's
+        Stacking.Forward<RecurrentLayer.Result<C>> stack = Stacking.forward(layers.size(), x, dropout, training,
+                (l, input) -> {
+                    State start = initial == null ? null : initial.get(l);
+                    return start == null ? layers.get(l).forward(input, mask) : layers.get(l).forward(input, start, mask);
+                },
+                RecurrentLayer.Result::outputs);
         List<RecurrentLayer.Cache<C>> caches = new ArrayList<>();
-        List<Dropout.Cache> dropouts = new ArrayList<>();
         List<State> finals = new ArrayList<>();
-        INDArray input = x;
-        for (int l = 0; l < layers.size(); l++) {
-            SequenceLayer<C> layer = layers.get(l);
-            State start = initial == null ? null : initial.get(l);
-            // y⁽ˡ⁾ = layer_l(input)
-            RecurrentLayer.Result<C> result = start == null ? layer.forward(input, mask) : layer.forward(input, start, mask);
+        for (RecurrentLayer.Result<C> result : stack.levels()) {
             caches.add(result.cache());
             finals.add(result.finalState());
-            input = result.outputs();
-            if (l < layers.size() - 1 && dropout != null) {
-                // the next layer reads dropout(y⁽ˡ⁾)
-                Dropout.Result dropped = dropout.forward(input, training);
-                dropouts.add(dropped.cache());
-                input = dropped.output();
-            }
         }
-        return new Result<>(input, List.copyOf(finals), new Cache<>(List.copyOf(caches), List.copyOf(dropouts)));
+        return new Result<>(stack.outputs(), List.copyOf(finals), new Cache<>(List.copyOf(caches), stack.dropouts()));
     }
 
     /**
@@ -170,29 +164,17 @@ public final class StackedRecurrent<C> implements Trainable {
         }
         SequenceLayer<C> top = layers.get(layers.size() - 1);
         RecurrentLayer.Cache<C> topCache = cache.layers().get(layers.size() - 1);
-        Shapes.require(method, "dOutputs", dOutputs, "(N, T, H)", topCache.batchSize(), topCache.length(), top.hiddenSize());
-        Shapes.requireType(method, "dOutputs", dOutputs, top.dataType());
-        Gradients gradients = new Gradients();
+        Shapes.require(method, "dOutputs", dOutputs, "(N, T, H)", top.dataType(),
+                topCache.batchSize(), topCache.length(), top.hiddenSize());
         State[] dInitial = new State[layers.size()];
-        INDArray dy = dOutputs;
-        for (int l = layers.size() - 1; l >= 0; l--) {
-            SequenceGradients layerGradients = layers.get(l).backward(dy, dFinal == null ? null : dFinal.get(l),
-                    cache.layers().get(l));
-            dInitial[l] = layerGradients.dInitial();
-            // parameters are accumulated top-down; re-ordered bottom-up below
-            gradients.takeAll("layer" + l, layerGradients.parameters());
-            dy = layerGradients.dx();
-            if (l > 0 && dropout != null) {
-                // ∂L/∂y⁽ˡ⁻¹⁾ = ∂L/∂(dropout output) ⊙ mask / (1 − p)
-                dy = dropout.backward(dy, cache.dropouts().get(l - 1));
-            }
-        }
-        // the layers' gradients are fresh arrays held nowhere else: gathered without copies
-        Gradients ordered = new Gradients();
-        for (String name : parameters.names()) {
-            ordered.take(name, gradients.get(name));
-        }
-        return new BackwardResult(dy, List.of(dInitial), ordered);
+        Stacking.Backward result = Stacking.backward(layers.size(), dOutputs, dropout, cache.dropouts(), parameters,
+                (l, dy) -> {
+                    SequenceGradients layer = layers.get(l).backward(dy, dFinal == null ? null : dFinal.get(l),
+                            cache.layers().get(l));
+                    dInitial[l] = layer.dInitial();
+                    return new Stacking.Backward(layer.dx(), layer.parameters());
+                });
+        return new BackwardResult(result.dx(), List.of(dInitial), result.parameters());
     }
 
     /** Forgets the carried state of every CARRIED layer. */

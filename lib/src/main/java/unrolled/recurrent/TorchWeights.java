@@ -16,6 +16,7 @@ import unrolled.cell.RnnCell;
 import unrolled.param.NamedArrays;
 import unrolled.param.Parameters;
 import unrolled.tensor.Shapes;
+import unrolled.tensor.Slices;
 
 /**
  * The weight bridge to PyTorch: a trained cell, layer, bidirectional layer or stack exported as the {@code state_dict}
@@ -217,7 +218,7 @@ public final class TorchWeights {
         INDArray[] transposed = new INDArray[G];
         for (int k = 0; k < G; k++) {
             long from = libraryBlock(cell, k) * H;
-            transposed[k] = fused.get(NDArrayIndex.all(), NDArrayIndex.interval(from, from + H)).transpose();
+            transposed[k] = Slices.columns(fused, from, from + H).transpose();
         }
         return Nd4j.concat(0, transposed).dup('c');
     }
@@ -280,7 +281,7 @@ public final class TorchWeights {
         INDArray fused = Nd4j.create(torchRows.dataType(), torchRows.size(1), G * H);
         for (int k = 0; k < G; k++) {
             long from = libraryBlock(cell, k) * H;
-            fused.get(NDArrayIndex.all(), NDArrayIndex.interval(from, from + H))
+            Slices.columns(fused, from, from + H)
                     .assign(torchRows.get(NDArrayIndex.interval(k * H, (k + 1) * H), NDArrayIndex.all()).transpose());
         }
         return fused;

@@ -6,10 +6,10 @@ import java.util.Map;
 import java.util.Objects;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import unrolled.cell.State;
 import unrolled.param.Gradients;
 import unrolled.tensor.Shapes;
+import unrolled.tensor.Slices;
 
 /**
  * Truncated backpropagation through time with a window of k steps: a {@link SequenceLayer} run over a long sequence
@@ -133,8 +133,8 @@ public final class TruncatedBptt<C> {
         String method = "TruncatedBptt.backward";
         Objects.requireNonNull(cache, method + ": cache must not be null");
         long n = cache.chunks().get(0).batchSize();
-        Shapes.require(method, "dOutputs", dOutputs, "(N, T, H)", n, cache.steps(), layer.hiddenSize());
-        Shapes.requireType(method, "dOutputs", dOutputs, layer.dataType());
+        Shapes.require(method, "dOutputs", dOutputs, "(N, T, H)", layer.dataType(),
+                n, cache.steps(), layer.hiddenSize());
         List<INDArray> dxChunks = new ArrayList<>();
         List<State> dStates = new ArrayList<>();
         Gradients gradients = new Gradients();
@@ -143,7 +143,7 @@ public final class TruncatedBptt<C> {
         for (int j = 0; j < chunks; j++) {
             int from = j * cache.window();
             int to = Math.min(from + cache.window(), cache.steps());
-            INDArray dy = dOutputs.get(NDArrayIndex.all(), NDArrayIndex.interval(from, to), NDArrayIndex.all()).dup();
+            INDArray dy = Slices.steps(dOutputs, from, to).dup();
             // only the last chunk's final state is the layer's final state
             SequenceGradients chunk = layer.backward(dy, j == chunks - 1 ? dFinal : null, cache.chunks().get(j));
             // ∂L/∂θ = Σ_j (chunk j's gradient); chunk j's ∂L/∂S_{j−1} is dropped: the state entering it is a constant
@@ -177,11 +177,9 @@ public final class TruncatedBptt<C> {
 
     /** Checks a state given by the caller: h (N, H), and c (N, H) exactly when the cell has one. */
     private void requireState(String method, State state, long n) {
-        Shapes.require(method, "initial.h", state.h(), "(N, H)", n, layer.hiddenSize());
-        Shapes.requireType(method, "initial.h", state.h(), layer.dataType());
+        Shapes.require(method, "initial.h", state.h(), "(N, H)", layer.dataType(), n, layer.hiddenSize());
         if (layer.hasCellState()) {
-            Shapes.require(method, "initial.c", state.c(), "(N, H)", n, layer.hiddenSize());
-            Shapes.requireType(method, "initial.c", state.c(), layer.dataType());
+            Shapes.require(method, "initial.c", state.c(), "(N, H)", layer.dataType(), n, layer.hiddenSize());
         } else if (state.c() != null) {
             throw new IllegalArgumentException(method + ": initial.c must be null, because " + layer.cell()
                     + " has no cell state.");
@@ -201,7 +199,7 @@ public final class TruncatedBptt<C> {
         State state = initial;
         for (int from = 0; from < steps; from += window) {
             int to = Math.min(from + window, steps);
-            INDArray chunk = x.get(NDArrayIndex.all(), NDArrayIndex.interval(from, to), NDArrayIndex.all()).dup();
+            INDArray chunk = Slices.steps(x, from, to).dup();
             SequenceMask chunkMask = mask == null ? null : mask.window(from, to);
             // chunk 0 from the policy (zeros, the learned h0, or the carried state) unless a state was given; a
             // CARRIED layer starts every chunk from the state it carried out of the previous one

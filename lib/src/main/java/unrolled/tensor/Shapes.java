@@ -18,7 +18,8 @@ public final class Shapes {
     public static final long ANY = -1;
 
     static {
-        // every public entry point of the library passes here first: the place to set ND4J's threads once
+        // every public entry point of the library passes here first: one of the three places that apply the library's
+        // thread settings (see Threads)
         Threads.apply();
     }
 
@@ -71,6 +72,24 @@ public final class Shapes {
             throw new ShapeException(method + ": " + argument + " must have shape " + symbols + " = " + format(expected)
                     + ", but has shape " + of(array) + "." + hint(array.shape(), expected));
         }
+    }
+
+    /**
+     * Checks an argument's shape and then its data type, in one call: {@link #require(String, String, INDArray, String,
+     * long...)} followed by {@link #requireType}.
+     *
+     * @param method the public method being called, e.g. {@code "LstmCell.forward"}
+     * @param argument the argument's name, e.g. {@code "hPrev"}
+     * @param array the argument's value
+     * @param symbols the expected shape in symbols, e.g. {@code "(N, H)"}
+     * @param dataType the module's data type, DOUBLE or FLOAT
+     * @param expected the expected size of each axis, {@link #ANY} where any size is accepted
+     * @throws ShapeException if the array is null, shaped otherwise, or of another data type
+     */
+    public static void require(String method, String argument, INDArray array, String symbols, DataType dataType,
+            long... expected) {
+        require(method, argument, array, symbols, expected);
+        requireType(method, argument, array, dataType);
     }
 
     /**
@@ -137,6 +156,28 @@ public final class Shapes {
         if (value <= 0) {
             throw new IllegalArgumentException(method + ": " + name + " must be positive, but is " + value + ".");
         }
+    }
+
+    /**
+     * Checks a constructor's sizes and data type in one call: each size positive, in order, then the type DOUBLE or
+     * FLOAT, with the messages of {@link #requirePositive} and {@link #requireFloating}.
+     *
+     * @param method the constructor being called, e.g. {@code "Affine"}
+     * @param dataType the requested type
+     * @param names the sizes' names in order, separated by commas, e.g. {@code "inputSize, outputSize"}
+     * @param sizes the sizes, one per name
+     * @throws IllegalArgumentException if a size is not positive or the type is neither DOUBLE nor FLOAT
+     */
+    public static void requireSizes(String method, DataType dataType, String names, long... sizes) {
+        String[] each = names.split(",");
+        if (each.length != sizes.length) {
+            throw new IllegalArgumentException("Shapes.requireSizes: names must name each of the " + sizes.length
+                    + " sizes, but names " + each.length + ": \"" + names + "\".");
+        }
+        for (int i = 0; i < sizes.length; i++) {
+            requirePositive(method, each[i].trim(), sizes[i]);
+        }
+        requireFloating(method, dataType);
     }
 
     /**

@@ -6,9 +6,19 @@ import org.bytedeco.openblas.global.openblas_nolapack;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The library's thread settings for ND4J, applied once per JVM when the library is first used: the first shape check
- * ({@link Shapes} runs at every public entry point), the first notebook output ({@code unrolled.notebook.Notebook},
- * which every notebook's question cards go through) or the first fast recurrent layer, whichever comes first.
+ * The library's thread settings for ND4J, applied once per JVM when the library is first used.
+ *
+ * <p><b>Where they are applied.</b> Exactly three places call {@link #apply()}, each from its class's static
+ * initialiser, so the settings are in force before that class computes anything, whichever of them loads first:
+ * <ol>
+ *   <li>{@link Shapes}: every public entry point of the library checks its arguments there first;</li>
+ *   <li>{@code unrolled.notebook.Notebook}: every notebook shows its question cards through it before its first
+ *       computation;</li>
+ *   <li>{@code unrolled.fast.FastRecurrentLayer}: the fast path, whose lanes size themselves by
+ *       {@link Settings#blasThreads()}.</li>
+ * </ol>
+ * Code that uses ND4J before any of these (a benchmark, another library) can call {@link #apply()} itself first;
+ * {@link #applied()} tells whether the settings are in force yet, without applying them.
  *
  * <p>Two pools compete for the cores in an ND4J program: libnd4j's own thread pool, which runs element-wise ops and
  * reductions, and OpenBLAS's, which runs matrix products. The library's work is either many tiny ND4J ops (the
@@ -71,6 +81,11 @@ public final class Threads {
         if (applied == null) {
             applied = apply(System.getProperties(), System.getenv());
         }
+        return applied;
+    }
+
+    /** @return the thread counts applied so far, or null if nothing has applied them yet in this JVM */
+    public static synchronized Settings applied() {
         return applied;
     }
 

@@ -122,4 +122,26 @@ class RnnCellTest {
         assertEquals("RnnCell.forward: x must have data type DOUBLE, but has FLOAT. Convert it with castTo(DataType.DOUBLE).",
                 e.getMessage());
     }
+
+    @Test
+    void anLstmStateIsRefusedWithAnExplanation() {
+        RnnCell cell = new RnnCell(D, H, RnnCell.Activation.TANH, DataType.DOUBLE, 7);
+        ShapeException e = assertThrows(ShapeException.class, () -> cell.forward(TestData.gaussian(1, N, D),
+                new State(TestData.gaussian(2, N, H), TestData.gaussian(3, N, H))));
+        assertEquals("RnnCell.forward: previous must carry only h, but also carries a cell state c of shape (3, 5). "
+                + "A vanilla RNN has no cell state (is this an LSTM's state?); pass State.of(h).", e.getMessage());
+    }
+
+    @Test
+    void aGradientOfAnotherTypeOrWithACellStateIsRefused() {
+        RnnCell cell = new RnnCell(D, H, RnnCell.Activation.TANH, DataType.DOUBLE, 7);
+        RnnCell.Cache cache = cell.forward(TestData.gaussian(1, N, D), cell.zeroState(N)).cache();
+        ShapeException type = assertThrows(ShapeException.class,
+                () -> cell.backward(State.of(TestData.gaussian(2, N, H).castTo(DataType.FLOAT)), cache));
+        assertTrue(type.getMessage().startsWith("RnnCell.backward: dh must have data type DOUBLE"), type.getMessage());
+        ShapeException withCell = assertThrows(ShapeException.class,
+                () -> cell.backward(new State(TestData.gaussian(2, N, H), TestData.gaussian(3, N, H)), cache));
+        assertEquals("RnnCell.backward: dNext must carry only dh, but also carries dc of shape (3, 5). "
+                + "A vanilla RNN has no cell state; pass State.of(dh).", withCell.getMessage());
+    }
 }

@@ -72,4 +72,28 @@ class ShapesTest {
                 () -> Shapes.requireFloating("RnnCell", DataType.INT));
         assertEquals("RnnCell: dataType must be DOUBLE or FLOAT, but is INT.", floating.getMessage());
     }
+
+    @Test
+    void theShapeAndTypeCheckRefusesTheShapeFirstThenTheType() {
+        Shapes.require("M.f", "x", Nd4j.zeros(DataType.DOUBLE, 2, 3), "(N, D)", DataType.DOUBLE, 2, 3);
+        ShapeException shape = assertThrows(ShapeException.class,
+                () -> Shapes.require("M.f", "x", Nd4j.zeros(DataType.FLOAT, 2, 4), "(N, D)", DataType.DOUBLE, 2, 3));
+        assertEquals("M.f: x must have shape (N, D) = (2, 3), but has shape (2, 4).", shape.getMessage());
+        ShapeException type = assertThrows(ShapeException.class,
+                () -> Shapes.require("M.f", "x", Nd4j.zeros(DataType.FLOAT, 2, 3), "(N, D)", DataType.DOUBLE, 2, 3));
+        assertEquals("M.f: x must have data type DOUBLE, but has FLOAT. Convert it with castTo(DataType.DOUBLE).",
+                type.getMessage());
+    }
+
+    @Test
+    void sizesAreCheckedInOrderThenTheDataType() {
+        Shapes.requireSizes("Layer", DataType.FLOAT, "inputSize, outputSize", 3, 4);
+        IllegalArgumentException second = assertThrows(IllegalArgumentException.class,
+                () -> Shapes.requireSizes("Layer", DataType.INT32, "inputSize, outputSize", 3, 0));
+        assertEquals("Layer: outputSize must be positive, but is 0.", second.getMessage());
+        IllegalArgumentException type = assertThrows(IllegalArgumentException.class,
+                () -> Shapes.requireSizes("Layer", DataType.INT32, "inputSize, outputSize", 3, 4));
+        assertEquals("Layer: dataType must be DOUBLE or FLOAT, but is " + DataType.INT32 + ".", type.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Shapes.requireSizes("Layer", DataType.FLOAT, "inputSize", 3, 4));
+    }
 }

@@ -25,6 +25,7 @@ class ThreadsTest {
         // any shape check loads Shapes, whose initialiser applies the settings; apply() then reports them
         Shapes.requirePositive("ThreadsTest", "n", 1);
         Threads.Settings settings = Threads.apply();
+        assertEquals(settings, Threads.applied(), "applied() reports what apply() put in force");
         assertEquals(Nd4j.getEnvironment().maxMasterThreads(), settings.nd4jThreads());
         assertEquals(openblas_nolapack.blas_get_num_threads(), settings.blasThreads());
     }
