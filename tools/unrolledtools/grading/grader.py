@@ -41,7 +41,7 @@ from ..common import paths
 from ..notebooks import exercises, execute
 from ..release import student
 from . import sandbox
-from .verdict import Answer, answers_in
+from .verdict import NOT_DONE, THREW, VALUE, Answer, answers_in
 
 PASSED, FAILED, NOT_ATTEMPTED = "passed", "failed", "not attempted"
 TIMED_OUT, CRASHED, INVALID, MISSING = "timed out", "crashed", "invalid", "missing"
@@ -255,9 +255,9 @@ def compare(learner: list[Answer], reference: list[Answer], exercise_id: str) ->
             return Grade(exercise_id, FAILED, f"no answer was recorded for input {expected.label} (the grading cell "
                                               "did not run to the end, or its output was hidden)")
         answer = mine[0]
-        if answer.outcome == "not-yet":
+        if answer.outcome == NOT_DONE:
             return Grade(exercise_id, NOT_ATTEMPTED, "the stub `throw Exercise.todo();` is still in place")
-        if answer.outcome == "threw":
+        if answer.outcome == THREW:
             return Grade(exercise_id, FAILED, f"on input {expected.label} your code threw {answer.error}"[:300])
         problem = difference(answer.value, expected.value, expected.tolerance)
         if problem:
@@ -387,7 +387,7 @@ def reference_answers(official_source: Path, work: Path, limits: Limits, unsafe:
     found = {}
     for exercise_id in graded:
         recorded, ran = answers(executed, exercise_id) if executed is not None else ([], False)
-        bad = [a for a in recorded if a.outcome != "value"]
+        bad = [a for a in recorded if a.outcome != VALUE]
         if not ran or not recorded or bad:
             why = (run.result.failure.describe() if run.result.failure else "") or (
                 f"{bad[0].label}: {bad[0].outcome} {bad[0].error}" if bad else "no answer was recorded")
