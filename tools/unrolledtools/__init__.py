@@ -9,7 +9,7 @@
 * `release`: the student version of a notebook (`student`), the release folder (`publish`) and a learner's own
   workspace in Jupyter (`study`);
 * `grading`: the autograder (`autograde` for a class, `grader` for one notebook), the sandbox that runs learners' code
-  (`sandbox`, `sandbox_relay`) and the lines check and grading cells print (`verdicts`);
+  (`sandbox`, `sandbox_relay`) and the lines check and grading cells print (`verdict`);
 * `hub`: the workshop JupyterHub (`workshop`), its accounts, learners' workspaces, spawner, memory watchdog and load
   test.
 """
