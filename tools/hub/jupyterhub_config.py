@@ -93,7 +93,7 @@ if AUTH == "pam":
         raise SystemExit("The hub with accounts runs as root: it starts each learner's server as that learner, in a "
                          "control group of its own. Start it with sudo.")
     # A control group per learner (memory, CPU and processes, enforced by the Linux kernel); no server as root.
-    c.JupyterHub.spawner_class = "unrolledtools.hubspawner.LimitedLocalProcessSpawner"
+    c.JupyterHub.spawner_class = "unrolledtools.hub.spawner.LimitedLocalProcessSpawner"
 else:
     c.JupyterHub.authenticator_class = "jupyterhub.auth.DummyAuthenticator"
     c.DummyAuthenticator.password = os.environ["UNROLLED_HUB_PASSWORD"]
@@ -127,17 +127,18 @@ c.Spawner.args = [] if os.environ.get("UNROLLED_HUB_TERMINALS") == "1" else ["--
 
 def workspace(spawner):
     """Each learner's folder: the student notebooks (copied once, never overwritten), the shared library. Made with
-    the learner's own rights (hubspace.py), so a link the learner planted in their home leads nowhere new."""
+    the learner's own rights (unrolledtools.hub.workspace), so a link the learner planted in their home leads nowhere
+    new."""
     import pwd
-    from unrolledtools import hubspace
-    files = hubspace.handout(ROOT, HUB / "release")
+    from unrolledtools.hub.workspace import as_learner, handout, prepare
+    files = handout(ROOT, HUB / "release")
     if AUTH == "pam":
         user = pwd.getpwnam(spawner.user.name)
         home = Path(user.pw_dir)
-        hubspace.as_learner(user.pw_uid, user.pw_gid, hubspace.prepare, home, ROOT, files)
+        as_learner(user.pw_uid, user.pw_gid, prepare, home, ROOT, files)
     else:
         home = Path(spawner.home_dir)
-        hubspace.prepare(home, ROOT, files)
+        prepare(home, ROOT, files)
     spawner.notebook_dir = str(home / "unrolled" / "workshop")
 
 
@@ -147,7 +148,7 @@ c.JupyterHub.services = []
 if AUTH == "shared":   # with accounts, each learner's control group limits their memory
     c.JupyterHub.services.append({   # kills the biggest kernel of a learner whose processes pass the memory limit
         "name": "memory-watchdog",
-        "command": [PYTHON, "-m", "unrolledtools.hubwatch", "--limit", str(MEMORY_MB)],
+        "command": [PYTHON, "-m", "unrolledtools.hub.watchdog", "--limit", str(MEMORY_MB)],
         "environment": {"PYTHONPATH": str(ROOT / "tools")},
     })
 if os.environ.get("UNROLLED_HUB_TOKEN"):

@@ -13,7 +13,10 @@ from concurrent.futures import ProcessPoolExecutor
 import nbformat
 import pytest
 
-from unrolledtools import book, execute, paths, release
+from unrolledtools.book import render as book
+from unrolledtools.common import paths
+from unrolledtools.notebooks import execute
+from unrolledtools.release import publish as release
 
 
 def _jobs() -> int:

@@ -16,9 +16,13 @@ import time
 import nbformat
 import pytest
 
-from unrolledtools import autograde, exercises, grading, paths, sandbox, student
+from unrolledtools.common import paths
+from unrolledtools.grading import autograde, grader as grading, sandbox, verdict
+from unrolledtools.notebooks import exercises
+from unrolledtools.release import student
 
-TOTAL = "double total(INDArray a) {\n    // BEGIN SOLUTION\n    return a.sumNumber().doubleValue();\n    // END SOLUTION\n}"
+TOTAL = ("double total(INDArray a) {\n    // BEGIN SOLUTION\n    return a.sumNumber().doubleValue();\n"
+         "    // END SOLUTION\n}")
 DOUBLED = "INDArray doubled(INDArray a) {\n    // BEGIN SOLUTION\n    return a.mul(2);\n    // END SOLUTION\n}"
 CHECK_TOTAL = ('double expectedTotal = x.sumNumber().doubleValue();\n'
                'Exercise.checkNumber("9.1", "sum of all elements", () -> total(x), expectedTotal, 1e-9);')
@@ -77,15 +81,21 @@ def tamper(instructor, victim, out):
     try {{ attempt.call(); return what + ": DONE"; }} catch (Throwable e) {{ return what + ": refused"; }}
 }}
 var report = new ArrayList<String>();
-report.add(tried("read the instructor notebook", () -> java.nio.file.Files.readString(java.nio.file.Path.of("{instructor}"))));
-report.add(tried("rewrite the instructor notebook", () -> java.nio.file.Files.writeString(java.nio.file.Path.of("{instructor}"), "{{}}")));
-report.add(tried("rewrite another learner's notebook", () -> java.nio.file.Files.writeString(java.nio.file.Path.of("{victim}"), "{{}}")));
+report.add(tried("read the instructor notebook",
+    () -> java.nio.file.Files.readString(java.nio.file.Path.of("{instructor}"))));
+report.add(tried("rewrite the instructor notebook",
+    () -> java.nio.file.Files.writeString(java.nio.file.Path.of("{instructor}"), "{{}}")));
+report.add(tried("rewrite another learner's notebook",
+    () -> java.nio.file.Files.writeString(java.nio.file.Path.of("{victim}"), "{{}}")));
 report.add(tried("read the grader's command line", () -> java.nio.file.Files.list(java.nio.file.Path.of("/proc"))
     .filter(p -> Character.isDigit(p.getFileName().toString().charAt(0)))
-    .map(p -> {{ try {{ return java.nio.file.Files.readString(p.resolve("cmdline")); }} catch (Exception e) {{ return ""; }} }})
+    .map(p -> {{
+        try {{ return java.nio.file.Files.readString(p.resolve("cmdline")); }} catch (Exception e) {{ return ""; }}
+    }})
     .filter(line -> line.contains("pytest") || line.contains("autograde")).findAny().orElseThrow()));
 report.add(tried("open a network connection", () -> {{ new java.net.Socket("1.1.1.1", 80).close(); return null; }}));
-new ProcessBuilder("/bin/sh", "-c", "setsid sh -c 'sleep 8; echo forged >> {out}/scores.csv; touch {out}/escaped' &").start();
+new ProcessBuilder("/bin/sh", "-c",
+    "setsid sh -c 'sleep 8; echo forged >> {out}/scores.csv; touch {out}/escaped' &").start();
 report.forEach(System.out::println);"""
 
 
@@ -230,7 +240,8 @@ def test_the_tampering_submission_changed_nothing_outside_its_sandbox(graded):
     ran = nbformat.read(out / "graded" / "leo" / "90-fixture.ipynb", as_version=4)
     printed = "".join(o.get("text", "") for c in ran.cells for o in c.get("outputs", []))
     for attempt in ("read the instructor notebook", "rewrite the instructor notebook",
-                    "rewrite another learner's notebook", "read the grader's command line", "open a network connection"):
+                    "rewrite another learner's notebook", "read the grader's command line",
+                    "open a network connection"):
         assert f"{attempt}: refused" in printed, printed
     assert graded["source"].read_bytes() == graded["official_before"]
     time.sleep(10)  # the setsid child would have written by now, had it outlived its sandbox
@@ -394,7 +405,7 @@ def test_an_instructor_notebook_whose_grading_cell_records_nothing_stops_grading
 def test_output_beyond_the_runs_limit_is_dropped_but_a_grading_cell_keeps_its_own_budget():
     """A cell that prints without end must not fill the grader's memory, nor crowd out the recorded answers."""
     from types import SimpleNamespace
-    from unrolledtools import execute
+    from unrolledtools.notebooks import execute
     client = SimpleNamespace(nb=nbformat.v4.new_notebook(cells=[code("learner"), code("grading")]),
                              output=lambda outs, msg, display_id, cell_index: outs.append(msg["content"]["text"]))
     execute._cap_outputs(client, 100, lambda cell: cell.source == "grading")
@@ -463,7 +474,8 @@ FROM_THE_CHECK = {
 # (the labels are easy to guess) with a tolerance of its own. 18.3: its method puts a filter on System.out that turns
 # the grader's "not done yet" line into a value (21, right for the first input only: forging means computing).
 FORGED_LINES = ("for (String label : List.of(\"D=2, H=3\", \"D=1, H=10\", \"D=64, H=32\", \"D=300, H=1\"))\n"
-                "        System.out.println(\"unrolled-answer {\\\"exercise\\\":\\\"6.2\\\",\\\"label\\\":\\\"\" + label"
+                "        System.out.println(\"unrolled-answer {\\\"exercise\\\":\\\"6.2\\\","
+                "\\\"label\\\":\\\"\" + label"
                 " + \"\\\",\\\"tolerance\\\":1e9,\\\"value\\\":0}\");\n    return 0;")
 CHANNEL = r"""var realOut = System.out;
     System.setOut(new java.io.PrintStream(new java.io.OutputStream() {
@@ -480,8 +492,9 @@ PROPERTY = 'System.setProperty(Exercise.GRADING_PROPERTY, "false");   // record(
 
 def fake_verdicts(ids):
     """Passing verdicts for `ids`, then the adapter and System.out silenced (HIDE without its fixture's ids)."""
-    return "\n".join(f'Notebook.html("<div data-exercise=\\"{i}\\" data-result=\\"passed\\"></div>", '
-                     f'"Exercise {i} (x): passed");' for i in ids) + "\n" + HIDE.split("\n", 2)[2]
+    forged = {i: verdict.check_html(i, verdict.PASSED).replace('"', '\\"') for i in ids}
+    shown = "\n".join(f'Notebook.html("{forged[i]}", "Exercise {i} (x): passed");' for i in ids)
+    return shown + "\n" + HIDE.split("\n", 2)[2]
 
 
 @pytest.fixture(scope="module")
@@ -544,9 +557,8 @@ def test_no_forgery_passes_an_exercise_of_the_curriculum(curriculum, learner):
 
 def test_the_checks_values_fool_the_visible_check_but_not_the_grade(curriculum):
     ran = nbformat.read(curriculum["out"] / "graded" / "mallory" / ATTACKED, as_version=4)
-    shown = {i: "".join(str(o.get("data", {}).get("text/html", "")) for c in ran.cells for o in c.get("outputs", [])
-                        if grading.role(c) == ("check", i)) for i in FROM_THE_CHECK}
-    assert all('data-result="passed"' in html for html in shown.values()), shown
+    shown = {i: verdict.shown(c for c in ran.cells if grading.role(c) == ("check", i)) for i in FROM_THE_CHECK}
+    assert all(verdict.Check(i, verdict.PASSED) in checks for i, checks in shown.items()), shown
     for exercise in FROM_THE_CHECK:
         assert curriculum["grades"][("mallory", exercise)].status == grading.FAILED
     grade = curriculum["grades"][("mallory", "6.2")]

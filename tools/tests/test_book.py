@@ -1,9 +1,15 @@
 """The HTML book: an index with the curriculum map, one page a notebook, every plot embedded, nothing fetched
 from the network."""
 import html
+import json
 import re
 
-from unrolledtools import book, paths
+import nbformat
+import pytest
+
+from unrolledtools.book import coverage, render as book, run
+from unrolledtools.common import browser, paths
+from unrolledtools.notebooks import execute
 
 
 def test_index_links_every_notebook(book_pages):
@@ -67,7 +73,6 @@ def test_the_map_lists_questions_from_cell_tags():
     assert book.summary_of(nb) == "First words."
 
 
-
 def test_links_to_notebooks_and_their_sections_lead_to_pages_in_prose_and_in_outputs(tmp_path):
     import nbformat
     nb = nbformat.v4.new_notebook()
@@ -87,14 +92,6 @@ def test_links_to_notebooks_and_their_sections_lead_to_pages_in_prose_and_in_out
 
 
 # --- the book a reader would choose (learner edition, navigation, search, phone, print, accessibility) -------------
-
-import json
-import shutil
-
-import nbformat
-import pytest
-
-from unrolledtools import browser, coverage, execute, run
 
 
 def _notebook(*cells):
@@ -231,7 +228,8 @@ def test_the_book_reads_well_in_a_real_browser(book_pages, tmp_path):
                          str(shots), timeout=3600)
     counts = json.loads(report.strip().splitlines()[-1])
     # the notebooks, the contents, the question index and the extra pages (the drill, the cheat sheet)
-    assert counts["pages"] == len(pages) + 2 + len(book.EXTRA_PAGES) and counts["images"] == sum(p.images for p in pages)
+    assert counts["pages"] == len(pages) + 2 + len(book.EXTRA_PAGES)
+    assert counts["images"] == sum(p.images for p in pages)
     assert counts["axe"]["serious"] == 0 and counts["axe"]["critical"] == 0
     assert len(list(shots.glob("*.png"))) == counts["pages"]
 

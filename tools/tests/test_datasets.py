@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from unrolledtools import paths
+from unrolledtools.common import paths
 
 DATASETS = paths.ROOT / "datasets"
 README = DATASETS / "README.md"

@@ -8,7 +8,8 @@ import subprocess
 
 import pytest
 
-from unrolledtools import book, browser, coverage, drill, paths
+from unrolledtools.book import coverage, drill, render as book
+from unrolledtools.common import browser, paths
 
 
 @pytest.fixture(scope="module")
@@ -127,8 +128,9 @@ def test_the_cheat_sheet_command_prints_a_pdf_of_exactly_its_pages(tmp_path):
                            .read_text(encoding="utf-8")))
     assert pages == 4
     sheet = (paths.ROOT / "tools" / "drill" / "cheatsheet.html").read_text(encoding="utf-8")
-    for fact in ("4H(D + H + 1)", "4H(D + H + 2)", "3H(D + H + 2)", "<b>Beam search is not a remedy</b> for exposure bias",
-                 "recurrence stays <b>sequential</b>", "<b>9,625,600</b>", "<b>9,633,792</b>"):
+    for fact in ("4H(D + H + 1)", "4H(D + H + 2)", "3H(D + H + 2)",
+                 "<b>Beam search is not a remedy</b> for exposure bias", "recurrence stays <b>sequential</b>",
+                 "<b>9,625,600</b>", "<b>9,633,792</b>"):
         assert fact in sheet, fact
     # one printed page per sheet: a sheet that overflows its page adds one and fails here
     assert done.stdout.strip() == f"{pdf}: {pages} pages"

@@ -7,7 +7,7 @@ import zipfile
 import pytest
 from jupyter_client.kernelspec import KernelSpecManager
 
-from unrolledtools import kernel as unrolled_kernel
+from unrolledtools.notebooks import kernel as unrolled_kernel
 
 JJAVA_ARGV = ["java", "-jar", "{resource_dir}/jjava-launcher.jar", "{resource_dir}/jjava.jar", "{connection_file}"]
 IJAVA_ARGV = ["java", "-jar", "{resource_dir}/ijava-1.3.0.jar", "{connection_file}"]

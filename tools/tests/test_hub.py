@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 from traitlets.config import Config
 
-from unrolledtools import hubaccounts, hubspace, paths, sandbox
+from unrolledtools.common import paths
+from unrolledtools.grading import sandbox
+from unrolledtools.hub import accounts as hubaccounts, workspace as hubspace
 
 CONFIG = paths.ROOT / "tools" / "hub" / "jupyterhub_config.py"
 
@@ -42,12 +44,13 @@ def test_no_learner_server_runs_as_root_and_terminals_are_off(monkeypatch, tmp_p
     config = load(monkeypatch, tmp_path, auth="pam")
     assert "--allow-root" not in config.Spawner.args
     assert "--NotebookApp.terminals_enabled=False" in config.Spawner.args
-    assert config.JupyterHub.spawner_class == "unrolledtools.hubspawner.LimitedLocalProcessSpawner"
+    assert config.JupyterHub.spawner_class == "unrolledtools.hub.spawner.LimitedLocalProcessSpawner"
     assert config.JupyterHub.authenticator_class == "jupyterhub.auth.PAMAuthenticator"
     assert load(monkeypatch, tmp_path, auth="pam", terminals="1").Spawner.args == []
 
 
-def test_only_the_rosters_learners_and_the_admins_may_log_in_and_memory_is_not_left_to_a_watchdog(monkeypatch, tmp_path):
+def test_only_the_rosters_learners_and_the_admins_may_log_in_and_memory_is_not_left_to_a_watchdog(  # noqa: E501
+        monkeypatch, tmp_path):
     config = load(monkeypatch, tmp_path, auth="pam", roster_admins=("teacher",), admins="helper")
     assert config.Authenticator.allowed_users == {"ada", "ben", "teacher", "helper"}
     assert config.Authenticator.admin_users == {"teacher", "helper"}
@@ -153,7 +156,7 @@ def test_a_learners_processes_share_one_cpu_limit_that_the_kernel_enforces():
     holds them back (its throttling count grows) and they get no more than 0.02 cores' time between them, however
     many cores are idle. (0.02, so that the limit bites even on a machine so loaded that an unlimited process gets
     only a few percent of a core.)"""
-    from unrolledtools import hubspawner
+    from unrolledtools.hub import spawner as hubspawner
     name = f"test-cpu-{os.getpid()}"
     group, cpu = hubspawner.learner_groups(name, memory_mb=200, cpus=0.02)
     burn = "import os, time\nchild = os.fork()\nwhile time.process_time() < 0.03: pass\nchild and os.waitpid(child, 0)"
@@ -172,7 +175,7 @@ def test_a_learners_processes_share_one_cpu_limit_that_the_kernel_enforces():
 
 
 def test_no_server_is_started_as_root():
-    from unrolledtools import hubspawner
+    from unrolledtools.hub import spawner as hubspawner
     spawner = hubspawner.LimitedLocalProcessSpawner.__new__(hubspawner.LimitedLocalProcessSpawner)
     with pytest.raises(RuntimeError, match="would run as root"):
         spawner.make_preexec_fn("root")
@@ -186,8 +189,8 @@ def test_a_roster_is_read_with_full_names_and_comments_and_every_bad_line_is_nam
     with pytest.raises(hubaccounts.RosterError) as refused:
         hubaccounts.read_roster(roster)
     message = str(refused.value)
-    for expected in ["5 problem(s)", "line 2: 'Ada' is not a user name", "line 3: '../x'", "line 4: 'ada' is listed twice",
-                     "line 5: the full name of 'cy'", "line 6:"]:
+    for expected in ["5 problem(s)", "line 2: 'Ada' is not a user name", "line 3: '../x'",
+                     "line 4: 'ada' is listed twice", "line 5: the full name of 'cy'", "line 6:"]:
         assert expected in message
     roster.write_text("# nobody yet\n", encoding="utf-8")
     with pytest.raises(hubaccounts.RosterError, match="names no learner"):

@@ -4,14 +4,12 @@
 the end. Needs root (accounts, control groups), as the hub itself does."""
 import csv
 import grp
-import json
 import os
 import pwd
 import secrets
 import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -20,7 +18,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from unrolledtools import hubaccounts, hubspace, hubspawner, paths
+from unrolledtools.common import paths
+from unrolledtools.hub import accounts as hubaccounts, spawner as hubspawner, workspace as hubspace
 
 PREFIX = "uht" + secrets.token_hex(3)
 LEARNERS = [f"{PREFIX}-ada", f"{PREFIX}-ben", f"{PREFIX}-cy"]
@@ -40,7 +39,7 @@ def tools_env(hub_dir: Path, **extra) -> dict:
 
 
 def hub_command(*args) -> list[str]:
-    return ["/usr/bin/python3", "-m", "unrolledtools.hub", *args]
+    return ["/usr/bin/python3", "-m", "unrolledtools.hub.workshop", *args]
 
 
 def make_person(name: str, password: str, base: Path) -> None:
@@ -322,8 +321,8 @@ def test_the_hook_refuses_a_symlinked_notebook_folder_and_the_server_does_not_st
 
 def test_the_hub_refuses_to_listen_beyond_loopback_without_tls(hub):
     port = free_port()
-    refused = subprocess.run(hub_command("start"), env=tools_env(hub.dir, UNROLLED_HUB_IP="0.0.0.0",
-                                                                UNROLLED_HUB_PORT=str(port)),
+    refused = subprocess.run(hub_command("start"),
+                             env=tools_env(hub.dir, UNROLLED_HUB_IP="0.0.0.0", UNROLLED_HUB_PORT=str(port)),
                              capture_output=True, text=True, timeout=120)
     assert refused.returncode != 0
     assert "Refusing to serve 0.0.0.0 over plain HTTP" in refused.stdout + refused.stderr

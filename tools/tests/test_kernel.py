@@ -14,8 +14,8 @@ import time
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import KernelManager
 
-from unrolledtools import kernel as unrolled_kernel
-from unrolledtools import paths
+from unrolledtools.notebooks import kernel as unrolled_kernel
+from unrolledtools.common import paths
 
 
 def started_kernel(attempts=4, specs=None):
@@ -48,7 +48,11 @@ def test_the_kernel_gives_the_library_the_vector_units():
     km, kc = started_kernel()
     try:
         out = []
-        hook = lambda m: out.append(m["content"].get("text", "")) if m["msg_type"] == "stream" else None
+
+        def hook(message):
+            if message["msg_type"] == "stream":
+                out.append(message["content"].get("text", ""))
+
         jar = paths.LIB_JAR
         for code in (f"%classpath {jar}", "System.out.println(unrolled.fast.FastRecurrentLayer.elementwiseUnits());"):
             reply = kc.execute_interactive(code, timeout=60, output_hook=hook)
@@ -160,7 +164,8 @@ def test_an_interrupt_ends_a_busy_kernel_promptly_and_a_restart_works():
         assert not km.is_alive(), "the interrupted kernel is still running: it would look busy or broken"
         kc.stop_channels()
         km.shutdown_kernel(now=True)
-        # What Jupyter's restarter does next: start a fresh kernel (with the runner's retries for rapaio's rare silent start).
+        # What Jupyter's restarter does next: start a fresh kernel (with the runner's retries for rapaio's rare silent
+        # start).
         km, kc = started_kernel()
         outputs = []
         reply = kc.execute_interactive("6 * 7", timeout=30, output_hook=outputs.append)
@@ -218,7 +223,8 @@ def test_a_started_kernel_announces_starting_so_the_notebook_ui_sees_a_restarted
     """After Jupyter restarts a kernel that died, the classic Notebook shows "Dead kernel" until the new kernel
     publishes status "starting" on IOPub (ipykernel does at start; rapaio does not, Unrolled's launcher does)."""
     unrolled_kernel.stage(os.path.realpath(shutil.which("java")), "1g", tmp_path / "kernels")
-    km = KernelManager(kernel_name="java", kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(tmp_path / "kernels")]))
+    km = KernelManager(kernel_name="java",
+                       kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(tmp_path / "kernels")]))
     km.start_kernel(stderr=subprocess.DEVNULL)
     kc = km.client()
     kc.start_channels()

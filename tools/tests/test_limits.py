@@ -7,7 +7,8 @@ import time
 
 import pytest
 
-from unrolledtools import hubwatch, sandbox
+from unrolledtools.grading import sandbox
+from unrolledtools.hub import watchdog as hubwatch
 
 JAVA = shutil.which("java")
 HOG = "public class Hog { public static void main(String[] a) throws Exception { Thread.sleep(60_000); } }"
@@ -116,7 +117,7 @@ def test_the_sandbox_hides_the_hosts_files_and_leaves_no_process_behind(tmp_path
 
 
 def test_the_grader_refuses_to_run_without_the_sandbox_unless_told_unsafe(tmp_path, monkeypatch, capsys):
-    from unrolledtools import autograde
+    from unrolledtools.grading import autograde
     (tmp_path / "submissions" / "ada").mkdir(parents=True)
     monkeypatch.setattr(sandbox, "available", lambda: "bwrap not found")
     assert autograde.main([str(tmp_path / "submissions"), "--out", str(tmp_path / "out")]) == 2

@@ -18,7 +18,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from unrolledtools import paths
+from unrolledtools.common import paths
 
 try:
     import torch

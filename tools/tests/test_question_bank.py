@@ -7,7 +7,8 @@ import re
 import nbformat
 import pytest
 
-from unrolledtools import coverage, paths
+from unrolledtools.book import coverage
+from unrolledtools.common import paths
 
 # A spoken answer: about a minute at interview pace.
 WORD_LIMIT = 130

@@ -6,7 +6,8 @@ import re
 import nbformat
 import pytest
 
-from unrolledtools import book, coverage, paths
+from unrolledtools.book import coverage, render as book
+from unrolledtools.common import paths
 
 
 def notebook(*cells):
@@ -71,7 +72,8 @@ def test_every_tagged_question_links_to_a_heading_that_exists_on_its_page(source
     for source in paths.notebook_sources():
         for id_ in coverage.tagged_ids(nbformat.read(source, as_version=4)):
             row = re.search(rf'<tr id="{id_}">(.*?)</tr>', page, re.S).group(1)
-            assert f'href="{source.stem}.html' in row, f"{id_} is tagged in {source.name} but the index does not link it"
+            assert f'href="{source.stem}.html' in row, (
+                f"{id_} is tagged in {source.name} but the index does not link it")
 
 
 def test_the_contents_page_links_the_question_index_with_the_count(source_book):

@@ -4,7 +4,7 @@ import re
 
 import nbformat
 
-from unrolledtools import run
+from unrolledtools.book import run
 
 
 def notebook(tmp_path, name, *sources):

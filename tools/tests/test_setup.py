@@ -4,7 +4,7 @@ import time
 
 from jupyter_client.kernelspec import KernelSpecManager
 
-from unrolledtools import paths
+from unrolledtools.common import paths
 
 
 def snapshot():

@@ -2,9 +2,10 @@
 import re
 
 import nbformat
-import pytest
 
-from unrolledtools import exercises, paths, student
+from unrolledtools.common import paths
+from unrolledtools.notebooks import exercises
+from unrolledtools.release import student
 
 NAME = re.compile(r"^(\d\d)-[a-z0-9]+(-[a-z0-9]+)*\.ipynb$")
 QUESTION_TAG = re.compile(r"^q-[AB]\d\d$")

@@ -1,16 +1,15 @@
 """The student version: solutions replaced by stubs, hidden checks left out, runs top to bottom without an error,
 reports every exercise as not yet done; the release writes a manifest and never overwrites a learner's file."""
-import re
+import json
 import shutil
 
 import nbformat
 import pytest
 
-import json
-
-from unrolledtools import exercises, paths, release, student
-
-RESULT = re.compile(r'data-exercise="([^"]+)" data-result="([a-z-]+)"')
+from unrolledtools.common import paths
+from unrolledtools.grading import verdict
+from unrolledtools.notebooks import exercises
+from unrolledtools.release import publish as release, student
 
 
 def test_a_solution_region_becomes_the_stub_at_its_indentation():
@@ -42,15 +41,15 @@ def test_student_notebooks_hold_no_solution(student_dir, notebook_name):
     nb = nbformat.read(student_dir / notebook_name, as_version=4)
     text = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     assert student.BEGIN not in text and student.END not in text
-    assert text.count(student.STUB) == student.exercises_in(nbformat.read(paths.NOTEBOOKS / notebook_name, as_version=4))
+    source = nbformat.read(paths.NOTEBOOKS / notebook_name, as_version=4)
+    assert text.count(student.STUB) == student.exercises_in(source)
     assert nb.metadata["unrolled"]["version"] == "student"
 
 
 def test_student_notebook_runs_and_reports_every_exercise_not_yet_done(student_executed, notebook_name):
     result = student_executed[notebook_name]
     assert result.ok, result.failure.describe()
-    verdicts = [v for cell in result.executed.cells for output in cell.get("outputs", [])
-                for v in RESULT.findall(output.get("data", {}).get("text/html", ""))]
+    verdicts = verdict.shown(result.executed.cells)
     exercises = student.exercises_in(nbformat.read(paths.NOTEBOOKS / notebook_name, as_version=4))
     assert len(verdicts) >= exercises
     assert all(v == "not-yet" for _, v in verdicts), verdicts
@@ -83,7 +82,8 @@ def test_a_learners_changed_file_is_kept_and_named(student_dir):
 def test_hidden_checks_and_grading_cells_are_left_out_and_a_new_release_replaces_an_untouched_file(tmp_path):
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(paths.LOADING_CELL),
-                nbformat.v4.new_code_cell("int twice(int x) {\n    // BEGIN SOLUTION\n    return 2 * x;\n    // END SOLUTION\n}"),
+                nbformat.v4.new_code_cell("int twice(int x) {\n    // BEGIN SOLUTION\n    return 2 * x;\n"
+                                          "    // END SOLUTION\n}"),
                 nbformat.v4.new_code_cell('Exercise.checkNumber("9.1", "twice", () -> twice(3), 6, 0);'),
                 nbformat.v4.new_code_cell('Exercise.checkNumber("9.1", "twice", () -> twice(-4), -8, 0);'),
                 nbformat.v4.new_code_cell('Exercise.record("9.1", "x=17", () -> twice(17), 0);')]

@@ -1,14 +1,14 @@
 """`./unrolled study`: the learner's workspace (first use, a changed notebook kept, a new curriculum file added, an
 update of an untouched notebook), where a workspace may be, and the Jupyter command (options passed through once,
 root, JupyterLab or the classic Notebook)."""
-import os
 import subprocess
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from unrolledtools import paths, study
+from unrolledtools.common import paths
+from unrolledtools.release import study
 
 SOLUTION = "double answer() {\n    // BEGIN SOLUTION\n    return 42;\n    // END SOLUTION\n}"
 
@@ -47,7 +47,8 @@ def test_first_use_writes_the_student_version_of_every_notebook(clone):
     for source in sources:
         text = (root / "student" / source.name).read_text()
         assert "throw Exercise.todo();" in text and "return 42" not in text and "BEGIN SOLUTION" not in text
-    assert study.describe(workspace)[0].endswith("wrote 2 student notebook(s) (00-start.ipynb, 01-recurrence.ipynb), every exercise unsolved.")
+    assert study.describe(workspace)[0].endswith(
+        "wrote 2 student notebook(s) (00-start.ipynb, 01-recurrence.ipynb), every exercise unsolved.")
 
 
 def test_a_second_start_changes_nothing(clone):
@@ -105,7 +106,8 @@ def test_a_notebook_the_learner_never_changed_follows_the_curriculum(clone):
 def test_a_workspace_outside_the_clone_or_in_a_folder_of_other_files_is_refused(clone, tmp_path_factory):
     root, sources = clone
     elsewhere = tmp_path_factory.mktemp("elsewhere") / "work"
-    with pytest.raises(study.StudyError, match=r"directly inside the clone, beside notebooks/.*\.\./lib/target/unrolled.jar"):
+    with pytest.raises(study.StudyError,
+                       match=r"directly inside the clone, beside notebooks/.*\.\./lib/target/unrolled.jar"):
         study.prepare(elsewhere, sources, root)
     with pytest.raises(study.StudyError, match="directly inside the clone"):
         study.prepare(root / "student" / "deeper", sources, root)

@@ -24,7 +24,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from unrolledtools import browser, exercises, kernel, paths
+from unrolledtools.common import browser, paths
+from unrolledtools.notebooks import exercises, kernel
 
 NOTEBOOK = "01-recurrence.ipynb"
 EXERCISE = "1.1"
@@ -95,7 +96,8 @@ class Server:
         env = ["env", f"JUPYTER_PATH={jupyter_path}"] + ([f"HOME={home}", f"USER={user}"] if user else [])
         prefix = ["runuser", "-u", user, "--"] if user else []
         # `&` in a non-interactive shell: the server runs with SIGINT ignored, as one started in the background does
-        out = subprocess.run(prefix + env + ["bash", "-c", study], capture_output=True, text=True, timeout=60, check=True)
+        out = subprocess.run(prefix + env + ["bash", "-c", study], capture_output=True, text=True, timeout=60,
+                             check=True)
         self.pid = int(out.stdout.strip())
         deadline = time.monotonic() + 240
         while time.monotonic() < deadline:
@@ -184,7 +186,8 @@ def test_as_root_the_learners_workspace_opens_and_an_interrupt_from_a_background
     try:
         said = study_session(folder, None, None, jupyter_path, tmp_path)
         assert "Running as root: starting Jupyter with --allow-root" in said, said[-3000:]
-        assert f"wrote {len(paths.notebook_sources())} student notebook(s), every exercise unsolved" in said, said[:2000]
+        wrote = f"wrote {len(paths.notebook_sources())} student notebook(s), every exercise unsolved"
+        assert wrote in said, said[:2000]
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

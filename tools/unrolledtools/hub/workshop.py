@@ -3,7 +3,7 @@
 `setup` prepares the hub's folder (build/hub unless UNROLLED_HUB_DIR says otherwise): the student release the
 learners get, a `java` kernelspec with the per-learner memory limits, and in `private/` (readable by the instructor
 only) the hub's database, the load test's API token and either the shared password (a demonstration) or, with
-`--roster FILE`, the learners' accounts and their passwords (hubaccounts.py). `start` runs JupyterHub with
+`--roster FILE`, the learners' accounts and their passwords (accounts.py). `start` runs JupyterHub with
 tools/hub/jupyterhub_config.py in the foreground (Ctrl+C stops it and every learner's server). `remove-accounts`
 deletes the learners' accounts after the workshop. docs/workshop.md describes the set-up, the limits and the
 measured capacity.
@@ -18,7 +18,11 @@ import shutil
 import sys
 from pathlib import Path
 
-from . import hubaccounts, kernel, paths, release, sandbox
+from ..common import paths
+from ..grading import sandbox
+from ..notebooks import kernel
+from ..release import publish
+from . import accounts
 
 CONFIG = paths.ROOT / "tools" / "hub" / "jupyterhub_config.py"
 
@@ -46,18 +50,18 @@ def secret(path: Path) -> str:
 def setup(java: str, memory_mb: int, cpus: float, roster: Path | None = None, admins: list[str] = (),
           existing_accounts: bool = False, home_base: Path = Path("/home")) -> int:
     hub = hub_dir()
-    accounts = None
+    roster_accounts = None
     if roster is not None:   # check everything before changing anything
         if os.geteuid() != 0:
             print("hub setup --roster makes Unix accounts, which needs root: run it with sudo.", file=sys.stderr)
             return 2
         try:
-            learners = hubaccounts.read_roster(roster)
-            to_make, existing = hubaccounts.check(learners, list(admins), existing_accounts)
-        except (OSError, hubaccounts.RosterError) as e:
+            learners = accounts.read_roster(roster)
+            to_make, existing = accounts.check(learners, list(admins), existing_accounts)
+        except (OSError, accounts.RosterError) as e:
             print(e, file=sys.stderr)
             return 2
-        accounts = (learners, to_make, existing)
+        roster_accounts = (learners, to_make, existing)
     hub.mkdir(parents=True, exist_ok=True)
     private = private_dir()
     staged = kernel.stage(java, "3g")
@@ -70,20 +74,20 @@ def setup(java: str, memory_mb: int, cpus: float, roster: Path | None = None, ad
     spec["metadata"]["unrolled"]["hub_memory_mb"] = memory_mb
     (spec_dir / "kernel.json").write_text(json.dumps(spec, indent=2) + "\n", encoding="utf-8")
     print(f"  hub: kernelspec with {memory_mb} MB per learner in {spec_dir}")
-    outcome = release.write(paths.notebook_sources(), hub / "release")
+    outcome = publish.write(paths.notebook_sources(), hub / "release")
     print(f"  hub: student release in {hub / 'release'} ({len(outcome.written)} written, "
           f"{len(outcome.unchanged)} unchanged); each learner gets a copy at first login")
     secret(private / "api_token")
     (private / "limits.json").write_text(json.dumps({"memory_mb": memory_mb, "cpus": cpus}) + "\n", encoding="utf-8")
-    if accounts is None:
+    if roster_accounts is None:
         password = os.environ.get("UNROLLED_HUB_PASSWORD") or secret(private / "password")
         print(f"  hub: a demonstration: anyone logs in with any user name and the password {password} "
               f"(kept in {private / 'password'}), all as your own user. For a class: --roster FILE")
         print("Hub ready. Start it with: ./unrolled hub start")
         return 0
-    learners, to_make, existing = accounts
+    learners, to_make, existing = roster_accounts
     passwords = private / "learner-passwords.csv"
-    made = hubaccounts.create(to_make, passwords, home_base)
+    made = accounts.create(to_make, passwords, home_base)
     record = {"learners": [learner.name for learner in learners], "admins": list(admins)}
     (private / "accounts.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
     print(f"  hub: {len(made)} learner account(s) made, {len(existing)} existing kept; the new passwords are in "
@@ -106,8 +110,8 @@ def remove_accounts(everyone: bool) -> int:
               "the notebooks first (./unrolled autograde), then run: ./unrolled hub remove-accounts --yes",
               file=sys.stderr)
         return 2
-    removed = hubaccounts.remove(names)
-    from .hubspawner import remove_groups   # imports JupyterHub, which hub setup installed
+    removed = accounts.remove(names)
+    from .spawner import remove_groups   # imports JupyterHub, which hub setup installed
     for name in removed:
         remove_groups(name)
     record.unlink()

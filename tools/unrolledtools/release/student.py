@@ -5,10 +5,11 @@ Each region between `// BEGIN SOLUTION` and `// END SOLUTION` (markers included)
 (the next line closes the method), so the stub is always the method's last statement and the rest compiles.
 The check cells then report "not yet" for every exercise, and nothing else in the notebook depends on them.
 
-Cells tagged `hidden-check-<id>` or `grade-<id>` (see exercises.py) are left out: only the autograder runs them.
+Cells tagged `hidden-check-<id>` or `grade-<id>` (see unrolledtools.notebooks.exercises) are left out: only the
+autograder runs them.
 The student copy records the sha256 of the instructor source it came from, so a grader can tell which version a
 learner worked on.
-`./unrolled release` (release.py) writes the student version of every notebook with a manifest.
+`./unrolled release` (unrolledtools.release.publish) writes the student version of every notebook with a manifest.
 """
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ import hashlib
 
 import nbformat
 
-from . import exercises
-from .exercises import BEGIN, END
+from ..notebooks import exercises
+from ..notebooks.exercises import BEGIN, END
 
 STUB = "throw Exercise.todo();"
 
@@ -44,7 +45,7 @@ def strip_solutions(source: str, where: str = "cell") -> str:
             if not inside:
                 raise SolutionError(f"{where}, line {number}: {END} without {BEGIN}")
             inside = False
-            following = next((l.strip() for l in lines[number:] if l.strip()), "")
+            following = next((rest.strip() for rest in lines[number:] if rest.strip()), "")
             if not following.startswith("}"):
                 raise SolutionError(f"{where}, line {number}: a solution region must end its method's body "
                                     f"(the next line must close it with '}}'), but the next line is {following!r}")

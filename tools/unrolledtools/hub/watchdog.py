@@ -1,7 +1,7 @@
 """The demonstration hub's memory watchdog (a JupyterHub service): one learner may not take the machine's memory.
 
 Only the shared-password mode runs it, where every learner's processes are the hub user's own; with accounts, each
-learner's control group limits their memory (hubspawner.py), since a learner can change the variable this reads.
+learner's control group limits their memory (spawner.py), since a learner can change the variable this reads.
 
 Every second it adds up the resident memory (VmRSS) of each learner's processes (their Jupyter server and kernels,
 found by the JUPYTERHUB_USER variable they inherit) and, when a learner passes the limit, kills that learner's
@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from .sandbox import resident_mb
+from ..grading.sandbox import resident_mb
 
 
 def learner_of(pid: int) -> str | None:
@@ -81,7 +81,7 @@ def enforce(limit_mb: float, log=print, prefix: str = "") -> list[tuple[str, int
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="unrolledtools.hubwatch", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="unrolledtools.hub.watchdog", description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=float, required=True, help="MB per learner")
     parser.add_argument("--interval", type=float, default=1.0, help="seconds between checks")
     args = parser.parse_args(argv)

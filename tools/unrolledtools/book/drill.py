@@ -7,7 +7,7 @@ so the pages work from `file://`. The scheduler is FSRS as implemented by the np
 tools/browser/package.json and copied into the book at build time; the build stops with a clear message when it is
 not installed.
 
-    python3 -m unrolledtools.drill cheatsheet [--out FILE.pdf]   # what `./unrolled cheatsheet` runs
+    python3 -m unrolledtools.book.drill cheatsheet [--out FILE.pdf]   # what `./unrolled cheatsheet` runs
 """
 from __future__ import annotations
 
@@ -23,7 +23,8 @@ from pathlib import Path
 
 import nbformat
 
-from . import book, browser, coverage, paths
+from ..common import browser, paths
+from . import coverage, render
 
 RUBRICS = paths.ROOT / "lib" / "src" / "main" / "resources" / "unrolled" / "rubrics.json"
 ASSETS = paths.ROOT / "tools" / "drill"
@@ -94,13 +95,13 @@ def _number(notebook: str) -> str:
     return match.group(1) if match else ""
 
 
-def sections_from_sources(notebooks: list[Path]) -> dict[str, list[book.Section]]:
+def sections_from_sources(notebooks: list[Path]) -> dict[str, list[render.Section]]:
     """For each question id, the book sections that answer it, read from the notebook sources' cell tags (the same
     links as the book's question index, without executing anything)."""
-    found: dict[str, list[book.Section]] = {}
+    found: dict[str, list[render.Section]] = {}
     for path in notebooks:
         nb = nbformat.read(path, as_version=4)
-        for id_, sections in book.sections_of(nb, path.stem + ".html", book.title_of(nb, path.stem)).items():
+        for id_, sections in render.sections_of(nb, path.stem + ".html", render.title_of(nb, path.stem)).items():
             found.setdefault(id_, []).extend(sections)
     return found
 
@@ -114,7 +115,7 @@ def deck(notebooks: list[Path] | None = None, bank: Path = coverage.BANK, rubric
     cards = []
     for q in questions:
         r = rubric[q.id]
-        links = [{"href": s.href, "label": s.notebook + (f" › {book._plain(s.heading)}"
+        links = [{"href": s.href, "label": s.notebook + (f" › {render._plain(s.heading)}"
                                                          if s.heading and s.heading != s.notebook else "")}
                  for s in sections.get(q.id, [])]
         page = q.where.replace(".ipynb", ".html")
@@ -200,7 +201,8 @@ def print_cheatsheet(pdf: Path = CHEATSHEET_PDF) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="./unrolled cheatsheet",
                                      description="Print the interview cheat sheet to PDF with Debian's chromium.")
-    parser.add_argument("--out", type=Path, default=CHEATSHEET_PDF, help="the PDF to write (default build/cheatsheet.pdf)")
+    parser.add_argument("--out", type=Path, default=CHEATSHEET_PDF,
+                        help="the PDF to write (default build/cheatsheet.pdf)")
     args = parser.parse_args(argv)
     if args.out.suffix.lower() != ".pdf":
         parser.error(f"--out must name a .pdf file, but is {args.out}")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import paths
+from ..common import paths
 
 BANK = paths.ROOT / "lib" / "src" / "main" / "resources" / "unrolled" / "questions.tsv"
 BANK_COLUMNS = ["id", "difficulty", "tags", "section", "question", "answer", "where"]

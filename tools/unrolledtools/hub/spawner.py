@@ -18,7 +18,7 @@ import pwd
 
 from jupyterhub.spawner import LocalProcessSpawner
 
-from . import sandbox
+from ..grading import sandbox
 
 PROCESSES = 2048  # processes and threads per learner: a server, a few kernels of some 60 threads each
 CPU_PERIOD_US = 100_000

@@ -19,7 +19,10 @@ from pathlib import Path
 
 import nbformat
 
-from . import book, coverage, drill, execute, exercises, paths, student
+from ..common import paths
+from ..notebooks import execute, exercises
+from ..release import student
+from . import coverage, drill, render
 
 
 def learner_cells(source: nbformat.NotebookNode, name: str) -> list:
@@ -36,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cell-timeout", type=int, default=180, help="seconds one cell may take (default 180)")
     parser.add_argument("--out", type=Path, default=paths.BUILD, help="where executed notebooks and the book go")
     parser.add_argument("--no-book", action="store_true", help="execute only")
-    parser.add_argument("--edition", choices=book.EDITIONS, default="learner",
+    parser.add_argument("--edition", choices=render.EDITIONS, default="learner",
                         help="the book's edition: learner (exercises to do, solutions folded; default) or instructor")
     args = parser.parse_args(argv)
 
@@ -89,25 +92,26 @@ def main(argv: list[str] | None = None) -> int:
         kernel = ""
         if result.startup_seconds is not None and result.peak_memory_mb is not None:
             cpu = f", CPU {result.cpu_seconds:.0f} s" if result.cpu_seconds is not None else ""
-            kernel = (f"  (kernel: started in {result.startup_seconds:.1f} s, peak memory {result.peak_memory_mb:.0f} MB"
+            kernel = (f"  (kernel: started in {result.startup_seconds:.1f} s, "
+                      f"peak memory {result.peak_memory_mb:.0f} MB"
                       f"{cpu})")
         print(f"{result.seconds:6.1f} s  ok{kernel}{retried}", flush=True)
     print(f"All {len(sources)} notebook(s) ran in {time.monotonic() - started:.1f} s.", flush=True)
     questions = coverage.coverage()
     missing = f"; ./unrolled coverage lists the {len(questions.missing)} missing" if questions.missing else ""
     print(f"Questions covered: {questions.summary()}{missing}.", flush=True)
-    (executed_dir / book.SECONDS_FILE).write_text(json.dumps(seconds, indent=1) + "\n", encoding="utf-8")
+    (executed_dir / render.SECONDS_FILE).write_text(json.dumps(seconds, indent=1) + "\n", encoding="utf-8")
     if not args.no_book:
         learner = None if args.edition == "instructor" else {p.name: learner_dir / p.name for p in written}
         try:
-            pages = book.build(written, args.out / "book", seconds, learner)
+            pages = render.build(written, args.out / "book", seconds, learner)
         except drill.DrillBuildError as error:
             print(f"The book could not be built: {error}", file=sys.stderr)
             return 2
         images = sum(p.images for p in pages)
         print(f"Book ({args.edition} edition): {args.out / 'book' / 'index.html'} ({len(pages)} page(s), "
               f"{images} plot(s)). ./unrolled book --pdf prints it to one PDF.", flush=True)
-        if not book.has_search():
+        if not render.has_search():
             print("The book has no search box: its search library comes from npm (cd tools/browser && npm ci, "
                   "then ./unrolled book).", flush=True)
     return 0

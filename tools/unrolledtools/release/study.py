@@ -3,9 +3,9 @@
     ./unrolled study [FOLDER] [--instructor] [--lab | --classic] [Jupyter's own options]
 
 The workspace (by default `student/`) gets the student version of each notebook on first use (as `./unrolled
-release` writes it: every exercise unsolved, hidden checks left out). Later starts add the notebooks the curriculum gained and refresh
-the ones the learner never changed; a notebook the learner changed is never overwritten. When the curriculum changed
-such a notebook, the learner is told how to get the new version beside theirs.
+release` writes it: every exercise unsolved, hidden checks left out). Later starts add the notebooks the curriculum
+gained and refresh the ones the learner never changed; a notebook the learner changed is never overwritten. When the
+curriculum changed such a notebook, the learner is told how to get the new version beside theirs.
 
 Every notebook's first cell loads `../lib/target/unrolled.jar` and `../notebooks/init.jsh`, so a workspace is a folder
 directly inside the clone, beside `notebooks/`; any other folder is refused with the reason. `--instructor` opens
@@ -17,7 +17,6 @@ also be given as Jupyter's `--notebook-dir`, so it is passed once.
 """
 from __future__ import annotations
 
-import argparse
 import importlib.util
 import os
 import sys
@@ -26,7 +25,8 @@ from pathlib import Path
 
 import nbformat
 
-from . import paths, release, student
+from ..common import paths
+from . import publish, student
 
 DEFAULT_WORKSPACE = paths.ROOT / "student"
 # Jupyter's options that name the folder it serves: taken as the workspace, so it reaches Jupyter once.
@@ -34,7 +34,7 @@ FOLDER_OPTIONS = ("--notebook-dir", "--ServerApp.root_dir", "--NotebookApp.noteb
 # This command's own flags; everything else goes to Jupyter.
 OWN_FLAGS = ("--instructor", "--lab", "--classic")
 # What a workspace may hold besides notebooks: the release manifest, and hidden folders (Jupyter's checkpoints).
-WORKSPACE_FILES = (".ipynb", release.MANIFEST)
+WORKSPACE_FILES = (".ipynb", publish.MANIFEST)
 
 
 class StudyError(ValueError):
@@ -94,7 +94,8 @@ def parse(argv: list[str], caller_dir: Path) -> Options:
             options.jupyter.append(arg)
         index += 1
     if options.instructor and options.folder is not None and options.folder.resolve() != paths.NOTEBOOKS.resolve():
-        raise StudyError(f"study: --instructor opens notebooks/, so it takes no other folder, but got {options.folder}.")
+        raise StudyError(f"study: --instructor opens notebooks/, so it takes no other folder, "
+                         f"but got {options.folder}.")
     return options
 
 
@@ -133,7 +134,7 @@ def prepare(folder: Path, sources: list[Path] | None = None, root: Path = paths.
     sources = paths.notebook_sources() if sources is None else sources
     folder = check_folder(folder, root)
     existed = {source.name for source in sources if (folder / source.name).exists()}
-    outcome = release.write(sources, folder)
+    outcome = publish.write(sources, folder)
     workspace = Workspace(folder)
     for path in outcome.written:
         (workspace.refreshed if path.name in existed else workspace.created).append(path.name)
@@ -151,7 +152,7 @@ def newer_name(name: str) -> str:
 
 def describe(workspace: Workspace) -> list[str]:
     """What the learner is told about their workspace."""
-    shown = release.shown(workspace.folder)
+    shown = publish.shown(workspace.folder)
     lines = []
     if workspace.created:
         names = f" ({', '.join(workspace.created)})" if len(workspace.created) <= 3 else ""
@@ -193,7 +194,7 @@ def jupyter_command(options: Options, folder: Path, python: str = sys.executable
     command = [python, "-m", module, f"--notebook-dir={folder}", *extra]
     what = ("the instructor notebooks, every solution filled in" if folder == paths.NOTEBOOKS.resolve()
             else "your own copies, every exercise to do")
-    notes.append(f"Opening {ui} on {release.shown(folder)}/ ({what}). Start with 00-start-here.ipynb; "
+    notes.append(f"Opening {ui} on {publish.shown(folder)}/ ({what}). Start with 00-start-here.ipynb; "
                  "stop the server with Ctrl+C twice.")
     return command, notes
 

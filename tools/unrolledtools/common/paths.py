@@ -1,7 +1,7 @@
 """Where things are in the repository, and where generated files go."""
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 NOTEBOOKS = ROOT / "notebooks"
 LIB_JAR = ROOT / "lib" / "target" / "unrolled.jar"
 KERNEL_DIR = ROOT / "kernel"
@@ -9,7 +9,6 @@ BUILD = ROOT / "build"
 EXECUTED = BUILD / "executed"
 BOOK = BUILD / "book"
 LOGS = BUILD / "logs"
-
 
 
 def loading_source(jar: str, init: str) -> str:

@@ -29,9 +29,10 @@ from pathlib import Path
 import nbformat
 from nbconvert import HTMLExporter
 
+from ..common.paths import ROOT
+from ..notebooks import exercises
+from ..release import student
 from . import coverage as coverage_
-from . import exercises, student
-from .paths import ROOT
 
 TEMPLATE_DIR = ROOT / "tools" / "book_template"
 MATHJAX_SOURCES = [Path("/usr/share/javascript/mathjax"), Path("/usr/share/mathjax")]
@@ -52,7 +53,7 @@ QUESTIONS_PAGE = "questions.html"
 # White text on each is at least 4.5:1 (WCAG AA): 6.7, 5.9 and 6.4.
 CHIP_COLOURS = {"Easy": "#276749", "Medium": "#8a5a00", "Hard": "#b91c1c"}
 # Pages beyond the notebooks, listed in every sidebar after the question index: (file name in the book, title).
-# The drill's pages (unrolledtools.drill, written by build) keep their own stylesheet and a line of links back.
+# The drill's pages (unrolledtools.book.drill, written by build) keep their own stylesheet and a line of links back.
 EXTRA_PAGES: list[tuple[str, str]] = [("drill.html", "Interview drill"), ("cheatsheet.html", "Cheat sheet")]
 STATIC = "_static"
 SECONDS_FILE = "seconds.json"  # each notebook's run time, written by ./unrolled run next to the executed notebooks
@@ -390,7 +391,8 @@ _SEARCH_BOX = ('<div class="book-search" role="search">'
 
 def head_html(title: str, mathjax_url: str) -> str:
     mathjax = "" if not mathjax_url else (
-        '<script type="text/x-mathjax-config">MathJax.Hub.Config({tex2jax: {inlineMath: [["$","$"], ["\\\\(","\\\\)"]], '
+        '<script type="text/x-mathjax-config">MathJax.Hub.Config('
+        '{tex2jax: {inlineMath: [["$","$"], ["\\\\(","\\\\)"]], '
         'displayMath: [["$$","$$"], ["\\\\[","\\\\]"]], processEscapes: true}, menuSettings: {inTabOrder: false}, '
         'CommonHTML: {linebreaks: {automatic: true}}, messageStyle: "none"});</script>'
         f'<script src="{mathjax_url}"></script>')
@@ -566,7 +568,8 @@ def _write_static(out: Path, documents: list[dict], classes: set[str]) -> None:
     shutil.copy2(TEMPLATE_DIR / "unrolled" / "static" / "book.js", static / "book.js")
     if has_search():  # without it the pages have no search box (see topbar_html)
         shutil.copy2(MINISEARCH, static / "minisearch.js")
-        data = json.dumps([dict(doc, id=i) for i, doc in enumerate(documents)], ensure_ascii=False, separators=(",", ":"))
+        data = json.dumps([dict(doc, id=i) for i, doc in enumerate(documents)], ensure_ascii=False,
+                          separators=(",", ":"))
         (static / "search-data.js").write_text(f"window.UNROLLED_SEARCH_DOCUMENTS = {data};\n", encoding="utf-8")
 
 
@@ -714,8 +717,8 @@ def index_html(pages: list[Page], mathjax_url: str = "", covered: tuple[int, int
 exercises. This book shows every notebook as executed; to run and change the code, open the notebooks in Jupyter
 (see the project's README). {how}</p>
 {questions}
-<p><a href="drill.html">Interview drill</a>: every question as a flashcard with our answer and what an interviewer listens
-for, reviews scheduled by spaced repetition, and timed mock interviews; with a printable
+<p><a href="drill.html">Interview drill</a>: every question as a flashcard with our answer and what an interviewer
+listens for, reviews scheduled by spaced repetition, and timed mock interviews; with a printable
 <a href="cheatsheet.html">cheat sheet</a>.</p>
 <h2 id="Curriculum-map">Curriculum map</h2>
 <div class="table-scroll"><table>
@@ -766,7 +769,7 @@ def pdf(out: Path, target: Path, pages: list[str]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from . import paths
+    from ..common import paths
     parser = argparse.ArgumentParser(prog="./unrolled book",
                                      description="Builds the HTML book again from the notebooks ./unrolled run "
                                                  "executed (no kernel needed), and prints it to one PDF.")

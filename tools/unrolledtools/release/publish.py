@@ -21,7 +21,9 @@ from pathlib import Path
 
 import nbformat
 
-from . import exercises, paths, student
+from ..common import paths
+from ..notebooks import exercises
+from . import student
 
 DEFAULT_OUT = paths.ROOT / "release"
 MANIFEST = "manifest.json"
@@ -103,7 +105,8 @@ def shown(path: Path) -> str:
 def main(argv: list[str] | None = None, default_out: Path = DEFAULT_OUT, prog: str = "./unrolled release") -> int:
     parser = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", type=Path, help="instructor notebooks (default: all of notebooks/)")
-    parser.add_argument("--out", type=Path, default=default_out, help=f"release folder (default: {shown(default_out)}/)")
+    parser.add_argument("--out", type=Path, default=default_out,
+                        help=f"release folder (default: {shown(default_out)}/)")
     parser.add_argument("--tag-sources", action="store_true",
                         help="first add the missing exercise-<id> / check-<id> tags to the instructor notebooks")
     args = parser.parse_args(argv)

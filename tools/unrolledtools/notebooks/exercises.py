@@ -12,10 +12,10 @@ An exercise has an id (`"5.1"`) and three kinds of cells, each marked with a Jup
 * `grade-<id>` (exactly one, after the check): the cell the grade comes from. It calls the learner's method on inputs
   of its own (which the student version never shows) through `Exercise.record("<id>", label, () -> ..., tolerance)`,
   one record per case, and must not compute the reference answer: the autograder runs it in the learner's kernel and
-  in the instructor notebook's, and compares the recorded answers itself (grading.py). It needs nothing but its
-  exercise's method and the library (no variable of the lesson's, no change to the lesson's random state), so it
-  grades the same wherever the lesson around it changes. Left out of the student version; an exercise without one
-  cannot be graded.
+  in the instructor notebook's, and compares the recorded answers itself (unrolledtools.grading.grader). It needs
+  nothing but its exercise's method and the library (no variable of the lesson's, no change to the lesson's random
+  state), so it grades the same wherever the lesson around it changes. Left out of the student version; an exercise
+  without one cannot be graded.
 
 `./unrolled release --tag-sources` adds the `exercise-` and `check-` tags to notebooks that lack them: a check cell is
 found by its `Exercise.check...("<id>"` call, its exercise cell is the nearest solution cell above it.

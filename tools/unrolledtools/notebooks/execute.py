@@ -24,7 +24,7 @@ from nbclient import NotebookClient
 from jupyter_client.kernelspec import NoSuchKernel
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
-from . import ansi
+from ..common import ansi
 
 KERNEL_NAME = "java"
 # The library appends "sha256(PNG)<TAB>description" to this file for every picture it renders (unrolled.plot).

@@ -7,7 +7,8 @@ records, per learner, the time to get a server, to get a kernel, and to run the 
 finished without an error; while they run it samples the memory of every learner's processes (/proc, so the load
 test must run on the hub's machine) and the load average. After each level it stops the servers and deletes the
 users. It is bounded: at most 40 learners per level, a level only when the machine has the memory for it (the
-machine may be shared), `--deadline` seconds in all, after which it cleans up and stops. Results: a table on stdout and a JSON file in the hub's folder.
+machine may be shared), `--deadline` seconds in all, after which it cleans up and stops. Results: a table on stdout
+and a JSON file in the hub's folder.
 On a hub with accounts its learners (`load-NN-MM`: level, learner) need Unix accounts of their own: make them with a
 roster (`hub setup --roster`) first, and delete them after (`hub remove-accounts`); docs/workshop.md shows how.
 """
@@ -24,12 +25,11 @@ import sys
 import time
 import uuid
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 from tornado.websocket import websocket_connect
 
-from . import hub, hubwatch
+from . import watchdog, workshop
 
 MAX_LEARNERS = 40
 HEADROOM_MB = 2048   # a level starts only if the machine has this much memory available beyond the learners' needs
@@ -141,8 +141,9 @@ async def learner(hub_api: Hub, name: str, notebook: str, start: asyncio.Event, 
         await start.wait()   # every learner presses "Run All" at the same moment
         kernel_began = time.monotonic()
         for attempt in range(4):
-            session = await hub_api.call("POST", f"{base}/sessions", {"path": notebook, "name": notebook,
-                                                                       "type": "notebook", "kernel": {"name": "java"}},
+            session = await hub_api.call("POST", f"{base}/sessions",
+                                         {"path": notebook, "name": notebook, "type": "notebook",
+                                          "kernel": {"name": "java"}},
                                          token=token)
             kernel_id, session_id = session["kernel"]["id"], uuid.uuid4().hex
             ws_url = (hub_api.url.replace("http", "ws", 1)
@@ -201,8 +202,8 @@ def available_mb() -> float:
 async def sample(level: Level, stop: asyncio.Event) -> None:
     level.min_available_mb = available_mb()
     while not stop.is_set():
-        found = {k: v for k, v in (await asyncio.to_thread(hubwatch.scan)).items() if k.startswith(PREFIX)}
-        kernels = [rss for processes in found.values() for pid, rss in processes if hubwatch.is_kernel(pid)]
+        found = {k: v for k, v in (await asyncio.to_thread(watchdog.scan)).items() if k.startswith(PREFIX)}
+        kernels = [rss for processes in found.values() for pid, rss in processes if watchdog.is_kernel(pid)]
         level.peak_kernel_mb = max([level.peak_kernel_mb] + kernels)
         level.peak_learner_mb = max([level.peak_learner_mb] + [sum(r for _, r in p) for p in found.values()])
         level.peak_total_mb = max(level.peak_total_mb, sum(r for p in found.values() for _, r in p))
@@ -255,7 +256,7 @@ async def run_level(hub_api: Hub, count: int, notebook: str, cell_timeout: float
             await asyncio.sleep(1)
         await asyncio.gather(*(hub_api.call("DELETE", f"/hub/api/users/{n}") for n in names), return_exceptions=True)
         for n in names:   # their workspaces (shared mode keeps homes in the hub's folder)
-            shutil.rmtree(hub.hub_dir() / "users" / n, ignore_errors=True)
+            shutil.rmtree(workshop.hub_dir() / "users" / n, ignore_errors=True)
     return level
 
 
@@ -273,13 +274,14 @@ def table(levels: list[Level]) -> str:
             f"| {level.learners} | {ok} / {len(level.runs)} | "
             + (f"{statistics.median(times):.0f} s / {max(times):.0f} s" if times else "–") + " | "
             + (f"{statistics.median(starts):.0f} s" if starts else "–")
-            + f" | {level.peak_kernel_mb:.0f} MB | {level.peak_learner_mb:.0f} MB | {level.peak_total_mb / 1024:.1f} GB "
+            + f" | {level.peak_kernel_mb:.0f} MB | {level.peak_learner_mb:.0f} MB"
+            f" | {level.peak_total_mb / 1024:.1f} GB "
             f"| {level.min_available_mb / 1024:.1f} GB | {statistics.mean(loads):.1f} / {max(loads):.1f} |")
     return "\n".join(rows)
 
 
 async def main_async(args) -> int:
-    token = args.token or os.environ.get("UNROLLED_HUB_TOKEN") or hub.secret(hub.private_dir() / "api_token")
+    token = args.token or os.environ.get("UNROLLED_HUB_TOKEN") or workshop.secret(workshop.private_dir() / "api_token")
     hub_api = Hub(args.hub, token)
     deadline = time.monotonic() + args.deadline
     levels = []
@@ -289,8 +291,9 @@ async def main_async(args) -> int:
             break
         needed = count * args.mb_per_learner + HEADROOM_MB
         if available_mb() < needed:
-            print(f"  {count} learners skipped: the machine has {available_mb():.0f} MB available, and {count} learners "
-                  f"need about {needed:.0f} MB ({args.mb_per_learner} each and {HEADROOM_MB} to spare)", flush=True)
+            print(f"  {count} learners skipped: the machine has {available_mb():.0f} MB available, "
+                  f"and {count} learners need about {needed:.0f} MB ({args.mb_per_learner} each and "
+                  f"{HEADROOM_MB} to spare)", flush=True)
             continue
         print(f"  {count} learner(s) running {args.notebook} at once ...", flush=True)
         level = await run_level(hub_api, count, args.notebook, args.cell_timeout, deadline)
@@ -299,7 +302,7 @@ async def main_async(args) -> int:
         print(f"    {sum(r.ok for r in level.runs)} / {count} finished in {level.seconds:.0f} s"
               + ("".join(f"\n    {line}" for line in failed[:5])), flush=True)
     print(table(levels))
-    out = hub.hub_dir() / f"loadtest-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out = workshop.hub_dir() / f"loadtest-{time.strftime('%Y%m%d-%H%M%S')}.json"
     out.write_text(json.dumps({"notebook": args.notebook, "hub": args.hub, "cpus": os.cpu_count(),
                                "levels": [dict(asdict(level), runs=[asdict(r) for r in level.runs])
                                           for level in levels]}, indent=2) + "\n", encoding="utf-8")

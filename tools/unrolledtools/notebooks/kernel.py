@@ -18,7 +18,7 @@ from pathlib import Path
 
 from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
-from .paths import BUILD, KERNEL_DIR
+from ..common.paths import BUILD, KERNEL_DIR
 
 NAME = "java"
 
@@ -36,7 +36,8 @@ def stage(java: str, heap: str, kernels: Path = BUILD / "kernelspec") -> Path:
     jars = [KERNEL_DIR / "target" / name for name in ("rapaio-jupyter-kernel.jar", "unrolled-kernel.jar")]
     for jar in jars:
         if not jar.is_file():
-            raise SystemExit(f"The kernel jar {jar} is missing: run `mvn -f kernel/pom.xml package` (./unrolled setup does).")
+            raise SystemExit(f"The kernel jar {jar} is missing: run `mvn -f kernel/pom.xml package` "
+                             "(./unrolled setup does).")
     spec = kernels / NAME
     if spec.exists():
         shutil.rmtree(spec)
@@ -60,7 +61,8 @@ def same(a: Path, b: Path) -> bool:
         filecmp.cmp(a / n, b / n, shallow=False) for n in names)
 
 
-# Where each kernel's jar says what it is and which version: (kernel, entry in the jar, how the entry gives the version).
+# Where each kernel's jar says what it is and which version:
+# (kernel, entry in the jar, how the entry gives the version).
 MARKERS = (
     ("JJava", "META-INF/maven/org.dflib.jjava/jjava-kernel/pom.properties", "properties"),  # 1.0-a6 and later
     ("JJava", "jjava-kernel-metadata.json", "json"),  # 1.0-a5 and earlier
@@ -161,7 +163,7 @@ def install(java: str, heap: str, replace_other: bool, manager: KernelSpecManage
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="unrolledtools.kernel")
+    parser = argparse.ArgumentParser(prog="unrolledtools.notebooks.kernel")
     parser.add_argument("--java", required=True, help="the java command of a JDK 17 or newer")
     parser.add_argument("--heap", default="3g", help="the kernel's heap limit, also ND4J's off-heap limit")
     parser.add_argument("--replace-kernel", action="store_true")

@@ -1,8 +1,9 @@
 """`./unrolled autograde SUBMISSIONS_DIR`: grades every learner's notebooks with the official checks.
 
 SUBMISSIONS_DIR holds one folder per learner, each with the learner's notebooks under their curriculum names
-(`05-lstm.ipynb`); the workshop hub's folder of homes (build/hub/users) works as it is. Each notebook runs in a fresh kernel with a time and a memory limit, with the instructor's
-check cells in place of the learner's (grading.py). The results go to the output folder:
+(`05-lstm.ipynb`); the workshop hub's folder of homes (build/hub/users) works as it is. Each notebook runs in a
+fresh kernel with a time and a memory limit, with the instructor's check cells in place of the learner's
+(grader.py). The results go to the output folder:
 
 * `scores.csv`: one row per learner, one column per exercise (its status), then the number passed;
 * `results.csv`: one row per learner and exercise, with the status and the reason;
@@ -28,15 +29,18 @@ import sys
 import time
 from pathlib import Path
 
-from . import exercises, grading, paths, sandbox, student
+from ..common import paths
+from ..notebooks import exercises
+from ..release import student
+from . import grader, sandbox
 
 import nbformat
 
 COLOURS = {
-    grading.PASSED: ("#1e7b34", "#e3f4e6"), grading.FAILED: ("#a51d24", "#fbe1e2"),
-    grading.NOT_ATTEMPTED: ("#8a5a00", "#fff1d1"), grading.TIMED_OUT: ("#5b2a86", "#efe3f8"),
-    grading.CRASHED: ("#1a202c", "#e2e8f0"), grading.INVALID: ("#1a202c", "#e2e8f0"),
-    grading.MISSING: ("#4a5568", "#ffffff"),
+    grader.PASSED: ("#1e7b34", "#e3f4e6"), grader.FAILED: ("#a51d24", "#fbe1e2"),
+    grader.NOT_ATTEMPTED: ("#8a5a00", "#fff1d1"), grader.TIMED_OUT: ("#5b2a86", "#efe3f8"),
+    grader.CRASHED: ("#1a202c", "#e2e8f0"), grader.INVALID: ("#1a202c", "#e2e8f0"),
+    grader.MISSING: ("#4a5568", "#ffffff"),
 }
 
 
@@ -83,9 +87,9 @@ def checksums(sources: list[Path]) -> dict[str, str]:
     return {str(f): student.sha256(f.read_bytes()) for f in files if f.is_file()}
 
 
-def grade_all(submissions: Path, out: Path, limits: grading.Limits, names: list[str] | None = None,
+def grade_all(submissions: Path, out: Path, limits: grader.Limits, names: list[str] | None = None,
               progress=print, sources: list[Path] | None = None, jobs: int = 1, unsafe: bool = False,
-              on_result=None) -> list[grading.NotebookGrade]:
+              on_result=None) -> list[grader.NotebookGrade]:
     """Grades every learner's notebooks against the instructor `sources` (default: notebooks/), `jobs` notebooks at
     a time; `names` restricts to those notebooks (default: every one that some learner submitted). `on_result` is
     called with each notebook's grades as they arrive."""
@@ -97,17 +101,17 @@ def grade_all(submissions: Path, out: Path, limits: grading.Limits, names: list[
     unknown = [n for n in wanted if n not in official]
     if unknown:
         raise SystemExit(f"No instructor notebook named {', '.join(unknown)} in {paths.NOTEBOOKS}")
-    references: dict[str, dict[str, list[grading.Answer]]] = {}
+    references: dict[str, dict[str, list[grader.Answer]]] = {}
     for name in wanted:
         started = time.monotonic()
-        references[name] = grading.reference_answers(official[name], out / "reference", limits, unsafe)
+        references[name] = grader.reference_answers(official[name], out / "reference", limits, unsafe)
         if references[name]:
             progress(f"  reference answers of {name}: {', '.join(references[name])} "
                      f"({time.monotonic() - started:.0f} s)")
-    results: dict[tuple[str, str], grading.NotebookGrade] = {}
+    results: dict[tuple[str, str], grader.NotebookGrade] = {}
     tasks = []
 
-    def report(result: grading.NotebookGrade) -> None:
+    def report(result: grader.NotebookGrade) -> None:
         results[(result.learner, result.notebook)] = result
         summary = ", ".join(f"{g.exercise} {g.status}" for g in result.grades) or "no exercises"
         progress(f"  {result.learner:<16} {result.notebook:<30} {result.seconds:6.1f} s  {summary}")
@@ -119,30 +123,30 @@ def grade_all(submissions: Path, out: Path, limits: grading.Limits, names: list[
             file = folder / name
             ids = [e.id for e in exercises.find(nbformat.read(official[name], as_version=4))]
             if learner.is_symlink() or linked(learner, file):
-                report(grading.NotebookGrade(learner.name, name, [grading.Grade(
-                    i, grading.INVALID, f"{learner.name}/ or its {name} is a symbolic link: only a learner's own "
+                report(grader.NotebookGrade(learner.name, name, [grader.Grade(
+                    i, grader.INVALID, f"{learner.name}/ or its {name} is a symbolic link: only a learner's own "
                     "files are graded") for i in ids]))
             elif os.path.lexists(file):
                 tasks.append((learner.name, file, official[name], out / "graded" / learner.name, limits,
                               references[name], unsafe))
             else:
-                report(grading.NotebookGrade(learner.name, name, [
-                    grading.Grade(i, grading.MISSING, f"no {name} in {learner.name}/") for i in ids]))
+                report(grader.NotebookGrade(learner.name, name, [
+                    grader.Grade(i, grader.MISSING, f"no {name} in {learner.name}/") for i in ids]))
     if jobs <= 1:
         for task in tasks:
-            report(grading.grade(*task))
+            report(grader.grade(*task))
     else:
         context = multiprocessing.get_context("spawn")
         with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-            futures = {pool.submit(grading.grade, *task): task for task in tasks}
+            futures = {pool.submit(grader.grade, *task): task for task in tasks}
             for future in concurrent.futures.as_completed(futures):
                 try:
                     report(future.result())
                 except Exception as e:  # the worker itself died: this notebook's grade says so, the rest go on
                     learner, _, source = futures[future][:3]
                     ids = [x.id for x in exercises.find(nbformat.read(source, as_version=4))]
-                    report(grading.NotebookGrade(learner, source.name, [grading.Grade(
-                        i, grading.CRASHED, f"the grader's worker failed: {type(e).__name__}: {e}"[:300])
+                    report(grader.NotebookGrade(learner, source.name, [grader.Grade(
+                        i, grader.CRASHED, f"the grader's worker failed: {type(e).__name__}: {e}"[:300])
                         for i in ids]))
     changed = [path for path, digest in checksums(list(official.values())).items() if before.get(path) != digest]
     ordered = []
@@ -163,7 +167,7 @@ def grade_all(submissions: Path, out: Path, limits: grading.Limits, names: list[
 TAMPERED = "WARNING: instructor files changed while grading, so these grades may not be the official ones: "
 
 
-def columns(results: list[grading.NotebookGrade]) -> list[tuple[str, str]]:
+def columns(results: list[grader.NotebookGrade]) -> list[tuple[str, str]]:
     seen: dict[tuple[str, str], None] = {}
     for result in sorted(results, key=lambda r: r.notebook):
         for g in result.grades:
@@ -171,8 +175,8 @@ def columns(results: list[grading.NotebookGrade]) -> list[tuple[str, str]]:
     return list(seen)
 
 
-def table(results: list[grading.NotebookGrade]) -> dict[str, dict[tuple[str, str], grading.Grade]]:
-    rows: dict[str, dict[tuple[str, str], grading.Grade]] = {}
+def table(results: list[grader.NotebookGrade]) -> dict[str, dict[tuple[str, str], grader.Grade]]:
+    rows: dict[str, dict[tuple[str, str], grader.Grade]] = {}
     for result in results:
         row = rows.setdefault(result.learner, {})
         for g in result.grades:
@@ -202,19 +206,19 @@ class SafeWriter:
 RESULT_HEADER = ["learner", "notebook", "exercise", "status", "reason", "seconds", "runs", "peak_memory_mb", "notes"]
 
 
-def result_rows(r: grading.NotebookGrade) -> list[list]:
+def result_rows(r: grader.NotebookGrade) -> list[list]:
     return [[r.learner, r.notebook, g.exercise, g.status, g.reason, f"{r.seconds:.1f}", r.runs,
              f"{r.peak_memory_mb:.0f}" if r.peak_memory_mb else "", " | ".join(r.notes)] for g in r.grades]
 
 
-def write_csv(results: list[grading.NotebookGrade], out: Path) -> None:
+def write_csv(results: list[grader.NotebookGrade], out: Path) -> None:
     cols, rows = columns(results), table(results)
     with open(out / "scores.csv", "w", encoding="utf-8", newline="") as f:
         writer = SafeWriter(f)
         writer.writerow(["learner"] + [f"{n[:2]} {e}" for n, e in cols] + ["passed", "exercises"])
         for learner, row in rows.items():
-            statuses = [row[c].status if c in row else grading.MISSING for c in cols]
-            writer.writerow([learner] + statuses + [statuses.count(grading.PASSED), len(cols)])
+            statuses = [row[c].status if c in row else grader.MISSING for c in cols]
+            writer.writerow([learner] + statuses + [statuses.count(grader.PASSED), len(cols)])
     with open(out / "results.csv", "w", encoding="utf-8", newline="") as f:
         writer = SafeWriter(f)
         writer.writerow(RESULT_HEADER)
@@ -223,7 +227,7 @@ def write_csv(results: list[grading.NotebookGrade], out: Path) -> None:
                 writer.writerow(row)
 
 
-def write_html(results: list[grading.NotebookGrade], out: Path, limits: grading.Limits) -> None:
+def write_html(results: list[grader.NotebookGrade], out: Path, limits: grader.Limits) -> None:
     cols, rows = columns(results), table(results)
     e = html.escape
     head = "".join(f"<th title=\"{e(n)}\">{e(ex)}<br><small>{e(n[:2])}</small></th>" for n, ex in cols)
@@ -231,15 +235,15 @@ def write_html(results: list[grading.NotebookGrade], out: Path, limits: grading.
     for learner, row in rows.items():
         cells = []
         for c in cols:
-            g = row.get(c, grading.Grade(c[1], grading.MISSING, "no submission"))
+            g = row.get(c, grader.Grade(c[1], grader.MISSING, "no submission"))
             fg, bg = COLOURS[g.status]
             cells.append(f"<td style=\"color:{fg};background:{bg}\" title=\"{e(g.reason)}\">{e(g.status)}</td>")
-        passed = sum(1 for c in cols if c in row and row[c].status == grading.PASSED)
+        passed = sum(1 for c in cols if c in row and row[c].status == grader.PASSED)
         body.append(f"<tr><th>{e(learner)}</th>{''.join(cells)}<td>{passed} / {len(cols)}</td></tr>")
     reasons = []
     for r in results:
         for g in r.grades:
-            if g.status != grading.PASSED:
+            if g.status != grader.PASSED:
                 reasons.append(f"<tr><td>{e(r.learner)}</td><td>{e(r.notebook)}</td><td>{e(g.exercise)}</td>"
                                f"<td>{e(g.status)}</td><td>{e(g.reason)}</td></tr>")
         for note in r.notes:
@@ -274,11 +278,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("submissions", type=Path, help="a folder with one sub-folder of notebooks per learner")
     parser.add_argument("--out", type=Path, default=paths.BUILD / "autograde", help="default: build/autograde/")
     parser.add_argument("--notebooks", nargs="+", help="grade only these (names in notebooks/)")
-    parser.add_argument("--cell-timeout", type=int, default=grading.Limits.cell_seconds, help="seconds per cell")
-    parser.add_argument("--notebook-timeout", type=int, default=grading.Limits.notebook_seconds,
+    parser.add_argument("--cell-timeout", type=int, default=grader.Limits.cell_seconds, help="seconds per cell")
+    parser.add_argument("--notebook-timeout", type=int, default=grader.Limits.notebook_seconds,
                         help="seconds per submitted notebook, restarts included")
-    parser.add_argument("--memory", type=int, default=grading.Limits.memory_mb, help="MB per kernel")
-    parser.add_argument("--restarts", type=int, default=grading.Limits.restarts,
+    parser.add_argument("--memory", type=int, default=grader.Limits.memory_mb, help="MB per kernel")
+    parser.add_argument("--restarts", type=int, default=grader.Limits.restarts,
                         help="fresh kernels after a timeout or a dead kernel, per notebook")
     parser.add_argument("--jobs", type=int, default=1,
                         help="notebooks graded at once (default 1; at most one per two cores is a fair start)")
@@ -306,7 +310,7 @@ def main(argv: list[str] | None = None) -> int:
                   "the sandbox (a throw-away user, its own namespaces and control group). To grade anyway, with the "
                   "learners' code running with your rights, pass --unsafe.", file=sys.stderr)
             return 2
-    limits = grading.Limits(args.cell_timeout, args.notebook_timeout, args.memory, args.restarts)
+    limits = grader.Limits(args.cell_timeout, args.notebook_timeout, args.memory, args.restarts)
     args.out.mkdir(parents=True, exist_ok=True)
     learners = learners_in(args.submissions)
     if not learners:
@@ -320,7 +324,7 @@ def main(argv: list[str] | None = None) -> int:
         writer = SafeWriter(partial)   # grades as they arrive: a stopped run still leaves them
         writer.writerow(RESULT_HEADER)
 
-        def arrived(result: grading.NotebookGrade) -> None:
+        def arrived(result: grader.NotebookGrade) -> None:
             for row in result_rows(result):
                 writer.writerow(row)
             partial.flush()
@@ -328,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
             results = grade_all(args.submissions, args.out, limits, args.notebooks,
                                 progress=lambda line: print(line, flush=True), jobs=args.jobs, unsafe=args.unsafe,
                                 on_result=arrived)
-        except (grading.NoReference, sandbox.SandboxUnavailable) as e:
+        except (grader.NoReference, sandbox.SandboxUnavailable) as e:
             print(f"Grading stopped: {e}", file=sys.stderr)
             return 2
     write_csv(results, args.out)

@@ -37,7 +37,11 @@ from pathlib import Path
 import nbformat
 from nbclient.exceptions import CellTimeoutError
 
-from . import exercises, execute, paths, sandbox, student
+from ..common import paths
+from ..notebooks import exercises, execute
+from ..release import student
+from . import sandbox
+from .verdict import NOT_DONE, THREW, VALUE, Answer, answers_in
 
 PASSED, FAILED, NOT_ATTEMPTED = "passed", "failed", "not attempted"
 TIMED_OUT, CRASHED, INVALID, MISSING = "timed out", "crashed", "invalid", "missing"
@@ -47,7 +51,6 @@ ROLE = "unrolled_grader"  # cell metadata key of the assembled notebook
 LOADING_SECONDS = 90      # the loading cell's time limit: it starts the JVM's maths libraries
 MAX_SUBMISSION_BYTES = 20 << 20  # a notebook larger than this is not read
 MAX_OUTPUT_BYTES = 8 << 20       # outputs kept per run; the rest is dropped (the grading cells' answers are kept)
-ANSWER_MARK = "unrolled-answer "  # Exercise.ANSWER_MARK
 GRADING_JVM_OPTIONS = ["-Dunrolled.grading=true"]  # Exercise.GRADING_PROPERTY: record() writes for the grader
 
 
@@ -78,17 +81,6 @@ class NotebookGrade:
     peak_memory_mb: float | None = None
     notes: list[str] = field(default_factory=list)
     source_matches: bool | None = None  # the student file came from this instructor source (its recorded sha256)
-
-
-@dataclass
-class Answer:
-    """One answer `Exercise.record` wrote: the value, or why there is none (`not-yet`, `threw`)."""
-    exercise: str
-    label: str
-    tolerance: float
-    value: object = None
-    outcome: str = "value"
-    error: str = ""
 
 
 def first_line(source: str) -> str:
@@ -180,23 +172,9 @@ def answers(nb: nbformat.NotebookNode, exercise_id: str) -> tuple[list[Answer], 
     """The answers the grading cells of `exercise_id` recorded in an executed notebook, and whether they all ran."""
     cells = [cell for cell in nb.cells if role(cell) == ("grade", exercise_id)]
     ran = all(cell.get("execution_count") is not None or cell.get("outputs") for cell in cells)
-    found = []
-    for cell in cells:
-        for output in cell.get("outputs", []):
-            if output.get("output_type") != "stream" or output.get("name") != "stdout":
-                continue
-            for line in output.get("text", "").splitlines():
-                if not line.startswith(ANSWER_MARK):
-                    continue
-                try:
-                    record = json.loads(line[len(ANSWER_MARK):])
-                    if record.get("exercise") != exercise_id:
-                        continue
-                    found.append(Answer(exercise_id, str(record["label"]), float(record["tolerance"]),
-                                        record.get("value"), str(record.get("outcome", "value")),
-                                        str(record.get("error", ""))))
-                except (ValueError, KeyError, TypeError, AttributeError):
-                    continue  # not a record Exercise.record wrote
+    found = [answer for cell in cells for output in cell.get("outputs", [])
+             if output.get("output_type") == "stream" and output.get("name") == "stdout"
+             for answer in answers_in(output.get("text", ""), exercise_id)]
     return found, bool(cells) and ran
 
 
@@ -277,9 +255,9 @@ def compare(learner: list[Answer], reference: list[Answer], exercise_id: str) ->
             return Grade(exercise_id, FAILED, f"no answer was recorded for input {expected.label} (the grading cell "
                                               "did not run to the end, or its output was hidden)")
         answer = mine[0]
-        if answer.outcome == "not-yet":
+        if answer.outcome == NOT_DONE:
             return Grade(exercise_id, NOT_ATTEMPTED, "the stub `throw Exercise.todo();` is still in place")
-        if answer.outcome == "threw":
+        if answer.outcome == THREW:
             return Grade(exercise_id, FAILED, f"on input {expected.label} your code threw {answer.error}"[:300])
         problem = difference(answer.value, expected.value, expected.tolerance)
         if problem:
@@ -409,7 +387,7 @@ def reference_answers(official_source: Path, work: Path, limits: Limits, unsafe:
     found = {}
     for exercise_id in graded:
         recorded, ran = answers(executed, exercise_id) if executed is not None else ([], False)
-        bad = [a for a in recorded if a.outcome != "value"]
+        bad = [a for a in recorded if a.outcome != VALUE]
         if not ran or not recorded or bad:
             why = (run.result.failure.describe() if run.result.failure else "") or (
                 f"{bad[0].label}: {bad[0].outcome} {bad[0].error}" if bad else "no answer was recorded")

@@ -1,0 +1,1 @@
+"""Grading learners' notebooks: the autograder, the sandbox their code runs in, the verdict lines it reads."""

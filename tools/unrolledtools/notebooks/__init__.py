@@ -1,0 +1,1 @@
+"""Running notebooks: installing the Java kernel, executing a notebook headless, finding its exercises."""
