@@ -26,6 +26,10 @@ def _jobs() -> int:
     return int(value)
 
 
+# The session's notebook runs, kept for the run-time table printed at the end of the session.
+_RUNS: dict[tuple[str, str], execute.Result] = {}
+
+
 @pytest.fixture(scope="session")
 def all_runs(tmp_path_factory) -> dict[tuple[str, str], execute.Result]:
     """("instructor" | "student", name) -> result, for every notebook in notebooks/ and its student version."""
@@ -44,6 +48,7 @@ def all_runs(tmp_path_factory) -> dict[tuple[str, str], execute.Result]:
                                                          kernel_log=logs / f"{version}-{path.stem}.log")
                        for version, path, cwd in work}
             results = {key: future.result() for key, future in futures.items()}
+        _RUNS.clear()
         # A kernel that never answered its start-up (rapaio's rare silent start, several times in a row) says nothing
         # about the notebook: such a run gets one more round of start attempts, alone, before it counts as failed.
         for version, path, cwd in work:
@@ -51,6 +56,7 @@ def all_runs(tmp_path_factory) -> dict[tuple[str, str], execute.Result]:
             if result.failure is not None and result.failure.kind == "start":
                 results[(version, path.name)] = execute.execute(
                     path, cwd, kernel_log=logs / f"{version}-{path.stem}.retry.log")
+        _RUNS.update(results)
         return results
     finally:
         shutil.rmtree(student_dir, ignore_errors=True)
@@ -100,3 +106,19 @@ def book_pages(executed, student_executed, build_dir):
 def pytest_generate_tests(metafunc):
     if "notebook_name" in metafunc.fixturenames:
         metafunc.parametrize("notebook_name", [p.name for p in paths.notebook_sources()])
+
+
+def pytest_terminal_summary(terminalreporter):
+    """After a session that executed the notebooks: each one's wall time, its kernel's CPU time and peak memory, so a
+    run's costs are on record beside its verdict (wall times are shared out over UNROLLED_TEST_JOBS parallel runs;
+    the CPU time is the kernel's own)."""
+    if not _RUNS:
+        return
+    terminalreporter.section("notebook runs (wall s / kernel CPU s / peak MB)")
+    for version in ("instructor", "student"):
+        rows = sorted((name, result) for (kind, name), result in _RUNS.items() if kind == version)
+        for name, result in rows:
+            cpu = "?" if result.cpu_seconds is None else f"{result.cpu_seconds:.0f}"
+            memory = "?" if result.peak_memory_mb is None else f"{result.peak_memory_mb:.0f}"
+            verdict = "ok" if result.ok else "FAILED"
+            terminalreporter.write_line(f"{version:10} {name:40} {result.seconds:7.1f} {cpu:>6} {memory:>6}  {verdict}")
