@@ -49,12 +49,14 @@ def test_every_exercise_passes_in_the_instructor_version(executed, notebook_name
 
 
 def test_no_cell_shows_an_object_identity(executed, notebook_name):
-    """A cell whose last statement returns an object (printf returns its PrintStream) shows 'java.io.PrintStream@1de7607'."""
+    """A cell whose last statement returns an object (printf returns its PrintStream) shows
+    'java.io.PrintStream@1de7607'."""
     identity = re.compile(r"^\s*[\w.$]+@[0-9a-f]{5,}\s*$")
     for i, cell in enumerate(executed[notebook_name].executed.cells):
         for output in cell.get("outputs", []):
             if output.output_type == "execute_result":
                 for text in output.get("data", {}).values():
                     assert not identity.match(str(text)), (
-                        f"{notebook_name} cell {i + 1} shows {text!r}: end the cell with a statement that returns nothing "
+                        f"{notebook_name} cell {i + 1} shows {text!r}: "
+                        "end the cell with a statement that returns nothing "
                         "(e.g. System.out.print(String.format(...)) instead of System.out.printf(...))")

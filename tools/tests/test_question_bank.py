@@ -19,7 +19,8 @@ NEAR_DUPLICATES = [("A01", "B01"), ("A03", "B06"), ("A10", "B24"), ("B53", "B79"
 
 # Phrases that only make sense next to one run of one notebook, not in an interview.
 BOUND_TO_A_RUN = re.compile(r"\b(?:the|this|our) notebook\b|\bour (?:run|model|experiment|measurement)s?\b"
-                            r"|\bthe (?:cell|plot|table|chart) (?:above|below)\b|\bas (?:measured|shown) (?:above|below|here)\b"
+                            r"|\bthe (?:cell|plot|table|chart) (?:above|below)\b"
+                            r"|\bas (?:measured|shown) (?:above|below|here)\b"
                             r"|\bmeasured:", re.I)
 
 # A parameter count of an LSTM or GRU layer, in any of the spellings used (D, D_in, D_\ell; one or two biases).
@@ -37,7 +38,9 @@ def conventions(text):
 
 def one_sided(text):
     """The cell types (LSTM for 4 blocks, GRU for 3) whose count the text gives with only one bias convention."""
-    return sorted({"4": "LSTM", "3": "GRU"}[blocks] for blocks, biases in conventions(text).items() if biases != {"1", "2"})
+    return sorted({"4": "LSTM", "3": "GRU"}[blocks]
+                  for blocks, biases in conventions(text).items() if biases != {"1", "2"})
+
 
 # A card cell shows questions; a demonstration must compute something.
 CARD_ONLY = re.compile(r"^(?:\s*(?:Questions\.show|Quiz\.show)\([^;]*\);\s*)+$")
@@ -129,7 +132,8 @@ def test_see_also_names_only_questions_of_the_bank(bank):
 
 def test_a_gated_parameter_count_comes_with_both_bias_conventions(bank):
     one_sided_answers = {id_: one_sided(text_of(q.answer)) for id_, q in bank.items() if one_sided(text_of(q.answer))}
-    assert not one_sided_answers, (f"answers giving a parameter count with one bias convention only: {one_sided_answers}; "
+    assert not one_sided_answers, ("answers giving a parameter count with one bias convention only: "
+                                   f"{one_sided_answers}; "
                                    "state both (PyTorch and cuDNN keep two bias vectors, Keras's LSTM one)")
 
 

@@ -77,7 +77,8 @@ def test_every_exercise_has_exactly_one_grading_cell_after_its_check(notebook_na
     exercise_cells = sorted(e.exercise_cell for e in found if e.exercise_cell is not None)
     for exercise in found:
         assert len(exercise.grade_cells) == 1, (
-            f"{notebook_name}: exercise {exercise.id} has {len(exercise.grade_cells)} cells tagged grade-{exercise.id}, "
+            f"{notebook_name}: exercise {exercise.id} has {len(exercise.grade_cells)} cells "
+            f"tagged grade-{exercise.id}, "
             "needs exactly one (Exercise.record on inputs the check never shows)")
         at = exercise.grade_cells[0]
         following = [i for i in exercise_cells if i > exercise.exercise_cell]
@@ -150,7 +151,8 @@ def test_every_question_tag_names_an_answered_question():
         for i, cell in enumerate(nbformat.read(source, as_version=4).cells):
             for tag in cell.metadata.get("tags", []):
                 if tag.startswith("q-"):
-                    assert tag[2:] in answered, f"{source.name} cell {i + 1} is tagged {tag}, but the bank has no answer for it"
+                    assert tag[2:] in answered, (
+                        f"{source.name} cell {i + 1} is tagged {tag}, but the bank has no answer for it")
 
 
 def test_every_notebook_shows_its_quiz_of_at_least_three_questions(notebook_name):
@@ -162,7 +164,8 @@ def test_every_notebook_shows_its_quiz_of_at_least_three_questions(notebook_name
         rows = list(csv.DictReader(f, delimiter="\t"))
     assert len(rows) >= 3, f"{quiz.name} has {len(rows)} questions; each notebook needs at least three"
     code = "\n".join(c.source for c in load(notebook_name).cells if c.cell_type == "code")
-    assert f'Quiz.show("{number}")' in code, f"{notebook_name} never shows its quiz: add a cell with Quiz.show(\"{number}\");"
+    assert f'Quiz.show("{number}")' in code, (
+        f"{notebook_name} never shows its quiz: add a cell with Quiz.show(\"{number}\");")
 
 
 def section_ids(notebook) -> set[str]:
@@ -296,5 +299,6 @@ def test_quizzes_and_the_question_bank_quote_no_figure_of_a_run():
              for row in csv.DictReader(tsv.open(encoding="utf-8", newline=""), delimiter="\t")]
     texts += [(f"question {row['id']}", row["answer"]) for row in bank_rows()]
     found = [f"{where}: …{sentence.strip()[:160]}…" for where, text in texts
-             for sentence in re.split(r"(?<=[.!?])\s", text) if _RUN_REFERENCE.search(sentence) and _FIGURE.search(sentence)]
+             for sentence in re.split(r"(?<=[.!?])\s", text)
+             if _RUN_REFERENCE.search(sentence) and _FIGURE.search(sentence)]
     assert not found, "quiz explanations and bank answers quote a number from a run:\n" + "\n".join(found)
