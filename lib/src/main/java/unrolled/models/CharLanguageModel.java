@@ -14,6 +14,7 @@ import unrolled.cell.State;
 import unrolled.data.Batch;
 import unrolled.data.Vocabulary;
 import unrolled.fast.ReadoutLoss;
+import unrolled.fast.StepArrays;
 import unrolled.layer.Dropout;
 import unrolled.layer.Embedding;
 import unrolled.layer.LayerGradients;
@@ -187,7 +188,11 @@ public final class CharLanguageModel extends RecurrentModel {
                 .takeAll("rnn", bodyGradients.parameters())
                 .take("output.W", readout.dW())
                 .take("output.b", readout.db());
-        return new LossAndGradients(readout.loss(), gradients);
+        // what the step made for itself, given back by the trainer once the gradients are applied (never the inputs)
+        StepArrays spent = new StepArrays().add(x.x() != batch.inputs() ? x.x() : null).add(body.outputs())
+                .addStates(body.finalStates()).add(dropped.output()).add(readout.dX()).add(dy).add(bodyGradients.dx())
+                .addAll(gradients);
+        return new LossAndGradients(readout.loss(), gradients, spent);
     }
 
     /**
