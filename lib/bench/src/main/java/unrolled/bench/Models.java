@@ -59,7 +59,9 @@ final class Models {
     static Runnable call(String name) {
         return switch (name) {
             case "charlm-train" -> new CharLm().trainerStep();
+            case "charlm-sample" -> new CharLm().sampling();
             case "classifier-train" -> new Classifier().trainerStep();
+            case "classifier-infer" -> new Classifier().inference();
             case "seq2seq-train" -> new Reverser().trainerStep();
             case "seq2seq-greedy" -> new Reverser().greedy();
             case "seq2seq-beam" -> new Reverser().beam();
@@ -74,8 +76,8 @@ final class Models {
      */
     static long parameterCount(String name) {
         return switch (name) {
-            case "charlm-train" -> new CharLanguageModel(new CharLm().configuration).parameters().count();
-            case "classifier-train" -> new SequenceClassifier(ModelConfiguration.ofTokens(Classifier.V, Classifier.E,
+            case "charlm-train", "charlm-sample" -> new CharLanguageModel(new CharLm().configuration).parameters().count();
+            case "classifier-train", "classifier-infer" -> new SequenceClassifier(ModelConfiguration.ofTokens(Classifier.V, Classifier.E,
                     Classifier.H, 2)).parameters().count();
             case "seq2seq-train", "seq2seq-greedy", "seq2seq-beam" -> new Reverser().model.parameters().count();
             case "transformer-train" -> new TransformerBlock().parameters.count();
@@ -84,8 +86,8 @@ final class Models {
     }
 
     /** The benchmarked models. */
-    static final List<String> NAMES = List.of("charlm-train", "classifier-train", "seq2seq-train", "seq2seq-greedy",
-            "seq2seq-beam", "transformer-train");
+    static final List<String> NAMES = List.of("charlm-train", "charlm-sample", "classifier-train", "classifier-infer",
+            "seq2seq-train", "seq2seq-greedy", "seq2seq-beam", "transformer-train");
 
     /** Random token ids (N, T) in [0, V), a fixed seed. */
     static List<int[]> sequences(int n, int t, int vocabulary, long seed) {
@@ -134,6 +136,25 @@ final class Models {
             Trainer<Batch> trainer = new Trainer<>(model.parameters(), new Adam(0.02), model::lossAndGradients)
                     .clipGlobalNorm(1.0).quiet(true);
             return steps(trainer, batch);
+        }
+
+        /** Characters drawn per sampling call, and the temperature: notebook 10 samples 300 at τ = 0, 0.5, 1, 1.5. */
+        static final int SAMPLED = 200;
+        static final double TEMPERATURE = 0.5;
+        /** The prompt's length (notebook 10's prompt "Call me " has 8 characters). */
+        static final int PROMPT = 8;
+
+        /**
+         * @return one sampling call as notebook 10 makes it ({@link CharLanguageModel#generate}: the prompt read, then
+         *     {@value #SAMPLED} characters drawn one at a time at batch 1 with temperature {@value #TEMPERATURE}, each
+         *     fed back); the &lt;eos&gt; logit is held down so that every call draws all of them, as PyTorch's does
+         */
+        Runnable sampling() {
+            CharLanguageModel model = new CharLanguageModel(configuration);
+            model.parameters().get("output.b").putScalar(0, Vocabulary.EOS_ID, -1e4);
+            int[] prompt = sequences(1, PROMPT, V, 11).get(0);
+            long[] seed = {0};
+            return () -> model.generate(prompt, SAMPLED, TEMPERATURE, 0, seed[0]++);
         }
 
         /** @return each operation of the step on its own (on pieces of the model's own kinds and sizes), then the whole */
@@ -214,14 +235,26 @@ final class Models {
         static final int N = 128;
         static final int T = 8;
 
-        /** @return the model's training step as the trainer runs it */
-        Runnable trainerStep() {
+        /** @return the forward pass over the batch in evaluation mode, no gradient: the logits (N, 2) */
+        Runnable inference() {
+            Batch batch = batch();
+            SequenceClassifier model = new SequenceClassifier(ModelConfiguration.ofTokens(V, E, H, 2)
+                    .withDataType(DataType.FLOAT).withSeed(7));
+            return () -> model.logits(batch);
+        }
+
+        private static Batch batch() {
             int[] labels = new int[N];
             Random random = new Random(7);
             for (int i = 0; i < N; i++) {
                 labels[i] = random.nextInt(2);
             }
-            Batch batch = Batching.padWithLabels(sequences(N, T, V, 7), labels, DataType.FLOAT);
+            return Batching.padWithLabels(sequences(N, T, V, 7), labels, DataType.FLOAT);
+        }
+
+        /** @return the model's training step as the trainer runs it */
+        Runnable trainerStep() {
+            Batch batch = batch();
             SequenceClassifier model = new SequenceClassifier(ModelConfiguration.ofTokens(V, E, H, 2)
                     .withDataType(DataType.FLOAT).withSeed(7));
             Trainer<Batch> trainer = new Trainer<>(model.parameters(), new Adam(0.02), model::lossAndGradients)
@@ -240,6 +273,11 @@ final class Models {
             // LSTM: 2·N·T·(E + H)·4H forward; readout: 2·N·T·H·V forward
             case "charlm-train" -> 3 * (2.0 * CharLm.N * CharLm.T * (CharLm.E + CharLm.H) * 4 * CharLm.H
                     + 2.0 * CharLm.N * CharLm.T * CharLm.H * CharLm.V);
+            // per character at batch 1: the LSTM step 2·(E + H)·4H and the readout 2·H·V, over the prompt and the draws
+            case "charlm-sample" -> (CharLm.PROMPT + CharLm.SAMPLED - 1) * (2.0 * (CharLm.E + CharLm.H) * 4 * CharLm.H
+                    + 2.0 * CharLm.H * CharLm.V);
+            case "classifier-infer" -> 2.0 * Classifier.N * Classifier.T * (Classifier.E + Classifier.H) * 4 * Classifier.H
+                    + 2.0 * Classifier.N * Classifier.H * 2;
             case "classifier-train" -> 3 * (2.0 * Classifier.N * Classifier.T * (Classifier.E + Classifier.H) * 4 * Classifier.H
                     + 2.0 * Classifier.N * Classifier.H * 2);
             // encoder GRU 2·N·S·(E + H)·3H, decoder GRU 2·N·T·(E + 2H)·3H, additive attention 2·N·T·S·H·H (keys, recomputed
