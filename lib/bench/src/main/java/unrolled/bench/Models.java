@@ -235,6 +235,51 @@ final class Models {
         static final int N = 128;
         static final int T = 8;
 
+        /**
+         * @return each operation of the step on its own (on pieces of the model's own kinds and sizes), then the whole
+         *     step as the model and the trainer run it
+         */
+        Map<String, Runnable> parts() {
+            Batch batch = batch();
+            ModelConfiguration configuration = ModelConfiguration.ofTokens(V, E, H, 2).withDataType(DataType.FLOAT).withSeed(7);
+            Embedding embedding = new Embedding(V, E, DataType.FLOAT, 1);
+            RecurrentStack rnn = new RecurrentStack(configuration);
+            Embedding.Result x = embedding.forward(batch.inputs());
+            RecurrentStack.Result y = rnn.forward(x.output(), null, null, true);
+            INDArray zeros = Nd4j.zeros(DataType.FLOAT, N, T, H);
+            RecurrentStack.Backward dRnn = rnn.backward(zeros, y.summary(), y.cache());
+            SequenceClassifier model = new SequenceClassifier(configuration);
+            Parameters parameters = model.parameters();
+            Gradients gradients = model.lossAndGradients(batch).gradients();
+            int[] labels = batch.targets().dup('c').data().asInt();
+            INDArray W = parameters.get("output.W");
+            INDArray b = parameters.get("output.b");
+            Adam adam = new Adam(1e-6);
+
+            Map<String, Runnable> parts = new LinkedHashMap<>();
+            parts.put("embedding gather x = E[ids]", () -> embedding.forward(batch.inputs()));
+            parts.put("LSTM forward (fast path)", () -> rnn.forward(x.output(), null, null, true));
+            parts.put("LSTM forward + backward from the last state (fast path)", () -> {
+                RecurrentStack.Result forward = rnn.forward(x.output(), null, null, true);
+                rnn.backward(zeros, forward.summary(), forward.cache());
+            });
+            optional(parts, "readout + loss + readout gradients (ReadoutLoss)",
+                    () -> () -> ReadoutLoss.compute(y.summary(), W, b, labels, null));
+            parts.put("embedding scatter dE", () -> embedding.backward(dRnn.dx(), x.cache()));
+            optional(parts, "finite check and norm in one read (ParameterPass.inspect)",
+                    () -> () -> ParameterPass.inspect(parameters, gradients));
+            parts.put("Adam", () -> adam.step(parameters, gradients));
+            parts.put("whole: model.lossAndGradients", () -> model.lossAndGradients(batch));
+            SequenceClassifier trained = new SequenceClassifier(configuration);
+            Trainer<Batch> trainer = new Trainer<>(trained.parameters(), new Adam(0.02), trained::lossAndGradients)
+                    .clipGlobalNorm(1.0).quiet(true);
+            List<Batch> one = List.of(batch);
+            parts.put("whole: Trainer step (+ checks, clipping, Adam)", () -> trainer.fit(one, 1));
+            SequenceClassifier inferred = new SequenceClassifier(configuration);
+            parts.put("whole: inference, model.logits", () -> inferred.logits(batch));
+            return parts;
+        }
+
         /** @return the forward pass over the batch in evaluation mode, no gradient: the logits (N, 2) */
         Runnable inference() {
             Batch batch = batch();
