@@ -282,11 +282,11 @@ class CharLanguageModelTest {
         CharLanguageModel readable = lstmSamplingModel(layers, type);
         readable.fastGeneration = false;
         int[] prompt = ABC.encode("abca");
-        double[][] settings = {{0.0, 0}, {0.5, 0}, {1.0, 0}, {1.5, 2}, {1.0, 1}};
+        double[][] settings = {{0.0, 0}, {0.5, 0}, {1.5, 2}, {1.0, 1}};
         for (double[] setting : settings) {
-            for (long seed = 1; seed <= 3; seed++) {
-                int[] expected = readable.generate(prompt, 60, setting[0], (int) setting[1], seed);
-                assertArrayEquals(expected, fast.generate(prompt, 60, setting[0], (int) setting[1], seed),
+            for (long seed = 1; seed <= 2; seed++) {
+                int[] expected = readable.generate(prompt, 40, setting[0], (int) setting[1], seed);
+                assertArrayEquals(expected, fast.generate(prompt, 40, setting[0], (int) setting[1], seed),
                         "τ = " + setting[0] + ", top-k " + (int) setting[1] + ", seed " + seed);
             }
         }
