@@ -205,12 +205,16 @@ final class Models {
             parts.put("Adam", () -> adam.step(parameters, gradients));
             parts.put("whole: model.lossAndGradients", () -> model.lossAndGradients(batch));
             CharLanguageModel trained = new CharLanguageModel(configuration);
-            Trainer<Batch> trainer = new Trainer<>(trained.parameters(), new Adam(0.02), trained::lossAndGradients)
-                    .clipGlobalNorm(1.0).quiet(true);
-            List<Batch> one = List.of(batch);
-            parts.put("whole: Trainer step (+ checks, clipping, Adam)", () -> trainer.fit(one, 1));
+            parts.put("whole: Trainer step (+ checks, clipping, Adam)", oneStep(trained.parameters(), trained::lossAndGradients, batch));
             return parts;
         }
+    }
+
+    /** @return one trainer step per call (a fit over one batch), clipping at 1 and Adam at 0.02, as the notebooks train */
+    private static Runnable oneStep(Parameters parameters, TrainingStep<Batch> step, Batch batch) {
+        Trainer<Batch> trainer = new Trainer<>(parameters, new Adam(0.02), step).clipGlobalNorm(1.0).quiet(true);
+        List<Batch> one = List.of(batch);
+        return () -> trainer.fit(one, 1);
     }
 
     /**
@@ -271,10 +275,7 @@ final class Models {
             parts.put("Adam", () -> adam.step(parameters, gradients));
             parts.put("whole: model.lossAndGradients", () -> model.lossAndGradients(batch));
             SequenceClassifier trained = new SequenceClassifier(configuration);
-            Trainer<Batch> trainer = new Trainer<>(trained.parameters(), new Adam(0.02), trained::lossAndGradients)
-                    .clipGlobalNorm(1.0).quiet(true);
-            List<Batch> one = List.of(batch);
-            parts.put("whole: Trainer step (+ checks, clipping, Adam)", () -> trainer.fit(one, 1));
+            parts.put("whole: Trainer step (+ checks, clipping, Adam)", oneStep(trained.parameters(), trained::lossAndGradients, batch));
             SequenceClassifier inferred = new SequenceClassifier(configuration);
             parts.put("whole: inference, model.logits", () -> inferred.logits(batch));
             return parts;
