@@ -6,8 +6,12 @@ Each model is one call, timed as the Java side times it, in float32 on the CPU:
   charlm-train      notebook 10's character language model: Embedding(85, 16), LSTM(16, 128, batch_first),
                     Linear(128, 85), mean softmax cross-entropy over N x T = 32 x 48 positions, global-norm clipping
                     at 1.0 (clip_grad_norm_), Adam(lr 0.02): one training step
+  charlm-sample     that model writing 200 characters after a prompt of 8, one at a time at batch 1: the prompt read,
+                    then per character a draw from softmax(z / 0.5) (torch.multinomial) fed back as the next input with
+                    the LSTM's state; the <eos> logit held down, as on the Java side, so that every call draws 200
   classifier-train  notebook 10's name classifier: Embedding(57, 16), LSTM(16, 32), the last step's h, Linear(32, 2),
                     mean cross-entropy over N = 128 names of T = 8 characters, clipping at 1.0, Adam(0.02)
+  classifier-infer  its forward pass over the batch under no_grad: the logits (N, 2)
   seq2seq-train     notebook 14's reverser (V = 12, embedding 16, GRU 32, additive attention, N = 64 pairs of lengths
                     3-12), teacher forcing, the same clipping and Adam
   seq2seq-greedy    its greedy decoding of the batch, 14 tokens and <eos> (<eos> held down, so every row runs 15 steps)
@@ -51,6 +55,45 @@ def char_lm(torch, nn):
     ids = torch.randint(0, V, (N, T + 1))
     inputs, targets = ids[:, :-1], ids[:, 1:].reshape(-1)
     return model, lambda: nn.functional.cross_entropy(model(inputs).reshape(-1, V), targets)
+
+
+def char_lm_sample(torch, nn, length=200, prompt_length=8, temperature=0.5):
+    """The character language model writing characters one at a time, as notebook 10 samples."""
+    model, _ = char_lm(torch, nn)
+    V = model.output.out_features
+    with torch.no_grad():
+        model.output.bias[EOS] = -1e4
+    prompt = torch.randint(0, V, (1, prompt_length))
+    generator = torch.Generator().manual_seed(0)
+
+    def sample():
+        with torch.no_grad():
+            y, state = model.rnn(model.embedding(prompt))
+            z = model.output(y[:, -1])
+            written = []
+            for i in range(length):
+                # c ~ softmax(z / tau), fed back with the state
+                c = torch.multinomial(torch.softmax(z / temperature, dim=1), 1, generator=generator)
+                written.append(int(c))
+                if i + 1 < length:
+                    y, state = model.rnn(model.embedding(c), state)
+                    z = model.output(y[:, -1])
+            return written
+
+    return sample
+
+
+def classifier_infer(torch, nn):
+    """The name classifier's forward pass over its batch, no gradient."""
+    model, _ = classifier(torch, nn)
+    model.eval()
+    ids = torch.randint(0, 57, (128, 8))
+
+    def infer():
+        with torch.no_grad():
+            return model(ids)
+
+    return infer
 
 
 def classifier(torch, nn):
@@ -236,7 +279,8 @@ def transformer(torch, nn):
 
 MODELS = {"charlm-train": char_lm, "classifier-train": classifier, "seq2seq-train": seq2seq_train,
           "transformer-train": transformer}
-DECODERS = {"seq2seq-greedy": seq2seq_greedy, "seq2seq-beam": seq2seq_beam}
+DECODERS = {"seq2seq-greedy": seq2seq_greedy, "seq2seq-beam": seq2seq_beam, "charlm-sample": char_lm_sample,
+            "classifier-infer": classifier_infer}
 
 
 def training_step(torch, model, loss_of):

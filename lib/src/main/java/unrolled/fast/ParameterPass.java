@@ -55,12 +55,7 @@ public final class ParameterPass {
         for (Map.Entry<String, INDArray> entry : parameters) {
             INDArray g = gradients.get(entry.getKey());
             Slab slab = Slab.of(g);
-            double sum = 0;
-            // ‖g‖² = Σ gᵢ²; an entry that is NaN or ∞ makes its square NaN or ∞, so the sum tells
-            for (int i = 0; i < slab.length; i++) {
-                double value = slab.get(i);
-                sum += value * value;
-            }
+            double sum = sumOfSquares(slab);
             if (!Double.isFinite(sum)) {
                 for (int i = 0; i < slab.length; i++) {
                     double value = slab.get(i);
@@ -89,16 +84,67 @@ public final class ParameterPass {
     public static void scale(Gradients gradients, double factor) {
         Objects.requireNonNull(gradients, "ParameterPass.scale: gradients must not be null");
         for (Map.Entry<String, INDArray> entry : gradients) {
-            INDArray g = entry.getValue();
-            if (!Slab.isPlain(g)) {
-                g.muli(factor);
-                continue;
-            }
-            Slab slab = Slab.of(g);
-            for (int i = 0; i < slab.length; i++) {
-                slab.set(i, slab.get(i) * factor);
+            scale(entry.getValue(), factor, MemoryViews.of(null, 0, entry.getValue()));
+        }
+    }
+
+    /**
+     * Σ g² over arrays, each read once through a view kept between calls: what {@link #inspect} computes, without
+     * finding the culprit, and without allocating when the views are kept.
+     *
+     * @param gradients the arrays g, FLOAT or DOUBLE (an array that is not plain memory is read through ND4J)
+     * @param count how many of them to read, from the first
+     * @param views the views kept between calls; array k uses slot k
+     * @return Σ over every array and entry of g²: NaN or ∞ if an entry is (call {@link #inspect} to name it)
+     */
+    public static double squaredNorm(INDArray[] gradients, int count, MemoryViews views) {
+        double total = 0;
+        for (int k = 0; k < count; k++) {
+            Slab slab = views.of(k, gradients[k]);
+            if (slab == null) {
+                // ‖g‖² = Σ gᵢ², through ND4J for an array that is not plain memory
+                double norm = gradients[k].norm2Number().doubleValue();
+                total += norm * norm;
+            } else {
+                total += sumOfSquares(slab);
             }
         }
+        return total;
+    }
+
+    /**
+     * g ← g·s for arrays, each through a view kept between calls (global-norm clipping's rescale).
+     *
+     * @param gradients the arrays g, modified in place
+     * @param count how many of them, from the first
+     * @param factor s
+     * @param views the views kept between calls; array k uses slot k
+     */
+    public static void scale(INDArray[] gradients, int count, double factor, MemoryViews views) {
+        for (int k = 0; k < count; k++) {
+            scale(gradients[k], factor, views.of(k, gradients[k]));
+        }
+    }
+
+    /** g ← g·s through the view, or through ND4J when there is none. */
+    private static void scale(INDArray g, double factor, Slab slab) {
+        if (slab == null) {
+            g.muli(factor);
+            return;
+        }
+        for (int i = 0; i < slab.length; i++) {
+            slab.set(i, slab.get(i) * factor);
+        }
+    }
+
+    /** ‖g‖² = Σ gᵢ²; an entry that is NaN or ∞ makes its square NaN or ∞, so the sum tells. */
+    private static double sumOfSquares(Slab slab) {
+        double sum = 0;
+        for (int i = 0; i < slab.length; i++) {
+            double value = slab.get(i);
+            sum += value * value;
+        }
+        return sum;
     }
 
     /**
@@ -125,15 +171,40 @@ public final class ParameterPass {
      */
     public static boolean adam(INDArray theta, INDArray g, INDArray m, INDArray v, double beta1, double beta2, long t,
             double learningRate, double epsilon, double weightDecay) {
-        if (!Slab.isPlain(theta) || !Slab.isPlain(g) || !Slab.isPlain(m) || !Slab.isPlain(v)
-                || g.dataType() != theta.dataType() || m.dataType() != theta.dataType() || v.dataType() != theta.dataType()
+        return adam(theta, g, m, v, beta1, beta2, t, learningRate, epsilon, weightDecay, null, 0);
+    }
+
+    /**
+     * {@link #adam(INDArray, INDArray, INDArray, INDArray, double, double, long, double, double, double)} through views
+     * kept between steps: with the same θ, m and v at every step it allocates nothing for them.
+     *
+     * @param theta θ, updated in place
+     * @param g its gradient
+     * @param m the first moment, updated in place
+     * @param v the second moment, updated in place
+     * @param beta1 β1
+     * @param beta2 β2
+     * @param t the step count after this step, ≥ 1
+     * @param learningRate η
+     * @param epsilon ε
+     * @param weightDecay λ
+     * @param views the views kept between steps, or null for none
+     * @param slot the first of the four slots (θ, g, m, v) of this parameter
+     * @return true if done; false (nothing changed) for the caller's readable path
+     */
+    public static boolean adam(INDArray theta, INDArray g, INDArray m, INDArray v, double beta1, double beta2, long t,
+            double learningRate, double epsilon, double weightDecay, MemoryViews views, int slot) {
+        if (g.dataType() != theta.dataType() || m.dataType() != theta.dataType() || v.dataType() != theta.dataType()
                 || g.length() != theta.length() || m.length() != theta.length() || v.length() != theta.length()) {
             return false;
         }
-        Slab th = Slab.of(theta);
-        Slab gradient = Slab.of(g);
-        Slab first = Slab.of(m);
-        Slab second = Slab.of(v);
+        Slab th = MemoryViews.of(views, slot, theta);
+        Slab gradient = MemoryViews.of(views, slot + 1, g);
+        Slab first = MemoryViews.of(views, slot + 2, m);
+        Slab second = MemoryViews.of(views, slot + 3, v);
+        if (th == null || gradient == null || first == null || second == null) {
+            return false;
+        }
         double correction1 = 1 - Math.pow(beta1, t);
         double correction2 = 1 - Math.pow(beta2, t);
         for (int i = 0; i < th.length; i++) {

@@ -2,7 +2,6 @@ package unrolled.fast;
 
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
-import java.util.Arrays;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
@@ -66,18 +65,25 @@ abstract sealed class Slab permits Slab.Floats, Slab.Doubles {
     static boolean isPlain(INDArray array) {
         return array.ordering() == 'c' && array.offset() == 0 && array.data().length() == array.length()
                 && (array.dataType() == DataType.FLOAT || array.dataType() == DataType.DOUBLE)
-                && array.elementWiseStride() == 1 && Arrays.equals(array.stride(), contiguousStrides(array.shape()));
+                && array.elementWiseStride() == 1 && hasContiguousStrides(array.shape(), array.stride());
     }
 
-    /** @return the strides of a c-ordered array of this shape without gaps */
-    private static long[] contiguousStrides(long[] shape) {
-        long[] strides = new long[shape.length];
+    /**
+     * @return true if the strides are those of a c-ordered array of this shape without gaps; the stride of a dimension
+     *     of size 1 is never used to step, and ND4J gives (1, V) rows a stride of 1 there, so it is not compared
+     */
+    private static boolean hasContiguousStrides(long[] shape, long[] strides) {
+        if (strides.length != shape.length) {
+            return false;
+        }
         long stride = 1;
         for (int d = shape.length - 1; d >= 0; d--) {
-            strides[d] = stride;
+            if (shape[d] != 1 && strides[d] != stride) {
+                return false;
+            }
             stride *= shape[d];
         }
-        return strides;
+        return true;
     }
 
     /** @return element k */

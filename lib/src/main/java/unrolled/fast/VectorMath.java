@@ -11,12 +11,31 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorMath {
 
-    /** The widest float vector the CPU supports: 16 lanes with AVX-512, 8 with AVX2. */
-    static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    /**
+     * The float vector the row calculators use: the widest the CPU supports (16 lanes with AVX-512, 8 with AVX2), or a
+     * narrower one asked for with the system property {@code unrolled.vectorBits} (128, 256 or 512, read once when the
+     * class loads); a width above the CPU's widest is not emulated: the widest is used instead.
+     */
+    static final VectorSpecies<Float> SPECIES = species(Integer.getInteger("unrolled.vectorBits", 0));
     /** Floats per vector. */
     static final int LANES = SPECIES.length();
 
     private VectorMath() {
+    }
+
+    /**
+     * @param bits the width asked for: 128, 256 or 512; 0 for the CPU's widest
+     * @return the species of that width, or the CPU's widest if it is narrower than asked or the width is not one of these
+     */
+    static VectorSpecies<Float> species(int bits) {
+        VectorSpecies<Float> widest = FloatVector.SPECIES_PREFERRED;
+        VectorSpecies<Float> asked = switch (bits) {
+            case 128 -> FloatVector.SPECIES_128;
+            case 256 -> FloatVector.SPECIES_256;
+            case 512 -> FloatVector.SPECIES_512;
+            default -> widest;
+        };
+        return asked.vectorBitSize() <= widest.vectorBitSize() ? asked : widest;
     }
 
     /** @return e.g. "Vector API, 16 floats per instruction (512-bit)" */

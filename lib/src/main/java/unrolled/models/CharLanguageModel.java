@@ -14,6 +14,8 @@ import unrolled.cell.State;
 import unrolled.data.Batch;
 import unrolled.data.Vocabulary;
 import unrolled.fast.ReadoutLoss;
+import unrolled.fast.LstmGenerator;
+import unrolled.fast.StepArrays;
 import unrolled.layer.Dropout;
 import unrolled.layer.Embedding;
 import unrolled.layer.LayerGradients;
@@ -77,6 +79,8 @@ public final class CharLanguageModel extends RecurrentModel {
     private final SoftmaxCrossEntropy crossEntropy = new SoftmaxCrossEntropy();
     /** False to train through the readable readout and loss, one layer after another: for the tests that compare. */
     boolean fused = true;
+    /** False to generate through the readable layers, one ND4J call after another: for the tests that compare. */
+    boolean fastGeneration = true;
 
     /**
      * @param configuration token input ({@code vocabularySize} V &gt; 0, {@code inputSize} the embedding size),
@@ -187,7 +191,11 @@ public final class CharLanguageModel extends RecurrentModel {
                 .takeAll("rnn", bodyGradients.parameters())
                 .take("output.W", readout.dW())
                 .take("output.b", readout.db());
-        return new LossAndGradients(readout.loss(), gradients);
+        // what the step made for itself, given back by the trainer once the gradients are applied (never the inputs)
+        StepArrays spent = new StepArrays().add(x.x() != batch.inputs() ? x.x() : null).add(body.outputs())
+                .addStates(body.finalStates()).add(dropped.output()).add(readout.dX()).add(dy).add(bodyGradients.dx())
+                .addAll(gradients);
+        return new LossAndGradients(readout.loss(), gradients, spent);
     }
 
     /**
@@ -304,6 +312,10 @@ public final class CharLanguageModel extends RecurrentModel {
         }
         requireSampling(method, temperature, topK, configuration.vocabularySize());
         Random random = new Random(seed);
+        LstmGenerator fast = generator(prompt);
+        if (fast != null) {
+            return generateFast(fast, prompt, length, temperature, topK, random);
+        }
         // state, z = rnn(prompt)
         Step step = step(method, new int[][] {prompt}, null);
         List<Integer> written = new ArrayList<>();
@@ -314,10 +326,67 @@ public final class CharLanguageModel extends RecurrentModel {
             if (next == Vocabulary.EOS_ID) {
                 break;
             }
-            // state, z = rnn(c, from state)
-            step = step(method, new int[][] {{next}}, step.states());
+            if (i + 1 < length) {
+                // state, z = rnn(c, from state)
+                step = step(method, new int[][] {{next}}, step.states());
+            }
         }
         return written.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
+     * The same loop as {@link #generate(int[], int, double, int, long)} through {@link LstmGenerator}: plain loops over a
+     * copy of the weights, one token at a time, with no ND4J operation per token (each cost more than the step's
+     * arithmetic at batch 1). The tests hold it to the loop above.
+     */
+    private static int[] generateFast(LstmGenerator fast, int[] prompt, int length, double temperature, int topK,
+            Random random) {
+        // state, z = rnn(prompt)
+        double[] z = fast.read(prompt);
+        int[] written = new int[length];
+        for (int i = 0; i < length; i++) {
+            // c ~ softmax(top_k(z) / τ)
+            int next = pick(z, temperature, topK, random);
+            written[i] = next;
+            if (next == Vocabulary.EOS_ID) {
+                return Arrays.copyOf(written, i + 1);
+            }
+            if (i + 1 < length) {
+                // state, z = rnn(c, from state)
+                z = fast.next(next);
+            }
+        }
+        return written;
+    }
+
+    /**
+     * @param prompt the prompt's ids
+     * @return the one-token-at-a-time path for this model, or null where it does not apply (a GRU or tanh RNN, a
+     *     bidirectional body, another initial state than zero, a prompt id out of range, whose message the readable
+     *     path gives)
+     */
+    private LstmGenerator generator(int[] prompt) {
+        if (!fastGeneration || configuration.cellType() != CellType.LSTM || configuration.bidirectional()) {
+            return null;
+        }
+        for (int id : prompt) {
+            if (id < 0 || id >= configuration.vocabularySize()) {
+                return null;
+            }
+        }
+        List<INDArray[]> layers = new ArrayList<>();
+        for (int l = 0; l < configuration.layers(); l++) {
+            String prefix = "rnn.layer" + l + ".";
+            if (!parameters.contains(prefix + "Wx") || !parameters.contains(prefix + "Wh") || !parameters.contains(prefix + "b")) {
+                return null;
+            }
+            layers.add(new INDArray[] {parameters.get(prefix + "Wx"), parameters.get(prefix + "Wh"), parameters.get(prefix + "b")});
+        }
+        // only Wx, Wh and b in the body: no learned initial state
+        if (rnn.parameters().size() != 3 * configuration.layers()) {
+            return null;
+        }
+        return new LstmGenerator(parameters.get("embedding.E"), layers, parameters.get("output.W"), parameters.get("output.b"));
     }
 
     /** The logits after the last step of one sequence, and every layer's state there. */

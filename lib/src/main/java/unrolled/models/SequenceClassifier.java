@@ -1,11 +1,14 @@
 package unrolled.models;
 
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import unrolled.data.Batch;
 import unrolled.fast.ReadoutLoss;
+import unrolled.fast.StepArrays;
 import unrolled.layer.Affine;
 import unrolled.layer.Dropout;
 import unrolled.layer.Embedding;
@@ -75,6 +78,10 @@ public final class SequenceClassifier extends RecurrentModel {
     /** False to train through the readable readout and loss, one layer after another: for the tests that compare. */
     boolean fused = true;
     private final SoftmaxCrossEntropy crossEntropy = new SoftmaxCrossEntropy();
+    /** At most this many batch shapes keep a zero ∂L/∂y (a bucketed epoch has one per length); then they start over. */
+    private static final int ZERO_OUTPUT_SHAPES = 64;
+    /** Zero ∂L/∂y (N, T, H) per batch shape (N·2³² + T), for {@link #lossAndGradients}; package-private for the tests. */
+    final Map<Long, INDArray> zeroOutputs = new HashMap<>();
 
     /**
      * @param configuration token ids or features, any cell, depth, direction, dropout, data type and seed;
@@ -151,14 +158,31 @@ public final class SequenceClassifier extends RecurrentModel {
         ReadoutLoss.Result readout = ReadoutLoss.compute(dropped.output(), output.parameters().get("W"),
                 output.parameters().get("b"), ModelInput.targetIds(method, targets, configuration.outputSize()), null);
         INDArray ds = dropout.backward(readout.dX(), dropped.cache());
-        RecurrentStack.Backward bodyGradients = rnn.backward(null, ds, body.cache());
+        // no output step reaches the loss: ∂L/∂y = 0 (one zero array per batch shape, read and never written)
+        RecurrentStack.Backward bodyGradients = rnn.backward(zeroOutputs(batch.batchSize(), batch.steps()), ds, body.cache());
         // every part's gradients are fresh arrays of this step: gathered without copies
         Gradients gradients = new Gradients()
                 .takeAll("embedding", input.backward(bodyGradients.dx(), x.cache()))
                 .takeAll("rnn", bodyGradients.parameters())
                 .take("output.W", readout.dW())
                 .take("output.b", readout.db());
-        return new LossAndGradients(readout.loss(), gradients);
+        // what the step made for itself, given back by the trainer once the gradients are applied (never the inputs)
+        StepArrays spent = new StepArrays().add(x.x() != batch.inputs() ? x.x() : null).add(body.outputs())
+                .addStates(body.finalStates()).add(body.summary()).add(dropped.output()).add(readout.dX()).add(ds).add(bodyGradients.dx())
+                .addAll(gradients);
+        return new LossAndGradients(readout.loss(), gradients, spent);
+    }
+
+    /**
+     * @return a zero ∂L/∂y of shape (N, T, H) (or 2H), made once per batch shape: the body's backward only reads it, and
+     *     a fresh zero array of that size every step cost about a tenth of the step (fresh memory, page faults)
+     */
+    private INDArray zeroOutputs(long n, long steps) {
+        long key = n * (1L << 32) + steps;
+        if (zeroOutputs.size() > ZERO_OUTPUT_SHAPES) {
+            zeroOutputs.clear();
+        }
+        return zeroOutputs.computeIfAbsent(key, k -> Nd4j.zeros(configuration.dataType(), n, steps, rnn.outputSize()));
     }
 
     /**

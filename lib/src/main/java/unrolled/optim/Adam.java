@@ -6,9 +6,11 @@ import java.util.Objects;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import unrolled.fast.MemoryViews;
 import unrolled.fast.ParameterPass;
 import unrolled.param.Gradients;
 import unrolled.param.Parameters;
+import unrolled.tensor.Shapes;
 
 /**
  * Adam (Kingma &amp; Ba, 2015), with optional decoupled weight decay (AdamW, Loshchilov &amp; Hutter, 2019).
@@ -62,6 +64,12 @@ public final class Adam implements Optimizer {
     private final Map<String, Moments> moments = new LinkedHashMap<>();
     /** False to run the rule as written, operation by operation, for every parameter: for the tests that compare. */
     boolean fused = true;
+    /** The parameters of the last fused step, their names, arrays and moments in order, and views of their memory. */
+    private Parameters known;
+    private String[] knownNames = new String[0];
+    private INDArray[] knownTheta = new INDArray[0];
+    private Moments[] knownMoments = new Moments[0];
+    private final MemoryViews views = new MemoryViews(0);
 
     /**
      * Adam with β1 = 0.9, β2 = 0.999, ε = 1e-8 and no weight decay.
@@ -100,6 +108,9 @@ public final class Adam implements Optimizer {
 
     @Override
     public void step(Parameters parameters, Gradients gradients) {
+        if (fused && stepKnownParameters(parameters, gradients)) {
+            return;
+        }
         Checks.requireGradients("Adam.step", parameters, gradients);
         for (Map.Entry<String, INDArray> entry : parameters) {
             String name = entry.getKey();
@@ -107,26 +118,103 @@ public final class Adam implements Optimizer {
             INDArray g = gradients.get(name);
             Moments state = moments.computeIfAbsent(name, key -> new Moments(theta));
             Checks.requireStateFits("Adam.step", name, state.m, theta);
-            INDArray m = state.m;
-            INDArray v = state.v;
             long t = ++state.t;
-            if (fused && ParameterPass.adam(theta, g, m, v, beta1, beta2, t, learningRate, epsilon, weightDecay)) {
+            if (fused && ParameterPass.adam(theta, g, state.m, state.v, beta1, beta2, t, learningRate, epsilon, weightDecay)) {
                 continue;
             }
-            // m ← β1·m + (1 − β1)·g
-            m.muli(beta1).addi(g.mul(1 - beta1));
-            // v ← β2·v + (1 − β2)·g²
-            v.muli(beta2).addi(g.mul(g).muli(1 - beta2));
-            // m̂ = m / (1 − β1^t),  v̂ = v / (1 − β2^t)
-            INDArray mHat = m.div(1 - Math.pow(beta1, t));
-            INDArray vHat = v.div(1 - Math.pow(beta2, t));
-            // θ ← θ − η·(m̂ / (√v̂ + ε) + λ·θ)
-            INDArray update = mHat.divi(Transforms.sqrt(vHat, false).addi(epsilon));
-            if (weightDecay != 0) {
-                update.addi(theta.mul(weightDecay));
-            }
-            theta.subi(update.muli(learningRate));
+            update(theta, g, state.m, state.v, t);
         }
+    }
+
+    /** The rule as written, a few ND4J operations per line, for one parameter at step t. */
+    private void update(INDArray theta, INDArray g, INDArray m, INDArray v, long t) {
+        // m ← β1·m + (1 − β1)·g
+        m.muli(beta1).addi(g.mul(1 - beta1));
+        // v ← β2·v + (1 − β2)·g²
+        v.muli(beta2).addi(g.mul(g).muli(1 - beta2));
+        // m̂ = m / (1 − β1^t),  v̂ = v / (1 − β2^t)
+        INDArray mHat = m.div(1 - Math.pow(beta1, t));
+        INDArray vHat = v.div(1 - Math.pow(beta2, t));
+        // θ ← θ − η·(m̂ / (√v̂ + ε) + λ·θ)
+        INDArray update = mHat.divi(Transforms.sqrt(vHat, false).addi(epsilon));
+        if (weightDecay != 0) {
+            update.addi(theta.mul(weightDecay));
+        }
+        theta.subi(update.muli(learningRate));
+    }
+
+    /**
+     * The step of a training loop, which passes the same parameters every time: their names, arrays and moments are
+     * looked up once and kept, the checks run without building their messages, and each parameter's update reads and
+     * writes through views kept between steps, so that a step allocates nothing of its own.
+     *
+     * @return false (nothing done) if these are not the parameters of the last step, or a gradient does not fit: the
+     *     caller then takes the general path, which checks everything and names what is wrong
+     */
+    private boolean stepKnownParameters(Parameters parameters, Gradients gradients) {
+        if (parameters == null || gradients == null) {
+            return false;
+        }
+        if (!sameParameters(parameters)) {
+            // new parameters (or changed ones): checked in full, with the messages, then looked up once
+            Checks.requireGradients("Adam.step", parameters, gradients);
+            rememberParameters(parameters);
+        }
+        if (gradients.size() != knownNames.length) {
+            return false;
+        }
+        for (int k = 0; k < knownNames.length; k++) {
+            if (!gradients.contains(knownNames[k])) {
+                return false;
+            }
+            INDArray g = gradients.get(knownNames[k]);
+            if (g.dataType() != knownTheta[k].dataType() || !Shapes.sameShape(g, knownTheta[k])) {
+                return false;
+            }
+        }
+        for (int k = 0; k < knownNames.length; k++) {
+            INDArray theta = knownTheta[k];
+            INDArray g = gradients.get(knownNames[k]);
+            Moments state = knownMoments[k];
+            long t = ++state.t;
+            if (!ParameterPass.adam(theta, g, state.m, state.v, beta1, beta2, t, learningRate, epsilon, weightDecay, views,
+                    4 * k)) {
+                update(theta, g, state.m, state.v, t);
+            }
+        }
+        return true;
+    }
+
+    /** @return true if these are the parameters of the last step, each name still holding the same array */
+    private boolean sameParameters(Parameters parameters) {
+        if (known != parameters || knownNames.length != parameters.size()) {
+            return false;
+        }
+        for (int k = 0; k < knownNames.length; k++) {
+            if (!parameters.contains(knownNames[k]) || parameters.get(knownNames[k]) != knownTheta[k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Looks the parameters' names, arrays and moments up once (the moments made if new, checked if kept). */
+    private void rememberParameters(Parameters parameters) {
+        int count = parameters.size();
+        knownNames = new String[count];
+        knownTheta = new INDArray[count];
+        knownMoments = new Moments[count];
+        int k = 0;
+        for (Map.Entry<String, INDArray> entry : parameters) {
+            INDArray theta = entry.getValue();
+            Moments state = moments.computeIfAbsent(entry.getKey(), key -> new Moments(theta));
+            Checks.requireStateFits("Adam.step", entry.getKey(), state.m, theta);
+            knownNames[k] = entry.getKey();
+            knownTheta[k] = theta;
+            knownMoments[k] = state;
+            k++;
+        }
+        known = parameters;
     }
 
     /**

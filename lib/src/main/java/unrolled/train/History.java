@@ -1,6 +1,7 @@
 package unrolled.train;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,13 +42,19 @@ public final class History {
     /** Column of {@link #epochs()}: the epoch's wall-clock time in seconds. */
     public static final String SECONDS = "seconds";
 
-    private record StepRow(long step, int epoch, double loss, double gradientNorm, double learningRate) {
-    }
+    /** Room for this many steps at first; the step columns double when full (no object per step). */
+    private static final int FIRST_CAPACITY = 1024;
 
     private record EpochRow(int epoch, double meanLoss, Map<String, Double> metrics, double seconds) {
     }
 
-    private final List<StepRow> steps = new ArrayList<>();
+    /** The step rows, column by column: a recorded step is 36 bytes in these arrays and no object of its own. */
+    private long[] stepNumbers = new long[FIRST_CAPACITY];
+    private int[] stepEpochs = new int[FIRST_CAPACITY];
+    private double[] stepLosses = new double[FIRST_CAPACITY];
+    private double[] stepNorms = new double[FIRST_CAPACITY];
+    private double[] stepRates = new double[FIRST_CAPACITY];
+    private int stepCount;
     private final List<EpochRow> epochs = new ArrayList<>();
     private List<String> metricNames;
 
@@ -55,7 +62,20 @@ public final class History {
     }
 
     void addStep(long step, int epoch, double loss, double gradientNorm, double learningRate) {
-        steps.add(new StepRow(step, epoch, loss, gradientNorm, learningRate));
+        if (stepCount == stepLosses.length) {
+            int capacity = 2 * stepCount;
+            stepNumbers = Arrays.copyOf(stepNumbers, capacity);
+            stepEpochs = Arrays.copyOf(stepEpochs, capacity);
+            stepLosses = Arrays.copyOf(stepLosses, capacity);
+            stepNorms = Arrays.copyOf(stepNorms, capacity);
+            stepRates = Arrays.copyOf(stepRates, capacity);
+        }
+        stepNumbers[stepCount] = step;
+        stepEpochs[stepCount] = epoch;
+        stepLosses[stepCount] = loss;
+        stepNorms[stepCount] = gradientNorm;
+        stepRates[stepCount] = learningRate;
+        stepCount++;
     }
 
     /**
@@ -84,7 +104,7 @@ public final class History {
 
     /** @return the number of optimiser steps recorded */
     public int stepCount() {
-        return steps.size();
+        return stepCount;
     }
 
     /** @return the number of epochs recorded */
@@ -94,7 +114,7 @@ public final class History {
 
     /** @return the loss of the last step recorded, NaN if none */
     public double lastLoss() {
-        return steps.isEmpty() ? Double.NaN : steps.get(steps.size() - 1).loss();
+        return stepCount == 0 ? Double.NaN : stepLosses[stepCount - 1];
     }
 
     /**
@@ -107,12 +127,12 @@ public final class History {
         DoubleColumn loss = DoubleColumn.create(LOSS);
         DoubleColumn gradientNorm = DoubleColumn.create(GRADIENT_NORM);
         DoubleColumn learningRate = DoubleColumn.create(LEARNING_RATE);
-        for (StepRow row : steps) {
-            step.append(row.step());
-            epoch.append(row.epoch());
-            loss.append(row.loss());
-            gradientNorm.append(row.gradientNorm());
-            learningRate.append(row.learningRate());
+        for (int k = 0; k < stepCount; k++) {
+            step.append(stepNumbers[k]);
+            epoch.append(stepEpochs[k]);
+            loss.append(stepLosses[k]);
+            gradientNorm.append(stepNorms[k]);
+            learningRate.append(stepRates[k]);
         }
         return Table.create("steps", step, epoch, loss, gradientNorm, learningRate);
     }
@@ -145,6 +165,6 @@ public final class History {
 
     @Override
     public String toString() {
-        return "History(" + steps.size() + " steps, " + epochs.size() + " epochs)";
+        return "History(" + stepCount + " steps, " + epochs.size() + " epochs)";
     }
 }

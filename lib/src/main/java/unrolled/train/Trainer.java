@@ -8,12 +8,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import unrolled.fast.MemoryViews;
 import unrolled.fast.ParameterPass;
 import unrolled.optim.Clipping;
 import unrolled.optim.LearningRateSchedule;
 import unrolled.optim.Optimizer;
 import unrolled.param.Gradients;
 import unrolled.param.Parameters;
+import unrolled.tensor.Shapes;
 
 /**
  * The training loop, the same for every model. For each epoch, for each batch (shuffled with a seed if asked):
@@ -73,6 +76,12 @@ public final class Trainer<B> {
     private PrintStream output;
     private long steps;
     private int epochs;
+    /** The parameters' names and arrays as the current fit started, the step's gradients in the same order. */
+    private String[] names;
+    private INDArray[] thetas;
+    private INDArray[] gradientArrays;
+    /** Views of the gradients' memory, kept between steps for a step that returns the same arrays each time. */
+    private final MemoryViews views = new MemoryViews(0);
 
     /**
      * @param parameters the model's live parameters, which the optimiser updates in place
@@ -190,8 +199,10 @@ public final class Trainer<B> {
             throw new IllegalArgumentException("Trainer.fit: epochs must be positive, but is " + epochs + ".");
         }
         PrintStream out = quiet ? null : output != null ? output : System.out;
+        rememberParameters();
         int lastEpoch = this.epochs + epochs;
-        List<B> order = new ArrayList<>(batches);
+        // the caller's list is read in place, and copied only to be shuffled
+        List<B> order = shuffle == null ? batches : new ArrayList<>(batches);
         for (int e = 0; e < epochs; e++) {
             int epoch = this.epochs + 1;
             if (shuffle != null) {
@@ -221,16 +232,19 @@ public final class Trainer<B> {
                         + steps + "; it must return the batch's loss and gradients.");
             }
             // one read of every gradient: NaN or ∞ anywhere, and n = ‖g‖ before clipping
-            ParameterPass.Inspection inspection = inspect(result, epoch, i + 1, order.size());
+            double norm = inspect(result, epoch, i + 1, order.size());
             requireNoBlowUp(result.loss(), epoch, i + 1, order.size());
             Gradients gradients = result.gradients();
-            double norm = inspection.norm();
             if (norm > maxNorm && norm < Double.POSITIVE_INFINITY) {
                 // g ← g·c/n, as Clipping.byGlobalNorm does, in one write
-                ParameterPass.scale(gradients, maxNorm / norm);
+                ParameterPass.scale(gradientArrays, names.length, maxNorm / norm, views);
             }
             // θ ← optimizer.step(θ, g)
             optimizer.step(parameters, gradients);
+            if (result.release() != null) {
+                // the step's own arrays are spent: their memory goes back for the next step to reuse
+                result.release().run();
+            }
             history.addStep(steps, epoch, result.loss(), norm, learningRate);
             steps++;
             lossSum += result.loss();
@@ -257,29 +271,72 @@ public final class Trainer<B> {
     }
 
     /**
-     * Stops, naming the culprit, if the loss or any gradient entry is NaN or infinite; else returns what one read of
-     * every gradient found (the norm among it).
+     * Stops, naming the culprit, if the loss or any gradient entry is NaN or infinite; else returns ‖g‖, from one read
+     * of every gradient through views kept between steps (nothing allocated when all is well).
      */
-    private ParameterPass.Inspection inspect(LossAndGradients result, int epoch, int batch, int batchCount) {
+    private double inspect(LossAndGradients result, int epoch, int batch, int batchCount) {
         String culprit = null;
         String what = null;
-        ParameterPass.Inspection inspection = null;
+        double norm = Double.NaN;
         if (!Double.isFinite(result.loss())) {
             culprit = "the loss";
             what = "the loss is " + result.loss();
         } else {
-            result.gradients().requireMatches("Trainer.fit", parameters);
-            inspection = ParameterPass.inspect(parameters, result.gradients());
-            if (inspection.nonFinite() != null) {
-                culprit = inspection.nonFinite();
-                what = "the gradient of " + culprit + " has " + (inspection.nan() ? "a NaN" : "an infinite") + " entry";
+            if (!collectGradients(result.gradients())) {
+                // a missing, extra or misshapen gradient: the full check names it; else the parameters changed
+                result.gradients().requireMatches("Trainer.fit", parameters);
+                rememberParameters();
+                collectGradients(result.gradients());
+            }
+            double squared = ParameterPass.squaredNorm(gradientArrays, names.length, views);
+            norm = Math.sqrt(squared);
+            if (!Double.isFinite(squared)) {
+                // rare: find the first parameter with a NaN or infinite entry (or learn that the squares overflowed)
+                ParameterPass.Inspection inspection = ParameterPass.inspect(parameters, result.gradients());
+                norm = inspection.norm();
+                if (inspection.nonFinite() != null) {
+                    culprit = inspection.nonFinite();
+                    what = "the gradient of " + culprit + " has " + (inspection.nan() ? "a NaN" : "an infinite") + " entry";
+                }
             }
         }
         if (culprit != null) {
             throw new TrainingDivergedException("Trainer.fit: " + what + " at epoch " + epoch + ", step " + steps + " (batch "
                     + batch + " of " + batchCount + "). " + advice(), epoch, steps, culprit, result.loss());
         }
-        return inspection;
+        return norm;
+    }
+
+    /** Looks the parameters' names and arrays up once per fit, in the parameters' order. */
+    private void rememberParameters() {
+        names = parameters.names().toArray(new String[0]);
+        thetas = new INDArray[names.length];
+        gradientArrays = new INDArray[names.length];
+        for (int k = 0; k < names.length; k++) {
+            thetas[k] = parameters.get(names[k]);
+        }
+    }
+
+    /**
+     * Puts the step's gradient of each parameter, in the parameters' order, into {@code gradientArrays}.
+     *
+     * @return false if a gradient is missing, extra or of another shape than its parameter
+     */
+    private boolean collectGradients(Gradients gradients) {
+        if (gradients.size() != names.length) {
+            return false;
+        }
+        for (int k = 0; k < names.length; k++) {
+            if (!gradients.contains(names[k])) {
+                return false;
+            }
+            INDArray g = gradients.get(names[k]);
+            if (!Shapes.sameShape(g, thetas[k])) {
+                return false;
+            }
+            gradientArrays[k] = g;
+        }
+        return true;
     }
 
     /** Stops, naming the step and both losses, if a divergence factor is set and the loss exceeds f·(lowest so far). */

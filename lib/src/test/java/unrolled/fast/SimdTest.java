@@ -1,5 +1,6 @@
 package unrolled.fast;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.stream.Stream;
@@ -70,6 +71,21 @@ class SimdTest {
             var actual = fast.forward(x, initial, mask);
             FastRecurrentLayerTest.agreeResults(expected, actual);
             FastRecurrentLayerTest.agreeGradients(expectedGradients, fast.backward(dy, dFinal, actual.cache()));
+        }
+    }
+
+    @Test
+    void aVectorWidthIsChosenOnlyUpToTheCpusWidest() {
+        int widest = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize();
+        for (int bits : new int[] {128, 256, 512}) {
+            assertEquals(Math.min(bits, widest), VectorMath.species(bits).vectorBitSize(), "asked for " + bits + " bits");
+        }
+        // no width asked for, or one the API has no species of: the CPU's widest
+        assertEquals(widest, VectorMath.species(0).vectorBitSize());
+        assertEquals(widest, VectorMath.species(1024).vectorBitSize());
+        // the property unset (as in the suite), the row calculators use the widest
+        if (Integer.getInteger("unrolled.vectorBits") == null) {
+            assertEquals(widest, VectorMath.SPECIES.vectorBitSize());
         }
     }
 

@@ -45,4 +45,16 @@ class SlabTest {
         }
         assertTrue(Slab.isPlain(Nd4j.zeros(DataType.DOUBLE, 3, 4)));
     }
+
+    @Test
+    void aRowOrAColumnIsPlainWhateverTheStrideOfItsDimensionOfSizeOne() {
+        // ND4J gives a (1, V) row the strides [1, 1]; a bias is such a row, and it must not be copied at every use
+        INDArray row = Nd4j.zeros(DataType.FLOAT, 1, 5);
+        INDArray column = Nd4j.zeros(DataType.DOUBLE, 5, 1);
+        assertTrue(Slab.isPlain(row), row.shapeInfoToString());
+        assertTrue(Slab.isPlain(column), column.shapeInfoToString());
+        assertSame(row, Slab.of(row).array);
+        // a column cut from a matrix is still not plain
+        assertFalse(Slab.isPlain(Nd4j.zeros(DataType.DOUBLE, 5, 3).getColumn(1, true)));
+    }
 }

@@ -266,6 +266,61 @@ class CharLanguageModelTest {
         assertThrows(IllegalArgumentException.class, () -> model.hiddenStates(Nd4j.zeros(DataType.INT32, 2)));
     }
 
+    /** An LSTM model over ABC (the one-token-at-a-time path's kind) with clear logits that never end a sample. */
+    private static CharLanguageModel lstmSamplingModel(int layers, DataType type) {
+        CharLanguageModel model = new CharLanguageModel(ModelConfiguration.ofTokens(ABC.size(), 4, 8, ABC.size())
+                .withCell(CellType.LSTM).withLayers(layers).withDataType(type).withSeed(12));
+        model.parameters().get("output.W").muli(10);
+        model.parameters().get("output.b").putScalar(0, Vocabulary.EOS_ID, -100);
+        return model;
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1, DOUBLE", "2, DOUBLE", "1, FLOAT", "2, FLOAT"})
+    void anLstmGeneratesOneTokenAtATimeWhatItsLayersGenerate(int layers, DataType type) {
+        CharLanguageModel fast = lstmSamplingModel(layers, type);
+        CharLanguageModel readable = lstmSamplingModel(layers, type);
+        readable.fastGeneration = false;
+        int[] prompt = ABC.encode("abca");
+        double[][] settings = {{0.0, 0}, {0.5, 0}, {1.5, 2}, {1.0, 1}};
+        for (double[] setting : settings) {
+            for (long seed = 1; seed <= 2; seed++) {
+                int[] expected = readable.generate(prompt, 40, setting[0], (int) setting[1], seed);
+                assertArrayEquals(expected, fast.generate(prompt, 40, setting[0], (int) setting[1], seed),
+                        "τ = " + setting[0] + ", top-k " + (int) setting[1] + ", seed " + seed);
+            }
+        }
+        // a sample that ends: <eos> no longer held down, drawn at some point in a long hot sample
+        fast.parameters().get("output.b").putScalar(0, Vocabulary.EOS_ID, 2);
+        readable.parameters().get("output.b").putScalar(0, Vocabulary.EOS_ID, 2);
+        int[] ending = readable.generate(prompt, 400, 2.0, 0, 5);
+        assertEquals(Vocabulary.EOS_ID, ending[ending.length - 1]);
+        assertArrayEquals(ending, fast.generate(prompt, 400, 2.0, 0, 5));
+    }
+
+    @Test
+    void theOneTokenPathsLogitsAreTheModelsAtEveryPosition() {
+        CharLanguageModel model = lstmSamplingModel(2, DataType.DOUBLE);
+        int[] ids = {1, 4, 5, 6, 4, 4, 6, 5};
+        INDArray logits = model.logits(Nd4j.createFromArray(new int[][] {ids}));
+        unrolled.fast.LstmGenerator generator = new unrolled.fast.LstmGenerator(model.parameters().get("embedding.E"),
+                List.of(layer(model, 0), layer(model, 1)), model.parameters().get("output.W"), model.parameters().get("output.b"));
+        double[] z = generator.read(new int[] {ids[0]});
+        for (int t = 0; t < ids.length; t++) {
+            if (t > 0) {
+                z = generator.next(ids[t]);
+            }
+            for (int v = 0; v < ABC.size(); v++) {
+                assertEquals(logits.getDouble(0, t, v), z[v], 1e-12, "z at step " + t + ", token " + v);
+            }
+        }
+    }
+
+    private static INDArray[] layer(CharLanguageModel model, int l) {
+        return new INDArray[] {model.parameters().get("rnn.layer" + l + ".Wx"), model.parameters().get("rnn.layer" + l + ".Wh"),
+                model.parameters().get("rnn.layer" + l + ".b")};
+    }
+
     @Test
     void samplingIsReproducibleWithASeed() {
         CharLanguageModel model = samplingModel();

@@ -162,6 +162,37 @@ class SequenceClassifierTest {
         assertEquals(Math.log(classes), model.loss(batch), 0.02);
     }
 
+    @ParameterizedTest
+    @CsvSource({"LSTM, false, true, 1, 0.0", "GRU, true, false, 2, 0.25", "RNN, false, false, 1, 0.0"})
+    void aTrainerThatReleasesEachStepsArraysTrainsToTheSameNumbers(CellType cell, boolean bidirectional, boolean tokens,
+            int layers, double dropout) {
+        ModelConfiguration configuration = configuration(cell, bidirectional, tokens, layers, dropout);
+        Batch first = tokens ? paddedTokens() : paddedFeatures();
+        Batch second = tokens ? paddedTokens() : ModelChecks.paddedFeatures(2, new int[] {1, 3, 2}, 3, D, labels(0, 1, 2));
+        SequenceClassifier releasing = new SequenceClassifier(configuration);
+        SequenceClassifier keeping = new SequenceClassifier(configuration);
+        unrolled.train.Trainer<Batch> released = new unrolled.train.Trainer<>(releasing.parameters(),
+                new unrolled.optim.Adam(0.05), releasing::lossAndGradients).clipGlobalNorm(1.0).quiet(true);
+        unrolled.train.Trainer<Batch> kept = new unrolled.train.Trainer<Batch>(keeping.parameters(),
+                new unrolled.optim.Adam(0.05), batch -> {
+                    unrolled.train.LossAndGradients result = keeping.lossAndGradients(batch);
+                    return new unrolled.train.LossAndGradients(result.loss(), result.gradients());
+                }).clipGlobalNorm(1.0).quiet(true);
+        released.fit(List.of(first, second, first), 2);
+        kept.fit(List.of(first, second, first), 2);
+        for (String name : releasing.parameters().names()) {
+            assertEquals(keeping.parameters().get(name), releasing.parameters().get(name), name);
+        }
+        assertEquals(kept.history().steps().doubleColumn("loss").asList(), released.history().steps().doubleColumn("loss").asList());
+        // the batches are the caller's: still readable, unchanged
+        assertEquals(tokens ? paddedTokens().inputs() : paddedFeatures().inputs(), first.inputs());
+        // the zero ∂L/∂y kept for each batch shape was only read
+        assertTrue(releasing.zeroOutputs.size() >= 1);
+        for (INDArray zeros : releasing.zeroOutputs.values()) {
+            assertEquals(0.0, zeros.amaxNumber().doubleValue(), "a kept zero ∂L/∂y " + zeros.shapeInfoToString());
+        }
+    }
+
     @Test
     void aTinyBatchIsOverfittedWithAdam() {
         SequenceClassifier model = new SequenceClassifier(ModelConfiguration.ofFeatures(D, 16, K).withCell(CellType.GRU)

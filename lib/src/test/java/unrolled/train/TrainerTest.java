@@ -484,4 +484,23 @@ class TrainerTest {
         assertEquals("Trainer.clipGlobalNorm: maxNorm must be a finite number > 0, but is -1.0.",
                 assertThrows(IllegalArgumentException.class, () -> trainer.clipGlobalNorm(-1)).getMessage());
     }
+
+    @Test
+    void aStepsReleaseRunsOnceAfterTheOptimiserHasAppliedItsGradients() {
+        Parameters parameters = model();
+        List<Double> wAtRelease = new ArrayList<>();
+        List<Double> wAtCompute = new ArrayList<>();
+        TrainingStep<Batch> step = batch -> {
+            wAtCompute.add(parameters.get("W").getDouble(0, 0));
+            Gradients gradients = new Gradients().accumulate("W", Nd4j.ones(DataType.DOUBLE, 2, 1))
+                    .accumulate("b", Nd4j.ones(DataType.DOUBLE, 1, 1));
+            return new LossAndGradients(1.0, gradients, () -> wAtRelease.add(parameters.get("W").getDouble(0, 0)));
+        };
+        new Trainer<>(parameters, new Sgd(0.1), step).quiet(true).fit(batches(3), 2);
+        // once per step, and each after that step's update (W moved by −η·1 = −0.1 per step)
+        assertEquals(8, wAtRelease.size());
+        for (int k = 0; k < 8; k++) {
+            assertEquals(wAtCompute.get(k) - 0.1, wAtRelease.get(k), 1e-12, "step " + k);
+        }
+    }
 }

@@ -59,7 +59,9 @@ final class Models {
     static Runnable call(String name) {
         return switch (name) {
             case "charlm-train" -> new CharLm().trainerStep();
+            case "charlm-sample" -> new CharLm().sampling();
             case "classifier-train" -> new Classifier().trainerStep();
+            case "classifier-infer" -> new Classifier().inference();
             case "seq2seq-train" -> new Reverser().trainerStep();
             case "seq2seq-greedy" -> new Reverser().greedy();
             case "seq2seq-beam" -> new Reverser().beam();
@@ -74,8 +76,8 @@ final class Models {
      */
     static long parameterCount(String name) {
         return switch (name) {
-            case "charlm-train" -> new CharLanguageModel(new CharLm().configuration).parameters().count();
-            case "classifier-train" -> new SequenceClassifier(ModelConfiguration.ofTokens(Classifier.V, Classifier.E,
+            case "charlm-train", "charlm-sample" -> new CharLanguageModel(new CharLm().configuration).parameters().count();
+            case "classifier-train", "classifier-infer" -> new SequenceClassifier(ModelConfiguration.ofTokens(Classifier.V, Classifier.E,
                     Classifier.H, 2)).parameters().count();
             case "seq2seq-train", "seq2seq-greedy", "seq2seq-beam" -> new Reverser().model.parameters().count();
             case "transformer-train" -> new TransformerBlock().parameters.count();
@@ -84,8 +86,8 @@ final class Models {
     }
 
     /** The benchmarked models. */
-    static final List<String> NAMES = List.of("charlm-train", "classifier-train", "seq2seq-train", "seq2seq-greedy",
-            "seq2seq-beam", "transformer-train");
+    static final List<String> NAMES = List.of("charlm-train", "charlm-sample", "classifier-train", "classifier-infer",
+            "seq2seq-train", "seq2seq-greedy", "seq2seq-beam", "transformer-train");
 
     /** Random token ids (N, T) in [0, V), a fixed seed. */
     static List<int[]> sequences(int n, int t, int vocabulary, long seed) {
@@ -136,6 +138,25 @@ final class Models {
             return steps(trainer, batch);
         }
 
+        /** Characters drawn per sampling call, and the temperature: notebook 10 samples 300 at τ = 0, 0.5, 1, 1.5. */
+        static final int SAMPLED = 200;
+        static final double TEMPERATURE = 0.5;
+        /** The prompt's length (notebook 10's prompt "Call me " has 8 characters). */
+        static final int PROMPT = 8;
+
+        /**
+         * @return one sampling call as notebook 10 makes it ({@link CharLanguageModel#generate}: the prompt read, then
+         *     {@value #SAMPLED} characters drawn one at a time at batch 1 with temperature {@value #TEMPERATURE}, each
+         *     fed back); the &lt;eos&gt; logit is held down so that every call draws all of them, as PyTorch's does
+         */
+        Runnable sampling() {
+            CharLanguageModel model = new CharLanguageModel(configuration);
+            model.parameters().get("output.b").putScalar(0, Vocabulary.EOS_ID, -1e4);
+            int[] prompt = sequences(1, PROMPT, V, 11).get(0);
+            long[] seed = {0};
+            return () -> model.generate(prompt, SAMPLED, TEMPERATURE, 0, seed[0]++);
+        }
+
         /** @return each operation of the step on its own (on pieces of the model's own kinds and sizes), then the whole */
         Map<String, Runnable> parts() {
             Embedding embedding = new Embedding(V, E, DataType.FLOAT, 1);
@@ -184,12 +205,16 @@ final class Models {
             parts.put("Adam", () -> adam.step(parameters, gradients));
             parts.put("whole: model.lossAndGradients", () -> model.lossAndGradients(batch));
             CharLanguageModel trained = new CharLanguageModel(configuration);
-            Trainer<Batch> trainer = new Trainer<>(trained.parameters(), new Adam(0.02), trained::lossAndGradients)
-                    .clipGlobalNorm(1.0).quiet(true);
-            List<Batch> one = List.of(batch);
-            parts.put("whole: Trainer step (+ checks, clipping, Adam)", () -> trainer.fit(one, 1));
+            parts.put("whole: Trainer step (+ checks, clipping, Adam)", oneStep(trained.parameters(), trained::lossAndGradients, batch));
             return parts;
         }
+    }
+
+    /** @return one trainer step per call (a fit over one batch), clipping at 1 and Adam at 0.02, as the notebooks train */
+    private static Runnable oneStep(Parameters parameters, TrainingStep<Batch> step, Batch batch) {
+        Trainer<Batch> trainer = new Trainer<>(parameters, new Adam(0.02), step).clipGlobalNorm(1.0).quiet(true);
+        List<Batch> one = List.of(batch);
+        return () -> trainer.fit(one, 1);
     }
 
     /**
@@ -214,14 +239,68 @@ final class Models {
         static final int N = 128;
         static final int T = 8;
 
-        /** @return the model's training step as the trainer runs it */
-        Runnable trainerStep() {
+        /**
+         * @return each operation of the step on its own (on pieces of the model's own kinds and sizes), then the whole
+         *     step as the model and the trainer run it
+         */
+        Map<String, Runnable> parts() {
+            Batch batch = batch();
+            ModelConfiguration configuration = ModelConfiguration.ofTokens(V, E, H, 2).withDataType(DataType.FLOAT).withSeed(7);
+            Embedding embedding = new Embedding(V, E, DataType.FLOAT, 1);
+            RecurrentStack rnn = new RecurrentStack(configuration);
+            Embedding.Result x = embedding.forward(batch.inputs());
+            RecurrentStack.Result y = rnn.forward(x.output(), null, null, true);
+            INDArray zeros = Nd4j.zeros(DataType.FLOAT, N, T, H);
+            RecurrentStack.Backward dRnn = rnn.backward(zeros, y.summary(), y.cache());
+            SequenceClassifier model = new SequenceClassifier(configuration);
+            Parameters parameters = model.parameters();
+            Gradients gradients = model.lossAndGradients(batch).gradients();
+            int[] labels = batch.targets().dup('c').data().asInt();
+            INDArray W = parameters.get("output.W");
+            INDArray b = parameters.get("output.b");
+            Adam adam = new Adam(1e-6);
+
+            Map<String, Runnable> parts = new LinkedHashMap<>();
+            parts.put("embedding gather x = E[ids]", () -> embedding.forward(batch.inputs()));
+            parts.put("LSTM forward (fast path)", () -> rnn.forward(x.output(), null, null, true));
+            parts.put("LSTM forward + backward from the last state (fast path)", () -> {
+                RecurrentStack.Result forward = rnn.forward(x.output(), null, null, true);
+                rnn.backward(zeros, forward.summary(), forward.cache());
+            });
+            optional(parts, "readout + loss + readout gradients (ReadoutLoss)",
+                    () -> () -> ReadoutLoss.compute(y.summary(), W, b, labels, null));
+            parts.put("embedding scatter dE", () -> embedding.backward(dRnn.dx(), x.cache()));
+            optional(parts, "finite check and norm in one read (ParameterPass.inspect)",
+                    () -> () -> ParameterPass.inspect(parameters, gradients));
+            parts.put("Adam", () -> adam.step(parameters, gradients));
+            parts.put("whole: model.lossAndGradients", () -> model.lossAndGradients(batch));
+            SequenceClassifier trained = new SequenceClassifier(configuration);
+            parts.put("whole: Trainer step (+ checks, clipping, Adam)", oneStep(trained.parameters(), trained::lossAndGradients, batch));
+            SequenceClassifier inferred = new SequenceClassifier(configuration);
+            parts.put("whole: inference, model.logits", () -> inferred.logits(batch));
+            return parts;
+        }
+
+        /** @return the forward pass over the batch in evaluation mode, no gradient: the logits (N, 2) */
+        Runnable inference() {
+            Batch batch = batch();
+            SequenceClassifier model = new SequenceClassifier(ModelConfiguration.ofTokens(V, E, H, 2)
+                    .withDataType(DataType.FLOAT).withSeed(7));
+            return () -> model.logits(batch);
+        }
+
+        private static Batch batch() {
             int[] labels = new int[N];
             Random random = new Random(7);
             for (int i = 0; i < N; i++) {
                 labels[i] = random.nextInt(2);
             }
-            Batch batch = Batching.padWithLabels(sequences(N, T, V, 7), labels, DataType.FLOAT);
+            return Batching.padWithLabels(sequences(N, T, V, 7), labels, DataType.FLOAT);
+        }
+
+        /** @return the model's training step as the trainer runs it */
+        Runnable trainerStep() {
+            Batch batch = batch();
             SequenceClassifier model = new SequenceClassifier(ModelConfiguration.ofTokens(V, E, H, 2)
                     .withDataType(DataType.FLOAT).withSeed(7));
             Trainer<Batch> trainer = new Trainer<>(model.parameters(), new Adam(0.02), model::lossAndGradients)
@@ -240,6 +319,11 @@ final class Models {
             // LSTM: 2·N·T·(E + H)·4H forward; readout: 2·N·T·H·V forward
             case "charlm-train" -> 3 * (2.0 * CharLm.N * CharLm.T * (CharLm.E + CharLm.H) * 4 * CharLm.H
                     + 2.0 * CharLm.N * CharLm.T * CharLm.H * CharLm.V);
+            // per character at batch 1: the LSTM step 2·(E + H)·4H and the readout 2·H·V, over the prompt and the draws
+            case "charlm-sample" -> (CharLm.PROMPT + CharLm.SAMPLED - 1) * (2.0 * (CharLm.E + CharLm.H) * 4 * CharLm.H
+                    + 2.0 * CharLm.H * CharLm.V);
+            case "classifier-infer" -> 2.0 * Classifier.N * Classifier.T * (Classifier.E + Classifier.H) * 4 * Classifier.H
+                    + 2.0 * Classifier.N * Classifier.H * 2;
             case "classifier-train" -> 3 * (2.0 * Classifier.N * Classifier.T * (Classifier.E + Classifier.H) * 4 * Classifier.H
                     + 2.0 * Classifier.N * Classifier.H * 2);
             // encoder GRU 2·N·S·(E + H)·3H, decoder GRU 2·N·T·(E + 2H)·3H, additive attention 2·N·T·S·H·H (keys, recomputed
