@@ -72,6 +72,8 @@ public final class FastEncoderBlock {
     private final Parameters parameters;
     /** Buffer sets, least recently taken first. */
     private final List<Buffers> sets = new ArrayList<>();
+    /** Slabs over the parameters' arrays, by name. */
+    private final Map<String, Slab> parameterSlabs = new HashMap<>();
     /** The backward pass's scratch buffers, shared by every backward pass. */
     private final Buffers scratch = new Buffers();
 
@@ -305,8 +307,8 @@ public final class FastEncoderBlock {
         // dz₂ = LayerNorm₂'(dy), dγ₂, dβ₂
         normaliseRowsBackward(dY, xHat2, inverseStd2, R, parameter("norm2.gamma"), dz2, grads, "norm2");
         // dW2 = uᵀ·dz₂,  db2 = Σ dz₂,  du = dz₂·W2ᵀ ⊙ [u > 0]
-        grads.accumulate("feedForward.W2", product(true, false, F, D, R, u, F, dz2, D));
-        grads.accumulate("feedForward.b2", columnSums(dz2, R, D));
+        grads.take("feedForward.W2", product(true, false, F, D, R, u, F, dz2, D));
+        grads.take("feedForward.b2", columnSums(dz2, R, D));
         Slab W2 = parameter("feedForward.W2");
         Slab.gemm(false, true, R, F, D, 1.0, dz2, 0, D, W2, 0, D, 0.0, du, 0, F);
         for (int k = 0; k < R * F; k++) {
@@ -315,15 +317,15 @@ public final class FastEncoderBlock {
             }
         }
         // dW1 = hᵀ·du,  db1 = Σ du,  dh = dz₂ + du·W1ᵀ
-        grads.accumulate("feedForward.W1", product(true, false, D, F, R, h, D, du, F));
-        grads.accumulate("feedForward.b1", columnSums(du, R, F));
+        grads.take("feedForward.W1", product(true, false, D, F, R, h, D, du, F));
+        grads.take("feedForward.b1", columnSums(du, R, F));
         dz2.copyTo(0, dh, 0, R * D);
         Slab.gemm(false, true, R, D, F, 1.0, du, 0, F, parameter("feedForward.W1"), 0, F, 1.0, dh, 0, D);
         // dz₁ = LayerNorm₁'(dh), dγ₁, dβ₁
         normaliseRowsBackward(dh, xHat1, inverseStd1, R, parameter("norm1.gamma"), dz1, grads, "norm1");
         // dWo = concatᵀ·dz₁,  dbo = Σ dz₁,  dconcat = dz₁·Woᵀ
-        grads.accumulate("attention.Wo", product(true, false, D, D, R, concat, D, dz1, D));
-        grads.accumulate("attention.bo", columnSums(dz1, R, D));
+        grads.take("attention.Wo", product(true, false, D, D, R, concat, D, dz1, D));
+        grads.take("attention.bo", columnSums(dz1, R, D));
         Slab.gemm(false, true, R, D, D, 1.0, dz1, 0, D, parameter("attention.Wo"), 0, D, 0.0, dConcat, 0, D);
         for (int s = 0; s < N; s++) {
             int q0 = s * T * 3 * D;
@@ -353,15 +355,16 @@ public final class FastEncoderBlock {
         for (int p = 0; p < 3; p++) {
             Slab dW = Slab.zeros(dataType, D, D);
             Slab.gemm(true, false, D, D, R, 1.0, x, 0, D, dqkv, p * D, 3 * D, 0.0, dW, 0, D);
-            grads.accumulate("attention." + projections[p], dW.array);
-            grads.accumulate("attention." + biases[p], columnSums(dqkv, p * D, 3 * D, R, D));
+            grads.take("attention." + projections[p], dW.array);
+            grads.take("attention." + biases[p], columnSums(dqkv, p * D, 3 * D, R, D));
             Slab.gemm(false, true, R, D, D, 1.0, dqkv, p * D, 3 * D, parameter("attention." + projections[p]), 0, D, 1.0,
                     dx, 0, D);
         }
         tape.set.spare = true;
+        // in the order of the block's parameters, without copies: every array here is new and the caller's
         Gradients ordered = new Gradients();
         for (String name : parameters.names()) {
-            ordered.accumulate(name, grads.get(name));
+            ordered.take(name, grads.get(name));
         }
         return new LayerGradients(dx.array, ordered);
     }
@@ -462,8 +465,8 @@ public final class FastEncoderBlock {
                 dz.set(at + k, s / D * (D * dxHat - sumDxHat - hat * sumDxHatXHat));
             }
         }
-        grads.accumulate(prefix + ".gamma", row(dGamma));
-        grads.accumulate(prefix + ".beta", row(dBeta));
+        grads.take(prefix + ".gamma", row(dGamma));
+        grads.take(prefix + ".beta", row(dBeta));
     }
 
     /** @return op(A)·op(B), (m, n), a new array; A and B start at element 0 with leading dimensions lda, ldb */
@@ -506,8 +509,22 @@ public final class FastEncoderBlock {
         }
     }
 
+    /**
+     * @return a slab over the parameter's live array, made once per array (a parameter replaced by a new array gets a
+     *     new slab)
+     */
     private Slab parameter(String name) {
-        return Slab.of(parameters.get(name));
+        INDArray array = parameters.get(name);
+        Slab slab = parameterSlabs.get(name);
+        if (slab == null || slab.array != array) {
+            slab = Slab.of(array);
+            if (slab.array != array) {
+                // not plain memory: a copy, read afresh at every call
+                return slab;
+            }
+            parameterSlabs.put(name, slab);
+        }
+        return slab;
     }
 
     /** e^a: Math.exp in DOUBLE, the fast e^a in FLOAT. */

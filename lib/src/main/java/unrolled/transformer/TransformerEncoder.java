@@ -131,15 +131,16 @@ public final class TransformerEncoder implements Trainable {
         INDArray dz = dy;
         for (int l = blocks.size() - 1; l >= 0; l--) {
             LayerGradients block = blocks.get(l).backward(dz, cache.blocks().get(l));
-            grads.accumulateAll("block" + l, block.parameters());
+            // the block's gradients are new arrays: gathered without copies
+            grads.takeAll("block" + l, block.parameters());
             dz = block.dx();
         }
         // z⁰ = x + P: the gradient passes to x, and to P if it is trained
         LayerGradients input = positions.backward(dz);
-        grads.accumulateAll("positions", input.parameters());
+        grads.takeAll("positions", input.parameters());
         Gradients ordered = new Gradients();
         for (String name : parameters.names()) {
-            ordered.accumulate(name, grads.get(name));
+            ordered.take(name, grads.get(name));
         }
         return new LayerGradients(input.dx(), ordered);
     }
