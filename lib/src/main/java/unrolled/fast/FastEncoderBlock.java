@@ -1,7 +1,6 @@
 package unrolled.fast;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +74,9 @@ public final class FastEncoderBlock {
     /** Slabs over the parameters' arrays, by name. */
     private final Map<String, Slab> parameterSlabs = new HashMap<>();
     /** The backward pass's scratch buffers, shared by every backward pass. */
-    private final Buffers scratch = new Buffers();
+    private final WorkBuffers.Set scratch;
+    /** Where the buffer sets come from. */
+    private final WorkBuffers work;
 
     /**
      * @param reference the readable block whose parameters this pass reads and whose results it reproduces, not null
@@ -87,25 +88,45 @@ public final class FastEncoderBlock {
         this.feedForwardSize = reference.feedForwardSize();
         this.dataType = reference.dataType();
         this.parameters = reference.parameters();
+        this.work = new WorkBuffers(dataType);
+        this.scratch = work.scratch;
     }
 
-    /** Named buffers of one pass; each is completely overwritten before it is read. */
-    private final class Buffers {
-        private final Map<String, Slab> slabs = new HashMap<>();
+    /**
+     * One tape's buffers (a {@link WorkBuffers.Set}: each is completely overwritten before it is read) and what the
+     * choice of a set for the next pass needs to know.
+     */
+    private static final class Buffers {
+        private final WorkBuffers.Set slabs;
         /** How many forward passes have taken this set: a tape remembers the number of its own. */
         private int generation;
         private boolean spare = true;
         private int batchSize = -1;
         private int steps = -1;
 
-        Slab get(String name, long... shape) {
-            Slab slab = slabs.get(name);
-            if (slab == null || !Arrays.equals(slab.array.shape(), shape)) {
-                slab = Slab.of(Nd4j.zeros(dataType, shape));
-                slabs.put(name, slab);
-            }
-            return slab;
+        Buffers(WorkBuffers.Set slabs) {
+            this.slabs = slabs;
         }
+    }
+
+    /**
+     * A forward pass's intermediate arrays, R = N·T rows: [Q K V] (R, 3D), α (N, h, T, T), the heads' concatenation
+     * (R, D), the attention's output A (R, D), x̂₁ and 1/√(σ₁² + ε) (R, D) and (R), h (R, D), u (R, F), the
+     * feed-forward output (R, D), x̂₂ and 1/√(σ₂² + ε).
+     */
+    private record Activations(Slab qkv, Slab alpha, Slab concat, Slab attended, Slab xHat1, Slab inverseStd1, Slab h,
+            Slab u, Slab f, Slab xHat2, Slab inverseStd2) {
+    }
+
+    /** @return the tape's intermediate arrays in its buffer set */
+    private Activations activations(Tape tape) {
+        WorkBuffers.Set set = tape.set.slabs;
+        long R = (long) tape.batchSize * tape.steps;
+        return new Activations(set.get("qkv", R, 3L * modelSize), set.get("alpha", tape.batchSize, heads, tape.steps,
+                tape.steps), set.get("concat", R, modelSize), set.get("attended", R, modelSize),
+                set.get("xHat1", R, modelSize), set.get("inverseStd1", R), set.get("h", R, modelSize),
+                set.get("u", R, feedForwardSize), set.get("f", R, modelSize), set.get("xHat2", R, modelSize),
+                set.get("inverseStd2", R));
     }
 
     /**
@@ -148,7 +169,7 @@ public final class FastEncoderBlock {
                             + "were first asked for after later passes reused their memory; read weights() right after "
                             + "forward, or turn the fast path off with useFastPath(false).");
                 }
-                weights = set.get("alpha", batchSize, heads, steps, steps).array.dup();
+                weights = activations(this).alpha().array.dup();
             }
             return weights;
         }
@@ -205,17 +226,14 @@ public final class FastEncoderBlock {
         int d = D / heads;
         double scale = 1.0 / Math.sqrt(d);
         Slab x = tape.x;
-        Slab qkv = set.get("qkv", R, 3L * D);
-        Slab alpha = set.get("alpha", N, heads, T, T);
-        Slab concat = set.get("concat", R, D);
-        Slab attended = set.get("attended", R, D);
-        Slab xHat1 = set.get("xHat1", R, D);
-        Slab inverseStd1 = set.get("inverseStd1", R);
-        Slab h = set.get("h", R, D);
-        Slab u = set.get("u", R, F);
-        Slab f = set.get("f", R, D);
-        Slab xHat2 = set.get("xHat2", R, D);
-        Slab inverseStd2 = set.get("inverseStd2", R);
+        Activations tapeArrays = activations(tape);
+        Slab qkv = tapeArrays.qkv();
+        Slab alpha = tapeArrays.alpha();
+        Slab concat = tapeArrays.concat();
+        Slab attended = tapeArrays.attended();
+        Slab h = tapeArrays.h();
+        Slab u = tapeArrays.u();
+        Slab f = tapeArrays.f();
         Slab y = Slab.of(tape.output);
 
         // [Q K V] = X·[Wq Wk Wv] + [bq bk bv]: each row starts as the biases, the products add in
@@ -246,7 +264,8 @@ public final class FastEncoderBlock {
         fillRows(attended, R, D, 0, parameter("attention.bo"), D);
         Slab.gemm(false, false, R, D, D, 1.0, concat, 0, D, parameter("attention.Wo"), 0, D, 1.0, attended, 0, D);
         // h = LayerNorm₁(x + A)
-        normaliseRows(x, attended, R, parameter("norm1.gamma"), parameter("norm1.beta"), xHat1, inverseStd1, h);
+        normaliseRows(x, attended, R, parameter("norm1.gamma"), parameter("norm1.beta"), tapeArrays.xHat1(),
+                tapeArrays.inverseStd1(), h);
         // u = max(0, h·W1 + b1)
         fillRows(u, R, F, 0, parameter("feedForward.b1"), F);
         Slab.gemm(false, false, R, F, D, 1.0, h, 0, D, parameter("feedForward.W1"), 0, F, 1.0, u, 0, F);
@@ -258,7 +277,8 @@ public final class FastEncoderBlock {
         // F = u·W2 + b2,  y = LayerNorm₂(h + F)
         fillRows(f, R, D, 0, parameter("feedForward.b2"), D);
         Slab.gemm(false, false, R, D, F, 1.0, u, 0, F, parameter("feedForward.W2"), 0, D, 1.0, f, 0, D);
-        normaliseRows(h, f, R, parameter("norm2.gamma"), parameter("norm2.beta"), xHat2, inverseStd2, y);
+        normaliseRows(h, f, R, parameter("norm2.gamma"), parameter("norm2.beta"), tapeArrays.xHat2(),
+                tapeArrays.inverseStd2(), y);
     }
 
     /**
@@ -282,17 +302,13 @@ public final class FastEncoderBlock {
             // a later pass has reused this tape's buffers: its forward pass runs again from the input it kept
             run(tape);
         }
-        Buffers set = tape.set;
         Slab x = tape.x;
-        Slab qkv = set.get("qkv", R, 3L * D);
-        Slab alpha = set.get("alpha", N, heads, T, T);
-        Slab concat = set.get("concat", R, D);
-        Slab xHat1 = set.get("xHat1", R, D);
-        Slab inverseStd1 = set.get("inverseStd1", R);
-        Slab h = set.get("h", R, D);
-        Slab u = set.get("u", R, F);
-        Slab xHat2 = set.get("xHat2", R, D);
-        Slab inverseStd2 = set.get("inverseStd2", R);
+        Activations tapeArrays = activations(tape);
+        Slab qkv = tapeArrays.qkv();
+        Slab alpha = tapeArrays.alpha();
+        Slab concat = tapeArrays.concat();
+        Slab h = tapeArrays.h();
+        Slab u = tapeArrays.u();
         Slab dY = Slab.of(dy);
         Slab dz2 = scratch.get("dz2", R, D);
         Slab du = scratch.get("du", R, F);
@@ -305,7 +321,7 @@ public final class FastEncoderBlock {
         Gradients grads = new Gradients();
 
         // dz₂ = LayerNorm₂'(dy), dγ₂, dβ₂
-        normaliseRowsBackward(dY, xHat2, inverseStd2, R, parameter("norm2.gamma"), dz2, grads, "norm2");
+        normaliseRowsBackward(dY, tapeArrays.xHat2(), tapeArrays.inverseStd2(), R, parameter("norm2.gamma"), dz2, grads, "norm2");
         // dW2 = uᵀ·dz₂,  db2 = Σ dz₂,  du = dz₂·W2ᵀ ⊙ [u > 0]
         grads.take("feedForward.W2", product(true, false, F, D, R, u, F, dz2, D));
         grads.take("feedForward.b2", columnSums(dz2, R, D));
@@ -322,7 +338,7 @@ public final class FastEncoderBlock {
         dz2.copyTo(0, dh, 0, R * D);
         Slab.gemm(false, true, R, D, F, 1.0, du, 0, F, parameter("feedForward.W1"), 0, F, 1.0, dh, 0, D);
         // dz₁ = LayerNorm₁'(dh), dγ₁, dβ₁
-        normaliseRowsBackward(dh, xHat1, inverseStd1, R, parameter("norm1.gamma"), dz1, grads, "norm1");
+        normaliseRowsBackward(dh, tapeArrays.xHat1(), tapeArrays.inverseStd1(), R, parameter("norm1.gamma"), dz1, grads, "norm1");
         // dWo = concatᵀ·dz₁,  dbo = Σ dz₁,  dconcat = dz₁·Woᵀ
         grads.take("attention.Wo", product(true, false, D, D, R, concat, D, dz1, D));
         grads.take("attention.bo", columnSums(dz1, R, D));
@@ -553,7 +569,7 @@ public final class FastEncoderBlock {
             }
         }
         if (chosen == null) {
-            chosen = sets.size() < SETS ? new Buffers() : sets.get(0);
+            chosen = sets.size() < SETS ? new Buffers(work.forForwardPass()) : sets.get(0);
         }
         // least recently taken first
         sets.remove(chosen);
