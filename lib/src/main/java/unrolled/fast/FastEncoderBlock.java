@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.bytedeco.openblas.global.openblas_nolapack;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -214,17 +213,8 @@ public final class FastEncoderBlock {
         return tape;
     }
 
-    /** Takes a buffer set for the tape and runs the forward pass into it, its products on one BLAS thread. */
+    /** Takes a buffer set for the tape and runs the forward pass into it. */
     private void run(Tape tape) {
-        int threads = oneBlasThread();
-        try {
-            runForward(tape);
-        } finally {
-            restoreBlasThreads(threads);
-        }
-    }
-
-    private void runForward(Tape tape) {
         Buffers set = take(tape.batchSize, tape.steps);
         tape.set = set;
         tape.generation = set.generation;
@@ -299,21 +289,6 @@ public final class FastEncoderBlock {
     public LayerGradients backward(INDArray dy, Tape tape) {
         String method = "FastEncoderBlock.backward";
         Objects.requireNonNull(tape, method + ": tape must not be null");
-        Shapes.require(method, "dy", dy, "(N, T, D)", tape.batchSize, tape.steps, modelSize);
-        Shapes.requireType(method, "dy", dy, dataType);
-        if (tape.overwritten()) {
-            // a later pass has reused this tape's buffers: its forward pass runs again from the input it kept
-            run(tape);
-        }
-        int threads = oneBlasThread();
-        try {
-            return runBackward(dy, tape);
-        } finally {
-            restoreBlasThreads(threads);
-        }
-    }
-
-    private LayerGradients runBackward(INDArray dy, Tape tape) {
         int N = tape.batchSize;
         int T = tape.steps;
         int R = N * T;
@@ -321,6 +296,12 @@ public final class FastEncoderBlock {
         int F = feedForwardSize;
         int d = D / heads;
         double scale = 1.0 / Math.sqrt(d);
+        Shapes.require(method, "dy", dy, "(N, T, D)", N, T, D);
+        Shapes.requireType(method, "dy", dy, dataType);
+        if (tape.overwritten()) {
+            // a later pass has reused this tape's buffers: its forward pass runs again from the input it kept
+            run(tape);
+        }
         Slab x = tape.x;
         Activations tapeArrays = activations(tape);
         Slab qkv = tapeArrays.qkv();
@@ -560,29 +541,6 @@ public final class FastEncoderBlock {
             parameterSlabs.put(name, slab);
         }
         return slab;
-    }
-
-    /**
-     * Every product of a pass is small (at most (N·T, F)·(F, D)); OpenBLAS splits those of 2¹⁸ multiply-adds and more
-     * across its threads, whose hand-over and spinning then cost more than they save. Measured on notebook 16's model
-     * (2 vCPUs, loaded): the whole training step's process CPU time fell from about 29 to 17 ms per step, and its
-     * own thread's from about 15 to 12 ms, although switching OpenBLAS's thread count costs tenths of a millisecond
-     * per switch (a pass switches twice).
-     *
-     * @return the number of OpenBLAS threads before, to give to {@link #restoreBlasThreads}
-     */
-    private static int oneBlasThread() {
-        int threads = openblas_nolapack.blas_get_num_threads();
-        if (threads != 1) {
-            openblas_nolapack.blas_set_num_threads(1);
-        }
-        return threads;
-    }
-
-    private static void restoreBlasThreads(int threads) {
-        if (threads != 1) {
-            openblas_nolapack.blas_set_num_threads(threads);
-        }
     }
 
     /** e^a: Math.exp in DOUBLE, the fast e^a in FLOAT. */
