@@ -34,14 +34,39 @@ public final class TransformerEncoder implements Trainable {
     public record Cache(List<TransformerEncoderBlock.Cache> blocks) {
     }
 
-    /**
-     * The forward result.
-     *
-     * @param output y, (N, T, D)
-     * @param weights each block's attention weights, (N, h, T, T), first to last
-     * @param cache for {@link #backward}
-     */
-    public record Result(INDArray output, List<INDArray> weights, Cache cache) {
+    /** The forward result: y, each block's attention weights and the cache for {@link #backward}. */
+    public static final class Result {
+        private final INDArray output;
+        private final List<TransformerEncoderBlock.Result> blocks;
+        private final Cache cache;
+
+        private Result(INDArray output, List<TransformerEncoderBlock.Result> blocks, Cache cache) {
+            this.output = output;
+            this.blocks = blocks;
+            this.cache = cache;
+        }
+
+        /** @return y, (N, T, D) */
+        public INDArray output() {
+            return output;
+        }
+
+        /**
+         * @return each block's attention weights, (N, h, T, T), first to last; after the fast path read them right after
+         *     the forward pass (see {@link TransformerEncoderBlock.Result#weights()})
+         */
+        public List<INDArray> weights() {
+            List<INDArray> weights = new ArrayList<>();
+            for (TransformerEncoderBlock.Result block : blocks) {
+                weights.add(block.weights());
+            }
+            return List.copyOf(weights);
+        }
+
+        /** @return the cache for {@link #backward} */
+        public Cache cache() {
+            return cache;
+        }
     }
 
     private final PositionalEncoding positions;
@@ -84,15 +109,15 @@ public final class TransformerEncoder implements Trainable {
         // z⁰ = x + P
         INDArray z = positions.forward(x);
         List<TransformerEncoderBlock.Cache> caches = new ArrayList<>();
-        List<INDArray> weights = new ArrayList<>();
+        List<TransformerEncoderBlock.Result> results = new ArrayList<>();
         // zˡ = Blockₗ(zˡ⁻¹)
         for (TransformerEncoderBlock block : blocks) {
             TransformerEncoderBlock.Result result = block.forward(z, keyMask, causal);
             z = result.output();
             caches.add(result.cache());
-            weights.add(result.weights());
+            results.add(result);
         }
-        return new Result(z, List.copyOf(weights), new Cache(List.copyOf(caches)));
+        return new Result(z, List.copyOf(results), new Cache(List.copyOf(caches)));
     }
 
     /**
@@ -106,15 +131,16 @@ public final class TransformerEncoder implements Trainable {
         INDArray dz = dy;
         for (int l = blocks.size() - 1; l >= 0; l--) {
             LayerGradients block = blocks.get(l).backward(dz, cache.blocks().get(l));
-            grads.accumulateAll("block" + l, block.parameters());
+            // the block's gradients are new arrays: gathered without copies
+            grads.takeAll("block" + l, block.parameters());
             dz = block.dx();
         }
         // z⁰ = x + P: the gradient passes to x, and to P if it is trained
         LayerGradients input = positions.backward(dz);
-        grads.accumulateAll("positions", input.parameters());
+        grads.takeAll("positions", input.parameters());
         Gradients ordered = new Gradients();
         for (String name : parameters.names()) {
-            ordered.accumulate(name, grads.get(name));
+            ordered.take(name, grads.get(name));
         }
         return new LayerGradients(input.dx(), ordered);
     }
@@ -122,6 +148,20 @@ public final class TransformerEncoder implements Trainable {
     @Override
     public Parameters parameters() {
         return parameters;
+    }
+
+    /**
+     * Chooses the fast path (the default) or the readable reference in every block
+     * ({@link TransformerEncoderBlock#useFastPath}).
+     *
+     * @param use true for the fast path, false for the readable reference
+     * @return this encoder
+     */
+    public TransformerEncoder useFastPath(boolean use) {
+        for (TransformerEncoderBlock block : blocks) {
+            block.useFastPath(use);
+        }
+        return this;
     }
 
     /** @return the blocks, first to last */

@@ -4,6 +4,7 @@ import java.util.Objects;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import unrolled.attention.MultiHeadAttention;
+import unrolled.fast.FastEncoderBlock;
 import unrolled.layer.FeedForward;
 import unrolled.layer.LayerGradients;
 import unrolled.layer.LayerNorm;
@@ -42,25 +43,53 @@ import unrolled.tensor.Shapes;
 public final class TransformerEncoderBlock implements Trainable {
 
     /**
-     * What the forward pass keeps for the backward pass.
+     * What the forward pass keeps for the backward pass: the readable sublayers' caches, or the fast path's tape
+     * (then the four sublayer caches are null).
      *
-     * @param attention the self-attention's cache
-     * @param norm1 the first Add &amp; Norm's cache
-     * @param feedForward the position-wise network's cache
-     * @param norm2 the second Add &amp; Norm's cache
+     * @param attention the self-attention's cache, or null after the fast path
+     * @param norm1 the first Add &amp; Norm's cache, or null after the fast path
+     * @param feedForward the position-wise network's cache, or null after the fast path
+     * @param norm2 the second Add &amp; Norm's cache, or null after the fast path
+     * @param fast the fast path's tape, or null after the readable path
      */
     public record Cache(MultiHeadAttention.Cache attention, LayerNorm.Cache norm1,
-            TimeDistributed.Cache<FeedForward.Cache> feedForward, LayerNorm.Cache norm2) {
+            TimeDistributed.Cache<FeedForward.Cache> feedForward, LayerNorm.Cache norm2, FastEncoderBlock.Tape fast) {
     }
 
-    /**
-     * The forward result.
-     *
-     * @param output y, (N, T, D)
-     * @param weights every head's attention weights, (N, heads, T, T)
-     * @param cache for {@link #backward}
-     */
-    public record Result(INDArray output, INDArray weights, Cache cache) {
+    /** The forward result: y, every head's attention weights and the cache for {@link #backward}. */
+    public static final class Result {
+        private final INDArray output;
+        private final INDArray weights;
+        private final Cache cache;
+
+        /**
+         * @param output y, (N, T, D)
+         * @param weights every head's attention weights, (N, heads, T, T); null to read them from the fast path's tape
+         * @param cache for {@link #backward}
+         */
+        public Result(INDArray output, INDArray weights, Cache cache) {
+            this.output = output;
+            this.weights = weights;
+            this.cache = cache;
+        }
+
+        /** @return y, (N, T, D) */
+        public INDArray output() {
+            return output;
+        }
+
+        /**
+         * @return every head's attention weights, (N, heads, T, T); after the fast path a copy of its work memory made
+         *     at the first call, which must come before later passes reuse that memory (right after the forward pass)
+         */
+        public INDArray weights() {
+            return weights != null ? weights : cache.fast().weights();
+        }
+
+        /** @return the cache for {@link #backward} */
+        public Cache cache() {
+            return cache;
+        }
     }
 
     private final int modelSize;
@@ -70,6 +99,8 @@ public final class TransformerEncoderBlock implements Trainable {
     private final TimeDistributed<FeedForward.Cache> feedForward;
     private final AddAndNorm norm2;
     private final Parameters parameters = new Parameters();
+    private FastEncoderBlock fast;
+    private boolean useFastPath = true;
 
     /**
      * @param modelSize D, positive and divisible by heads
@@ -98,6 +129,14 @@ public final class TransformerEncoderBlock implements Trainable {
     public Result forward(INDArray x, SequenceMask keyMask, boolean causal) {
         Shapes.require("TransformerEncoderBlock.forward", "x", x, "(N, T, D)", Shapes.ANY, Shapes.ANY, modelSize);
         Shapes.requireType("TransformerEncoderBlock.forward", "x", x, dataType());
+        if (keyMask != null) {
+            keyMask.requireShape("TransformerEncoderBlock.forward", x.size(0), x.size(1));
+        }
+        if (useFastPath) {
+            // the same computation in a few BLAS products and one loop per row (see FastEncoderBlock)
+            FastEncoderBlock.Tape tape = fastPath().forward(x, keyMask, causal);
+            return new Result(tape.output(), null, new Cache(null, null, null, null, tape));
+        }
 
         // A = MultiHeadAttention(x, x, x)
         MultiHeadAttention.Result attended = attention.forward(x, x, x, keyMask, causal);
@@ -107,7 +146,7 @@ public final class TransformerEncoderBlock implements Trainable {
         TimeDistributed.Result<FeedForward.Cache> f = feedForward.forward(h.output());
         // y = LayerNorm₂(h + F)
         LayerNorm.Result y = norm2.forward(h.output(), f.output());
-        return new Result(y.output(), attended.weights(), new Cache(attended.cache(), h.cache(), f.cache(), y.cache()));
+        return new Result(y.output(), attended.weights(), new Cache(attended.cache(), h.cache(), f.cache(), y.cache(), null));
     }
 
     /**
@@ -117,10 +156,14 @@ public final class TransformerEncoderBlock implements Trainable {
      */
     public LayerGradients backward(INDArray dy, Cache cache) {
         Objects.requireNonNull(cache, "TransformerEncoderBlock.backward: cache must not be null");
-        long n = cache.attention().queries().size(0);
-        long t = cache.attention().queries().size(1);
+        boolean fastCache = cache.fast() != null;
+        long n = fastCache ? cache.fast().batchSize() : cache.attention().queries().size(0);
+        long t = fastCache ? cache.fast().steps() : cache.attention().queries().size(1);
         Shapes.require("TransformerEncoderBlock.backward", "dy", dy, "(N, T, D)", n, t, modelSize);
         Shapes.requireType("TransformerEncoderBlock.backward", "dy", dy, dataType());
+        if (fastCache) {
+            return fastPath().backward(dy, cache.fast());
+        }
 
         // y = LayerNorm₂(h + F): the same gradient reaches h (residual) and F
         LayerGradients second = norm2.backward(dy, cache.norm2());
@@ -141,6 +184,31 @@ public final class TransformerEncoderBlock implements Trainable {
     @Override
     public Parameters parameters() {
         return parameters;
+    }
+
+    /**
+     * Chooses how {@link #forward} computes: the fast path ({@link FastEncoderBlock}, the default) or the readable
+     * sublayers one ND4J operation at a time, the reference the fast path is tested against. Both give the same
+     * outputs, weights and gradients to round-off; a cache is backpropagated by the path that made it.
+     *
+     * @param use true for the fast path, false for the readable reference
+     * @return this block
+     */
+    public TransformerEncoderBlock useFastPath(boolean use) {
+        this.useFastPath = use;
+        return this;
+    }
+
+    /** @return true if {@link #forward} takes the fast path */
+    public boolean usesFastPath() {
+        return useFastPath;
+    }
+
+    private FastEncoderBlock fastPath() {
+        if (fast == null) {
+            fast = new FastEncoderBlock(this);
+        }
+        return fast;
     }
 
     /** @return the self-attention sublayer */

@@ -1,0 +1,598 @@
+package unrolled.fast;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import unrolled.layer.LayerGradients;
+import unrolled.layer.LayerNorm;
+import unrolled.param.Gradients;
+import unrolled.param.Parameters;
+import unrolled.recurrent.SequenceMask;
+import unrolled.tensor.Shapes;
+import unrolled.transformer.TransformerEncoderBlock;
+
+/**
+ * A Transformer encoder block's forward and backward passes on plain memory: what
+ * {@link TransformerEncoderBlock}'s readable sublayers compute one ND4J operation at a time, here as a few BLAS
+ * products over all N·T rows and one Java loop per row. With R = N·T rows, d = D / h, s = 1/√d:
+ *
+ * <pre>
+ *   [Q K V] = X·[Wq Wk Wv] + [bq bk bv]                    three products (R, D)·(D, D) into one (R, 3D) buffer
+ *   per sequence n and head i:
+ *     S = s·Q_i·K_iᵀ                                        (T, d)·(d, T), written into α's buffer
+ *     α = softmax over the allowed keys of each row          one pass per row: j &lt; min(L_n, causal ? i + 1 : T)
+ *     head_i = α·V_i                                        (T, T)·(T, d), into its d columns of the (R, D) concat
+ *   A = concat·Wo + bo                                      (R, D)·(D, D)
+ *   h = LayerNorm₁(x + A)                                   one pass per row: μ, σ², x̂₁, 1/√(σ² + ε), γ₁ ⊙ x̂₁ + β₁
+ *   u = max(0, h·W1 + b1)                                   (R, D)·(D, F), the ReLU in place
+ *   y = LayerNorm₂(h + u·W2 + b2)                           (R, F)·(F, D), then one pass per row
+ * </pre>
+ *
+ * and backward, in reverse, each line the readable sublayer's formula on the same buffers:
+ *
+ * <pre>
+ *   dz₂ = LayerNorm₂'(dy)                 dγ₂ = Σ dy ⊙ x̂₂,  dβ₂ = Σ dy              one pass per row
+ *   dW2 = uᵀ·dz₂,  db2 = Σ dz₂,  du = dz₂·W2ᵀ ⊙ [u &gt; 0]
+ *   dW1 = hᵀ·du,   db1 = Σ du,   dh = dz₂ + du·W1ᵀ                               the residual adds dz₂
+ *   dz₁ = LayerNorm₁'(dh)                 dγ₁, dβ₁ likewise
+ *   dWo = concatᵀ·dz₁,  dbo = Σ dz₁,  dconcat = dz₁·Woᵀ
+ *   per sequence and head:  dV_i = αᵀ·dhead_i,  dα = dhead_i·V_iᵀ,  dS = α ⊙ (dα − Σ_j α ⊙ dα),
+ *                           dQ_i = s·dS·K_i,  dK_i = s·dSᵀ·Q_i
+ *   dWq = Xᵀ·dQ (dWk, dWv likewise),  db = Σ dQ …,  dx = dz₁ + dQ·Wqᵀ + dK·Wkᵀ + dV·Wvᵀ
+ * </pre>
+ *
+ * <p>No ND4J operation is dispatched inside a pass. The forward pass's intermediate arrays (its tape) live in work
+ * buffers that are reused from call to call: a tape's buffers become spare once its backward pass has run, and at most
+ * {@value #SETS} sets exist, the least recently taken one being reused when all are busy (forward passes whose tapes
+ * never see a backward pass, such as evaluation, do not make memory grow). A backward pass on a tape whose buffers a
+ * later pass has reused runs that forward pass again from the input it kept, with the current parameters. What a call
+ * returns (the output, the input gradient, the parameter gradients) is new memory, the caller's.
+ *
+ * <p>It reads the reference block's live parameters at every call (never copies them), so an optimiser's updates
+ * are seen, and names its gradients as {@link TransformerEncoderBlock#parameters()} does. DOUBLE uses
+ * {@code Math.exp}, FLOAT a faster e^a whose error is far below a float's rounding. The tests hold it to the
+ * readable block (outputs, weights and every gradient to round-off) and check its gradients by finite differences.
+ */
+public final class FastEncoderBlock {
+
+    /** How many tapes' buffers are kept at most. */
+    static final int SETS = 8;
+
+    private final int modelSize;
+    private final int heads;
+    private final int feedForwardSize;
+    private final DataType dataType;
+    private final double epsilon = LayerNorm.DEFAULT_EPSILON;
+    private final Parameters parameters;
+    /** Buffer sets, least recently taken first. */
+    private final List<Buffers> sets = new ArrayList<>();
+    /** Slabs over the parameters' arrays, by name. */
+    private final Map<String, Slab> parameterSlabs = new HashMap<>();
+    /** The backward pass's scratch buffers, shared by every backward pass. */
+    private final WorkBuffers.Set scratch;
+    /** Where the buffer sets come from. */
+    private final WorkBuffers work;
+
+    /**
+     * @param reference the readable block whose parameters this pass reads and whose results it reproduces, not null
+     */
+    public FastEncoderBlock(TransformerEncoderBlock reference) {
+        Objects.requireNonNull(reference, "FastEncoderBlock: reference must not be null");
+        this.modelSize = reference.modelSize();
+        this.heads = reference.heads();
+        this.feedForwardSize = reference.feedForwardSize();
+        this.dataType = reference.dataType();
+        this.parameters = reference.parameters();
+        this.work = new WorkBuffers(dataType);
+        this.scratch = work.scratch;
+    }
+
+    /**
+     * One tape's buffers (a {@link WorkBuffers.Set}: each is completely overwritten before it is read) and what the
+     * choice of a set for the next pass needs to know.
+     */
+    private static final class Buffers {
+        private final WorkBuffers.Set slabs;
+        /** How many forward passes have taken this set: a tape remembers the number of its own. */
+        private int generation;
+        private boolean spare = true;
+        private int batchSize = -1;
+        private int steps = -1;
+
+        Buffers(WorkBuffers.Set slabs) {
+            this.slabs = slabs;
+        }
+    }
+
+    /**
+     * A forward pass's intermediate arrays, R = N·T rows: [Q K V] (R, 3D), α (N, h, T, T), the heads' concatenation
+     * (R, D), the attention's output A (R, D), x̂₁ and 1/√(σ₁² + ε) (R, D) and (R), h (R, D), u (R, F), the
+     * feed-forward output (R, D), x̂₂ and 1/√(σ₂² + ε).
+     */
+    private record Activations(Slab qkv, Slab alpha, Slab concat, Slab attended, Slab xHat1, Slab inverseStd1, Slab h,
+            Slab u, Slab f, Slab xHat2, Slab inverseStd2) {
+    }
+
+    /** @return the tape's intermediate arrays in its buffer set */
+    private Activations activations(Tape tape) {
+        WorkBuffers.Set set = tape.set.slabs;
+        long R = (long) tape.batchSize * tape.steps;
+        return new Activations(set.get("qkv", R, 3L * modelSize), set.get("alpha", tape.batchSize, heads, tape.steps,
+                tape.steps), set.get("concat", R, modelSize), set.get("attended", R, modelSize),
+                set.get("xHat1", R, modelSize), set.get("inverseStd1", R), set.get("h", R, modelSize),
+                set.get("u", R, feedForwardSize), set.get("f", R, modelSize), set.get("xHat2", R, modelSize),
+                set.get("inverseStd2", R));
+    }
+
+    /**
+     * What a forward pass leaves for its backward pass: the input, the mask and the buffers holding its intermediate
+     * arrays (valid while no later pass has reused them).
+     */
+    public final class Tape {
+        private final Slab x;
+        private final INDArray output;
+        private final int batchSize;
+        private final int steps;
+        private final int[] lengths;
+        private final boolean causal;
+        private Buffers set;
+        private int generation;
+        private INDArray weights;
+
+        private Tape(Slab x, INDArray output, int batchSize, int steps, int[] lengths, boolean causal) {
+            this.x = x;
+            this.output = output;
+            this.batchSize = batchSize;
+            this.steps = steps;
+            this.lengths = lengths;
+            this.causal = causal;
+        }
+
+        /** @return y, (N, T, D) */
+        public INDArray output() {
+            return output;
+        }
+
+        /**
+         * @return every head's attention weights α, (N, h, T, T): a copy, made at the first call, of the tape's buffer
+         * @throws IllegalStateException if a later forward pass has reused the buffer before this first call
+         */
+        public INDArray weights() {
+            if (weights == null) {
+                if (overwritten()) {
+                    throw new IllegalStateException("TransformerEncoderBlock.forward: the attention weights of this pass "
+                            + "were first asked for after later passes reused their memory; read weights() right after "
+                            + "forward, or turn the fast path off with useFastPath(false).");
+                }
+                weights = activations(this).alpha().array.dup();
+            }
+            return weights;
+        }
+
+        /** @return N */
+        public int batchSize() {
+            return batchSize;
+        }
+
+        /** @return T */
+        public int steps() {
+            return steps;
+        }
+
+        private boolean overwritten() {
+            return set.generation != generation;
+        }
+    }
+
+    /**
+     * @param x the input, (N, T, D), of the block's data type (copied once if not plain memory)
+     * @param keyMask which positions are real, (N, T), or null if none is padded
+     * @param causal true to let position i attend only to positions j ≤ i
+     * @return the tape, holding y (N, T, D)
+     */
+    public Tape forward(INDArray x, SequenceMask keyMask, boolean causal) {
+        String method = "FastEncoderBlock.forward";
+        Shapes.require(method, "x", x, "(N, T, D)", Shapes.ANY, Shapes.ANY, modelSize);
+        Shapes.requireType(method, "x", x, dataType);
+        int n = Math.toIntExact(x.size(0));
+        int t = Math.toIntExact(x.size(1));
+        if (keyMask != null) {
+            keyMask.requireShape(method, n, t);
+        }
+        int[] lengths = new int[n];
+        for (int s = 0; s < n; s++) {
+            lengths[s] = keyMask == null ? t : keyMask.length(s);
+        }
+        Tape tape = new Tape(Slab.of(x), Nd4j.zeros(dataType, n, t, modelSize), n, t, lengths, causal);
+        run(tape);
+        return tape;
+    }
+
+    /** Takes a buffer set for the tape and runs the forward pass into it. */
+    private void run(Tape tape) {
+        Buffers set = take(tape.batchSize, tape.steps);
+        tape.set = set;
+        tape.generation = set.generation;
+        int N = tape.batchSize;
+        int T = tape.steps;
+        int R = N * T;
+        int D = modelSize;
+        int F = feedForwardSize;
+        int d = D / heads;
+        double scale = 1.0 / Math.sqrt(d);
+        Slab x = tape.x;
+        Activations tapeArrays = activations(tape);
+        Slab qkv = tapeArrays.qkv();
+        Slab alpha = tapeArrays.alpha();
+        Slab concat = tapeArrays.concat();
+        Slab attended = tapeArrays.attended();
+        Slab h = tapeArrays.h();
+        Slab u = tapeArrays.u();
+        Slab f = tapeArrays.f();
+        Slab y = Slab.of(tape.output);
+
+        // [Q K V] = X·[Wq Wk Wv] + [bq bk bv]: each row starts as the biases, the products add in
+        String[] projections = {"Wq", "Wk", "Wv"};
+        String[] biases = {"bq", "bk", "bv"};
+        for (int p = 0; p < 3; p++) {
+            fillRows(qkv, R, 3 * D, p * D, parameter("attention." + biases[p]), D);
+            Slab.gemm(false, false, R, D, D, 1.0, x, 0, D, parameter("attention." + projections[p]), 0, D, 1.0, qkv, p * D,
+                    3 * D);
+        }
+        for (int s = 0; s < N; s++) {
+            int rows = s * T;
+            for (int i = 0; i < heads; i++) {
+                int at = (s * heads + i) * T * T;
+                // S = s·Q_i·K_iᵀ into α's buffer
+                Slab.gemm(false, true, T, T, d, scale, qkv, rows * 3 * D + i * d, 3 * D, qkv, rows * 3 * D + D + i * d,
+                        3 * D, 0.0, alpha, at, T);
+                // α = softmax over the allowed keys, row by row
+                for (int q = 0; q < T; q++) {
+                    softmaxRow(alpha, at + q * T, T, allowedKeys(tape, s, q));
+                }
+                // head_i = α·V_i into its columns of the concatenation
+                Slab.gemm(false, false, T, d, T, 1.0, alpha, at, T, qkv, rows * 3 * D + 2 * D + i * d, 3 * D, 0.0, concat,
+                        rows * D + i * d, D);
+            }
+        }
+        // A = concat·Wo + bo
+        fillRows(attended, R, D, 0, parameter("attention.bo"), D);
+        Slab.gemm(false, false, R, D, D, 1.0, concat, 0, D, parameter("attention.Wo"), 0, D, 1.0, attended, 0, D);
+        // h = LayerNorm₁(x + A)
+        normaliseRows(x, attended, R, parameter("norm1.gamma"), parameter("norm1.beta"), tapeArrays.xHat1(),
+                tapeArrays.inverseStd1(), h);
+        // u = max(0, h·W1 + b1)
+        fillRows(u, R, F, 0, parameter("feedForward.b1"), F);
+        Slab.gemm(false, false, R, F, D, 1.0, h, 0, D, parameter("feedForward.W1"), 0, F, 1.0, u, 0, F);
+        for (int k = 0; k < R * F; k++) {
+            if (!(u.get(k) > 0)) {
+                u.set(k, 0.0);
+            }
+        }
+        // F = u·W2 + b2,  y = LayerNorm₂(h + F)
+        fillRows(f, R, D, 0, parameter("feedForward.b2"), D);
+        Slab.gemm(false, false, R, D, F, 1.0, u, 0, F, parameter("feedForward.W2"), 0, D, 1.0, f, 0, D);
+        normaliseRows(h, f, R, parameter("norm2.gamma"), parameter("norm2.beta"), tapeArrays.xHat2(),
+                tapeArrays.inverseStd2(), y);
+    }
+
+    /**
+     * @param dy ∂L/∂y, (N, T, D) (copied once if not plain memory)
+     * @param tape from {@link #forward}
+     * @return ∂L/∂x (N, T, D) and every parameter's gradient under the names of the block's parameters
+     */
+    public LayerGradients backward(INDArray dy, Tape tape) {
+        String method = "FastEncoderBlock.backward";
+        Objects.requireNonNull(tape, method + ": tape must not be null");
+        int N = tape.batchSize;
+        int T = tape.steps;
+        int R = N * T;
+        int D = modelSize;
+        int F = feedForwardSize;
+        int d = D / heads;
+        double scale = 1.0 / Math.sqrt(d);
+        Shapes.require(method, "dy", dy, "(N, T, D)", N, T, D);
+        Shapes.requireType(method, "dy", dy, dataType);
+        if (tape.overwritten()) {
+            // a later pass has reused this tape's buffers: its forward pass runs again from the input it kept
+            run(tape);
+        }
+        Slab x = tape.x;
+        Activations tapeArrays = activations(tape);
+        Slab qkv = tapeArrays.qkv();
+        Slab alpha = tapeArrays.alpha();
+        Slab concat = tapeArrays.concat();
+        Slab h = tapeArrays.h();
+        Slab u = tapeArrays.u();
+        Slab dY = Slab.of(dy);
+        Slab dz2 = scratch.get("dz2", R, D);
+        Slab du = scratch.get("du", R, F);
+        Slab dh = scratch.get("dh", R, D);
+        Slab dz1 = scratch.get("dz1", R, D);
+        Slab dConcat = scratch.get("dConcat", R, D);
+        Slab dScores = scratch.get("dScores", T, T);
+        Slab dqkv = scratch.get("dqkv", R, 3L * D);
+        Slab dx = Slab.zeros(dataType, N, T, D);
+        Gradients grads = new Gradients();
+
+        // dz₂ = LayerNorm₂'(dy), dγ₂, dβ₂
+        normaliseRowsBackward(dY, tapeArrays.xHat2(), tapeArrays.inverseStd2(), R, parameter("norm2.gamma"), dz2, grads, "norm2");
+        // dW2 = uᵀ·dz₂,  db2 = Σ dz₂,  du = dz₂·W2ᵀ ⊙ [u > 0]
+        grads.take("feedForward.W2", product(true, false, F, D, R, u, F, dz2, D));
+        grads.take("feedForward.b2", columnSums(dz2, R, D));
+        Slab W2 = parameter("feedForward.W2");
+        Slab.gemm(false, true, R, F, D, 1.0, dz2, 0, D, W2, 0, D, 0.0, du, 0, F);
+        for (int k = 0; k < R * F; k++) {
+            if (!(u.get(k) > 0)) {
+                du.set(k, 0.0);
+            }
+        }
+        // dW1 = hᵀ·du,  db1 = Σ du,  dh = dz₂ + du·W1ᵀ
+        grads.take("feedForward.W1", product(true, false, D, F, R, h, D, du, F));
+        grads.take("feedForward.b1", columnSums(du, R, F));
+        dz2.copyTo(0, dh, 0, R * D);
+        Slab.gemm(false, true, R, D, F, 1.0, du, 0, F, parameter("feedForward.W1"), 0, F, 1.0, dh, 0, D);
+        // dz₁ = LayerNorm₁'(dh), dγ₁, dβ₁
+        normaliseRowsBackward(dh, tapeArrays.xHat1(), tapeArrays.inverseStd1(), R, parameter("norm1.gamma"), dz1, grads, "norm1");
+        // dWo = concatᵀ·dz₁,  dbo = Σ dz₁,  dconcat = dz₁·Woᵀ
+        grads.take("attention.Wo", product(true, false, D, D, R, concat, D, dz1, D));
+        grads.take("attention.bo", columnSums(dz1, R, D));
+        Slab.gemm(false, true, R, D, D, 1.0, dz1, 0, D, parameter("attention.Wo"), 0, D, 0.0, dConcat, 0, D);
+        for (int s = 0; s < N; s++) {
+            int q0 = s * T * 3 * D;
+            for (int i = 0; i < heads; i++) {
+                int at = (s * heads + i) * T * T;
+                int headColumns = s * T * D + i * d;
+                // dV_i = αᵀ·dhead_i,  dα = dhead_i·V_iᵀ
+                Slab.gemm(true, false, T, d, T, 1.0, alpha, at, T, dConcat, headColumns, D, 0.0, dqkv, q0 + 2 * D + i * d,
+                        3 * D);
+                Slab.gemm(false, true, T, T, d, 1.0, dConcat, headColumns, D, qkv, q0 + 2 * D + i * d, 3 * D, 0.0,
+                        dScores, 0, T);
+                // dS = α ⊙ (dα − Σ_j α ⊙ dα), row by row
+                for (int q = 0; q < T; q++) {
+                    softmaxRowBackward(alpha, at + q * T, dScores, q * T, T, allowedKeys(tape, s, q));
+                }
+                // dQ_i = s·dS·K_i,  dK_i = s·dSᵀ·Q_i
+                Slab.gemm(false, false, T, d, T, scale, dScores, 0, T, qkv, q0 + D + i * d, 3 * D, 0.0, dqkv, q0 + i * d,
+                        3 * D);
+                Slab.gemm(true, false, T, d, T, scale, dScores, 0, T, qkv, q0 + i * d, 3 * D, 0.0, dqkv, q0 + D + i * d,
+                        3 * D);
+            }
+        }
+        // dWq = Xᵀ·dQ, dbq = Σ dQ (and K, V);  dx = dz₁ + dQ·Wqᵀ + dK·Wkᵀ + dV·Wvᵀ
+        dz1.copyTo(0, dx, 0, R * D);
+        String[] projections = {"Wq", "Wk", "Wv"};
+        String[] biases = {"bq", "bk", "bv"};
+        for (int p = 0; p < 3; p++) {
+            Slab dW = Slab.zeros(dataType, D, D);
+            Slab.gemm(true, false, D, D, R, 1.0, x, 0, D, dqkv, p * D, 3 * D, 0.0, dW, 0, D);
+            grads.take("attention." + projections[p], dW.array);
+            grads.take("attention." + biases[p], columnSums(dqkv, p * D, 3 * D, R, D));
+            Slab.gemm(false, true, R, D, D, 1.0, dqkv, p * D, 3 * D, parameter("attention." + projections[p]), 0, D, 1.0,
+                    dx, 0, D);
+        }
+        tape.set.spare = true;
+        // in the order of the block's parameters, without copies: every array here is new and the caller's
+        Gradients ordered = new Gradients();
+        for (String name : parameters.names()) {
+            ordered.take(name, grads.get(name));
+        }
+        return new LayerGradients(dx.array, ordered);
+    }
+
+    // ---- the passes' pieces ----
+
+    /** @return how many keys query q of sequence s may attend to: the first min(L_s, causal ? q + 1 : T) */
+    private static int allowedKeys(Tape tape, int s, int q) {
+        return Math.min(tape.lengths[s], tape.causal ? q + 1 : tape.steps);
+    }
+
+    /**
+     * α_j = exp(S_j − max S) / Σ_k exp(S_k − max S) over the first {@code allowed} of a row of {@code width} scores,
+     * written over them; α_j = 0 for the rest (all zero when nothing is allowed).
+     */
+    private void softmaxRow(Slab scores, int at, int width, int allowed) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < allowed; j++) {
+            max = Math.max(max, scores.get(at + j));
+        }
+        double sum = 0;
+        for (int j = 0; j < allowed; j++) {
+            double e = exp(scores.get(at + j) - max);
+            scores.set(at + j, e);
+            sum += e;
+        }
+        for (int j = 0; j < allowed; j++) {
+            scores.set(at + j, scores.get(at + j) / sum);
+        }
+        scores.fill(at + allowed, width - allowed, 0.0);
+    }
+
+    /** dS_j = α_j (dα_j − Σ_k α_k dα_k), written over dα's row; zero where α is. */
+    private static void softmaxRowBackward(Slab alpha, int at, Slab dScores, int dAt, int width, int allowed) {
+        double inner = 0;
+        for (int j = 0; j < allowed; j++) {
+            inner += alpha.get(at + j) * dScores.get(dAt + j);
+        }
+        for (int j = 0; j < allowed; j++) {
+            dScores.set(dAt + j, alpha.get(at + j) * (dScores.get(dAt + j) - inner));
+        }
+        dScores.fill(dAt + allowed, width - allowed, 0.0);
+    }
+
+    /**
+     * Per row r of R: z = a_r + b_r, μ = mean z, σ² = mean (z − μ)², s = 1/√(σ² + ε), x̂ = (z − μ)·s, out = γ ⊙ x̂ + β.
+     */
+    private void normaliseRows(Slab a, Slab b, int rows, Slab gamma, Slab beta, Slab xHat, Slab inverseStd, Slab out) {
+        int D = modelSize;
+        for (int r = 0; r < rows; r++) {
+            int at = r * D;
+            double sum = 0;
+            for (int k = 0; k < D; k++) {
+                sum += a.get(at + k) + b.get(at + k);
+            }
+            double mu = sum / D;
+            double squares = 0;
+            for (int k = 0; k < D; k++) {
+                double centred = a.get(at + k) + b.get(at + k) - mu;
+                squares += centred * centred;
+            }
+            double s = 1.0 / Math.sqrt(squares / D + epsilon);
+            inverseStd.set(r, s);
+            for (int k = 0; k < D; k++) {
+                double hat = (a.get(at + k) + b.get(at + k) - mu) * s;
+                xHat.set(at + k, hat);
+                out.set(at + k, gamma.get(k) * hat + beta.get(k));
+            }
+        }
+    }
+
+    /**
+     * Per row: dγ += dy ⊙ x̂, dβ += dy, dx̂ = dy ⊙ γ, dz = (s / D)·(D·dx̂ − Σ dx̂ − x̂ ⊙ Σ (dx̂ ⊙ x̂)), written to dz;
+     * dγ and dβ go into the gradients under prefix.gamma and prefix.beta.
+     */
+    private void normaliseRowsBackward(Slab dy, Slab xHat, Slab inverseStd, int rows, Slab gamma, Slab dz,
+            Gradients grads, String prefix) {
+        int D = modelSize;
+        double[] dGamma = new double[D];
+        double[] dBeta = new double[D];
+        for (int r = 0; r < rows; r++) {
+            int at = r * D;
+            double sumDxHat = 0;
+            double sumDxHatXHat = 0;
+            for (int k = 0; k < D; k++) {
+                double g = dy.get(at + k);
+                double hat = xHat.get(at + k);
+                dGamma[k] += g * hat;
+                dBeta[k] += g;
+                double dxHat = g * gamma.get(k);
+                sumDxHat += dxHat;
+                sumDxHatXHat += dxHat * hat;
+            }
+            double s = inverseStd.get(r);
+            for (int k = 0; k < D; k++) {
+                double hat = xHat.get(at + k);
+                double dxHat = dy.get(at + k) * gamma.get(k);
+                dz.set(at + k, s / D * (D * dxHat - sumDxHat - hat * sumDxHatXHat));
+            }
+        }
+        grads.take(prefix + ".gamma", row(dGamma));
+        grads.take(prefix + ".beta", row(dBeta));
+    }
+
+    /** @return op(A)·op(B), (m, n), a new array; A and B start at element 0 with leading dimensions lda, ldb */
+    private INDArray product(boolean transA, boolean transB, int m, int n, int k, Slab a, int lda, Slab b, int ldb) {
+        Slab c = Slab.zeros(dataType, m, n);
+        Slab.gemm(transA, transB, m, n, k, 1.0, a, 0, lda, b, 0, ldb, 0.0, c, 0, n);
+        return c.array;
+    }
+
+    /** @return Σ over the rows of an (rows, width) slab, (1, width), a new array */
+    private INDArray columnSums(Slab source, int rows, int width) {
+        return columnSums(source, 0, width, rows, width);
+    }
+
+    /** @return Σ over rows of the width columns starting at column {@code from} of a slab whose rows are stride apart */
+    private INDArray columnSums(Slab source, int from, int stride, int rows, int width) {
+        double[] sums = new double[width];
+        for (int r = 0; r < rows; r++) {
+            int at = r * stride + from;
+            for (int k = 0; k < width; k++) {
+                sums[k] += source.get(at + k);
+            }
+        }
+        return row(sums);
+    }
+
+    /** @return the values as a (1, width) array of the block's data type */
+    private INDArray row(double[] values) {
+        Slab out = Slab.zeros(dataType, 1, values.length);
+        for (int k = 0; k < values.length; k++) {
+            out.set(k, values[k]);
+        }
+        return out.array;
+    }
+
+    /** Writes b (width values) into columns [from, from + width) of each of rows rows, stride apart. */
+    private static void fillRows(Slab target, int rows, int stride, int from, Slab b, int width) {
+        for (int r = 0; r < rows; r++) {
+            b.copyTo(0, target, r * stride + from, width);
+        }
+    }
+
+    /**
+     * @return a slab over the parameter's live array, made once per array (a parameter replaced by a new array gets a
+     *     new slab)
+     */
+    private Slab parameter(String name) {
+        INDArray array = parameters.get(name);
+        Slab slab = parameterSlabs.get(name);
+        if (slab == null || slab.array != array) {
+            slab = Slab.of(array);
+            if (slab.array != array) {
+                // not plain memory: a copy, read afresh at every call
+                return slab;
+            }
+            parameterSlabs.put(name, slab);
+        }
+        return slab;
+    }
+
+    /** e^a: Math.exp in DOUBLE, the fast e^a in FLOAT. */
+    private double exp(double a) {
+        return dataType == DataType.DOUBLE ? Math.exp(a) : Kernel.fastExp(a);
+    }
+
+    /**
+     * @return a buffer set for a pass of N sequences of T steps: a spare one of that size, else any spare one, else a
+     *     new one while there are fewer than {@value #SETS}, else the one taken longest ago (its tape is overwritten)
+     */
+    private Buffers take(int batchSize, int steps) {
+        Buffers chosen = null;
+        for (Buffers set : sets) {
+            if (set.spare && set.batchSize == batchSize && set.steps == steps) {
+                chosen = set;
+                break;
+            }
+        }
+        if (chosen == null) {
+            for (Buffers set : sets) {
+                if (set.spare) {
+                    chosen = set;
+                    break;
+                }
+            }
+        }
+        if (chosen == null) {
+            chosen = sets.size() < SETS ? new Buffers(work.forForwardPass()) : sets.get(0);
+        }
+        // least recently taken first
+        sets.remove(chosen);
+        sets.add(chosen);
+        chosen.spare = false;
+        chosen.generation++;
+        chosen.batchSize = batchSize;
+        chosen.steps = steps;
+        return chosen;
+    }
+
+    /** @return D */
+    public int modelSize() {
+        return modelSize;
+    }
+
+    /** @return DOUBLE or FLOAT */
+    public DataType dataType() {
+        return dataType;
+    }
+
+    @Override
+    public String toString() {
+        return "FastEncoderBlock(D=" + modelSize + ", h=" + heads + ", F=" + feedForwardSize + ", " + dataType + ")";
+    }
+}

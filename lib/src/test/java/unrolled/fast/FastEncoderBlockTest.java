@@ -1,0 +1,204 @@
+package unrolled.fast;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import unrolled.TestData;
+import unrolled.check.GradientCheck;
+import unrolled.layer.LayerGradients;
+import unrolled.param.Parameters;
+import unrolled.recurrent.SequenceMask;
+import unrolled.tensor.ShapeException;
+import unrolled.transformer.PositionalEncoding;
+import unrolled.transformer.TransformerEncoder;
+import unrolled.transformer.TransformerEncoderBlock;
+
+/**
+ * The fast encoder block against the readable one: the same outputs, attention weights, input gradient and parameter
+ * gradients to round-off, with and without the causal mask, with padded keys, for one and two heads and at the N = 1
+ * and T = 1 edges; and its own gradients against finite differences.
+ */
+class FastEncoderBlockTest {
+
+    private static final int D = 4;
+    private static final int F = 6;
+
+    /** Random biases and gains, so that no gradient is compared only at a convenient zero. */
+    private static void randomise(Parameters parameters, long seed) {
+        for (String name : parameters.names()) {
+            String last = name.substring(name.lastIndexOf('.') + 1);
+            if (last.startsWith("b") || last.equals("gamma")) {
+                INDArray p = parameters.get(name);
+                p.addi(TestData.gaussian(seed++, p.shape()).muli(0.2).castTo(p.dataType()));
+            }
+        }
+    }
+
+    private static TransformerEncoderBlock block(int heads, DataType type) {
+        TransformerEncoderBlock block = new TransformerEncoderBlock(D, heads, F, type, 7);
+        randomise(block.parameters(), 100);
+        return block;
+    }
+
+    /**
+     * @return N, T, heads, the key lengths (null: no padding) and causal
+     */
+    static Stream<Arguments> cases() {
+        return Stream.of(
+                Arguments.of(2, 5, 1, null, false),
+                Arguments.of(2, 5, 2, null, false),
+                Arguments.of(2, 5, 1, null, true),
+                Arguments.of(2, 5, 2, null, true),
+                Arguments.of(3, 5, 2, new int[] {5, 2, 0}, false),
+                Arguments.of(3, 5, 2, new int[] {3, 5, 1}, true),
+                Arguments.of(1, 5, 2, null, true),
+                Arguments.of(1, 5, 1, new int[] {3}, false),
+                Arguments.of(3, 1, 2, null, true),
+                Arguments.of(2, 1, 1, new int[] {1, 0}, false),
+                Arguments.of(1, 1, 2, null, false));
+    }
+
+    @ParameterizedTest(name = "N={0} T={1} heads={2} lengths={3} causal={4}")
+    @MethodSource("cases")
+    void agreesWithTheReadableBlockInDouble(int n, int t, int heads, int[] lengths, boolean causal) {
+        agree(n, t, heads, lengths, causal, DataType.DOUBLE);
+    }
+
+    @ParameterizedTest(name = "N={0} T={1} heads={2} lengths={3} causal={4}")
+    @MethodSource("cases")
+    void agreesWithTheReadableBlockInFloat(int n, int t, int heads, int[] lengths, boolean causal) {
+        agree(n, t, heads, lengths, causal, DataType.FLOAT);
+    }
+
+    private static void agree(int n, int t, int heads, int[] lengths, boolean causal, DataType type) {
+        TransformerEncoderBlock block = block(heads, type);
+        SequenceMask mask = lengths == null ? null : SequenceMask.ofLengths(lengths, t);
+        INDArray x = TestData.gaussian(1, n, t, D).castTo(type);
+        INDArray dy = TestData.gaussian(2, n, t, D).castTo(type);
+
+        block.useFastPath(false);
+        TransformerEncoderBlock.Result reference = block.forward(x, mask, causal);
+        LayerGradients referenceGradients = block.backward(dy, reference.cache());
+        block.useFastPath(true);
+        TransformerEncoderBlock.Result fast = block.forward(x, mask, causal);
+        assertTrue(fast.cache().fast() != null, "the fast path ran");
+        INDArray fastWeights = fast.weights();
+        LayerGradients fastGradients = block.backward(dy, fast.cache());
+
+        Agree.agree(reference.output(), fast.output(), "y");
+        Agree.agree(reference.weights(), fastWeights, "attention weights");
+        Agree.agree(referenceGradients.dx(), fastGradients.dx(), "dx");
+        assertEquals(block.parameters().names(), fastGradients.parameters().names(), "gradient names, in order");
+        for (String name : block.parameters().names()) {
+            INDArray expected = referenceGradients.parameters().get(name);
+            INDArray actual = fastGradients.parameters().get(name);
+            if (name.equals("attention.bk") && type == DataType.FLOAT) {
+                // exactly zero in exact arithmetic (q·bk is the same for every key, and the softmax ignores a shift),
+                // so both sides are round-off: in FLOAT, of the order of 1e-7, which Agree's floor does not cover
+                assertTrue(expected.amaxNumber().doubleValue() < 1e-5 && actual.amaxNumber().doubleValue() < 1e-5,
+                        "dattention.bk is round-off of zero: " + expected + " and " + actual);
+            } else {
+                Agree.agree(expected, actual, "d" + name);
+            }
+        }
+    }
+
+    private static void finiteDifferences(TransformerEncoderBlock block, int n, int t, SequenceMask mask, boolean causal) {
+        INDArray x = TestData.gaussian(1, n, t, D);
+        INDArray R = TestData.gaussian(2, n, t, D);
+        TransformerEncoderBlock.Result result = block.forward(x, mask, causal);
+        assertTrue(result.cache().fast() != null, "the fast path ran");
+        LayerGradients g = block.backward(R, result.cache());
+        GradientCheck check = GradientCheck.create().wrt("x", x, g.dx());
+        for (String name : block.parameters().names()) {
+            check.wrt(name, block.parameters().get(name), g.parameters().get(name));
+        }
+        check.run(() -> TestData.dot(block.forward(x, mask, causal).output(), R)).requirePassed();
+    }
+
+    @Test
+    void itsGradientsMatchFiniteDifferencesForTheInputAndEveryParameter() {
+        finiteDifferences(block(2, DataType.DOUBLE), 2, 4, null, false);
+    }
+
+    @Test
+    void itsGradientsWithACausalMaskAndPaddedKeysMatchFiniteDifferences() {
+        finiteDifferences(block(2, DataType.DOUBLE), 3, 4, SequenceMask.ofLengths(new int[] {4, 2, 1}, 4), true);
+    }
+
+    @Test
+    void itsGradientsWithOneHeadMatchFiniteDifferences() {
+        finiteDifferences(block(1, DataType.DOUBLE), 1, 3, SequenceMask.ofLengths(new int[] {2}, 3), false);
+    }
+
+    @Test
+    void aCacheWhoseMemoryWasReusedIsRecomputedFromItsInput() {
+        TransformerEncoderBlock block = block(2, DataType.DOUBLE);
+        INDArray x = TestData.gaussian(1, 2, 3, D);
+        INDArray dy = TestData.gaussian(2, 2, 3, D);
+        TransformerEncoderBlock.Result first = block.forward(x, null, true);
+        LayerGradients expected = block.backward(dy, first.cache());
+        // more forward passes without a backward pass than there are buffer sets: the first tape's set is reused
+        for (int k = 0; k <= FastEncoderBlock.SETS; k++) {
+            block.forward(TestData.gaussian(10 + k, 2, 3, D), null, true);
+        }
+        IllegalStateException e = assertThrows(IllegalStateException.class, first::weights);
+        assertTrue(e.getMessage().contains("useFastPath(false)"), e.getMessage());
+        LayerGradients again = block.backward(dy, first.cache());
+        Agree.agree(expected.dx(), again.dx(), "dx");
+        for (String name : block.parameters().names()) {
+            Agree.agree(expected.parameters().get(name), again.parameters().get(name), "d" + name);
+        }
+    }
+
+    @Test
+    void weightsReadRightAfterTheForwardPassStayTheCallersArray() {
+        TransformerEncoderBlock block = block(2, DataType.DOUBLE);
+        TransformerEncoderBlock.Result result = block.forward(TestData.gaussian(1, 2, 3, D), null, false);
+        INDArray weights = result.weights();
+        INDArray copy = weights.dup();
+        block.backward(TestData.gaussian(2, 2, 3, D), result.cache());
+        block.forward(TestData.gaussian(3, 2, 3, D), null, false);
+        assertSame(weights, result.weights());
+        assertEquals(copy, weights, "a later pass does not change weights already read");
+    }
+
+    @Test
+    void theEncoderTakesTheFastPathUnlessAskedForTheReference() {
+        TransformerEncoder encoder = new TransformerEncoder(PositionalEncoding.sinusoidal(D, DataType.DOUBLE), 2, 2, F,
+                DataType.DOUBLE, 3);
+        INDArray x = TestData.gaussian(1, 2, 5, D);
+        INDArray dy = TestData.gaussian(2, 2, 5, D);
+        TransformerEncoder.Result fast = encoder.forward(x, null, true);
+        assertTrue(fast.cache().blocks().stream().allMatch(c -> c.fast() != null), "every block took the fast path");
+        LayerGradients fastGradients = encoder.backward(dy, fast.cache());
+        encoder.useFastPath(false);
+        TransformerEncoder.Result reference = encoder.forward(x, null, true);
+        assertTrue(reference.cache().blocks().stream().allMatch(c -> c.fast() == null), "every block took the reference");
+        LayerGradients referenceGradients = encoder.backward(dy, reference.cache());
+        Agree.agree(reference.output(), fast.output(), "y");
+        Agree.agree(referenceGradients.dx(), fastGradients.dx(), "dx");
+        for (String name : encoder.parameters().names()) {
+            Agree.agree(referenceGradients.parameters().get(name), fastGradients.parameters().get(name), "d" + name);
+        }
+    }
+
+    @Test
+    void aWrongGradientShapeIsRefusedWithBothShapes() {
+        TransformerEncoderBlock block = block(2, DataType.DOUBLE);
+        TransformerEncoderBlock.Result result = block.forward(TestData.gaussian(1, 2, 3, D), null, false);
+        ShapeException e = assertThrows(ShapeException.class,
+                () -> block.backward(TestData.gaussian(2, 2, 4, D), result.cache()));
+        assertEquals("TransformerEncoderBlock.backward: dy must have shape (N, T, D) = (2, 3, 4), but has shape (2, 4, 4).",
+                e.getMessage());
+    }
+}
