@@ -1,8 +1,13 @@
 package unrolled.fast;
 
 import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -75,6 +80,9 @@ public final class FastEncoderDecoder {
     public record Decoded(int[] tokens, INDArray weights) {
     }
 
+    /** The JVM's widest vector of doubles (8 lanes with AVX-512, 4 with AVX2). */
+    private static final VectorSpecies<Double> DOUBLES = DoubleVector.SPECIES_PREFERRED;
+
     private enum Cell { GRU, LSTM }
 
     private enum Kind { NONE, ADDITIVE, DOT, GENERAL }
@@ -83,6 +91,7 @@ public final class FastEncoderDecoder {
     private final RecurrentCell<?> cell;
     private final Attention<?> attention;
     private final Affine output;
+    private final Map<INDArray, Slab> parameterSlabs = new IdentityHashMap<>();
     private final Cell cellKind;
     private final Kind kind;
     private final DataType dataType;
@@ -109,6 +118,12 @@ public final class FastEncoderDecoder {
     private final double[] va;
     private final double[] wOut;
     private final double[] bOut;
+    // their transposes, for the backward pass's products
+    private final double[] wxT;
+    private final double[] whT;
+    private final double[] wqT;
+    private final double[] wmT;
+    private final double[] wOutT;
     // their gradients
     private final double[] dEmbedding;
     private final double[] dWx;
@@ -146,6 +161,7 @@ public final class FastEncoderDecoder {
     private double[] dNextH = new double[0];
     private double[] dNextC = new double[0];
     private double[] dScoreRow = new double[0];
+    private double[] dKeys = new double[0];
     /** The memory and keys the steps read: this decoder's own buffers, or a scorer's single source. */
     private double[] ownMemory = new double[0];
     private double[] ownKeys = new double[0];
@@ -225,6 +241,11 @@ public final class FastEncoderDecoder {
         this.va = new double[kind == Kind.ADDITIVE ? a : 0];
         this.wOut = new double[r * v];
         this.bOut = new double[v];
+        this.wxT = new double[wx.length];
+        this.whT = new double[wh.length];
+        this.wqT = new double[wq.length];
+        this.wmT = new double[wm.length];
+        this.wOutT = new double[wOut.length];
         this.dEmbedding = new double[embedding.length];
         this.dWx = new double[wx.length];
         this.dWh = new double[wh.length];
@@ -321,12 +342,20 @@ public final class FastEncoderDecoder {
                 }
             }
         }
+        transposeWeights();
         clearGradients(n, s);
         for (int t = steps - 1; t >= 0; t--) {
             for (int i = 0; i < n; i++) {
                 if (t < lastStep[i]) {
                     backwardRow(t, i, n, s);
                 }
+            }
+        }
+        if (kind == Kind.ADDITIVE) {
+            // K = m·Wm:  dWm = mᵀ·dK,  dm += dK·Wmᵀ, once over all N·S memory rows
+            for (int row = 0; row < n * s; row++) {
+                outer(this.memory, row * h, h, dKeys, row * a, a, dWm, 0);
+                multiplyTransposed(dKeys, row * a, a, wmT, 0, h, h, dMemory, row * h, true);
             }
         }
         return gradients(n, s, totalWeight == 0 ? 0 : lossSum / totalWeight);
@@ -644,10 +673,20 @@ public final class FastEncoderDecoder {
                 continue;
             }
             int key = row(i, s, j) * a;
-            double score = 0;
-            for (int k = 0; k < a; k++) {
+            int out = u + j * a;
+            // the S·A tanh of a step are most of its element-wise work: a whole vector of them per instruction
+            DoubleVector sum = DoubleVector.zero(DOUBLES);
+            int k = 0;
+            for (; k < DOUBLES.loopBound(a); k += DOUBLES.length()) {
+                DoubleVector uk = DoubleVector.fromArray(DOUBLES, queryPart, k)
+                        .add(DoubleVector.fromArray(DOUBLES, keys, key + k)).lanewise(VectorOperators.TANH);
+                uk.intoArray(hidden, out + k);
+                sum = uk.fma(DoubleVector.fromArray(DOUBLES, va, k), sum);
+            }
+            double score = sum.reduceLanes(VectorOperators.ADD);
+            for (; k < a; k++) {
                 double uk = tanh(queryPart[k] + keys[key + k]);
-                hidden[u + j * a + k] = uk;
+                hidden[out + k] = uk;
                 score += uk * va[k];
             }
             weights[w + j] = score;
@@ -715,10 +754,10 @@ public final class FastEncoderDecoder {
         // z_t = [s_t, c_t]·W_out + b_out:  dW_out += readInᵀ·dz,  db_out += dz,  dReadIn = dz·W_outᵀ
         axpy(1, logits, z, dBOut, 0, v);
         outer(states, next, h, logits, z, v, dWOut, 0);
-        multiplyTransposed(logits, z, v, wOut, 0, h, dReadIn, 0);
+        multiplyTransposed(logits, z, v, wOutT, 0, r, h, dReadIn, 0, false);
         if (kind != Kind.NONE) {
             outer(contexts, c, h, logits, z, v, dWOut, h * v);
-            multiplyTransposed(logits, z, v, wOut, h * v, h, dReadIn, h);
+            multiplyTransposed(logits, z, v, wOutT, h, r, h, dReadIn, h, false);
         }
         // ∂L/∂s_t: the readout's share plus what step t + 1 sent back
         for (int j = 0; j < h; j++) {
@@ -784,7 +823,7 @@ public final class FastEncoderDecoder {
             axpy(1, dKey, 0, dHidden, 0, h);
         } else {
             outer(states, query, h, dKey, 0, h, dWq, 0);
-            multiplyTransposed(dKey, 0, h, wq, 0, h, dHidden, 0, true);
+            multiplyTransposed(dKey, 0, h, wqT, 0, h, h, dHidden, 0, true);
         }
     }
 
@@ -811,12 +850,12 @@ public final class FastEncoderDecoder {
                 daQuery[k] += da;
             }
             int m = row(i, s, j) * h;
-            outer(memory, m, h, dHiddenLayer, 0, a, dWm, 0);
-            multiplyTransposed(dHiddenLayer, 0, a, wm, 0, h, dMemory, m, true);
+            // K_j = m_j·Wm was computed once per call: its gradient dK_j is summed here and taken back through Wm once
+            axpy(1, dHiddenLayer, 0, dKeys, row(i, s, j) * a, a);
         }
         outer(states, query, h, daQuery, 0, a, dWq, 0);
         axpy(1, daQuery, 0, dBa, 0, a);
-        multiplyTransposed(daQuery, 0, a, wq, 0, h, dNextH, i * h, true);
+        multiplyTransposed(daQuery, 0, a, wqT, 0, h, h, dNextH, i * h, true);
     }
 
     /**
@@ -849,8 +888,8 @@ public final class FastEncoderDecoder {
         axpy(1, dGates, 0, dBx, 0, g);
         outer(states, prev, h, dGatesH, 0, g, dWh, 0);
         axpy(1, dGatesH, 0, dBh, 0, g);
-        multiplyTransposed(dGates, 0, g, wx, 0, d, dInput, 0);
-        multiplyTransposed(dGatesH, 0, g, wh, 0, h, dNextH, i * h, true);
+        multiplyTransposed(dGates, 0, g, wxT, 0, d, d, dInput, 0, false);
+        multiplyTransposed(dGatesH, 0, g, whT, 0, h, h, dNextH, i * h, true);
     }
 
     /**
@@ -878,8 +917,8 @@ public final class FastEncoderDecoder {
         outer(cellInputs, in, d, dGates, 0, g, dWx, 0);
         axpy(1, dGates, 0, dBx, 0, g);
         outer(states, prev, h, dGates, 0, g, dWh, 0);
-        multiplyTransposed(dGates, 0, g, wx, 0, d, dInput, 0);
-        multiplyTransposed(dGates, 0, g, wh, 0, h, dNextH, i * h);
+        multiplyTransposed(dGates, 0, g, wxT, 0, d, d, dInput, 0, false);
+        multiplyTransposed(dGates, 0, g, whT, 0, h, h, dNextH, i * h, false);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -895,17 +934,20 @@ public final class FastEncoderDecoder {
         }
     }
 
-    /** out[o + k] = Σ_j dy[yo + j]·W[wo + k·cols + j], k &lt; rows: a row times a matrix's transpose. */
-    private static void multiplyTransposed(double[] dy, int yo, int cols, double[] w, int wo, int rows, double[] out, int o) {
-        multiplyTransposed(dy, yo, cols, w, wo, rows, out, o, false);
-    }
-
-    /** As above; with {@code add}, the product is added to out instead of written. */
-    private static void multiplyTransposed(double[] dy, int yo, int cols, double[] w, int wo, int rows, double[] out, int o,
-            boolean add) {
-        for (int k = 0; k < rows; k++) {
-            double sum = dot(dy, yo, w, wo + k * cols, cols);
-            out[o + k] = add ? out[o + k] + sum : sum;
+    /**
+     * out[o + k] (+)= Σ_j dy[yo + j]·W[firstRow + k, j], k &lt; rows: a row times the transpose of rows
+     * [firstRow, firstRow + rows) of W, read from Wᵀ (cols, totalRows) so that the inner loop runs along memory.
+     */
+    private static void multiplyTransposed(double[] dy, int yo, int cols, double[] wT, int firstRow, int totalRows,
+            int rows, double[] out, int o, boolean add) {
+        if (!add) {
+            Arrays.fill(out, o, o + rows, 0);
+        }
+        for (int j = 0; j < cols; j++) {
+            double dyj = dy[yo + j];
+            if (dyj != 0) {
+                axpy(dyj, wT, j * totalRows + firstRow, out, o, rows);
+            }
         }
     }
 
@@ -1051,6 +1093,7 @@ public final class FastEncoderDecoder {
             contexts = grow(contexts, rows * h);
             queryKeys = grow(queryKeys, rows * h);
             dMemory = grow(dMemory, n * s * h);
+            dKeys = grow(dKeys, n * s * a);
             dScoreRow = grow(dScoreRow, s);
         }
         if (kind == Kind.ADDITIVE) {
@@ -1091,8 +1134,30 @@ public final class FastEncoderDecoder {
         read(output.parameters().get("b"), bOut);
     }
 
-    private static void read(INDArray array, double[] into) {
-        Slab from = Slab.of(array);
+    /** Wᵀ of every weight matrix, which only the backward pass reads. */
+    private void transposeWeights() {
+        transpose(wx, d, g, wxT);
+        transpose(wh, h, g, whT);
+        transpose(wq, h, wq.length / h, wqT);
+        transpose(wm, h, wm.length / h, wmT);
+        transpose(wOut, r, v, wOutT);
+    }
+
+    /** into = Wᵀ for W (rows, cols) row-major. */
+    private static void transpose(double[] w, int rows, int cols, double[] into) {
+        for (int k = 0; k < rows; k++) {
+            for (int j = 0; j < cols; j++) {
+                into[j * rows + k] = w[k * cols + j];
+            }
+        }
+    }
+
+    private void read(INDArray array, double[] into) {
+        // a plain parameter array is read through the same slab call after call (it is updated in place)
+        Slab from = parameterSlabs.computeIfAbsent(array, p -> Slab.isPlain(p) ? Slab.of(p) : null);
+        if (from == null) {
+            from = Slab.of(array);
+        }
         for (int k = 0; k < into.length; k++) {
             into[k] = from.get(k);
         }
@@ -1127,6 +1192,7 @@ public final class FastEncoderDecoder {
         }
         if (kind != Kind.NONE) {
             Arrays.fill(dMemory, 0, n * s * h, 0);
+            Arrays.fill(dKeys, 0, n * s * a, 0);
         }
     }
 

@@ -3,7 +3,9 @@ package unrolled.seq2seq;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -663,6 +665,8 @@ public final class EncoderDecoder implements Trainable {
             private double[] hOut = new double[0];
             private double[] cOut = new double[0];
             private double[] logP = new double[0];
+            /** The numbers of every state this scorer made, so that they are not read back out of ND4J arrays. */
+            private final Map<State, double[]> made = new IdentityHashMap<>();
 
             @Override
             public State start() {
@@ -685,17 +689,33 @@ public final class EncoderDecoder implements Trainable {
                     logP = new double[k * v];
                 }
                 for (int i = 0; i < k; i++) {
-                    copyRow(states.get(i).h(), hIn, i * h);
-                    if (lstm) {
-                        copyRow(states.get(i).c(), cIn, i * h);
+                    State state = Objects.requireNonNull(states.get(i), "EncoderDecoder.scorer: a state is null");
+                    double[] known = made.get(state);
+                    if (known != null) {
+                        System.arraycopy(known, 0, hIn, i * h, h);
+                        if (lstm) {
+                            System.arraycopy(known, h, cIn, i * h, h);
+                        }
+                    } else {
+                        copyRow(state.h(), hIn, i * h);
+                        if (lstm) {
+                            copyRow(state.c(), cIn, i * h);
+                        }
                     }
                 }
                 beam.advance(k, previousTokens, hIn, cIn, hOut, cOut, logP);
                 List<Scored<State>> scored = new ArrayList<>(k);
                 for (int i = 0; i < k; i++) {
-                    INDArray hi = row(hOut, i * h, h, type);
-                    INDArray ci = lstm ? row(cOut, i * h, h, type) : null;
-                    scored.add(new Scored<>(Arrays.copyOfRange(logP, i * v, (i + 1) * v), new State(hi, ci)));
+                    double[] numbers = new double[lstm ? 2 * h : h];
+                    System.arraycopy(hOut, i * h, numbers, 0, h);
+                    if (lstm) {
+                        System.arraycopy(cOut, i * h, numbers, h, h);
+                    }
+                    INDArray hi = Nd4j.create(Arrays.copyOf(numbers, h), new long[] {1, h}, type);
+                    INDArray ci = lstm ? Nd4j.create(Arrays.copyOfRange(numbers, h, 2 * h), new long[] {1, h}, type) : null;
+                    State next = new State(hi, ci);
+                    made.put(next, numbers);
+                    scored.add(new Scored<>(Arrays.copyOfRange(logP, i * v, (i + 1) * v), next));
                 }
                 return scored;
             }
@@ -721,11 +741,6 @@ public final class EncoderDecoder implements Trainable {
     private static void copyRow(INDArray state, double[] values, int from) {
         double[] row = state.reshape(state.length()).toDoubleVector();
         System.arraycopy(row, 0, values, from, row.length);
-    }
-
-    /** @return values[from .. from + width) as a (1, width) array of the given type */
-    private static INDArray row(double[] values, int from, int width, DataType type) {
-        return Nd4j.createFromArray(Arrays.copyOfRange(values, from, from + width)).reshape(1, width).castTo(type);
     }
 
     @Override
