@@ -625,7 +625,23 @@ public final class FastEncoderDecoder {
         System.arraycopy(bh, 0, recurrent, 0, g);
         multiplyAdd(states, prev, h, wh, 0, g, recurrent, 0);
         int c = at * h;
-        for (int j = 0; j < h; j++) {
+        int j = 0;
+        DoubleVector one = DoubleVector.broadcast(DOUBLES, 1);
+        for (; j < DOUBLES.loopBound(h); j += DOUBLES.length()) {
+            DoubleVector ahn = DoubleVector.fromArray(DOUBLES, recurrent, 2 * h + j);
+            DoubleVector rj = sigmoid(DoubleVector.fromArray(DOUBLES, gates, gate + j)
+                    .add(DoubleVector.fromArray(DOUBLES, recurrent, j)), one);
+            DoubleVector zj = sigmoid(DoubleVector.fromArray(DOUBLES, gates, gate + h + j)
+                    .add(DoubleVector.fromArray(DOUBLES, recurrent, h + j)), one);
+            DoubleVector nj = DoubleVector.fromArray(DOUBLES, gates, gate + 2 * h + j).add(rj.mul(ahn))
+                    .lanewise(VectorOperators.TANH);
+            rj.intoArray(gates, gate + j);
+            zj.intoArray(gates, gate + h + j);
+            nj.intoArray(gates, gate + 2 * h + j);
+            ahn.intoArray(preReset, c + j);
+            one.sub(zj).mul(nj).add(zj.mul(DoubleVector.fromArray(DOUBLES, states, prev + j))).intoArray(states, next + j);
+        }
+        for (; j < h; j++) {
             double rj = sigmoid(gates[gate + j] + recurrent[j]);
             double zj = sigmoid(gates[gate + h + j] + recurrent[h + j]);
             double ahn = recurrent[2 * h + j];
@@ -644,7 +660,24 @@ public final class FastEncoderDecoder {
         System.arraycopy(bx, 0, gates, gate, g);
         multiplyAdd(cellInputs, in, d, wx, 0, g, gates, gate);
         multiplyAdd(states, prev, h, wh, 0, g, gates, gate);
-        for (int j = 0; j < h; j++) {
+        int j = 0;
+        DoubleVector one = DoubleVector.broadcast(DOUBLES, 1);
+        for (; j < DOUBLES.loopBound(h); j += DOUBLES.length()) {
+            DoubleVector ij = sigmoid(DoubleVector.fromArray(DOUBLES, gates, gate + j), one);
+            DoubleVector fj = sigmoid(DoubleVector.fromArray(DOUBLES, gates, gate + h + j), one);
+            DoubleVector oj = sigmoid(DoubleVector.fromArray(DOUBLES, gates, gate + 2 * h + j), one);
+            DoubleVector gj = DoubleVector.fromArray(DOUBLES, gates, gate + 3 * h + j).lanewise(VectorOperators.TANH);
+            ij.intoArray(gates, gate + j);
+            fj.intoArray(gates, gate + h + j);
+            oj.intoArray(gates, gate + 2 * h + j);
+            gj.intoArray(gates, gate + 3 * h + j);
+            DoubleVector cj = fj.mul(DoubleVector.fromArray(DOUBLES, cells, prev + j)).add(ij.mul(gj));
+            cj.intoArray(cells, next + j);
+            DoubleVector tc = cj.lanewise(VectorOperators.TANH);
+            tc.intoArray(tanhCells, at * h + j);
+            oj.mul(tc).intoArray(states, next + j);
+        }
+        for (; j < h; j++) {
             double ij = sigmoid(gates[gate + j]);
             double fj = sigmoid(gates[gate + h + j]);
             double oj = sigmoid(gates[gate + 2 * h + j]);
@@ -978,6 +1011,11 @@ public final class FastEncoderDecoder {
 
     private static double sigmoid(double x) {
         return 1 / (1 + Math.exp(-x));
+    }
+
+    /** σ(x) = 1 / (1 + e^{−x}), lane by lane. */
+    private static DoubleVector sigmoid(DoubleVector x, DoubleVector one) {
+        return one.div(one.add(x.neg().lanewise(VectorOperators.EXP)));
     }
 
     /** tanh x = 1 − 2 / (exp(2x) + 1), through the JIT's intrinsic exp (Math.tanh is not one). */

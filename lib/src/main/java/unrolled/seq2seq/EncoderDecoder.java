@@ -606,11 +606,7 @@ public final class EncoderDecoder implements Trainable {
         if (usesFastPath()) {
             return fastScorer(single);
         }
-        return new StepScorer<>() {
-            @Override
-            public State start() {
-                return single.state();
-            }
+        return new SourceScorer(single) {
 
             @Override
             public List<Scored<State>> advance(List<State> states, int[] previousTokens) {
@@ -634,21 +630,6 @@ public final class EncoderDecoder implements Trainable {
                 }
                 return scored;
             }
-
-            @Override
-            public int vocabularySize() {
-                return configuration.targetVocabularySize();
-            }
-
-            @Override
-            public int endToken() {
-                return Vocabulary.EOS_ID;
-            }
-
-            @Override
-            public int startToken() {
-                return Vocabulary.BOS_ID;
-            }
         };
     }
 
@@ -659,7 +640,7 @@ public final class EncoderDecoder implements Trainable {
         int v = configuration.targetVocabularySize();
         boolean lstm = fast.hasCellState();
         DataType type = configuration.dataType();
-        return new StepScorer<>() {
+        return new SourceScorer(single) {
             private double[] hIn = new double[0];
             private double[] cIn = new double[0];
             private double[] hOut = new double[0];
@@ -667,11 +648,6 @@ public final class EncoderDecoder implements Trainable {
             private double[] logP = new double[0];
             /** The numbers of every state this scorer made, so that they are not read back out of ND4J arrays. */
             private final Map<State, double[]> made = new IdentityHashMap<>();
-
-            @Override
-            public State start() {
-                return single.state();
-            }
 
             @Override
             public List<Scored<State>> advance(List<State> states, int[] previousTokens) {
@@ -719,22 +695,36 @@ public final class EncoderDecoder implements Trainable {
                 }
                 return scored;
             }
-
-            @Override
-            public int vocabularySize() {
-                return v;
-            }
-
-            @Override
-            public int endToken() {
-                return Vocabulary.EOS_ID;
-            }
-
-            @Override
-            public int startToken() {
-                return Vocabulary.BOS_ID;
-            }
         };
+    }
+
+    /** What every scorer of this model shares: V, &lt;bos&gt; and &lt;eos&gt;, and the encoder's final state to start from. */
+    private abstract class SourceScorer implements StepScorer<State> {
+        private final Encoded single;
+
+        SourceScorer(Encoded single) {
+            this.single = single;
+        }
+
+        @Override
+        public State start() {
+            return single.state();
+        }
+
+        @Override
+        public int vocabularySize() {
+            return configuration.targetVocabularySize();
+        }
+
+        @Override
+        public int endToken() {
+            return Vocabulary.EOS_ID;
+        }
+
+        @Override
+        public int startToken() {
+            return Vocabulary.BOS_ID;
+        }
     }
 
     /** Copies a (1, H) state into values[from ..]. */
