@@ -300,6 +300,12 @@ public final class FastEncoderDecoder {
         }
         growSteps(n, s, steps);
         readIds(targetIds, targets, n * steps);
+        for (int k = 0; k < n * steps; k++) {
+            if (targets[k] < 0 || targets[k] >= v) {
+                throw new IllegalArgumentException(method + ": every target id must be in [0, V) = [0, " + v
+                        + "), but targetIds(" + k / steps + ", " + k % steps + ") = " + targets[k] + ".");
+            }
+        }
         readWeights(targetMask, countWeights, n * steps);
         double totalWeight = 0;
         for (int i = 0; i < n; i++) {
@@ -541,7 +547,24 @@ public final class FastEncoderDecoder {
          */
         public void advance(int k, int[] previousTokens, double[] hIn, double[] cIn, double[] hOut, double[] cOut,
                 double[] logProbabilities) {
-            Shapes.requirePositive("FastEncoderDecoder.Scorer.advance", "k", k);
+            String method = "FastEncoderDecoder.Scorer.advance";
+            Shapes.requirePositive(method, "k", k);
+            Objects.requireNonNull(previousTokens, method + ": previousTokens must not be null");
+            int rows = k * h;
+            boolean cellRows = cellKind == Cell.GRU || cIn != null && cOut != null && cIn.length >= rows && cOut.length >= rows;
+            if (previousTokens.length < k || hIn.length < rows || hOut.length < rows || logProbabilities.length < k * v
+                    || !cellRows) {
+                throw new IllegalArgumentException(method + ": needs k = " + k + " tokens, states of k·H = " + rows
+                        + " numbers (and cell states for an LSTM) and k·V = " + k * v + " log-probabilities, but was given "
+                        + previousTokens.length + " tokens, " + hIn.length + " and " + hOut.length + " state numbers and "
+                        + logProbabilities.length + " log-probabilities.");
+            }
+            for (int i = 0; i < k; i++) {
+                if (previousTokens[i] < 0 || previousTokens[i] >= targetEmbedding.vocabularySize()) {
+                    throw new IllegalArgumentException(method + ": every previous token must be in [0, V) = [0, "
+                            + targetEmbedding.vocabularySize() + "), but token " + i + " is " + previousTokens[i] + ".");
+                }
+            }
             loadParameters();
             if (kind == Kind.ADDITIVE && !Arrays.equals(wm, keysWm)) {
                 project();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -149,6 +150,15 @@ class FastEncoderDecoderTest {
             assertEquals(DataType.FLOAT, fast.gradients().get(entry.getKey()).dataType(), entry.getKey());
             Agree.agree(entry.getValue(), fast.gradients().get(entry.getKey()), entry.getKey());
         }
+    }
+
+    @Test
+    void aTargetIdOutsideTheVocabularyIsRefusedWithItsPosition() {
+        EncoderDecoder model = fastAndReference(CellType.GRU, AttentionType.BAHDANAU, DataType.DOUBLE)[0];
+        Seq2SeqBatch bad = Seq2SeqBatch.of(List.of(new int[] {4, 5}), List.of(new int[] {5, V + 2}));
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> model.lossAndGradients(bad, 1.0));
+        assertEquals("FastEncoderDecoder.train: every target id must be in [0, V) = [0, 9), but targetIds(0, 1) = 11.",
+                error.getMessage());
     }
 
     @Test
