@@ -3,7 +3,9 @@ package unrolled.seq2seq;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -20,6 +22,7 @@ import unrolled.cell.RecurrentCell;
 import unrolled.cell.State;
 import unrolled.cell.StepGradients;
 import unrolled.data.Vocabulary;
+import unrolled.fast.FastEncoderDecoder;
 import unrolled.fast.FastRecurrentLayer;
 import unrolled.layer.Affine;
 import unrolled.layer.Embedding;
@@ -61,7 +64,15 @@ import unrolled.train.TrainingStep;
  * step t + 1 send; Bahdanau's query s_{t−1} receives the attention's query gradient. Every step's attention sends
  * ∂L/∂m into the memory; that, and ∂L/∂s_{−1}, run back through the encoder (BPTT) into the source embeddings.
  *
- * <p>The encoder runs on the fast path ({@link FastRecurrentLayer}); the decoder steps the library's reference cells.
+ * <p><b>Two paths, one model.</b> The encoder always runs on the fast path ({@link FastRecurrentLayer}). The decoder
+ * has two implementations of the same equations: the readable one above ({@link #step}, {@link #forward},
+ * {@link #backward}), which steps the library's cells and attention one ND4J operation at a time, and
+ * {@link FastEncoderDecoder}, which runs every step in one pass per row on plain memory (the additive attention's key
+ * projection of the memory once per sequence, no allocation per step, the beam's prefixes as one batch).
+ * {@link #lossAndGradients}, {@link #trainingStep}, {@link #greedy}, {@link #translate} and {@link #scorer} take the
+ * fast one for GRU and LSTM decoders; {@code fastPath(false)} makes them take the readable one, the reference the
+ * tests hold the fast one to (same losses, gradients, outputs and attention weights to round-off, and the same
+ * teacher-forcing draws).
  * Parameters: {@code sourceEmbedding.E}, {@code encoder.*}, {@code targetEmbedding.E}, {@code decoder.*},
  * {@code attention.*} (with attention), {@code output.W}, {@code output.b}. Padding id {@link Vocabulary#PAD_ID} maps
  * to a zero vector in both embeddings; the readout starts small (W = 0.1·Xavier) so that the first loss is about ln V.
@@ -144,6 +155,9 @@ public final class EncoderDecoder implements Trainable {
     private final Parameters parameters = new Parameters();
     private final SoftmaxCrossEntropy crossEntropy = new SoftmaxCrossEntropy();
     private final Random draws;
+    /** The decoder on plain memory, or null for a cell it does not cover. */
+    private final FastEncoderDecoder fast;
+    private boolean fastPath = true;
 
     /**
      * Builds the model. Seeds: source embedding {@code seed}, encoder cell {@code seed + 1}, target embedding
@@ -184,6 +198,27 @@ public final class EncoderDecoder implements Trainable {
             parameters.addAll("attention", attention.parameters());
         }
         parameters.addAll("output", output.parameters());
+        this.fast = FastEncoderDecoder.supports(decoder, attention)
+                ? new FastEncoderDecoder(targetEmbedding, decoder, attention, output, Vocabulary.BOS_ID, Vocabulary.EOS_ID)
+                : null;
+    }
+
+    /**
+     * Chooses the decoder's implementation for {@link #lossAndGradients}, {@link #trainingStep}, {@link #greedy},
+     * {@link #translate} and {@link #scorer}: the fast one (the default, where the cell is a GRU or an LSTM) or the
+     * readable reference ({@link #step}, {@link #forward}, {@link #backward}). Both compute the same numbers.
+     *
+     * @param enabled true for the fast path where it applies, false for the reference
+     * @return this model
+     */
+    public EncoderDecoder fastPath(boolean enabled) {
+        this.fastPath = enabled;
+        return this;
+    }
+
+    /** @return true if the decoder runs on the fast path ({@link FastEncoderDecoder}) */
+    public boolean usesFastPath() {
+        return fastPath && fast != null;
     }
 
     /**
@@ -397,9 +432,45 @@ public final class EncoderDecoder implements Trainable {
      * @return the loss (nats per target token) and ∂loss/∂θ
      */
     public LossAndGradients lossAndGradients(Seq2SeqBatch batch, double teacherForcingRatio) {
-        Result forward = forward(batch, teacherForcingRatio);
+        return lossAndGradients(batch, teacherForcingRatio, draws);
+    }
+
+    /**
+     * The training step's numbers with a given generator for the teacher-forcing draws (to replay the same draws, as
+     * a finite-difference check must).
+     *
+     * @param batch sources, targets and masks
+     * @param teacherForcingRatio ε in [0, 1]
+     * @param random decides, for each sequence and step after the first, whether the true token is fed
+     * @return the loss (nats per target token) and ∂loss/∂θ
+     */
+    public LossAndGradients lossAndGradients(Seq2SeqBatch batch, double teacherForcingRatio, Random random) {
+        if (usesFastPath()) {
+            return fastLossAndGradients(batch, teacherForcingRatio, random);
+        }
+        Result forward = forward(batch, teacherForcingRatio, random);
         SoftmaxCrossEntropy.Result loss = crossEntropy.compute(forward.logits(), batch.targets(), batch.targetMask());
         return new LossAndGradients(loss.loss(), backward(loss.dLogits(), forward.cache()));
+    }
+
+    /** The same step through {@link FastEncoderDecoder}: the encoder as always, the decoder in one pass per row. */
+    private LossAndGradients fastLossAndGradients(Seq2SeqBatch batch, double teacherForcingRatio, Random random) {
+        Objects.requireNonNull(batch, "EncoderDecoder.lossAndGradients: batch must not be null");
+        Encoded encoded = encode(batch.sources(), batch.sourceMask());
+        FastEncoderDecoder.Trained decoded = fast.train(encoded.memory(), encoded.mask(), encoded.state(), batch.targets(),
+                batch.targetMask(), teacherForcingRatio, random);
+        // m and s_{−1} are the encoder's outputs and final state: BPTT through the encoder
+        SequenceGradients encoderGrads = encoder.backward(decoded.dMemory(), decoded.dStart(), encoded.encoder());
+        Gradients sourceGrads = sourceEmbedding.backward(encoderGrads.dx(), encoded.embedding());
+        Gradients all = new Gradients()
+                .takeAll("sourceEmbedding", sourceGrads)
+                .takeAll("encoder", encoderGrads.parameters())
+                .takeAll("targetEmbedding", decoded.targetEmbedding())
+                .takeAll("decoder", decoded.decoder());
+        if (parameters.names().stream().anyMatch(name -> name.startsWith("attention."))) {
+            all.takeAll("attention", decoded.attention());
+        }
+        return new LossAndGradients(decoded.loss(), all.takeAll("output", decoded.output()));
     }
 
     /**
@@ -446,6 +517,9 @@ public final class EncoderDecoder implements Trainable {
     public int[][] greedy(INDArray sources, SequenceMask mask, int maxLength) {
         Shapes.requirePositive("EncoderDecoder.greedy", "maxLength", maxLength);
         Encoded encoded = encode(sources, mask);
+        if (usesFastPath()) {
+            return fast.greedy(encoded.memory(), mask, encoded.state(), maxLength);
+        }
         int n = Math.toIntExact(sources.size(0));
         State state = encoded.state();
         int[] previous = new int[n];
@@ -496,6 +570,10 @@ public final class EncoderDecoder implements Trainable {
     public Translation translate(int[] source, int maxLength) {
         Shapes.requirePositive("EncoderDecoder.translate", "maxLength", maxLength);
         Encoded encoded = encode(Nd4j.createFromArray(new int[][] {source}), null);
+        if (usesFastPath()) {
+            FastEncoderDecoder.Decoded decoded = fast.translate(encoded.memory(), encoded.state(), maxLength);
+            return new Translation(decoded.tokens(), decoded.weights());
+        }
         State state = encoded.state();
         int[] previous = {Vocabulary.BOS_ID};
         List<Integer> tokens = new ArrayList<>();
@@ -525,11 +603,10 @@ public final class EncoderDecoder implements Trainable {
     public StepScorer<State> scorer(int[] source) {
         Objects.requireNonNull(source, "EncoderDecoder.scorer: source must not be null");
         Encoded single = encode(Nd4j.createFromArray(new int[][] {source}), null);
-        return new StepScorer<>() {
-            @Override
-            public State start() {
-                return single.state();
-            }
+        if (usesFastPath()) {
+            return fastScorer(single);
+        }
+        return new SourceScorer(single) {
 
             @Override
             public List<Scored<State>> advance(List<State> states, int[] previousTokens) {
@@ -553,22 +630,107 @@ public final class EncoderDecoder implements Trainable {
                 }
                 return scored;
             }
+        };
+    }
+
+    /** The scorer on the fast path: the k prefixes' states in and out as rows of plain arrays, one step for all k. */
+    private StepScorer<State> fastScorer(Encoded single) {
+        FastEncoderDecoder.Scorer beam = fast.scorer(single.memory());
+        int h = configuration.hiddenSize();
+        int v = configuration.targetVocabularySize();
+        boolean lstm = fast.hasCellState();
+        DataType type = configuration.dataType();
+        return new SourceScorer(single) {
+            private double[] hIn = new double[0];
+            private double[] cIn = new double[0];
+            private double[] hOut = new double[0];
+            private double[] cOut = new double[0];
+            private double[] logP = new double[0];
+            /** The numbers of every state this scorer made, so that they are not read back out of ND4J arrays. */
+            private final Map<State, double[]> made = new IdentityHashMap<>();
 
             @Override
-            public int vocabularySize() {
-                return configuration.targetVocabularySize();
-            }
-
-            @Override
-            public int endToken() {
-                return Vocabulary.EOS_ID;
-            }
-
-            @Override
-            public int startToken() {
-                return Vocabulary.BOS_ID;
+            public List<Scored<State>> advance(List<State> states, int[] previousTokens) {
+                Objects.requireNonNull(states, "EncoderDecoder.scorer: states must not be null");
+                int k = states.size();
+                if (previousTokens == null || previousTokens.length != k) {
+                    throw new IllegalArgumentException("EncoderDecoder.scorer: previousTokens must hold one id per state, "
+                            + k + ", but holds " + (previousTokens == null ? "none" : previousTokens.length) + ".");
+                }
+                if (hIn.length < k * h) {
+                    hIn = new double[k * h];
+                    cIn = new double[k * h];
+                    hOut = new double[k * h];
+                    cOut = new double[k * h];
+                    logP = new double[k * v];
+                }
+                for (int i = 0; i < k; i++) {
+                    State state = Objects.requireNonNull(states.get(i), "EncoderDecoder.scorer: a state is null");
+                    double[] known = made.get(state);
+                    if (known != null) {
+                        System.arraycopy(known, 0, hIn, i * h, h);
+                        if (lstm) {
+                            System.arraycopy(known, h, cIn, i * h, h);
+                        }
+                    } else {
+                        copyRow(state.h(), hIn, i * h);
+                        if (lstm) {
+                            copyRow(state.c(), cIn, i * h);
+                        }
+                    }
+                }
+                beam.advance(k, previousTokens, hIn, cIn, hOut, cOut, logP);
+                List<Scored<State>> scored = new ArrayList<>(k);
+                for (int i = 0; i < k; i++) {
+                    double[] numbers = new double[lstm ? 2 * h : h];
+                    System.arraycopy(hOut, i * h, numbers, 0, h);
+                    if (lstm) {
+                        System.arraycopy(cOut, i * h, numbers, h, h);
+                    }
+                    INDArray hi = Nd4j.create(Arrays.copyOf(numbers, h), new long[] {1, h}, type);
+                    INDArray ci = lstm ? Nd4j.create(Arrays.copyOfRange(numbers, h, 2 * h), new long[] {1, h}, type) : null;
+                    State next = new State(hi, ci);
+                    made.put(next, numbers);
+                    scored.add(new Scored<>(Arrays.copyOfRange(logP, i * v, (i + 1) * v), next));
+                }
+                return scored;
             }
         };
+    }
+
+    /** What every scorer of this model shares: V, &lt;bos&gt; and &lt;eos&gt;, and the encoder's final state to start from. */
+    private abstract class SourceScorer implements StepScorer<State> {
+        private final Encoded single;
+
+        SourceScorer(Encoded single) {
+            this.single = single;
+        }
+
+        @Override
+        public State start() {
+            return single.state();
+        }
+
+        @Override
+        public int vocabularySize() {
+            return configuration.targetVocabularySize();
+        }
+
+        @Override
+        public int endToken() {
+            return Vocabulary.EOS_ID;
+        }
+
+        @Override
+        public int startToken() {
+            return Vocabulary.BOS_ID;
+        }
+    }
+
+    /** Copies a (1, H) state into values[from ..]. */
+    private static void copyRow(INDArray state, double[] values, int from) {
+        double[] row = state.reshape(state.length()).toDoubleVector();
+        System.arraycopy(row, 0, values, from, row.length);
     }
 
     @Override

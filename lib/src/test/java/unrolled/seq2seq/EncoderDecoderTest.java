@@ -18,7 +18,7 @@ import unrolled.models.CellType;
 import unrolled.optim.Adam;
 import unrolled.param.Gradients;
 
-class EncoderDecoderTest {
+public class EncoderDecoderTest {
 
     private static final int V = 8;
 
@@ -37,6 +37,31 @@ class EncoderDecoderTest {
         return model;
     }
 
+    /**
+     * A finite-difference check of every parameter of the model against the gradients g (25 entries per array keep it to
+     * seconds; every array is still checked). The &lt;pad&gt; row (id 0) of each embedding is frozen by design and gets
+     * no gradient, even where a fed-back prediction is &lt;pad&gt;: it must be zero, and the other rows are checked.
+     *
+     * @param model the model
+     * @param g its gradients, under the names of its parameters
+     * @return the check, to run on the model's loss
+     */
+    public static GradientCheck everyParameter(EncoderDecoder model, Gradients g) {
+        g.requireMatches("test", model.parameters());
+        GradientCheck check = GradientCheck.create().sample(25, 1);
+        for (Map.Entry<String, INDArray> p : model.parameters()) {
+            if (p.getKey().endsWith("Embedding.E")) {
+                long rows = p.getValue().size(0);
+                assertEquals(0.0, g.get(p.getKey()).getRow(0).amaxNumber().doubleValue(), p.getKey() + ": <pad> row");
+                check.wrt(p.getKey() + " rows 1…", p.getValue().get(NDArrayIndex.interval(1, rows), NDArrayIndex.all()),
+                        g.get(p.getKey()).get(NDArrayIndex.interval(1, rows), NDArrayIndex.all()));
+            } else {
+                check.wrt(p.getKey(), p.getValue(), g.get(p.getKey()));
+            }
+        }
+        return check;
+    }
+
     /** The masked cross-entropy with the same teacher-forcing draws every time. */
     private static void check(EncoderDecoder model, double ratio) {
         Seq2SeqBatch batch = batch();
@@ -44,21 +69,7 @@ class EncoderDecoderTest {
         EncoderDecoder.Result forward = model.forward(batch, ratio, new Random(3));
         SoftmaxCrossEntropy.Result loss = ce.compute(forward.logits(), batch.targets(), batch.targetMask());
         Gradients g = model.backward(loss.dLogits(), forward.cache());
-        g.requireMatches("test", model.parameters());
-        // 25 entries per array keep the check to seconds; every array is still checked
-        GradientCheck check = GradientCheck.create().sample(25, 1);
-        for (Map.Entry<String, INDArray> p : model.parameters()) {
-            if (p.getKey().endsWith("Embedding.E")) {
-                // the <pad> row (id 0) is frozen by design and gets no gradient, even where a fed-back prediction is
-                // <pad>: check it is zero, and the other rows against finite differences
-                assertEquals(0.0, g.get(p.getKey()).getRow(0).amaxNumber().doubleValue());
-                check.wrt(p.getKey() + " rows 1…", p.getValue().get(NDArrayIndex.interval(1, V), NDArrayIndex.all()),
-                        g.get(p.getKey()).get(NDArrayIndex.interval(1, V), NDArrayIndex.all()));
-            } else {
-                check.wrt(p.getKey(), p.getValue(), g.get(p.getKey()));
-            }
-        }
-        check.run(() -> ce.compute(model.forward(batch, ratio, new Random(3)).logits(), batch.targets(), batch.targetMask())
+        everyParameter(model, g).run(() -> ce.compute(model.forward(batch, ratio, new Random(3)).logits(), batch.targets(), batch.targetMask())
                 .loss()).requirePassed();
     }
 
