@@ -218,12 +218,28 @@ public final class LstmGenerator {
         }
     }
 
+    /** @return a copy of the values in row-major order, as float */
     private static float[] floats(INDArray array) {
-        return array.dup('c').data().asFloat();
+        INDArray whole = whole(array, DataType.FLOAT);
+        float[] values = new float[Math.toIntExact(whole.length())];
+        // one bulk copy out of the buffer (a generator is made per sampling call: an element-wise copy would show)
+        whole.data().asNioFloat().get(values);
+        return values;
     }
 
+    /** @return a copy of the values in row-major order, as double */
     private static double[] values(INDArray array) {
-        return array.dup('c').data().asDouble();
+        INDArray whole = whole(array, DataType.DOUBLE);
+        double[] values = new double[Math.toIntExact(whole.length())];
+        whole.data().asNioDouble().get(values);
+        return values;
+    }
+
+    /** @return array itself if it is the whole of a row-major buffer of the type, else such a copy of it */
+    private static INDArray whole(INDArray array, DataType type) {
+        INDArray typed = array.dataType() == type ? array : array.castTo(type);
+        boolean whole = !typed.isView() && typed.ordering() == 'c' && typed.offset() == 0 && typed.data().length() == typed.length();
+        return whole ? typed : typed.dup('c');
     }
 
     private static void requireShape(String method, String name, INDArray array, long rows, long columns) {

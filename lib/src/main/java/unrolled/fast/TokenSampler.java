@@ -4,8 +4,8 @@ import java.util.Objects;
 import java.util.Random;
 
 /**
- * Draws one token from logits with temperature τ and top-k, on primitive arrays it reuses: nothing is allocated and
- * nothing sorted per draw.
+ * Draws one token from logits with temperature τ and top-k, on primitive arrays it reuses: nothing is allocated per
+ * draw, and no boxed ids are sorted.
  *
  * <pre>
  *   kept = the k largest logits (all V when k = 0), in descending order, ties towards the lower id
@@ -14,13 +14,17 @@ import java.util.Random;
  *   draw the first kept token, in that order, at which u − w_1 − w_2 − … − w_i falls below 0
  * </pre>
  *
- * This is an inverse-CDF draw over the tokens in descending order of their logits. With all V tokens kept, the next
- * token in that order is found by a scan over z only while u has not yet been used up — a few scans when the
- * distribution is sharp — and W is summed in id order; with top-k the k largest are selected into a sorted buffer of
- * k as z is read once (a partial insertion sort), and W is summed in that order. τ = 0 is greedy: the largest logit,
- * the lowest id among ties, with no draw.
+ * This is an inverse-CDF draw over the tokens in descending order of their logits. With all V tokens kept, W is summed
+ * in id order and the order is found only as far as u reaches: a scan over z per token for the first few (a sharp
+ * distribution is decided there), an insertion sort of the ids past them. With top-k the k largest are selected into
+ * a sorted buffer of k as z is read once (a partial insertion sort), and W is summed in that order. τ = 0 is greedy:
+ * the largest logit, the lowest id among ties, with no draw. Logits are compared as {@link Double#compare} orders
+ * them.
  */
 public final class TokenSampler {
+
+    /** How many tokens of the descending order are found by scanning before the ids are sorted instead. */
+    private static final int SCANNED = 6;
 
     private final int vocabularySize;
     /** w_v by id (all V kept) or by rank (top-k). */
@@ -73,14 +77,18 @@ public final class TokenSampler {
     private static int argmax(double[] z) {
         int best = 0;
         for (int v = 1; v < z.length; v++) {
-            if (z[v] > z[best]) {
+            if (Double.compare(z[v], z[best]) > 0) {
                 best = v;
             }
         }
         return best;
     }
 
-    /** The draw over all V tokens: W in id order, then the descending order walked only as far as u reaches. */
+    /**
+     * The draw over all V tokens: W in id order, then the descending order walked only as far as u reaches, found a
+     * token at a time by a scan over z for the first {@value #SCANNED} tokens and by sorting the ids if u reaches past
+     * them (a flat distribution).
+     */
     private int drawFromAll(double[] z, double tau, Random random) {
         int first = argmax(z);
         double max = z[first];
@@ -92,14 +100,24 @@ public final class TokenSampler {
         }
         double u = random.nextDouble() * total;
         int token = first;
-        for (int rank = 0; rank < z.length; rank++) {
+        int rank = 0;
+        for (; rank < SCANNED; rank++) {
             u -= weight[token];
             if (u < 0 || rank == z.length - 1) {
                 return token;
             }
-            token = after(z, token);
+            if (rank + 1 < SCANNED) {
+                token = after(z, token);
+            }
         }
-        return token;
+        sortByLogit(z, z.length);
+        for (; rank < z.length; rank++) {
+            u -= weight[order[rank]];
+            if (u < 0) {
+                return order[rank];
+            }
+        }
+        return order[z.length - 1];
     }
 
     /**
@@ -110,31 +128,39 @@ public final class TokenSampler {
         double bound = z[token];
         int next = -1;
         for (int v = 0; v < z.length; v++) {
-            double zv = z[v];
-            boolean below = zv < bound || (zv == bound && v > token);
-            if (below && (next < 0 || zv > z[next])) {
+            int versus = Double.compare(z[v], bound);
+            boolean below = versus < 0 || (versus == 0 && v > token);
+            if (below && (next < 0 || Double.compare(z[v], z[next]) > 0)) {
                 next = v;
             }
         }
         return next < 0 ? token : next;
     }
 
-    /** The draw over the k largest: a sorted buffer of k filled in one pass over z, W summed in its order. */
-    private int drawFromTop(double[] z, double tau, int k, Random random) {
+    /**
+     * Fills order[0, k) with the ids of the k largest logits in descending order, ties towards the lower id: a
+     * sorted buffer of k that every id in turn enters by insertion if it beats the last (one pass over z).
+     */
+    private void sortByLogit(double[] z, int k) {
         int filled = 0;
         for (int v = 0; v < z.length; v++) {
             double zv = z[v];
             // ids arrive in ascending order, so a tie stays behind the lower id already there
-            if (filled == k && !(zv > z[order[k - 1]])) {
+            if (filled == k && Double.compare(zv, z[order[k - 1]]) <= 0) {
                 continue;
             }
             int at = filled < k ? filled++ : k - 1;
-            while (at > 0 && zv > z[order[at - 1]]) {
+            while (at > 0 && Double.compare(zv, z[order[at - 1]]) > 0) {
                 order[at] = order[at - 1];
                 at--;
             }
             order[at] = v;
         }
+    }
+
+    /** The draw over the k largest: a sorted buffer of k filled in one pass over z, W summed in its order. */
+    private int drawFromTop(double[] z, double tau, int k, Random random) {
+        sortByLogit(z, k);
         double max = z[order[0]];
         // w_i = exp((z_i − max z) / τ) over the kept, in descending order
         double total = 0;

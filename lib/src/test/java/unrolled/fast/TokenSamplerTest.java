@@ -52,6 +52,11 @@ class TokenSamplerTest {
                     // a coarse grid, so that ties are common
                     z[v] = Math.round(logitsSource.nextGaussian() * 3 * 2) / 2.0;
                 }
+                if (trial % 4 == 0) {
+                    // −0 and +0: ordered as Double.compare orders them, −0 after +0
+                    z[0] = -0.0;
+                    z[V - 1] = 0.0;
+                }
                 for (double tau : new double[] {0, 0.3, 1, 4}) {
                     for (int k : new int[] {0, 1, 2, (V + 1) / 2, V}) {
                         if (k > V) {
