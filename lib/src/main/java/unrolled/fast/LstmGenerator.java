@@ -21,12 +21,16 @@ import unrolled.cell.LstmGate;
  *   z = h⁽ᴸ⁻¹⁾·W + b                                                 the logits, (V,)
  * </pre>
  *
- * The arithmetic is in double; in a FLOAT model the states are rounded to float after every step, as the model's own
- * arrays hold them. The state starts at zero. The tests hold it to the model's readable forward pass.
+ * A DOUBLE model's step is computed in double with {@code Math.exp} and {@code Math.tanh}, agreeing with the readable
+ * model to round-off. A FLOAT model's step runs on float arrays ({@code FloatLstmSteps}): the weights packed once, when
+ * the generator is made, so that x·Wx + h·Wh + b is one product read in memory order, and the vector units doing the
+ * products and the gate maths where the {@code jdk.incubator.vector} module is present. No step allocates. The state
+ * starts at zero. The tests hold both to the model's readable forward pass.
  */
 public final class LstmGenerator {
 
-    private final boolean rounds;
+    /** The FLOAT model's step, or null for a DOUBLE model. */
+    private final FloatLstmSteps floats;
     private final int vocabularySize;
     private final int inputSize;
     private final int hiddenSize;
@@ -54,33 +58,57 @@ public final class LstmGenerator {
         if (layers.isEmpty()) {
             throw new IllegalArgumentException(method + ": layers must hold at least one layer.");
         }
-        this.rounds = embedding.dataType() == DataType.FLOAT;
+        Objects.requireNonNull(layers.get(0), method + ": layer 0 must not be null");
+        boolean single = embedding.dataType() == DataType.FLOAT;
         this.vocabularySize = Math.toIntExact(embedding.size(0));
         this.inputSize = Math.toIntExact(embedding.size(1));
         this.hiddenSize = Math.toIntExact(layers.get(0)[1].size(0));
-        this.table = values(embedding);
         int depth = layers.size();
+        for (int l = 0; l < depth; l++) {
+            INDArray[] layer = Objects.requireNonNull(layers.get(l), method + ": layer " + l + " must not be null");
+            long below = l == 0 ? inputSize : hiddenSize;
+            requireShape(method, "Wx of layer " + l, layer[0], below, 4L * hiddenSize);
+            requireShape(method, "Wh of layer " + l, layer[1], hiddenSize, 4L * hiddenSize);
+            requireShape(method, "b of layer " + l, layer[2], 1, 4L * hiddenSize);
+        }
+        requireShape(method, "readout W", readoutWeights, hiddenSize, vocabularySize);
+        requireShape(method, "readout b", readoutBias, 1, vocabularySize);
+        this.logits = new double[vocabularySize];
+        if (single) {
+            float[][][] weights = new float[depth][][];
+            for (int l = 0; l < depth; l++) {
+                INDArray[] layer = layers.get(l);
+                weights[l] = new float[][] {floats(layer[0]), floats(layer[1]), floats(layer[2])};
+            }
+            this.floats = new FloatLstmSteps(floats(embedding), weights, floats(readoutWeights), floats(readoutBias), inputSize,
+                    hiddenSize);
+            this.table = null;
+            this.wx = null;
+            this.wh = null;
+            this.bias = null;
+            this.readoutW = null;
+            this.readoutB = null;
+            this.h = null;
+            this.c = null;
+            this.a = null;
+            return;
+        }
+        this.floats = null;
+        this.table = values(embedding);
         this.wx = new double[depth][];
         this.wh = new double[depth][];
         this.bias = new double[depth][];
         for (int l = 0; l < depth; l++) {
             INDArray[] layer = layers.get(l);
-            long below = l == 0 ? inputSize : hiddenSize;
-            requireShape(method, "Wx of layer " + l, layer[0], below, 4L * hiddenSize);
-            requireShape(method, "Wh of layer " + l, layer[1], hiddenSize, 4L * hiddenSize);
-            requireShape(method, "b of layer " + l, layer[2], 1, 4L * hiddenSize);
             wx[l] = values(layer[0]);
             wh[l] = values(layer[1]);
             bias[l] = values(layer[2]);
         }
-        requireShape(method, "readout W", readoutWeights, hiddenSize, vocabularySize);
-        requireShape(method, "readout b", readoutBias, 1, vocabularySize);
         this.readoutW = values(readoutWeights);
         this.readoutB = values(readoutBias);
         this.h = new double[depth][hiddenSize];
         this.c = new double[depth][hiddenSize];
         this.a = new double[4 * hiddenSize];
-        this.logits = new double[vocabularySize];
     }
 
     /**
@@ -94,11 +122,18 @@ public final class LstmGenerator {
         if (ids.length == 0) {
             throw new IllegalArgumentException("LstmGenerator.read: ids must hold at least one id, but is empty.");
         }
-        for (double[] state : h) {
-            java.util.Arrays.fill(state, 0);
+        for (int id : ids) {
+            requireId(id);
         }
-        for (double[] state : c) {
-            java.util.Arrays.fill(state, 0);
+        if (floats != null) {
+            floats.reset();
+        } else {
+            for (double[] state : h) {
+                java.util.Arrays.fill(state, 0);
+            }
+            for (double[] state : c) {
+                java.util.Arrays.fill(state, 0);
+            }
         }
         for (int id : ids) {
             advance(id);
@@ -113,15 +148,23 @@ public final class LstmGenerator {
      * @return z after it, (V,): overwritten by the next call
      */
     public double[] next(int id) {
+        requireId(id);
         advance(id);
         return readout();
     }
 
-    /** One step of every layer on the token's embedding. */
-    private void advance(int id) {
+    private void requireId(int id) {
         if (id < 0 || id >= vocabularySize) {
             throw new IllegalArgumentException("LstmGenerator: every id must be in [0, V) = [0, " + vocabularySize + "), but is "
                     + id + ".");
+        }
+    }
+
+    /** One step of every layer on the token's embedding (an id in [0, V)). */
+    private void advance(int id) {
+        if (floats != null) {
+            floats.advance(id);
+            return;
         }
         int H = hiddenSize;
         int G = 4 * H;
@@ -146,15 +189,19 @@ public final class LstmGenerator {
                 double o = 1 / (1 + Math.exp(-a[oo + j]));
                 double g = Math.tanh(a[go + j]);
                 // c ← f ⊙ c + i ⊙ g,  h ← o ⊙ tanh(c)
-                double cell = round(f * cl[j] + i * g);
+                double cell = f * cl[j] + i * g;
                 cl[j] = cell;
-                hl[j] = round(o * Math.tanh(cell));
+                hl[j] = o * Math.tanh(cell);
             }
         }
     }
 
     /** z = h·W + b with the top layer's h. */
     private double[] readout() {
+        if (floats != null) {
+            floats.readout(logits);
+            return logits;
+        }
         System.arraycopy(readoutB, 0, logits, 0, vocabularySize);
         accumulate(h[h.length - 1], 0, hiddenSize, readoutW, vocabularySize, logits);
         return logits;
@@ -171,12 +218,28 @@ public final class LstmGenerator {
         }
     }
 
-    private double round(double value) {
-        return rounds ? (float) value : value;
+    /** @return a copy of the values in row-major order, as float */
+    private static float[] floats(INDArray array) {
+        INDArray whole = whole(array, DataType.FLOAT);
+        float[] values = new float[Math.toIntExact(whole.length())];
+        // one bulk copy out of the buffer (a generator is made per sampling call: an element-wise copy would show)
+        whole.data().asNioFloat().get(values);
+        return values;
     }
 
+    /** @return a copy of the values in row-major order, as double */
     private static double[] values(INDArray array) {
-        return array.dup('c').data().asDouble();
+        INDArray whole = whole(array, DataType.DOUBLE);
+        double[] values = new double[Math.toIntExact(whole.length())];
+        whole.data().asNioDouble().get(values);
+        return values;
+    }
+
+    /** @return array itself if it is the whole of a row-major buffer of the type, else such a copy of it */
+    private static INDArray whole(INDArray array, DataType type) {
+        INDArray typed = array.dataType() == type ? array : array.castTo(type);
+        boolean whole = !typed.isView() && typed.ordering() == 'c' && typed.offset() == 0 && typed.data().length() == typed.length();
+        return whole ? typed : typed.dup('c');
     }
 
     private static void requireShape(String method, String name, INDArray array, long rows, long columns) {

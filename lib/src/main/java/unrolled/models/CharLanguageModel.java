@@ -3,11 +3,9 @@ package unrolled.models;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
-import java.util.stream.IntStream;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import unrolled.cell.State;
@@ -15,6 +13,7 @@ import unrolled.data.Batch;
 import unrolled.data.Vocabulary;
 import unrolled.fast.ReadoutLoss;
 import unrolled.fast.LstmGenerator;
+import unrolled.fast.TokenSampler;
 import unrolled.fast.StepArrays;
 import unrolled.layer.Dropout;
 import unrolled.layer.Embedding;
@@ -343,10 +342,11 @@ public final class CharLanguageModel extends RecurrentModel {
             Random random) {
         // state, z = rnn(prompt)
         double[] z = fast.read(prompt);
+        TokenSampler sampler = new TokenSampler(z.length);
         int[] written = new int[length];
         for (int i = 0; i < length; i++) {
             // c ~ softmax(top_k(z) / τ)
-            int next = pick(z, temperature, topK, random);
+            int next = sampler.pick(z, temperature, topK, random);
             written[i] = next;
             if (next == Vocabulary.EOS_ID) {
                 return Arrays.copyOf(written, i + 1);
@@ -417,30 +417,7 @@ public final class CharLanguageModel extends RecurrentModel {
      * @return the token drawn
      */
     static int pick(double[] logits, double temperature, int topK, Random random) {
-        // keep the k largest logits, ties towards the lower id
-        Integer[] order = IntStream.range(0, logits.length).boxed().toArray(Integer[]::new);
-        Arrays.sort(order, Comparator.<Integer>comparingDouble(v -> -logits[v]).thenComparingInt(v -> v));
-        int kept = topK == 0 ? logits.length : topK;
-        if (temperature == 0) {
-            // τ → 0: greedy, the largest logit
-            return order[0];
-        }
-        // p_v ∝ exp((z_v − max z) / τ) over the kept tokens
-        double max = logits[order[0]];
-        double[] weight = new double[kept];
-        double total = 0;
-        for (int i = 0; i < kept; i++) {
-            weight[i] = Math.exp((logits[order[i]] - max) / temperature);
-            total += weight[i];
-        }
-        double u = random.nextDouble() * total;
-        for (int i = 0; i < kept; i++) {
-            u -= weight[i];
-            if (u < 0) {
-                return order[i];
-            }
-        }
-        return order[kept - 1];
+        return new TokenSampler(logits.length).pick(logits, temperature, topK, random);
     }
 
     private static void requireSampling(String method, double temperature, int topK, int vocabularySize) {
