@@ -189,7 +189,7 @@ public final class RecurrentStack implements Trainable {
      * @return s, (N, H) or (N, 2H), a new array owned by the caller
      */
     public INDArray inferSummary(INDArray x, SequenceMask mask) {
-        if (stacked == null || !stacked.layers().stream().allMatch(layer -> layer instanceof FastRecurrentLayer)) {
+        if (!allFast()) {
             return forward(x, null, mask, false).summary();
         }
         Shapes.require("RecurrentStack.inferSummary", "x", x, "(N, T, D)", configuration.dataType(),
@@ -213,6 +213,11 @@ public final class RecurrentStack implements Trainable {
         closeIfOwner(below.outputs());
         closeIfOwner(below.finalState().c());
         return summary;
+    }
+
+    /** @return true if the body is unidirectional and every layer is a {@link FastRecurrentLayer} */
+    private boolean allFast() {
+        return stacked != null && stacked.layers().stream().allMatch(layer -> layer instanceof FastRecurrentLayer);
     }
 
     /** Closes an array that owns its memory (a view's close does nothing). */
@@ -250,6 +255,13 @@ public final class RecurrentStack implements Trainable {
                 dFinal.add(top && dSummary != null ? State.of(dSummary) : null);
             }
             StackedRecurrent.BackwardResult result = stacked.backward(dy, dFinal, cache.stacked());
+            if (allFast()) {
+                // the layers' ∂L/∂(initial state) are not returned: new arrays of this call, given back at once
+                for (State dInitial : result.dInitial()) {
+                    closeIfOwner(dInitial.h());
+                    closeIfOwner(dInitial.c());
+                }
+            }
             return new Backward(result.dx(), result.parameters());
         }
         Stacking.Backward result = Stacking.backward(directions.size(), dy, between, cache.dropouts(), parameters,
