@@ -179,6 +179,55 @@ public final class RecurrentStack implements Trainable {
     }
 
     /**
+     * The summary alone, in evaluation mode (no dropout), for a many-to-one model's inference: the same numbers as
+     * {@code forward(x, null, mask, false).summary()}. Where every layer is unidirectional and fast, each runs its
+     * cache-free {@link FastRecurrentLayer#infer} and the arrays nothing reads afterwards (every layer's outputs and the
+     * other final states) are given back at once, so repeated inference reuses warm memory.
+     *
+     * @param x the inputs, (N, T, D), of the configuration's data type; not modified
+     * @param mask which steps are real, (N, T), padding at the end; or null if none is padded
+     * @return s, (N, H) or (N, 2H), a new array owned by the caller
+     */
+    public INDArray inferSummary(INDArray x, SequenceMask mask) {
+        if (!allFast()) {
+            return forward(x, null, mask, false).summary();
+        }
+        Shapes.require("RecurrentStack.inferSummary", "x", x, "(N, T, D)", configuration.dataType(),
+                Shapes.ANY, Shapes.ANY, configuration.inputSize());
+        // y⁽ˡ⁾ = layer_l(y⁽ˡ⁻¹⁾): evaluation mode has no dropout between layers
+        INDArray input = x;
+        FastRecurrentLayer.Inference below = null;
+        FastRecurrentLayer<Object> belowLayer = null;
+        for (SequenceLayer<Object> layer : stacked.layers()) {
+            FastRecurrentLayer<Object> fast = (FastRecurrentLayer<Object>) layer;
+            FastRecurrentLayer.Inference inference = fast.infer(input, mask);
+            if (below != null) {
+                belowLayer.release(below);
+            }
+            below = inference;
+            belowLayer = fast;
+            input = inference.outputs();
+        }
+        // summary = the top layer's h after each sequence's true last step; the rest is spent
+        INDArray summary = below.finalState().h();
+        closeIfOwner(below.outputs());
+        closeIfOwner(below.finalState().c());
+        return summary;
+    }
+
+    /** @return true if the body is unidirectional and every layer is a {@link FastRecurrentLayer} */
+    private boolean allFast() {
+        return stacked != null && stacked.layers().stream().allMatch(layer -> layer instanceof FastRecurrentLayer);
+    }
+
+    /** Closes an array that owns its memory (a view's close does nothing). */
+    private static void closeIfOwner(INDArray array) {
+        if (array != null && array.closeable()) {
+            array.close();
+        }
+    }
+
+    /**
      * @param dOutputs ∂L/∂outputs, (N, T, outputSize), or null for zero
      * @param dSummary ∂L/∂summary, (N, outputSize), or null for zero
      * @param cache from {@link #forward}
@@ -206,6 +255,13 @@ public final class RecurrentStack implements Trainable {
                 dFinal.add(top && dSummary != null ? State.of(dSummary) : null);
             }
             StackedRecurrent.BackwardResult result = stacked.backward(dy, dFinal, cache.stacked());
+            if (allFast()) {
+                // the layers' ∂L/∂(initial state) are not returned: new arrays of this call, given back at once
+                for (State dInitial : result.dInitial()) {
+                    closeIfOwner(dInitial.h());
+                    closeIfOwner(dInitial.c());
+                }
+            }
             return new Backward(result.dx(), result.parameters());
         }
         Stacking.Backward result = Stacking.backward(directions.size(), dy, between, cache.dropouts(), parameters,

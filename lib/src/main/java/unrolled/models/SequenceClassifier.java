@@ -75,7 +75,7 @@ public final class SequenceClassifier extends RecurrentModel {
     private final RecurrentStack rnn;
     private final Dropout dropout;
     private final Affine output;
-    /** False to train through the readable readout and loss, one layer after another: for the tests that compare. */
+    /** False to train and infer through the readable layers, one after another (with caches): for the tests that compare. */
     boolean fused = true;
     private final SoftmaxCrossEntropy crossEntropy = new SoftmaxCrossEntropy();
     /** At most this many batch shapes keep a zero ∂L/∂y (a bucketed epoch has one per length); then they start over. */
@@ -199,8 +199,19 @@ public final class SequenceClassifier extends RecurrentModel {
      * @return the logits (N, K) in evaluation mode
      */
     public INDArray logits(Batch batch) {
-        Objects.requireNonNull(batch, KIND + ".logits: batch must not be null");
-        return forward(batch.inputs(), ModelInput.maskOf(batch), false).logits();
+        String method = KIND + ".logits";
+        Objects.requireNonNull(batch, method + ": batch must not be null");
+        if (!fused) {
+            return forward(batch.inputs(), ModelInput.maskOf(batch), false).logits();
+        }
+        // the same numbers as forward(…, false) without caches: s through each layer's inference, no dropout
+        ModelInput.Result x = input.forward(method, batch.inputs());
+        INDArray summary = rnn.inferSummary(x.x(), ModelInput.maskOf(batch));
+        // z = s·W + b
+        INDArray logits = output.forward(summary).output();
+        // what inference made for itself and nothing reads again (never the caller's inputs)
+        new StepArrays().add(x.x() != batch.inputs() ? x.x() : null).add(summary).run();
+        return logits;
     }
 
     /**

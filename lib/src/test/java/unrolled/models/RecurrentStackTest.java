@@ -40,6 +40,23 @@ class RecurrentStackTest {
     }
 
     @ParameterizedTest
+    @CsvSource({"RNN, false, 1", "LSTM, false, 3", "GRU, false, 2", "LSTM, true, 2"})
+    void inferSummaryIsTheEvaluationForwardsSummaryAndLeavesTheInputsReadable(CellType cell, boolean bidirectional,
+            int layers) {
+        // dropout between layers: evaluation mode must not apply it, as forward(…, false) does not
+        RecurrentStack stack = new RecurrentStack(configuration(cell, bidirectional, layers, 0.5));
+        INDArray x = TestData.gaussian(2, N, T, D);
+        SequenceMask mask = SequenceMask.ofLengths(new int[] {4, 2}, T);
+        INDArray expected = stack.forward(x, null, mask, false).summary();
+        // twice: the second call reuses what the first gave back, and must still read only its own arrays
+        for (int call = 0; call < 2; call++) {
+            assertClose(expected, stack.inferSummary(x, mask), 1e-12, "summary, call " + call);
+        }
+        assertEquals(TestData.gaussian(2, N, T, D), x);
+        assertThrows(ShapeException.class, () -> stack.inferSummary(TestData.gaussian(2, N, T, D + 1), mask));
+    }
+
+    @ParameterizedTest
     @CsvSource({"RNN, false", "LSTM, false", "GRU, true", "LSTM, true"})
     void theSummaryIsTheStateAtEachSequencesTrueLastStep(CellType cell, boolean bidirectional) {
         RecurrentStack stack = new RecurrentStack(configuration(cell, bidirectional, 2, 0));

@@ -193,6 +193,34 @@ class SequenceClassifierTest {
         }
     }
 
+    @ParameterizedTest
+    @CsvSource({"LSTM, false, true, 1", "LSTM, false, false, 2", "GRU, false, true, 2", "RNN, false, false, 1",
+            "LSTM, true, false, 1"})
+    void inferenceWithoutCachesGivesTheReadableForwardsLogitsCallAfterCall(CellType cell, boolean bidirectional,
+            boolean tokens, int layers) {
+        ModelConfiguration configuration = configuration(cell, bidirectional, tokens, layers, 0.25);
+        Batch first = tokens ? paddedTokens() : paddedFeatures();
+        Batch ids = Batching.pad(List.of(new int[] {5, 5}, new int[] {0, 1, 2}, new int[] {4}), DataType.DOUBLE);
+        Batch second = tokens ? new Batch(ids.inputs(), labels(0, 1, 2), ids.mask(), ids.lengths())
+                : ModelChecks.paddedFeatures(2, new int[] {1, 3, 2}, 3, D, labels(0, 1, 2));
+        SequenceClassifier inferring = new SequenceClassifier(configuration);
+        SequenceClassifier readable = new SequenceClassifier(configuration);
+        readable.fused = false;
+        // each call's spent arrays are given back: a later call (another shape, a training step in between) must read
+        // only its own, so every result is compared with the readable path's on a model that releases nothing
+        INDArray firstLogits = inferring.logits(first);
+        INDArray secondLogits = inferring.logits(second);
+        inferring.lossAndGradients(second);
+        readable.lossAndGradients(second);
+        INDArray againLogits = inferring.logits(first);
+        assertClose(readable.forward(first.inputs(), ModelInput.maskOf(first), false).logits(), firstLogits, 1e-12, "first");
+        assertClose(readable.forward(second.inputs(), ModelInput.maskOf(second), false).logits(), secondLogits, 1e-12, "second");
+        assertClose(readable.forward(first.inputs(), ModelInput.maskOf(first), false).logits(), againLogits, 1e-12, "again");
+        assertEquals(readable.loss(first), inferring.loss(first), 1e-12);
+        // the batch is the caller's: still readable, unchanged
+        assertEquals(tokens ? paddedTokens().inputs() : paddedFeatures().inputs(), first.inputs());
+    }
+
     @Test
     void aTinyBatchIsOverfittedWithAdam() {
         SequenceClassifier model = new SequenceClassifier(ModelConfiguration.ofFeatures(D, 16, K).withCell(CellType.GRU)

@@ -177,6 +177,8 @@ final class Models {
             Map<String, Runnable> parts = new LinkedHashMap<>();
             parts.put("embedding gather x = E[ids]", () -> embedding.forward(batch.inputs()));
             parts.put("LSTM forward (fast path)", () -> rnn.forward(x.output(), null, null, true));
+            parts.put("LSTM inference, the summary alone (fast path, no cache, spent arrays given back)",
+                    () -> rnn.inferSummary(x.output(), null).close());
             parts.put("readout forward z = y·W + b", () -> readout.forward(y.outputs()));
             parts.put("softmax cross-entropy, loss and ∂L/∂z", () -> crossEntropy.compute(z.output(), batch.targets(),
                     batch.mask()));
@@ -263,6 +265,8 @@ final class Models {
             Map<String, Runnable> parts = new LinkedHashMap<>();
             parts.put("embedding gather x = E[ids]", () -> embedding.forward(batch.inputs()));
             parts.put("LSTM forward (fast path)", () -> rnn.forward(x.output(), null, null, true));
+            parts.put("LSTM inference, the summary alone (fast path, no cache, spent arrays given back)",
+                    () -> rnn.inferSummary(x.output(), null).close());
             parts.put("LSTM forward + backward from the last state (fast path)", () -> {
                 RecurrentStack.Result forward = rnn.forward(x.output(), null, null, true);
                 rnn.backward(zeros, forward.summary(), forward.cache());
