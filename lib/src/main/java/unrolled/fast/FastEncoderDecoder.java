@@ -167,6 +167,8 @@ public final class FastEncoderDecoder {
     private double[] ownKeys = new double[0];
     /** True while every row reads the same source (a scorer's beam): memory row j serves every row i. */
     private boolean shared;
+    /** How many times the parameters have been read into this decoder's buffers. */
+    private long loads;
     // per-row scratch, sized once
     private final double[] dReadIn;
     private final double[] dGates;
@@ -487,7 +489,10 @@ public final class FastEncoderDecoder {
 
     /**
      * The decoder for one source as a beam search calls it: the key projection of the memory is computed once, here,
-     * and {@link Scorer#advance} scores all live prefixes as one batch per step.
+     * and {@link Scorer#advance} scores all live prefixes as one batch per step. The scorer reads the decoder's
+     * parameters when it is made, and again only if another call of this decoder has read them since (another scorer,
+     * a greedy batch, a training step); like the memory it is given, they are a snapshot: after the parameters change,
+     * make a new scorer.
      *
      * @param memory m, (1, S, H)
      * @return the scorer
@@ -506,6 +511,8 @@ public final class FastEncoderDecoder {
         /** The Wm the keys were projected with: they are projected again only if it has changed (training). */
         private final double[] keysWm;
         private final int s;
+        /** The count of parameter reads when this scorer last read them: a beam's steps read them once, not per step. */
+        private long loadedAt;
 
         private Scorer(INDArray memoryArray) {
             this.s = Math.toIntExact(memoryArray.size(1));
@@ -518,8 +525,9 @@ public final class FastEncoderDecoder {
             this.keysWm = new double[wm.length];
             this.allReal = new boolean[s];
             Arrays.fill(allReal, true);
+            loadParameters();
+            this.loadedAt = loads;
             if (kind == Kind.ADDITIVE) {
-                loadParameters();
                 project();
             }
         }
@@ -565,9 +573,14 @@ public final class FastEncoderDecoder {
                             + targetEmbedding.vocabularySize() + "), but token " + i + " is " + previousTokens[i] + ".");
                 }
             }
-            loadParameters();
-            if (kind == Kind.ADDITIVE && !Arrays.equals(wm, keysWm)) {
-                project();
+            // the weights in this decoder's buffers are this scorer's unless another call (a training step, a
+            // greedy batch, another scorer) has read them since; then they are read again and the keys re-projected
+            if (loads != loadedAt) {
+                loadParameters();
+                loadedAt = loads;
+                if (kind == Kind.ADDITIVE && !Arrays.equals(wm, keysWm)) {
+                    project();
+                }
             }
             // every prefix reads the same source: one copy of its memory and keys serves all k rows
             growSteps(k, s, 1);
@@ -1173,6 +1186,7 @@ public final class FastEncoderDecoder {
 
     /** Copies every parameter into its Java array (the parts' arrays may have changed since the last call). */
     private void loadParameters() {
+        loads++;
         read(targetEmbedding.parameters().get("E"), embedding);
         var cellParameters = cell.parameters();
         read(cellParameters.get("Wx"), wx);

@@ -3,9 +3,7 @@ package unrolled.seq2seq;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -598,15 +596,21 @@ public final class EncoderDecoder implements Trainable {
      * The decoder as a search sees it, for one source: feed it to {@link GreedySearch} or {@link BeamSearch}.
      *
      * @param source the source ids, at least one
-     * @return a scorer whose states are decoder states; k prefixes are scored as one batch of k rows
+     * @return a scorer whose states are decoder states (a {@link State} of ND4J arrays on the reference path; on the
+     *     fast path s (and c) as one plain row of H (or 2H) numbers); k prefixes are scored as one batch of k rows
      */
-    public StepScorer<State> scorer(int[] source) {
+    public StepScorer<?> scorer(int[] source) {
         Objects.requireNonNull(source, "EncoderDecoder.scorer: source must not be null");
         Encoded single = encode(Nd4j.createFromArray(new int[][] {source}), null);
         if (usesFastPath()) {
             return fastScorer(single);
         }
-        return new SourceScorer(single) {
+        return new SourceScorer<State>() {
+
+            @Override
+            public State start() {
+                return single.state();
+            }
 
             @Override
             public List<Scored<State>> advance(List<State> states, int[] previousTokens) {
@@ -633,24 +637,35 @@ public final class EncoderDecoder implements Trainable {
         };
     }
 
-    /** The scorer on the fast path: the k prefixes' states in and out as rows of plain arrays, one step for all k. */
-    private StepScorer<State> fastScorer(Encoded single) {
+    /**
+     * The scorer on the fast path: a state is one plain row [s, c] (c for an LSTM only), so that a step makes no ND4J
+     * array; the k prefixes' rows go in and out of {@link FastEncoderDecoder.Scorer#advance} as one batch.
+     */
+    private StepScorer<double[]> fastScorer(Encoded single) {
         FastEncoderDecoder.Scorer beam = fast.scorer(single.memory());
         int h = configuration.hiddenSize();
         int v = configuration.targetVocabularySize();
         boolean lstm = fast.hasCellState();
-        DataType type = configuration.dataType();
-        return new SourceScorer(single) {
+        int width = lstm ? 2 * h : h;
+        double[] first = new double[width];
+        copyRow(single.state().h(), first, 0);
+        if (lstm) {
+            copyRow(single.state().c(), first, h);
+        }
+        return new SourceScorer<double[]>() {
             private double[] hIn = new double[0];
             private double[] cIn = new double[0];
             private double[] hOut = new double[0];
             private double[] cOut = new double[0];
             private double[] logP = new double[0];
-            /** The numbers of every state this scorer made, so that they are not read back out of ND4J arrays. */
-            private final Map<State, double[]> made = new IdentityHashMap<>();
 
             @Override
-            public List<Scored<State>> advance(List<State> states, int[] previousTokens) {
+            public double[] start() {
+                return first.clone();
+            }
+
+            @Override
+            public List<Scored<double[]>> advance(List<double[]> states, int[] previousTokens) {
                 Objects.requireNonNull(states, "EncoderDecoder.scorer: states must not be null");
                 int k = states.size();
                 if (previousTokens == null || previousTokens.length != k) {
@@ -665,32 +680,24 @@ public final class EncoderDecoder implements Trainable {
                     logP = new double[k * v];
                 }
                 for (int i = 0; i < k; i++) {
-                    State state = Objects.requireNonNull(states.get(i), "EncoderDecoder.scorer: a state is null");
-                    double[] known = made.get(state);
-                    if (known != null) {
-                        System.arraycopy(known, 0, hIn, i * h, h);
-                        if (lstm) {
-                            System.arraycopy(known, h, cIn, i * h, h);
-                        }
-                    } else {
-                        copyRow(state.h(), hIn, i * h);
-                        if (lstm) {
-                            copyRow(state.c(), cIn, i * h);
-                        }
+                    double[] state = Objects.requireNonNull(states.get(i), "EncoderDecoder.scorer: a state is null");
+                    if (state.length != width) {
+                        throw new IllegalArgumentException("EncoderDecoder.scorer: a state must hold " + width
+                                + " numbers, but state " + i + " holds " + state.length + ".");
+                    }
+                    System.arraycopy(state, 0, hIn, i * h, h);
+                    if (lstm) {
+                        System.arraycopy(state, h, cIn, i * h, h);
                     }
                 }
                 beam.advance(k, previousTokens, hIn, cIn, hOut, cOut, logP);
-                List<Scored<State>> scored = new ArrayList<>(k);
+                List<Scored<double[]>> scored = new ArrayList<>(k);
                 for (int i = 0; i < k; i++) {
-                    double[] numbers = new double[lstm ? 2 * h : h];
-                    System.arraycopy(hOut, i * h, numbers, 0, h);
+                    double[] next = new double[width];
+                    System.arraycopy(hOut, i * h, next, 0, h);
                     if (lstm) {
-                        System.arraycopy(cOut, i * h, numbers, h, h);
+                        System.arraycopy(cOut, i * h, next, h, h);
                     }
-                    INDArray hi = Nd4j.create(Arrays.copyOf(numbers, h), new long[] {1, h}, type);
-                    INDArray ci = lstm ? Nd4j.create(Arrays.copyOfRange(numbers, h, 2 * h), new long[] {1, h}, type) : null;
-                    State next = new State(hi, ci);
-                    made.put(next, numbers);
                     scored.add(new Scored<>(Arrays.copyOfRange(logP, i * v, (i + 1) * v), next));
                 }
                 return scored;
@@ -698,18 +705,8 @@ public final class EncoderDecoder implements Trainable {
         };
     }
 
-    /** What every scorer of this model shares: V, &lt;bos&gt; and &lt;eos&gt;, and the encoder's final state to start from. */
-    private abstract class SourceScorer implements StepScorer<State> {
-        private final Encoded single;
-
-        SourceScorer(Encoded single) {
-            this.single = single;
-        }
-
-        @Override
-        public State start() {
-            return single.state();
-        }
+    /** What every scorer of this model shares: V, &lt;bos&gt; and &lt;eos&gt;. */
+    private abstract class SourceScorer<S> implements StepScorer<S> {
 
         @Override
         public int vocabularySize() {

@@ -100,19 +100,48 @@ class FastEncoderDecoderTest {
                 Agree.agree(reference.attention(), fast.attention(), "attention weights of source " + n);
             }
             BeamSearch search = new BeamSearch(3, 0.7);
-            BeamSearch.Result referenceBeam = search.decode(models[1].scorer(batch.source(n)), 6);
-            BeamSearch.Result fastBeam = search.decode(models[0].scorer(batch.source(n)), 6);
-            assertEquals(referenceBeam.expansions(), fastBeam.expansions(), "beam expansions");
-            assertEquals(referenceBeam.hypotheses().size(), fastBeam.hypotheses().size(), "beam hypotheses");
-            for (int k = 0; k < referenceBeam.hypotheses().size(); k++) {
-                Hypothesis r = referenceBeam.hypotheses().get(k);
-                Hypothesis f = fastBeam.hypotheses().get(k);
-                assertArrayEquals(r.tokens(), f.tokens(), "hypothesis " + k);
-                assertEquals(r.logProbability(), f.logProbability(), 1e-12 * Math.max(1, Math.abs(r.logProbability())));
-                assertEquals(r.score(), f.score(), 1e-12 * Math.max(1, Math.abs(r.score())));
-                assertEquals(r.finished(), f.finished());
+            assertSameBeams(search.decode(models[1].scorer(batch.source(n)), 6),
+                    search.decode(models[0].scorer(batch.source(n)), 6));
+        }
+    }
+
+    private static void assertSameBeams(BeamSearch.Result referenceBeam, BeamSearch.Result fastBeam) {
+        assertEquals(referenceBeam.expansions(), fastBeam.expansions(), "beam expansions");
+        assertEquals(referenceBeam.hypotheses().size(), fastBeam.hypotheses().size(), "beam hypotheses");
+        for (int k = 0; k < referenceBeam.hypotheses().size(); k++) {
+            Hypothesis r = referenceBeam.hypotheses().get(k);
+            Hypothesis f = fastBeam.hypotheses().get(k);
+            assertArrayEquals(r.tokens(), f.tokens(), "hypothesis " + k);
+            assertEquals(r.logProbability(), f.logProbability(), 1e-12 * Math.max(1, Math.abs(r.logProbability())));
+            assertEquals(r.score(), f.score(), 1e-12 * Math.max(1, Math.abs(r.score())));
+            assertEquals(r.finished(), f.finished());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("configurations")
+    void decodingAfterATrainingStepUsesTheUpdatedWeights(CellType cell, AttentionType attention) {
+        EncoderDecoder[] models = fastAndReference(cell, attention, DataType.DOUBLE);
+        Seq2SeqBatch batch = batch();
+        BeamSearch search = new BeamSearch(3, 0.7);
+        // two scorers alive at once: the first must read its weights again after the second has read them
+        var first = models[0].scorer(batch.source(0));
+        var second = models[0].scorer(batch.source(2));
+        BeamSearch.Result before = search.decode(first, 6);
+        assertSameBeams(search.decode(models[1].scorer(batch.source(0)), 6), before);
+        assertSameBeams(search.decode(models[1].scorer(batch.source(2)), 6), search.decode(second, 6));
+        assertArrayEquals(models[1].greedy(batch, 6), models[0].greedy(batch, 6), "greedy outputs before the step");
+        for (EncoderDecoder model : models) {
+            // one plain gradient step, in place, as a trainer takes it
+            for (Map.Entry<String, INDArray> entry : model.lossAndGradients(batch, 1.0).gradients()) {
+                model.parameters().get(entry.getKey()).subi(entry.getValue().mul(2.0));
             }
         }
+        BeamSearch.Result after = search.decode(models[0].scorer(batch.source(0)), 6);
+        assertSameBeams(search.decode(models[1].scorer(batch.source(0)), 6), after);
+        assertArrayEquals(models[1].greedy(batch, 6), models[0].greedy(batch, 6), "greedy outputs after the step");
+        assertTrue(Math.abs(before.hypotheses().get(0).logProbability() - after.hypotheses().get(0).logProbability()) > 1e-6,
+                "the step changes the best hypothesis's log-probability");
     }
 
     @ParameterizedTest
