@@ -209,7 +209,13 @@ public final class FastEncoderBlock {
             lengths[s] = keyMask == null ? t : keyMask.length(s);
         }
         Tape tape = new Tape(Slab.of(x), Nd4j.zeros(dataType, n, t, modelSize), n, t, lengths, causal);
-        run(tape);
+        // the products here are too small to share (N·T×D by D×D): OpenBLAS runs them on this thread alone
+        int blasThreads = BlasThreads.single();
+        try {
+            run(tape);
+        } finally {
+            BlasThreads.restore(blasThreads);
+        }
         return tape;
     }
 
@@ -291,13 +297,23 @@ public final class FastEncoderBlock {
         Objects.requireNonNull(tape, method + ": tape must not be null");
         int N = tape.batchSize;
         int T = tape.steps;
-        int R = N * T;
         int D = modelSize;
         int F = feedForwardSize;
         int d = D / heads;
         double scale = 1.0 / Math.sqrt(d);
         Shapes.require(method, "dy", dy, "(N, T, D)", N, T, D);
         Shapes.requireType(method, "dy", dy, dataType);
+        int blasThreads = BlasThreads.single();
+        try {
+            return backward(dy, tape, N, T, D, F, d, scale);
+        } finally {
+            BlasThreads.restore(blasThreads);
+        }
+    }
+
+    /** The backward pass after the checks, with OpenBLAS on one thread. */
+    private LayerGradients backward(INDArray dy, Tape tape, int N, int T, int D, int F, int d, double scale) {
+        int R = N * T;
         if (tape.overwritten()) {
             // a later pass has reused this tape's buffers: its forward pass runs again from the input it kept
             run(tape);
