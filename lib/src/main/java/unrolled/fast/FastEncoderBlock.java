@@ -77,6 +77,8 @@ public final class FastEncoderBlock {
     private final WorkBuffers.Set scratch;
     /** Where the buffer sets come from. */
     private final WorkBuffers work;
+    /** The softmax rows on the vector units (FLOAT with the Vector API module), else null for the portable loops. */
+    private final VectorSoftmaxRows vectorSoftmax;
 
     /**
      * @param reference the readable block whose parameters this pass reads and whose results it reproduces, not null
@@ -90,6 +92,7 @@ public final class FastEncoderBlock {
         this.parameters = reference.parameters();
         this.work = new WorkBuffers(dataType);
         this.scratch = work.scratch;
+        this.vectorSoftmax = dataType == DataType.FLOAT && Simd.active() ? new VectorSoftmaxRows() : null;
     }
 
     /**
@@ -413,6 +416,10 @@ public final class FastEncoderBlock {
      * written over them; α_j = 0 for the rest (all zero when nothing is allowed).
      */
     private void softmaxRow(Slab scores, int at, int width, int allowed) {
+        if (vectorSoftmax != null) {
+            vectorSoftmax.forward((Slab.Floats) scores, at, width, allowed);
+            return;
+        }
         double max = Double.NEGATIVE_INFINITY;
         for (int j = 0; j < allowed; j++) {
             max = Math.max(max, scores.get(at + j));
@@ -430,7 +437,11 @@ public final class FastEncoderBlock {
     }
 
     /** dS_j = α_j (dα_j − Σ_k α_k dα_k), written over dα's row; zero where α is. */
-    private static void softmaxRowBackward(Slab alpha, int at, Slab dScores, int dAt, int width, int allowed) {
+    private void softmaxRowBackward(Slab alpha, int at, Slab dScores, int dAt, int width, int allowed) {
+        if (vectorSoftmax != null) {
+            vectorSoftmax.backward((Slab.Floats) alpha, at, (Slab.Floats) dScores, dAt, width, allowed);
+            return;
+        }
         double inner = 0;
         for (int j = 0; j < allowed; j++) {
             inner += alpha.get(at + j) * dScores.get(dAt + j);

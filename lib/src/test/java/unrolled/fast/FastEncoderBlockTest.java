@@ -79,6 +79,25 @@ class FastEncoderBlockTest {
         agree(n, t, heads, lengths, causal, DataType.FLOAT);
     }
 
+    /**
+     * In FLOAT the softmax rows run on the vector units: rows of T = 37 scores span several vectors and a part of one
+     * (16 floats with AVX-512, 8 with AVX2), and the key lengths cut them at other places, down to none.
+     */
+    @ParameterizedTest(name = "lengths={0} causal={1}")
+    @MethodSource("longRows")
+    void agreesWithTheReadableBlockInFloatOnTheVectorUnitsOverRowsOfSeveralVectors(int[] lengths, boolean causal) {
+        assertTrue(Simd.active(), "the tests run with the Vector API module, so the vector softmax is the one checked");
+        agree(3, 37, 2, lengths, causal, DataType.FLOAT);
+    }
+
+    static Stream<Arguments> longRows() {
+        return Stream.of(
+                Arguments.of(null, false),
+                Arguments.of(null, true),
+                Arguments.of(new int[] {37, 17, 0}, false),
+                Arguments.of(new int[] {33, 8, 1}, true));
+    }
+
     private static void agree(int n, int t, int heads, int[] lengths, boolean causal, DataType type) {
         TransformerEncoderBlock block = block(heads, type);
         SequenceMask mask = lengths == null ? null : SequenceMask.ofLengths(lengths, t);
