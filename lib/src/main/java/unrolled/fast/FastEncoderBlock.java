@@ -79,6 +79,8 @@ public final class FastEncoderBlock {
     private final WorkBuffers work;
     /** The softmax rows on the vector units (FLOAT with the Vector API module), else null for the portable loops. */
     private final VectorSoftmaxRows vectorSoftmax;
+    /** The forward layer norms on the vector units, under the same condition, else null. */
+    private final VectorLayerNormRows vectorLayerNorm;
 
     /**
      * @param reference the readable block whose parameters this pass reads and whose results it reproduces, not null
@@ -92,7 +94,9 @@ public final class FastEncoderBlock {
         this.parameters = reference.parameters();
         this.work = new WorkBuffers(dataType);
         this.scratch = work.scratch;
-        this.vectorSoftmax = dataType == DataType.FLOAT && Simd.active() ? new VectorSoftmaxRows() : null;
+        boolean vector = dataType == DataType.FLOAT && Simd.active();
+        this.vectorSoftmax = vector ? new VectorSoftmaxRows() : null;
+        this.vectorLayerNorm = vector ? new VectorLayerNormRows(modelSize) : null;
     }
 
     /**
@@ -456,6 +460,11 @@ public final class FastEncoderBlock {
      * Per row r of R: z = a_r + b_r, μ = mean z, σ² = mean (z − μ)², s = 1/√(σ² + ε), x̂ = (z − μ)·s, out = γ ⊙ x̂ + β.
      */
     private void normaliseRows(Slab a, Slab b, int rows, Slab gamma, Slab beta, Slab xHat, Slab inverseStd, Slab out) {
+        if (vectorLayerNorm != null) {
+            vectorLayerNorm.forward((Slab.Floats) a, (Slab.Floats) b, rows, (Slab.Floats) gamma, (Slab.Floats) beta, epsilon,
+                    (Slab.Floats) xHat, (Slab.Floats) inverseStd, (Slab.Floats) out);
+            return;
+        }
         int D = modelSize;
         for (int r = 0; r < rows; r++) {
             int at = r * D;
