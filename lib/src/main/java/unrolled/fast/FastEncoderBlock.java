@@ -77,6 +77,10 @@ public final class FastEncoderBlock {
     private final WorkBuffers.Set scratch;
     /** Where the buffer sets come from. */
     private final WorkBuffers work;
+    /** The softmax rows on the vector units (FLOAT with the Vector API module), else null for the portable loops. */
+    private final VectorSoftmaxRows vectorSoftmax;
+    /** The forward layer norms on the vector units, under the same condition, else null. */
+    private final VectorLayerNormRows vectorLayerNorm;
 
     /**
      * @param reference the readable block whose parameters this pass reads and whose results it reproduces, not null
@@ -90,6 +94,9 @@ public final class FastEncoderBlock {
         this.parameters = reference.parameters();
         this.work = new WorkBuffers(dataType);
         this.scratch = work.scratch;
+        boolean vector = dataType == DataType.FLOAT && Simd.active();
+        this.vectorSoftmax = vector ? new VectorSoftmaxRows() : null;
+        this.vectorLayerNorm = vector ? new VectorLayerNormRows(modelSize) : null;
     }
 
     /**
@@ -209,7 +216,13 @@ public final class FastEncoderBlock {
             lengths[s] = keyMask == null ? t : keyMask.length(s);
         }
         Tape tape = new Tape(Slab.of(x), Nd4j.zeros(dataType, n, t, modelSize), n, t, lengths, causal);
-        run(tape);
+        // the products here are too small to share (N·T×D by D×D): OpenBLAS runs them on this thread alone
+        int blasThreads = BlasThreads.single();
+        try {
+            run(tape);
+        } finally {
+            BlasThreads.restore(blasThreads);
+        }
         return tape;
     }
 
@@ -291,13 +304,23 @@ public final class FastEncoderBlock {
         Objects.requireNonNull(tape, method + ": tape must not be null");
         int N = tape.batchSize;
         int T = tape.steps;
-        int R = N * T;
         int D = modelSize;
         int F = feedForwardSize;
         int d = D / heads;
         double scale = 1.0 / Math.sqrt(d);
         Shapes.require(method, "dy", dy, "(N, T, D)", N, T, D);
         Shapes.requireType(method, "dy", dy, dataType);
+        int blasThreads = BlasThreads.single();
+        try {
+            return backward(dy, tape, N, T, D, F, d, scale);
+        } finally {
+            BlasThreads.restore(blasThreads);
+        }
+    }
+
+    /** The backward pass after the checks, with OpenBLAS on one thread. */
+    private LayerGradients backward(INDArray dy, Tape tape, int N, int T, int D, int F, int d, double scale) {
+        int R = N * T;
         if (tape.overwritten()) {
             // a later pass has reused this tape's buffers: its forward pass runs again from the input it kept
             run(tape);
@@ -397,6 +420,10 @@ public final class FastEncoderBlock {
      * written over them; α_j = 0 for the rest (all zero when nothing is allowed).
      */
     private void softmaxRow(Slab scores, int at, int width, int allowed) {
+        if (vectorSoftmax != null) {
+            vectorSoftmax.forward((Slab.Floats) scores, at, width, allowed);
+            return;
+        }
         double max = Double.NEGATIVE_INFINITY;
         for (int j = 0; j < allowed; j++) {
             max = Math.max(max, scores.get(at + j));
@@ -414,7 +441,11 @@ public final class FastEncoderBlock {
     }
 
     /** dS_j = α_j (dα_j − Σ_k α_k dα_k), written over dα's row; zero where α is. */
-    private static void softmaxRowBackward(Slab alpha, int at, Slab dScores, int dAt, int width, int allowed) {
+    private void softmaxRowBackward(Slab alpha, int at, Slab dScores, int dAt, int width, int allowed) {
+        if (vectorSoftmax != null) {
+            vectorSoftmax.backward((Slab.Floats) alpha, at, (Slab.Floats) dScores, dAt, width, allowed);
+            return;
+        }
         double inner = 0;
         for (int j = 0; j < allowed; j++) {
             inner += alpha.get(at + j) * dScores.get(dAt + j);
@@ -429,6 +460,11 @@ public final class FastEncoderBlock {
      * Per row r of R: z = a_r + b_r, μ = mean z, σ² = mean (z − μ)², s = 1/√(σ² + ε), x̂ = (z − μ)·s, out = γ ⊙ x̂ + β.
      */
     private void normaliseRows(Slab a, Slab b, int rows, Slab gamma, Slab beta, Slab xHat, Slab inverseStd, Slab out) {
+        if (vectorLayerNorm != null) {
+            vectorLayerNorm.forward((Slab.Floats) a, (Slab.Floats) b, rows, (Slab.Floats) gamma, (Slab.Floats) beta, epsilon,
+                    (Slab.Floats) xHat, (Slab.Floats) inverseStd, (Slab.Floats) out);
+            return;
+        }
         int D = modelSize;
         for (int r = 0; r < rows; r++) {
             int at = r * D;

@@ -4,9 +4,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.bytedeco.javacpp.Loader;
-import org.bytedeco.javacpp.Pointer;
-import org.bytedeco.openblas.global.openblas_nolapack;
 import unrolled.tensor.Threads;
 
 /**
@@ -76,8 +73,7 @@ final class Lanes {
             return;
         }
         ExecutorService pool = helpers(lanes - 1);
-        int blasThreads = openblas_nolapack.blas_get_num_threads();
-        BlasThreads.set(1);
+        int blasThreads = BlasThreads.single();
         try {
             Future<?>[] others = new Future<?>[lanes - 1];
             for (int lane = 1; lane < lanes; lane++) {
@@ -110,44 +106,13 @@ final class Lanes {
                 throw failure;
             }
         } finally {
-            BlasThreads.set(blasThreads);
+            BlasThreads.restore(blasThreads);
         }
     }
 
     /** The first sequence of a lane: the batch split as evenly as possible. */
     static int start(int lane, int lanes, int batchSize) {
         return (int) ((long) lane * batchSize / lanes);
-    }
-
-    /**
-     * Sets OpenBLAS's thread count through a function pointer found once. JavaCPP's
-     * {@code openblas_nolapack.blas_set_num_threads} looks the function up again at every call, which allocates about
-     * 80 kB on the Java heap; twice per pass that is more garbage than the pass itself makes.
-     */
-    private static final class BlasThreads {
-        private static final SetNumThreads SET = find();
-
-        private static SetNumThreads find() {
-            Loader.load(openblas_nolapack.class);
-            Pointer address = Loader.addressof("openblas_set_num_threads");
-            return address == null ? null : new SetNumThreads(address);
-        }
-
-        static void set(int threads) {
-            if (SET != null) {
-                SET.call(threads);
-            } else {
-                openblas_nolapack.blas_set_num_threads(threads);
-            }
-        }
-
-        /** JavaCPP's function pointer type for {@code void f(int)}; its constructor that allocates is protected. */
-        private static final class SetNumThreads extends org.bytedeco.openblas.presets.openblas_nolapack.SetNumThreads {
-            SetNumThreads(Pointer function) {
-                super();
-                put(function);
-            }
-        }
     }
 
     private static synchronized ExecutorService helpers(int count) {

@@ -44,7 +44,11 @@ class FastEncoderBlockTest {
     }
 
     private static TransformerEncoderBlock block(int heads, DataType type) {
-        TransformerEncoderBlock block = new TransformerEncoderBlock(D, heads, F, type, 7);
+        return block(D, heads, type);
+    }
+
+    private static TransformerEncoderBlock block(int modelSize, int heads, DataType type) {
+        TransformerEncoderBlock block = new TransformerEncoderBlock(modelSize, heads, F, type, 7);
         randomise(block.parameters(), 100);
         return block;
     }
@@ -79,11 +83,44 @@ class FastEncoderBlockTest {
         agree(n, t, heads, lengths, causal, DataType.FLOAT);
     }
 
+    /**
+     * In FLOAT the softmax rows run on the vector units: rows of T = 37 scores span several vectors and a part of one
+     * (16 floats with AVX-512, 8 with AVX2), and the key lengths cut them at other places, down to none.
+     */
+    @ParameterizedTest(name = "lengths={0} causal={1}")
+    @MethodSource("longRows")
+    void agreesWithTheReadableBlockInFloatOnTheVectorUnitsOverRowsOfSeveralVectors(int[] lengths, boolean causal) {
+        assertTrue(Simd.active(), "the tests run with the Vector API module, so the vector softmax is the one checked");
+        agree(3, 37, 2, lengths, causal, DataType.FLOAT);
+    }
+
+    static Stream<Arguments> longRows() {
+        return Stream.of(
+                Arguments.of(null, false),
+                Arguments.of(null, true),
+                Arguments.of(new int[] {37, 17, 0}, false),
+                Arguments.of(new int[] {33, 8, 1}, true));
+    }
+
+    /**
+     * In FLOAT the layer norms' rows run on the vector units: D = 20 is more than one vector (16 floats with AVX-512,
+     * 8 with AVX2) and a part of another.
+     */
+    @Test
+    void agreesWithTheReadableBlockInFloatOnTheVectorUnitsWithRowsOfSeveralVectors() {
+        assertTrue(Simd.active(), "the tests run with the Vector API module, so the vector layer norm is the one checked");
+        agree(block(20, 2, DataType.FLOAT), 3, 7, new int[] {7, 4, 0}, true, DataType.FLOAT, 20);
+    }
+
     private static void agree(int n, int t, int heads, int[] lengths, boolean causal, DataType type) {
-        TransformerEncoderBlock block = block(heads, type);
+        agree(block(heads, type), n, t, lengths, causal, type, D);
+    }
+
+    private static void agree(TransformerEncoderBlock block, int n, int t, int[] lengths, boolean causal, DataType type,
+            int modelSize) {
         SequenceMask mask = lengths == null ? null : SequenceMask.ofLengths(lengths, t);
-        INDArray x = TestData.gaussian(1, n, t, D).castTo(type);
-        INDArray dy = TestData.gaussian(2, n, t, D).castTo(type);
+        INDArray x = TestData.gaussian(1, n, t, modelSize).castTo(type);
+        INDArray dy = TestData.gaussian(2, n, t, modelSize).castTo(type);
 
         block.useFastPath(false);
         TransformerEncoderBlock.Result reference = block.forward(x, mask, causal);

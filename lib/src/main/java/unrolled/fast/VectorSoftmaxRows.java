@@ -1,0 +1,90 @@
+package unrolled.fast;
+
+import static unrolled.fast.VectorMath.LANES;
+import static unrolled.fast.VectorMath.SPECIES;
+import static unrolled.fast.VectorMath.load;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * The attention softmax of {@link FastEncoderBlock} and its gradient, one row of scores at a time, on the vector units
+ * (FLOAT only). Each row is copied into a padded array, computed a whole vector at a time (e^x with the Vector API's
+ * exponential rather than one call per score) and copied back. Loaded only when {@link Simd} has found the
+ * {@code jdk.incubator.vector} module; one instance per block, as its rows are the block's scratch.
+ */
+final class VectorSoftmaxRows {
+    private float[] scores = new float[0];
+    private float[] gradient = new float[0];
+
+    /** Makes the row arrays hold at least width values, padded to whole vectors. */
+    private void fit(int width) {
+        if (scores.length < width) {
+            scores = VectorMath.row(width);
+            gradient = VectorMath.row(width);
+        }
+    }
+
+    /** @return allowed rounded up to a whole number of vectors */
+    private static int padded(int allowed) {
+        return (allowed + LANES - 1) / LANES * LANES;
+    }
+
+    /**
+     * α_j = exp(S_j − max S) / Σ_k exp(S_k − max S) over the first {@code allowed} scores of a row of {@code width},
+     * written over them; α_j = 0 for the rest (all zero when nothing is allowed).
+     */
+    void forward(Slab.Floats row, int at, int width, int allowed) {
+        if (allowed > 0) {
+            fit(width);
+            float[] s = scores;
+            int end = padded(allowed);
+            row.read(at, s, allowed);
+            // the padding takes part as −∞: it does not change the maximum, and its e^(−∞ − max) is 0
+            Arrays.fill(s, allowed, end, Float.NEGATIVE_INFINITY);
+            FloatVector highest = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+            for (int j = 0; j < end; j += LANES) {
+                highest = highest.max(load(s, j));
+            }
+            float max = highest.reduceLanes(VectorOperators.MAX);
+            FloatVector total = FloatVector.zero(SPECIES);
+            for (int j = 0; j < end; j += LANES) {
+                FloatVector e = load(s, j).sub(max).lanewise(VectorOperators.EXP);
+                e.intoArray(s, j);
+                total = total.add(e);
+            }
+            float inverseSum = 1f / total.reduceLanes(VectorOperators.ADD);
+            for (int j = 0; j < end; j += LANES) {
+                load(s, j).mul(inverseSum).intoArray(s, j);
+            }
+            row.write(at, s, allowed);
+        }
+        row.fill(at + allowed, width - allowed, 0.0);
+    }
+
+    /** dS_j = α_j (dα_j − Σ_k α_k dα_k), written over dα's row; zero where α is. */
+    void backward(Slab.Floats alpha, int at, Slab.Floats dScores, int dAt, int width, int allowed) {
+        if (allowed > 0) {
+            fit(width);
+            float[] a = scores;
+            float[] g = gradient;
+            int end = padded(allowed);
+            alpha.read(at, a, allowed);
+            dScores.read(dAt, g, allowed);
+            // zero padding adds nothing to the inner product
+            Arrays.fill(a, allowed, end, 0f);
+            Arrays.fill(g, allowed, end, 0f);
+            FloatVector products = FloatVector.zero(SPECIES);
+            for (int j = 0; j < end; j += LANES) {
+                products = load(a, j).fma(load(g, j), products);
+            }
+            float inner = products.reduceLanes(VectorOperators.ADD);
+            for (int j = 0; j < end; j += LANES) {
+                load(a, j).mul(load(g, j).sub(inner)).intoArray(g, j);
+            }
+            dScores.write(dAt, g, allowed);
+        }
+        dScores.fill(dAt + allowed, width - allowed, 0.0);
+    }
+}
