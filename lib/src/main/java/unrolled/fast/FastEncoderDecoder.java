@@ -666,11 +666,11 @@ public final class FastEncoderDecoder {
         for (; j < DOUBLES.loopBound(h); j += DOUBLES.length()) {
             DoubleVector ahn = DoubleVector.fromArray(DOUBLES, recurrent, 2 * h + j);
             DoubleVector rj = sigmoid(DoubleVector.fromArray(DOUBLES, gates, gate + j)
-                    .add(DoubleVector.fromArray(DOUBLES, recurrent, j)), one);
+                    .add(DoubleVector.fromArray(DOUBLES, recurrent, j)));
             DoubleVector zj = sigmoid(DoubleVector.fromArray(DOUBLES, gates, gate + h + j)
-                    .add(DoubleVector.fromArray(DOUBLES, recurrent, h + j)), one);
-            DoubleVector nj = DoubleVector.fromArray(DOUBLES, gates, gate + 2 * h + j).add(rj.mul(ahn))
-                    .lanewise(VectorOperators.TANH);
+                    .add(DoubleVector.fromArray(DOUBLES, recurrent, h + j)));
+            DoubleVector nj = VectorActivations.tanh(DoubleVector.fromArray(DOUBLES, gates, gate + 2 * h + j)
+                    .add(rj.mul(ahn)));
             rj.intoArray(gates, gate + j);
             zj.intoArray(gates, gate + h + j);
             nj.intoArray(gates, gate + 2 * h + j);
@@ -697,19 +697,18 @@ public final class FastEncoderDecoder {
         multiplyAdd(cellInputs, in, d, wx, 0, g, gates, gate);
         multiplyAdd(states, prev, h, wh, 0, g, gates, gate);
         int j = 0;
-        DoubleVector one = DoubleVector.broadcast(DOUBLES, 1);
         for (; j < DOUBLES.loopBound(h); j += DOUBLES.length()) {
-            DoubleVector ij = sigmoid(DoubleVector.fromArray(DOUBLES, gates, gate + j), one);
-            DoubleVector fj = sigmoid(DoubleVector.fromArray(DOUBLES, gates, gate + h + j), one);
-            DoubleVector oj = sigmoid(DoubleVector.fromArray(DOUBLES, gates, gate + 2 * h + j), one);
-            DoubleVector gj = DoubleVector.fromArray(DOUBLES, gates, gate + 3 * h + j).lanewise(VectorOperators.TANH);
+            DoubleVector ij = sigmoid(DoubleVector.fromArray(DOUBLES, gates, gate + j));
+            DoubleVector fj = sigmoid(DoubleVector.fromArray(DOUBLES, gates, gate + h + j));
+            DoubleVector oj = sigmoid(DoubleVector.fromArray(DOUBLES, gates, gate + 2 * h + j));
+            DoubleVector gj = VectorActivations.tanh(DoubleVector.fromArray(DOUBLES, gates, gate + 3 * h + j));
             ij.intoArray(gates, gate + j);
             fj.intoArray(gates, gate + h + j);
             oj.intoArray(gates, gate + 2 * h + j);
             gj.intoArray(gates, gate + 3 * h + j);
             DoubleVector cj = fj.mul(DoubleVector.fromArray(DOUBLES, cells, prev + j)).add(ij.mul(gj));
             cj.intoArray(cells, next + j);
-            DoubleVector tc = cj.lanewise(VectorOperators.TANH);
+            DoubleVector tc = VectorActivations.tanh(cj);
             tc.intoArray(tanhCells, at * h + j);
             oj.mul(tc).intoArray(states, next + j);
         }
@@ -747,8 +746,8 @@ public final class FastEncoderDecoder {
             DoubleVector sum = DoubleVector.zero(DOUBLES);
             int k = 0;
             for (; k < DOUBLES.loopBound(a); k += DOUBLES.length()) {
-                DoubleVector uk = DoubleVector.fromArray(DOUBLES, queryPart, k)
-                        .add(DoubleVector.fromArray(DOUBLES, keys, key + k)).lanewise(VectorOperators.TANH);
+                DoubleVector uk = VectorActivations.tanh(DoubleVector.fromArray(DOUBLES, queryPart, k)
+                        .add(DoubleVector.fromArray(DOUBLES, keys, key + k)));
                 uk.intoArray(hidden, out + k);
                 sum = uk.fma(DoubleVector.fromArray(DOUBLES, va, k), sum);
             }
@@ -1049,9 +1048,9 @@ public final class FastEncoderDecoder {
         return 1 / (1 + Math.exp(-x));
     }
 
-    /** σ(x) = 1 / (1 + e^{−x}), lane by lane. */
-    private static DoubleVector sigmoid(DoubleVector x, DoubleVector one) {
-        return one.div(one.add(x.neg().lanewise(VectorOperators.EXP)));
+    /** σ(x) = 1 / (1 + e^{−x}), lane by lane, the same bits on every run (see {@link VectorActivations}). */
+    private static DoubleVector sigmoid(DoubleVector x) {
+        return VectorActivations.sigmoid(x);
     }
 
     /** tanh x = 1 − 2 / (exp(2x) + 1), through the JIT's intrinsic exp (Math.tanh is not one). */

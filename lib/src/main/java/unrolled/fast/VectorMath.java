@@ -1,7 +1,6 @@
 package unrolled.fast;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -101,14 +100,13 @@ final class VectorMath {
         dH.write(s, dh, width);
     }
 
-    /** σ(a) = 1 / (1 + e^{−a}), lane by lane. */
+    /** σ(a) = 1 / (1 + e^{−a}), lane by lane, the same bits on every run (see {@link VectorActivations}). */
     static FloatVector sigmoid(FloatVector a) {
-        FloatVector one = FloatVector.broadcast(SPECIES, 1f);
-        return one.div(a.neg().lanewise(VectorOperators.EXP).add(one));
+        return VectorActivations.sigmoid(a);
     }
 
-    /** tanh(a), lane by lane. */
+    /** tanh(a), lane by lane, the same bits on every run (see {@link VectorActivations}). */
     static FloatVector tanh(FloatVector a) {
-        return a.lanewise(VectorOperators.TANH);
+        return VectorActivations.tanh(a);
     }
 }

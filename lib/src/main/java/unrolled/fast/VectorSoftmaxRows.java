@@ -50,7 +50,7 @@ final class VectorSoftmaxRows {
             float max = highest.reduceLanes(VectorOperators.MAX);
             FloatVector total = FloatVector.zero(SPECIES);
             for (int j = 0; j < end; j += LANES) {
-                FloatVector e = load(s, j).sub(max).lanewise(VectorOperators.EXP);
+                FloatVector e = VectorActivations.exp(load(s, j).sub(max));
                 e.intoArray(s, j);
                 total = total.add(e);
             }
