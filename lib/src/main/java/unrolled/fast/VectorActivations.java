@@ -2,12 +2,12 @@ package unrolled.fast;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
- * e^x, σ(x) and tanh(x) on whole vectors, from additions, multiplications, one division and bit moves only, so that
- * they give the same bits on every run.
+ * e^x, σ(x) and tanh(x) over arrays, a whole vector at a time, from additions, multiplications, one division and bit
+ * moves only, so that they give the same bits on every run.
  *
  * <p>Why not the Vector API's own {@code lanewise(EXP)} and {@code lanewise(TANH)}: once the JIT compiles a loop they
  * run Intel's short-vector maths library, before that a Java loop over {@code Math.exp}; the two differ in the last
@@ -25,6 +25,11 @@ import jdk.incubator.vector.VectorOperators;
  * rounding), 2^k written straight into the exponent bits, and ln 2 in two parts so that r keeps full precision. Then
  * σ(x) = 1 / (1 + e^{−x}), and tanh |x| = (1 − e) / (1 + e) with e = e^{−2|x|}, except near 0 where that difference
  * cancels and the odd series x − x³/3 + 2x⁵/15 − … is used.
+ *
+ * <p>Why array passes, and only e^x written out: a kernel's loop body holding several activations on vectors is more
+ * than JDK 17's compiler inlines, and a vector handed to a call that is not inlined becomes a heap object (the
+ * allocation tests measured 1–2 kB per row). No method here takes or returns a vector, so however the compiler
+ * inlines them nothing is boxed; σ and tanh are passes around the one e^x pass.
  */
 final class VectorActivations {
 
@@ -37,14 +42,12 @@ final class VectorActivations {
     /** Below this e^x is under the smallest normal float: the result is 0. Above the upper bound it is ∞. */
     private static final float LOWEST_F = -87f;
     private static final float HIGHEST_F = 88f;
-    /** 1/7!, 1/6!, …, 1/1!, 1/0!: e^r's series from its highest term, for Horner's rule. */
-    private static final float[] EXP_SERIES_F = {1f / 5040, 1f / 720, 1f / 120, 1f / 24, 1f / 6, 1f / 2, 1f, 1f};
-    /** tanh's series x · (1 + c₁x² + c₂x⁴ + …), the c from the highest: 62/2835, −17/315, 2/15, −1/3, 1. */
-    private static final float[] TANH_SERIES_F = {62f / 2835, -17f / 315, 2f / 15, -1f / 3, 1f};
     /** Below this |x| tanh takes its series (the next term is 10⁻⁸ of x there). */
     private static final float TANH_SERIES_BELOW_F = 0.25f;
 
     // --- double -----------------------------------------------------------------------------------------------------
+    /** The double vector the encoder–decoder's passes use: the CPU's widest. */
+    private static final VectorSpecies<Double> DOUBLES = DoubleVector.SPECIES_PREFERRED;
     private static final double LOG2E = 1.4426950408889634;
     /** 1.5 · 2^52, as {@link #ROUND_F} for doubles. */
     private static final double ROUND = 6755399441055744.0;
@@ -52,113 +55,158 @@ final class VectorActivations {
     private static final double LN2_LOW = 1.90821492927058770002e-10;
     private static final double LOWEST = -708;
     private static final double HIGHEST = 709;
-    private static final double[] EXP_SERIES = series(13);
-    /** tanh's series to x¹⁷: 1, −1/3, 2/15, −17/315, 62/2835, −1382/155925, 21844/6081075, −929569/638512875,
-     *  6404582/10854718875, from the highest. */
-    private static final double[] TANH_SERIES = {6404582.0 / 10854718875.0, -929569.0 / 638512875.0,
-        21844.0 / 6081075.0, -1382.0 / 155925.0, 62.0 / 2835.0, -17.0 / 315.0, 2.0 / 15.0, -1.0 / 3.0, 1.0};
     private static final double TANH_SERIES_BELOW = 0.125;
+
+    /** tanh's scratch for e^{−2|x|}, one per thread (the kernels' lanes run on several), grown as needed. */
+    private static final ThreadLocal<float[]> FLOAT_SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
+    private static final ThreadLocal<double[]> DOUBLE_SCRATCH = ThreadLocal.withInitial(() -> new double[0]);
 
     private VectorActivations() {
     }
 
-    /** @return 1/n!, 1/(n−1)!, …, 1/0! */
-    private static double[] series(int n) {
-        double[] c = new double[n + 1];
-        double factorial = 1;
-        for (int m = 1; m <= n; m++) {
-            factorial *= m;
-            c[n - m] = 1 / factorial;
+    /**
+     * to[t + j] = e^{from[f + j]} for j in [0, count): 0 below −87, ∞ above 88, NaN for NaN. In place when from is to
+     * and f = t.
+     *
+     * @param count a multiple of {@link VectorMath#LANES}, or the arrays padded to one
+     */
+    static void exp(float[] from, int f, float[] to, int t, int count) {
+        for (int j = 0; j < count; j += VectorMath.LANES) {
+            FloatVector x = FloatVector.fromArray(VectorMath.SPECIES, from, f + j);
+            FloatVector clamped = x.lanewise(VectorOperators.MAX, LOWEST_F).lanewise(VectorOperators.MIN, HIGHEST_F);
+            // k = round(x / ln 2), held as ROUND + k
+            FloatVector shifted = clamped.mul(LOG2E_F).add(ROUND_F);
+            FloatVector k = shifted.sub(ROUND_F);
+            // r = x − k · ln 2
+            FloatVector r = k.fma(k.broadcast(-LN2_HIGH_F), clamped);
+            r = k.fma(k.broadcast(-LN2_LOW_F), r);
+            // e^r = 1 + r + r²/2! + … + r⁷/7!, by Horner's rule
+            FloatVector p = r.broadcast(1f / 5040).fma(r, r.broadcast(1f / 720)).fma(r, r.broadcast(1f / 120))
+                    .fma(r, r.broadcast(1f / 24)).fma(r, r.broadcast(1f / 6)).fma(r, r.broadcast(1f / 2))
+                    .fma(r, r.broadcast(1f)).fma(r, r.broadcast(1f));
+            // 2^k: k + 127 in the exponent field
+            FloatVector twoToK = shifted.reinterpretAsInts().add(127).lanewise(VectorOperators.LSHL, 23)
+                    .reinterpretAsFloats();
+            p.mul(twoToK).blend(0f, x.compare(VectorOperators.LT, LOWEST_F))
+                    .blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, HIGHEST_F)).intoArray(to, t + j);
         }
-        c[n] = 1;
-        return c;
     }
 
-    /** e^x lane by lane: 0 below −87, ∞ above 88 (so σ and tanh reach their limits), NaN for NaN. */
-    static FloatVector exp(FloatVector x) {
-        FloatVector clamped = x.lanewise(VectorOperators.MAX, LOWEST_F).lanewise(VectorOperators.MIN, HIGHEST_F);
-        // k = round(x / ln 2), held as ROUND + k
-        FloatVector shifted = clamped.mul(LOG2E_F).add(ROUND_F);
-        FloatVector k = shifted.sub(ROUND_F);
-        // r = x − k · ln 2
-        FloatVector r = k.fma(k.broadcast(-LN2_HIGH_F), clamped);
-        r = k.fma(k.broadcast(-LN2_LOW_F), r);
-        // e^r = 1 + r + r²/2! + … + r⁷/7!
-        FloatVector p = r.broadcast(EXP_SERIES_F[0]);
-        for (int m = 1; m < EXP_SERIES_F.length; m++) {
-            p = p.fma(r, r.broadcast(EXP_SERIES_F[m]));
+    /** to[t + j] = σ(from[f + j]) = 1 / (1 + e^{−from[f + j]}): as {@link #exp(float[], int, float[], int, int)}. */
+    static void sigmoid(float[] from, int f, float[] to, int t, int count) {
+        int lanes = VectorMath.LANES;
+        for (int j = 0; j < count; j += lanes) {
+            FloatVector.fromArray(VectorMath.SPECIES, from, f + j).neg().intoArray(to, t + j);
         }
-        // 2^k: k + 127 in the exponent field
-        FloatVector twoToK = shifted.reinterpretAsInts().add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        return p.mul(twoToK).blend(0f, x.compare(VectorOperators.LT, LOWEST_F))
-                .blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, HIGHEST_F));
-    }
-
-    /** σ(x) = 1 / (1 + e^{−x}), lane by lane. */
-    static FloatVector sigmoid(FloatVector x) {
-        FloatVector one = x.broadcast(1f);
-        return one.div(exp(x.neg()).add(one));
-    }
-
-    /** tanh(x) lane by lane. */
-    static FloatVector tanh(FloatVector x) {
-        FloatVector size = x.abs();
-        // tanh |x| = (1 − e) / (1 + e),  e = e^{−2|x|}
-        FloatVector e = exp(size.mul(-2f));
-        FloatVector one = x.broadcast(1f);
-        FloatVector far = one.sub(e).div(one.add(e));
-        // near 0: |x| · (1 − x²/3 + 2x⁴/15 − …)
-        FloatVector square = size.mul(size);
-        FloatVector p = x.broadcast(TANH_SERIES_F[0]);
-        for (int m = 1; m < TANH_SERIES_F.length; m++) {
-            p = p.fma(square, x.broadcast(TANH_SERIES_F[m]));
+        exp(to, t, to, t, count);
+        for (int j = 0; j < count; j += lanes) {
+            FloatVector e = FloatVector.fromArray(VectorMath.SPECIES, to, t + j);
+            e.broadcast(1f).div(e.add(1f)).intoArray(to, t + j);
         }
-        FloatVector magnitude = far.blend(p.mul(size), size.compare(VectorOperators.LT, TANH_SERIES_BELOW_F));
-        VectorMask<Float> negative = x.compare(VectorOperators.LT, 0f);
-        return magnitude.blend(magnitude.neg(), negative);
     }
 
-    /** e^x lane by lane: 0 below −708, ∞ above 709, NaN for NaN. */
-    static DoubleVector exp(DoubleVector x) {
-        DoubleVector clamped = x.lanewise(VectorOperators.MAX, LOWEST).lanewise(VectorOperators.MIN, HIGHEST);
-        // k = round(x / ln 2), held as ROUND + k
-        DoubleVector shifted = clamped.mul(LOG2E).add(ROUND);
-        DoubleVector k = shifted.sub(ROUND);
-        // r = x − k · ln 2 (ln 2 = LN2_HIGH + LN2_LOW)
-        DoubleVector r = k.fma(k.broadcast(-LN2_HIGH), clamped);
-        r = k.fma(k.broadcast(-LN2_LOW), r);
-        // e^r = 1 + r + r²/2! + … + r¹³/13!
-        DoubleVector p = r.broadcast(EXP_SERIES[0]);
-        for (int m = 1; m < EXP_SERIES.length; m++) {
-            p = p.fma(r, r.broadcast(EXP_SERIES[m]));
+    /** to[t + j] = tanh(from[f + j]): as {@link #exp(float[], int, float[], int, int)}. */
+    static void tanh(float[] from, int f, float[] to, int t, int count) {
+        int lanes = VectorMath.LANES;
+        float[] e = FLOAT_SCRATCH.get();
+        if (e.length < count) {
+            e = VectorMath.row(count);
+            FLOAT_SCRATCH.set(e);
         }
-        // 2^k: k + 1023 in the exponent field
-        DoubleVector twoToK = shifted.reinterpretAsLongs().add(1023).lanewise(VectorOperators.LSHL, 52)
-                .reinterpretAsDoubles();
-        return p.mul(twoToK).blend(0, x.compare(VectorOperators.LT, LOWEST))
-                .blend(Double.POSITIVE_INFINITY, x.compare(VectorOperators.GT, HIGHEST));
-    }
-
-    /** σ(x) = 1 / (1 + e^{−x}), lane by lane. */
-    static DoubleVector sigmoid(DoubleVector x) {
-        DoubleVector one = x.broadcast(1);
-        return one.div(exp(x.neg()).add(one));
-    }
-
-    /** tanh(x) lane by lane. */
-    static DoubleVector tanh(DoubleVector x) {
-        DoubleVector size = x.abs();
-        // tanh |x| = (1 − e) / (1 + e),  e = e^{−2|x|}
-        DoubleVector e = exp(size.mul(-2));
-        DoubleVector one = x.broadcast(1);
-        DoubleVector far = one.sub(e).div(one.add(e));
-        // near 0: |x| · (1 − x²/3 + 2x⁴/15 − …)
-        DoubleVector square = size.mul(size);
-        DoubleVector p = x.broadcast(TANH_SERIES[0]);
-        for (int m = 1; m < TANH_SERIES.length; m++) {
-            p = p.fma(square, x.broadcast(TANH_SERIES[m]));
+        // e = e^{−2|x|}
+        for (int j = 0; j < count; j += lanes) {
+            FloatVector.fromArray(VectorMath.SPECIES, from, f + j).abs().mul(-2f).intoArray(e, j);
         }
-        DoubleVector magnitude = far.blend(p.mul(size), size.compare(VectorOperators.LT, TANH_SERIES_BELOW));
-        return magnitude.blend(magnitude.neg(), x.compare(VectorOperators.LT, 0));
+        exp(e, 0, e, 0, count);
+        for (int j = 0; j < count; j += lanes) {
+            FloatVector x = FloatVector.fromArray(VectorMath.SPECIES, from, f + j);
+            FloatVector size = x.abs();
+            FloatVector ej = FloatVector.fromArray(VectorMath.SPECIES, e, j);
+            // tanh |x| = (1 − e) / (1 + e), or near 0 |x| · (1 − x²/3 + 2x⁴/15 − 17x⁶/315 + 62x⁸/2835)
+            FloatVector far = ej.neg().add(1f).div(ej.add(1f));
+            FloatVector square = size.mul(size);
+            FloatVector near = x.broadcast(62f / 2835).fma(square, x.broadcast(-17f / 315))
+                    .fma(square, x.broadcast(2f / 15)).fma(square, x.broadcast(-1f / 3)).fma(square, x.broadcast(1f))
+                    .mul(size);
+            FloatVector magnitude = far.blend(near, size.compare(VectorOperators.LT, TANH_SERIES_BELOW_F));
+            magnitude.blend(magnitude.neg(), x.compare(VectorOperators.LT, 0f)).intoArray(to, t + j);
+        }
+    }
+
+    /**
+     * to[t + j] = e^{from[f + j]} for j in [0, count): whole vectors of doubles, then the last count mod their length
+     * with {@link Math#exp}; 0 below −708, ∞ above 709, NaN for NaN. In place when from is to and f = t.
+     */
+    static void exp(double[] from, int f, double[] to, int t, int count) {
+        int j = 0;
+        for (int bound = DOUBLES.loopBound(count); j < bound; j += DOUBLES.length()) {
+            DoubleVector x = DoubleVector.fromArray(DOUBLES, from, f + j);
+            DoubleVector clamped = x.lanewise(VectorOperators.MAX, LOWEST).lanewise(VectorOperators.MIN, HIGHEST);
+            // k = round(x / ln 2), held as ROUND + k
+            DoubleVector shifted = clamped.mul(LOG2E).add(ROUND);
+            DoubleVector k = shifted.sub(ROUND);
+            // r = x − k · ln 2 (ln 2 = LN2_HIGH + LN2_LOW)
+            DoubleVector r = k.fma(k.broadcast(-LN2_HIGH), clamped);
+            r = k.fma(k.broadcast(-LN2_LOW), r);
+            // e^r = 1 + r + r²/2! + … + r¹³/13!, by Horner's rule
+            DoubleVector p = r.broadcast(1 / 6227020800.0).fma(r, r.broadcast(1 / 479001600.0))
+                    .fma(r, r.broadcast(1 / 39916800.0)).fma(r, r.broadcast(1 / 3628800.0))
+                    .fma(r, r.broadcast(1 / 362880.0)).fma(r, r.broadcast(1 / 40320.0)).fma(r, r.broadcast(1 / 5040.0))
+                    .fma(r, r.broadcast(1 / 720.0)).fma(r, r.broadcast(1 / 120.0)).fma(r, r.broadcast(1 / 24.0))
+                    .fma(r, r.broadcast(1 / 6.0)).fma(r, r.broadcast(1 / 2.0)).fma(r, r.broadcast(1.0))
+                    .fma(r, r.broadcast(1.0));
+            // 2^k: k + 1023 in the exponent field
+            DoubleVector twoToK = shifted.reinterpretAsLongs().add(1023).lanewise(VectorOperators.LSHL, 52)
+                    .reinterpretAsDoubles();
+            p.mul(twoToK).blend(0, x.compare(VectorOperators.LT, LOWEST))
+                    .blend(Double.POSITIVE_INFINITY, x.compare(VectorOperators.GT, HIGHEST)).intoArray(to, t + j);
+        }
+        for (; j < count; j++) {
+            to[t + j] = Math.exp(from[f + j]);
+        }
+    }
+
+    /** to[t + j] = σ(from[f + j]): as {@link #exp(double[], int, double[], int, int)}. */
+    static void sigmoid(double[] from, int f, double[] to, int t, int count) {
+        for (int j = 0; j < count; j++) {
+            to[t + j] = -from[f + j];
+        }
+        exp(to, t, to, t, count);
+        for (int j = 0; j < count; j++) {
+            to[t + j] = 1 / (1 + to[t + j]);
+        }
+    }
+
+    /** to[t + j] = tanh(from[f + j]): as {@link #exp(double[], int, double[], int, int)}, the rest with {@link Math#tanh}. */
+    static void tanh(double[] from, int f, double[] to, int t, int count) {
+        double[] e = DOUBLE_SCRATCH.get();
+        if (e.length < count) {
+            e = new double[count];
+            DOUBLE_SCRATCH.set(e);
+        }
+        // e = e^{−2|x|}
+        for (int j = 0; j < count; j++) {
+            e[j] = -2 * Math.abs(from[f + j]);
+        }
+        exp(e, 0, e, 0, count);
+        int j = 0;
+        for (int bound = DOUBLES.loopBound(count); j < bound; j += DOUBLES.length()) {
+            DoubleVector x = DoubleVector.fromArray(DOUBLES, from, f + j);
+            DoubleVector size = x.abs();
+            DoubleVector ej = DoubleVector.fromArray(DOUBLES, e, j);
+            // tanh |x| = (1 − e) / (1 + e), or near 0 |x| · (1 − x²/3 + 2x⁴/15 − … + 6404582x¹⁶/10854718875)
+            DoubleVector far = ej.neg().add(1).div(ej.add(1));
+            DoubleVector square = size.mul(size);
+            DoubleVector near = x.broadcast(6404582.0 / 10854718875.0).fma(square, x.broadcast(-929569.0 / 638512875.0))
+                    .fma(square, x.broadcast(21844.0 / 6081075.0)).fma(square, x.broadcast(-1382.0 / 155925.0))
+                    .fma(square, x.broadcast(62.0 / 2835.0)).fma(square, x.broadcast(-17.0 / 315.0))
+                    .fma(square, x.broadcast(2.0 / 15.0)).fma(square, x.broadcast(-1.0 / 3.0)).fma(square, x.broadcast(1.0))
+                    .mul(size);
+            DoubleVector magnitude = far.blend(near, size.compare(VectorOperators.LT, TANH_SERIES_BELOW));
+            magnitude.blend(magnitude.neg(), x.compare(VectorOperators.LT, 0)).intoArray(to, t + j);
+        }
+        for (; j < count; j++) {
+            to[t + j] = Math.tanh(from[f + j]);
+        }
     }
 }

@@ -2,9 +2,6 @@ package unrolled.fast;
 
 import static unrolled.fast.VectorMath.LANES;
 import static unrolled.fast.VectorMath.SPECIES;
-import static unrolled.fast.VectorMath.load;
-import static unrolled.fast.VectorMath.sigmoid;
-import static unrolled.fast.VectorMath.tanh;
 
 import jdk.incubator.vector.FloatVector;
 
@@ -35,17 +32,17 @@ final class VectorGeneratorMath {
         int blocks = out.length / BLOCK;
         for (int b = 0; b < blocks; b++) {
             int column = b * BLOCK;
-            FloatVector s0 = load(bias, column);
-            FloatVector s1 = load(bias, column + LANES);
-            FloatVector s2 = load(bias, column + 2 * LANES);
-            FloatVector s3 = load(bias, column + 3 * LANES);
+            FloatVector s0 = FloatVector.fromArray(SPECIES, bias, column);
+            FloatVector s1 = FloatVector.fromArray(SPECIES, bias, column + LANES);
+            FloatVector s2 = FloatVector.fromArray(SPECIES, bias, column + 2 * LANES);
+            FloatVector s3 = FloatVector.fromArray(SPECIES, bias, column + 3 * LANES);
             int at = b * rows * BLOCK;
             for (int k = 0; k < rows; k++, at += BLOCK) {
                 FloatVector xk = FloatVector.broadcast(SPECIES, x[k]);
-                s0 = load(weights, at).fma(xk, s0);
-                s1 = load(weights, at + LANES).fma(xk, s1);
-                s2 = load(weights, at + 2 * LANES).fma(xk, s2);
-                s3 = load(weights, at + 3 * LANES).fma(xk, s3);
+                s0 = FloatVector.fromArray(SPECIES, weights, at).fma(xk, s0);
+                s1 = FloatVector.fromArray(SPECIES, weights, at + LANES).fma(xk, s1);
+                s2 = FloatVector.fromArray(SPECIES, weights, at + 2 * LANES).fma(xk, s2);
+                s3 = FloatVector.fromArray(SPECIES, weights, at + 3 * LANES).fma(xk, s3);
             }
             s0.intoArray(out, column);
             s1.intoArray(out, column + LANES);
@@ -73,15 +70,22 @@ final class VectorGeneratorMath {
         int fo = offsets[1];
         int oo = offsets[2];
         int go = offsets[3];
-        int j = 0;
-        for (int bound = SPECIES.loopBound(H); j < bound; j += LANES) {
-            FloatVector i = sigmoid(load(a, io + j));
-            FloatVector f = sigmoid(load(a, fo + j));
-            FloatVector o = sigmoid(load(a, oo + j));
-            FloatVector g = tanh(load(a, go + j));
-            FloatVector cell = f.mul(load(c, j)).add(i.mul(g));
-            cell.intoArray(c, j);
-            o.mul(tanh(cell)).intoArray(h, j);
+        int j = SPECIES.loopBound(H);
+        // i, f, o = σ(a_i, a_f, a_o),  g = tanh(a_g): in place in a, whole vectors (the tail below, one at a time)
+        VectorActivations.sigmoid(a, io, a, io, j);
+        VectorActivations.sigmoid(a, fo, a, fo, j);
+        VectorActivations.sigmoid(a, oo, a, oo, j);
+        VectorActivations.tanh(a, go, a, go, j);
+        // c ← f ⊙ c + i ⊙ g
+        for (int k = 0; k < j; k += LANES) {
+            FloatVector.fromArray(SPECIES, a, fo + k).mul(FloatVector.fromArray(SPECIES, c, k))
+                    .add(FloatVector.fromArray(SPECIES, a, io + k).mul(FloatVector.fromArray(SPECIES, a, go + k)))
+                    .intoArray(c, k);
+        }
+        // h ← o ⊙ tanh(c)
+        VectorActivations.tanh(c, 0, h, 0, j);
+        for (int k = 0; k < j; k += LANES) {
+            FloatVector.fromArray(SPECIES, a, oo + k).mul(FloatVector.fromArray(SPECIES, h, k)).intoArray(h, k);
         }
         FloatLstmSteps.gates(a, offsets, c, h, j);
     }

@@ -1,7 +1,7 @@
 package unrolled.fast;
 
 import static unrolled.fast.VectorMath.LANES;
-import static unrolled.fast.VectorMath.load;
+import static unrolled.fast.VectorMath.SPECIES;
 import static unrolled.fast.VectorMath.read;
 import static unrolled.fast.VectorMath.row;
 import static unrolled.fast.VectorMath.rows;
@@ -54,16 +54,22 @@ final class VectorGruRows implements Rows<GruKernel.Buffers> {
         read(AX, a, gates, H);
         read((Slab.Floats) tape.cell.AH(), a, recurrent, H);
         ((Slab.Floats) tape.hPrev).read(s, hPrev, H);
+        // r = σ(ax_r + ah_r),  z = σ(ax_z + ah_z)
         for (int j = 0; j < H; j += LANES) {
-            // r = σ(ax_r + ah_r),  z = σ(ax_z + ah_z),  n = tanh(ax_n + r ⊙ ah_n)
-            FloatVector vr = sigmoid(load(r, j).add(load(hr, j)));
-            FloatVector vz = sigmoid(load(z, j).add(load(hz, j)));
-            FloatVector vn = tanh(load(n, j).add(vr.mul(load(hn, j))));
-            vr.intoArray(r, j);
-            vz.intoArray(z, j);
-            vn.intoArray(n, j);
-            // h̃_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
-            vz.neg().add(1f).mul(vn).add(vz.mul(load(hPrev, j))).intoArray(h, j);
+            FloatVector.fromArray(SPECIES, r, j).add(FloatVector.fromArray(SPECIES, hr, j)).intoArray(r, j);
+            FloatVector.fromArray(SPECIES, z, j).add(FloatVector.fromArray(SPECIES, hz, j)).intoArray(z, j);
+        }
+        sigmoid(r, H);
+        sigmoid(z, H);
+        // n = tanh(ax_n + r ⊙ ah_n)
+        for (int j = 0; j < H; j += LANES) {
+            FloatVector.fromArray(SPECIES, n, j).add(FloatVector.fromArray(SPECIES, r, j).mul(FloatVector.fromArray(SPECIES, hn, j))).intoArray(n, j);
+        }
+        tanh(n, n, H);
+        // h̃_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
+        for (int j = 0; j < H; j += LANES) {
+            FloatVector vz = FloatVector.fromArray(SPECIES, z, j);
+            vz.neg().add(1f).mul(FloatVector.fromArray(SPECIES, n, j)).add(vz.mul(FloatVector.fromArray(SPECIES, hPrev, j))).intoArray(h, j);
         }
         write(AX, a, gates, H);
         ((Slab.Floats) tape.outputs).write(s, h, H);
@@ -79,16 +85,16 @@ final class VectorGruRows implements Rows<GruKernel.Buffers> {
         ((Slab.Floats) tape.cell.AH()).read(a + GruGate.CANDIDATE.ordinal() * H, hn, H);
         ((Slab.Floats) tape.hPrev).read(s, hPrev, H);
         for (int j = 0; j < H; j += LANES) {
-            FloatVector dh = load(h, j);
-            FloatVector vr = load(r, j);
-            FloatVector vz = load(z, j);
-            FloatVector vn = load(n, j);
+            FloatVector dh = FloatVector.fromArray(SPECIES, h, j);
+            FloatVector vr = FloatVector.fromArray(SPECIES, r, j);
+            FloatVector vz = FloatVector.fromArray(SPECIES, z, j);
+            FloatVector vn = FloatVector.fromArray(SPECIES, n, j);
             // dn = dh ⊙ (1 − z),  dz = dh ⊙ (h_{t−1} − n)
             FloatVector dn = vz.neg().add(1f).mul(dh);
-            FloatVector dz = load(hPrev, j).sub(vn).mul(dh);
+            FloatVector dz = FloatVector.fromArray(SPECIES, hPrev, j).sub(vn).mul(dh);
             // da_n = dn ⊙ (1 − n²),  da_r = da_n ⊙ ah_n ⊙ r(1 − r),  da_z = dz ⊙ z(1 − z)
             FloatVector dan = vn.mul(vn).neg().add(1f).mul(dn);
-            dan.mul(load(hn, j)).mul(vr.mul(vr.neg().add(1f))).intoArray(hr, j);
+            dan.mul(FloatVector.fromArray(SPECIES, hn, j)).mul(vr.mul(vr.neg().add(1f))).intoArray(hr, j);
             dz.mul(vz.mul(vz.neg().add(1f))).intoArray(hz, j);
             dan.intoArray(n, j);
             // dAH's n block is da_n ⊙ r

@@ -2,7 +2,6 @@ package unrolled.fast;
 
 import static unrolled.fast.VectorMath.LANES;
 import static unrolled.fast.VectorMath.SPECIES;
-import static unrolled.fast.VectorMath.load;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -21,6 +20,8 @@ final class VectorLayerNormRows {
     private final float[] gamma;
     private final float[] beta;
     private final float[] hat;
+    /** The lanes of a vector of partial sums, added up in order by {@link VectorMath#sum}. */
+    private final float[] lanes = new float[LANES];
 
     /** @param width D, the values a row holds */
     VectorLayerNormRows(int width) {
@@ -49,24 +50,26 @@ final class VectorLayerNormRows {
             FloatVector sums = FloatVector.zero(SPECIES);
             for (int j = 0; j < D; j += LANES) {
                 VectorMask<Float> real = SPECIES.indexInRange(j, D);
-                FloatVector z = load(a, j).add(load(b, j));
+                FloatVector z = FloatVector.fromArray(SPECIES, a, j).add(FloatVector.fromArray(SPECIES, b, j));
                 z.intoArray(a, j);
                 sums = sums.add(z, real);
             }
-            float mu = sums.reduceLanes(VectorOperators.ADD) / D;
+            sums.intoArray(lanes, 0);
+            float mu = VectorMath.sum(lanes) / D;
             FloatVector squares = FloatVector.zero(SPECIES);
             for (int j = 0; j < D; j += LANES) {
                 VectorMask<Float> real = SPECIES.indexInRange(j, D);
-                FloatVector centred = load(a, j).sub(mu);
+                FloatVector centred = FloatVector.fromArray(SPECIES, a, j).sub(mu);
                 centred.intoArray(a, j);
                 squares = squares.add(centred.mul(centred), real);
             }
-            float s = (float) (1.0 / Math.sqrt(squares.reduceLanes(VectorOperators.ADD) / D + epsilon));
+            squares.intoArray(lanes, 0);
+            float s = (float) (1.0 / Math.sqrt(VectorMath.sum(lanes) / D + epsilon));
             inverseStd.set(r, s);
             for (int j = 0; j < D; j += LANES) {
-                FloatVector xh = load(a, j).mul(s);
+                FloatVector xh = FloatVector.fromArray(SPECIES, a, j).mul(s);
                 xh.intoArray(hat, j);
-                load(gamma, j).fma(xh, load(beta, j)).intoArray(b, j);
+                FloatVector.fromArray(SPECIES, gamma, j).fma(xh, FloatVector.fromArray(SPECIES, beta, j)).intoArray(b, j);
             }
             xHat.write(at, hat, D);
             out.write(at, b, D);

@@ -1,7 +1,7 @@
 package unrolled.fast;
 
 import static unrolled.fast.VectorMath.LANES;
-import static unrolled.fast.VectorMath.load;
+import static unrolled.fast.VectorMath.SPECIES;
 import static unrolled.fast.VectorMath.read;
 import static unrolled.fast.VectorMath.row;
 import static unrolled.fast.VectorMath.rows;
@@ -56,22 +56,19 @@ final class VectorLstmRows implements Rows<LstmKernel.Buffers> {
         Slab.Floats A = (Slab.Floats) tape.cell.A();
         read(A, a, gates, H);
         ((Slab.Floats) tape.cPrev).read(s, cPrev, H);
+        // i = σ(a_i), f = σ(a_f), o = σ(a_o), g = tanh(a_g)
+        sigmoid(i, H);
+        sigmoid(f, H);
+        sigmoid(o, H);
+        tanh(g, g, H);
+        // c̃_t = f ⊙ c_{t−1} + i ⊙ g
         for (int j = 0; j < H; j += LANES) {
-            // i = σ(a_i), f = σ(a_f), o = σ(a_o), g = tanh(a_g)
-            FloatVector vi = sigmoid(load(i, j));
-            FloatVector vf = sigmoid(load(f, j));
-            FloatVector vo = sigmoid(load(o, j));
-            FloatVector vg = tanh(load(g, j));
-            vi.intoArray(i, j);
-            vf.intoArray(f, j);
-            vo.intoArray(o, j);
-            vg.intoArray(g, j);
-            // c̃_t = f ⊙ c_{t−1} + i ⊙ g,  h̃_t = o ⊙ tanh(c̃_t)
-            FloatVector vc = vf.mul(load(cPrev, j)).add(vi.mul(vg));
-            FloatVector vtc = tanh(vc);
-            vc.intoArray(c, j);
-            vtc.intoArray(tanhC, j);
-            vo.mul(vtc).intoArray(h, j);
+            FloatVector.fromArray(SPECIES, f, j).mul(FloatVector.fromArray(SPECIES, cPrev, j)).add(FloatVector.fromArray(SPECIES, i, j).mul(FloatVector.fromArray(SPECIES, g, j))).intoArray(c, j);
+        }
+        // h̃_t = o ⊙ tanh(c̃_t)
+        tanh(c, tanhC, H);
+        for (int j = 0; j < H; j += LANES) {
+            FloatVector.fromArray(SPECIES, o, j).mul(FloatVector.fromArray(SPECIES, tanhC, j)).intoArray(h, j);
         }
         write(A, a, gates, H);
         ((Slab.Floats) tape.cell.cell()).write(s, c, H);
@@ -94,17 +91,17 @@ final class VectorLstmRows implements Rows<LstmKernel.Buffers> {
         ((Slab.Floats) tape.cell.tanhC()).read(s, tanhC, H);
         ((Slab.Floats) tape.cPrev).read(s, cPrev, H);
         for (int j = 0; j < H; j += LANES) {
-            FloatVector dh = load(h, j);
-            FloatVector vi = load(i, j);
-            FloatVector vf = load(f, j);
-            FloatVector vo = load(o, j);
-            FloatVector vg = load(g, j);
-            FloatVector vtc = load(tanhC, j);
+            FloatVector dh = FloatVector.fromArray(SPECIES, h, j);
+            FloatVector vi = FloatVector.fromArray(SPECIES, i, j);
+            FloatVector vf = FloatVector.fromArray(SPECIES, f, j);
+            FloatVector vo = FloatVector.fromArray(SPECIES, o, j);
+            FloatVector vg = FloatVector.fromArray(SPECIES, g, j);
+            FloatVector vtc = FloatVector.fromArray(SPECIES, tanhC, j);
             // dc_total = dc + dh ⊙ o ⊙ (1 − tanh²(c̃_t))
-            FloatVector dcTotal = load(c, j).add(dh.mul(vo).mul(vtc.mul(vtc).neg().add(1f)));
+            FloatVector dcTotal = FloatVector.fromArray(SPECIES, c, j).add(dh.mul(vo).mul(vtc.mul(vtc).neg().add(1f)));
             // da_i = dc_total⊙g⊙i(1−i), da_f = dc_total⊙c_{t−1}⊙f(1−f), da_o = dh⊙tanh(c̃_t)⊙o(1−o), da_g = dc_total⊙i⊙(1−g²)
             dcTotal.mul(vg).mul(vi.mul(vi.neg().add(1f))).intoArray(i, j);
-            dcTotal.mul(load(cPrev, j)).mul(vf.mul(vf.neg().add(1f))).intoArray(f, j);
+            dcTotal.mul(FloatVector.fromArray(SPECIES, cPrev, j)).mul(vf.mul(vf.neg().add(1f))).intoArray(f, j);
             dh.mul(vtc).mul(vo.mul(vo.neg().add(1f))).intoArray(o, j);
             dcTotal.mul(vi).mul(vg.mul(vg).neg().add(1f)).intoArray(g, j);
             // g_c = dc_{t−1} = dc_total ⊙ f

@@ -78,9 +78,17 @@ final class VectorMath {
         }
     }
 
-    /** @return the vector at index j of v */
-    static FloatVector load(float[] v, int j) {
-        return FloatVector.fromArray(SPECIES, v, j);
+    /**
+     * @param lanes the lanes of a vector, stored with {@code intoArray(lanes, 0)}, (LANES,)
+     * @return their sum, added in lane order. The Vector API's {@code reduceLanes(ADD)} leaves the order open, and its
+     *     compiled and interpreted forms need not agree; this sum gives the same bits on every run.
+     */
+    static float sum(float[] lanes) {
+        float total = 0;
+        for (int k = 0; k < LANES; k++) {
+            total += lanes[k];
+        }
+        return total;
     }
 
     /**
@@ -95,18 +103,18 @@ final class VectorMath {
         gh.read(q, dh, width);
         dy.read(s, scratch, width);
         for (int j = 0; j < width; j += LANES) {
-            load(dh, j).add(load(scratch, j)).intoArray(dh, j);
+            FloatVector.fromArray(SPECIES, dh, j).add(FloatVector.fromArray(SPECIES, scratch, j)).intoArray(dh, j);
         }
         dH.write(s, dh, width);
     }
 
-    /** σ(a) = 1 / (1 + e^{−a}), lane by lane, the same bits on every run (see {@link VectorActivations}). */
-    static FloatVector sigmoid(FloatVector a) {
-        return VectorActivations.sigmoid(a);
+    /** v[j] = σ(v[j]) for j in [0, width), in place (see {@link VectorActivations}: the same bits on every run). */
+    static void sigmoid(float[] v, int width) {
+        VectorActivations.sigmoid(v, 0, v, 0, width);
     }
 
-    /** tanh(a), lane by lane, the same bits on every run (see {@link VectorActivations}). */
-    static FloatVector tanh(FloatVector a) {
-        return VectorActivations.tanh(a);
+    /** to[j] = tanh(from[j]) for j in [0, width) (see {@link VectorActivations}: the same bits on every run). */
+    static void tanh(float[] from, float[] to, int width) {
+        VectorActivations.tanh(from, 0, to, 0, width);
     }
 }

@@ -1,7 +1,7 @@
 package unrolled.fast;
 
 import static unrolled.fast.VectorMath.LANES;
-import static unrolled.fast.VectorMath.load;
+import static unrolled.fast.VectorMath.SPECIES;
 import static unrolled.fast.VectorMath.row;
 import static unrolled.fast.VectorMath.stateGradient;
 import static unrolled.fast.VectorMath.tanh;
@@ -37,12 +37,10 @@ final class VectorRnnRows implements Rows<RnnKernel.Buffers> {
         // branch would be a heap object in JDK 17's compiled code (measured by the allocation test)
         if (relu) {
             for (int j = 0; j < H; j += LANES) {
-                load(h, j).lanewise(VectorOperators.MAX, 0f).intoArray(h, j);
+                FloatVector.fromArray(SPECIES, h, j).lanewise(VectorOperators.MAX, 0f).intoArray(h, j);
             }
         } else {
-            for (int j = 0; j < H; j += LANES) {
-                tanh(load(h, j)).intoArray(h, j);
-            }
+            tanh(h, h, H);
         }
         A.write(s, h, H);
         ((Slab.Floats) tape.outputs).write(s, h, H);
@@ -58,13 +56,13 @@ final class VectorRnnRows implements Rows<RnnKernel.Buffers> {
         // da = dh ⊙ φ'(a):  relu' = [h > 0],  tanh' = 1 − h²  (one loop each, as above)
         if (relu) {
             for (int j = 0; j < H; j += LANES) {
-                FloatVector vh = load(h, j);
-                load(dh, j).blend(0f, vh.compare(VectorOperators.LE, 0f)).intoArray(h, j);
+                FloatVector vh = FloatVector.fromArray(SPECIES, h, j);
+                FloatVector.fromArray(SPECIES, dh, j).blend(0f, vh.compare(VectorOperators.LE, 0f)).intoArray(h, j);
             }
         } else {
             for (int j = 0; j < H; j += LANES) {
-                FloatVector vh = load(h, j);
-                load(dh, j).mul(vh.mul(vh).neg().add(1f)).intoArray(h, j);
+                FloatVector vh = FloatVector.fromArray(SPECIES, h, j);
+                FloatVector.fromArray(SPECIES, dh, j).mul(vh.mul(vh).neg().add(1f)).intoArray(h, j);
             }
         }
         ((Slab.Floats) flow.dA()).write(s, h, H);

@@ -2,7 +2,6 @@ package unrolled.fast;
 
 import static unrolled.fast.VectorMath.LANES;
 import static unrolled.fast.VectorMath.SPECIES;
-import static unrolled.fast.VectorMath.load;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
@@ -10,13 +9,16 @@ import jdk.incubator.vector.VectorOperators;
 
 /**
  * The attention softmax of {@link FastEncoderBlock} and its gradient, one row of scores at a time, on the vector units
- * (FLOAT only). Each row is copied into a padded array, computed a whole vector at a time (e^x with the Vector API's
- * exponential rather than one call per score) and copied back. Loaded only when {@link Simd} has found the
- * {@code jdk.incubator.vector} module; one instance per block, as its rows are the block's scratch.
+ * (FLOAT only). Each row is copied into a padded array, computed a whole vector at a time (e^x by
+ * {@link VectorActivations}, sums added in lane order, so every run gives the same bits) and copied back. Loaded only
+ * when {@link Simd} has found the {@code jdk.incubator.vector} module; one instance per block, as its rows are the
+ * block's scratch.
  */
 final class VectorSoftmaxRows {
     private float[] scores = new float[0];
     private float[] gradient = new float[0];
+    /** The lanes of a vector of partial sums, added up in order by {@link VectorMath#sum}. */
+    private final float[] lanes = new float[LANES];
 
     /** Makes the row arrays hold at least width values, padded to whole vectors. */
     private void fit(int width) {
@@ -45,18 +47,21 @@ final class VectorSoftmaxRows {
             Arrays.fill(s, allowed, end, Float.NEGATIVE_INFINITY);
             FloatVector highest = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
             for (int j = 0; j < end; j += LANES) {
-                highest = highest.max(load(s, j));
+                highest = highest.max(FloatVector.fromArray(SPECIES, s, j));
             }
             float max = highest.reduceLanes(VectorOperators.MAX);
+            for (int j = 0; j < end; j += LANES) {
+                FloatVector.fromArray(SPECIES, s, j).sub(max).intoArray(s, j);
+            }
+            VectorActivations.exp(s, 0, s, 0, end);
             FloatVector total = FloatVector.zero(SPECIES);
             for (int j = 0; j < end; j += LANES) {
-                FloatVector e = VectorActivations.exp(load(s, j).sub(max));
-                e.intoArray(s, j);
-                total = total.add(e);
+                total = total.add(FloatVector.fromArray(SPECIES, s, j));
             }
-            float inverseSum = 1f / total.reduceLanes(VectorOperators.ADD);
+            total.intoArray(lanes, 0);
+            float inverseSum = 1f / VectorMath.sum(lanes);
             for (int j = 0; j < end; j += LANES) {
-                load(s, j).mul(inverseSum).intoArray(s, j);
+                FloatVector.fromArray(SPECIES, s, j).mul(inverseSum).intoArray(s, j);
             }
             row.write(at, s, allowed);
         }
@@ -77,11 +82,12 @@ final class VectorSoftmaxRows {
             Arrays.fill(g, allowed, end, 0f);
             FloatVector products = FloatVector.zero(SPECIES);
             for (int j = 0; j < end; j += LANES) {
-                products = load(a, j).fma(load(g, j), products);
+                products = FloatVector.fromArray(SPECIES, a, j).fma(FloatVector.fromArray(SPECIES, g, j), products);
             }
-            float inner = products.reduceLanes(VectorOperators.ADD);
+            products.intoArray(lanes, 0);
+            float inner = VectorMath.sum(lanes);
             for (int j = 0; j < end; j += LANES) {
-                load(a, j).mul(load(g, j).sub(inner)).intoArray(g, j);
+                FloatVector.fromArray(SPECIES, a, j).mul(FloatVector.fromArray(SPECIES, g, j).sub(inner)).intoArray(g, j);
             }
             dScores.write(dAt, g, allowed);
         }

@@ -10,10 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleUnaryOperator;
-import java.util.function.UnaryOperator;
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,8 +20,8 @@ import org.junit.jupiter.api.Test;
  */
 class VectorActivationsTest {
 
-    private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Double> DOUBLES = DoubleVector.SPECIES_PREFERRED;
+    private static final int FLOAT_LANES = VectorMath.LANES;
+    private static final int DOUBLE_LANES = DoubleVector.SPECIES_PREFERRED.length();
 
     /** Evenly spaced points of [from, to], count of them, as floats. */
     private static float[] floats(double from, double to, int count) {
@@ -43,20 +40,25 @@ class VectorActivationsTest {
         return x;
     }
 
-    /** @return f applied to x a whole vector at a time (x's length a multiple of the vector's) */
-    private static float[] applyFloat(UnaryOperator<FloatVector> f, float[] x) {
+    /** A pass of VectorActivations: from, its offset, to, its offset, count. */
+    interface FloatPass {
+        void apply(float[] from, int f, float[] to, int t, int count);
+    }
+
+    interface DoublePass {
+        void apply(double[] from, int f, double[] to, int t, int count);
+    }
+
+    /** @return the pass over all of x (x's length a multiple of the vector's), into a new array */
+    private static float[] applyFloat(FloatPass pass, float[] x) {
         float[] y = new float[x.length];
-        for (int k = 0; k < x.length; k += FLOATS.length()) {
-            f.apply(FloatVector.fromArray(FLOATS, x, k)).intoArray(y, k);
-        }
+        pass.apply(x, 0, y, 0, x.length);
         return y;
     }
 
-    private static double[] applyDouble(UnaryOperator<DoubleVector> f, double[] x) {
+    private static double[] applyDouble(DoublePass pass, double[] x) {
         double[] y = new double[x.length];
-        for (int k = 0; k < x.length; k += DOUBLES.length()) {
-            f.apply(DoubleVector.fromArray(DOUBLES, x, k)).intoArray(y, k);
-        }
+        pass.apply(x, 0, y, 0, x.length);
         return y;
     }
 
@@ -115,9 +117,26 @@ class VectorActivationsTest {
     }
 
     @Test
+    void doublePassesWorkInPlaceAtAnOffsetWithATailShorterThanAVector() {
+        int count = 3 * DOUBLE_LANES + 3;
+        double[] x = doubles(-3, 3, count);
+        for (DoublePass pass : List.<DoublePass>of(VectorActivations::exp, VectorActivations::sigmoid, VectorActivations::tanh)) {
+            double[] inPlace = new double[count + 5];
+            System.arraycopy(x, 0, inPlace, 5, count);
+            pass.apply(inPlace, 5, inPlace, 5, count);
+            double[] separate = applyDouble(pass, x);
+            for (int j = 0; j < count; j++) {
+                assertEquals(separate[j], inPlace[5 + j], "value " + j + " of " + count);
+            }
+        }
+        assertClose("tanh", x, applyDouble(VectorActivations::tanh, x), Math::tanh, 4, 0);
+        assertClose("sigmoid", x, applyDouble(VectorActivations::sigmoid, x), VectorActivationsTest::sigmoid, 4, 0);
+    }
+
+    @Test
     void edgeValuesGiveTheLimitsAndNanStaysNan() {
         float inf = Float.POSITIVE_INFINITY;
-        float[] x = new float[FLOATS.length()];
+        float[] x = new float[FLOAT_LANES];
         float[] edges = {-inf, -1000, -88, 0, -0f, 1000, inf, Float.NaN};
         System.arraycopy(edges, 0, x, 0, Math.min(edges.length, x.length));
         float[] exp = applyFloat(VectorActivations::exp, x);
@@ -137,7 +156,7 @@ class VectorActivationsTest {
         if (x.length >= edges.length) {
             assertTrue(Float.isNaN(exp[7]) && Float.isNaN(sigmoid[7]) && Float.isNaN(tanh[7]), "NaN in, NaN out");
         }
-        double[] y = new double[DOUBLES.length()];
+        double[] y = new double[DOUBLE_LANES];
         y[0] = Double.NEGATIVE_INFINITY;
         y[1] = Double.POSITIVE_INFINITY;
         double[] dexp = applyDouble(VectorActivations::exp, y);
