@@ -3,6 +3,7 @@ package unrolled.models;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.nd4j.linalg.api.buffer.DataType;
 import unrolled.tensor.Shapes;
 
@@ -105,8 +106,7 @@ public record ModelConfiguration(int vocabularySize, int inputSize, CellType cel
      * @return this configuration with another cell
      */
     public ModelConfiguration withCell(CellType type) {
-        return new ModelConfiguration(vocabularySize, inputSize, type, hiddenSize, layers, bidirectional, outputSize, dropout,
-                dataType, seed);
+        return edit(draft -> draft.cellType = type);
     }
 
     /**
@@ -114,8 +114,7 @@ public record ModelConfiguration(int vocabularySize, int inputSize, CellType cel
      * @return this configuration with another depth
      */
     public ModelConfiguration withLayers(int count) {
-        return new ModelConfiguration(vocabularySize, inputSize, cellType, hiddenSize, count, bidirectional, outputSize, dropout,
-                dataType, seed);
+        return edit(draft -> draft.layers = count);
     }
 
     /**
@@ -123,8 +122,7 @@ public record ModelConfiguration(int vocabularySize, int inputSize, CellType cel
      * @return this configuration read one way or both
      */
     public ModelConfiguration withBidirectional(boolean both) {
-        return new ModelConfiguration(vocabularySize, inputSize, cellType, hiddenSize, layers, both, outputSize, dropout,
-                dataType, seed);
+        return edit(draft -> draft.bidirectional = both);
     }
 
     /**
@@ -132,8 +130,7 @@ public record ModelConfiguration(int vocabularySize, int inputSize, CellType cel
      * @return this configuration with another dropout rate
      */
     public ModelConfiguration withDropout(double rate) {
-        return new ModelConfiguration(vocabularySize, inputSize, cellType, hiddenSize, layers, bidirectional, outputSize, rate,
-                dataType, seed);
+        return edit(draft -> draft.dropout = rate);
     }
 
     /**
@@ -141,8 +138,7 @@ public record ModelConfiguration(int vocabularySize, int inputSize, CellType cel
      * @return this configuration computing in another data type
      */
     public ModelConfiguration withDataType(DataType type) {
-        return new ModelConfiguration(vocabularySize, inputSize, cellType, hiddenSize, layers, bidirectional, outputSize, dropout,
-                type, seed);
+        return edit(draft -> draft.dataType = type);
     }
 
     /**
@@ -150,8 +146,42 @@ public record ModelConfiguration(int vocabularySize, int inputSize, CellType cel
      * @return this configuration with another seed
      */
     public ModelConfiguration withSeed(long newSeed) {
-        return new ModelConfiguration(vocabularySize, inputSize, cellType, hiddenSize, layers, bidirectional, outputSize, dropout,
-                dataType, newSeed);
+        return edit(draft -> draft.seed = newSeed);
+    }
+
+    /** @return a copy of this configuration with one change, checked like any new configuration */
+    private ModelConfiguration edit(Consumer<Draft> change) {
+        Draft draft = new Draft(this);
+        change.accept(draft);
+        return new ModelConfiguration(draft.vocabularySize, draft.inputSize, draft.cellType, draft.hiddenSize, draft.layers,
+                draft.bidirectional, draft.outputSize, draft.dropout, draft.dataType, draft.seed);
+    }
+
+    /** The settings of a configuration being edited: a record's components, open to one change before it is built. */
+    private static final class Draft {
+        int vocabularySize;
+        int inputSize;
+        CellType cellType;
+        int hiddenSize;
+        int layers;
+        boolean bidirectional;
+        int outputSize;
+        double dropout;
+        DataType dataType;
+        long seed;
+
+        Draft(ModelConfiguration from) {
+            vocabularySize = from.vocabularySize;
+            inputSize = from.inputSize;
+            cellType = from.cellType;
+            hiddenSize = from.hiddenSize;
+            layers = from.layers;
+            bidirectional = from.bidirectional;
+            outputSize = from.outputSize;
+            dropout = from.dropout;
+            dataType = from.dataType;
+            seed = from.seed;
+        }
     }
 
     /** @return true if the model reads token ids (N, T) through an embedding, false for feature vectors (N, T, D) */

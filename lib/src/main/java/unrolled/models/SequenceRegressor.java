@@ -5,12 +5,8 @@ import java.util.Objects;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import unrolled.data.Batch;
-import unrolled.layer.Affine;
-import unrolled.layer.Dropout;
-import unrolled.layer.LayerGradients;
 import unrolled.loss.MeanSquaredError;
 import unrolled.param.Gradients;
-import unrolled.param.Parameters;
 import unrolled.recurrent.SequenceMask;
 import unrolled.tensor.Shapes;
 import unrolled.train.LossAndGradients;
@@ -34,30 +30,16 @@ import unrolled.train.LossAndGradients;
 public final class SequenceRegressor extends RecurrentModel {
 
     /**
-     * What the forward pass keeps for the backward pass.
-     *
-     * @param rnn the recurrent body's cache
-     * @param dropout the cache of the dropout on s
-     * @param output the readout's cache
-     */
-    public record Cache(RecurrentStack.Cache rnn, Dropout.Cache dropout, Affine.Cache output) {
-    }
-
-    /**
      * The forward result.
      *
      * @param predictions ŷ, (N, K)
      * @param cache for {@link #backward}
      */
-    public record Result(INDArray predictions, Cache cache) {
+    public record Result(INDArray predictions, RecurrentNetwork.Cache cache) {
     }
 
     private static final String KIND = "SequenceRegressor";
 
-    private final ModelInput input;
-    private final RecurrentStack rnn;
-    private final Dropout dropout;
-    private final Affine output;
     private final MeanSquaredError meanSquaredError = new MeanSquaredError();
 
     /**
@@ -66,18 +48,7 @@ public final class SequenceRegressor extends RecurrentModel {
      * @throws IllegalArgumentException if the configuration reads token ids
      */
     public SequenceRegressor(ModelConfiguration configuration) {
-        super(KIND, configuration);
-        if (configuration.readsTokens()) {
-            throw new IllegalArgumentException(KIND + ": a regressor reads real-valued windows (N, T, D), so vocabularySize "
-                    + "must be 0, but is " + configuration.vocabularySize() + "; use ModelConfiguration.ofFeatures.");
-        }
-        this.input = new ModelInput(configuration);
-        this.rnn = new RecurrentStack(configuration);
-        this.dropout = new Dropout(configuration.dropout(), Dropout.Mode.STANDARD, configuration.seed() + 3);
-        this.output = Readout.affine(rnn.outputSize(), configuration.outputSize(), configuration.dataType(),
-                configuration.seed() + 1);
-        parameters.addAll("rnn", rnn.parameters());
-        parameters.addAll("output", output.parameters());
+        super(KIND, requireFeatures(configuration), RecurrentNetwork.Reads.FINAL_STATE);
     }
 
     /**
@@ -87,31 +58,21 @@ public final class SequenceRegressor extends RecurrentModel {
      * @return the predictions (N, K) and the cache for {@link #backward}
      */
     public Result forward(INDArray inputs, SequenceMask mask, boolean training) {
-        String method = KIND + ".forward";
-        INDArray x = input.forward(method, inputs).x();
-        // s = the final state at each window's true last step
-        RecurrentStack.Result body = rnn.forward(x, null, mask, training);
-        Dropout.Result dropped = dropout.forward(body.summary(), training);
-        // ŷ = dropout(s)·W + b
-        Affine.Result predictions = output.forward(dropped.output());
-        return new Result(predictions.output(), new Cache(body.cache(), dropped.cache(), predictions.cache()));
+        // ŷ = dropout(s)·W + b,  s = the final state at each window's true last step
+        RecurrentNetwork.Result predictions = network.forward(KIND + ".forward", inputs, null, mask, training);
+        return new Result(predictions.output(), predictions.cache());
     }
 
     /**
+     * Backpropagation through the readout, the dropout and the recurrent body: s is the final state, so its gradient
+     * enters BPTT as ∂L/∂(final h).
+     *
      * @param dPredictions ∂L/∂ŷ, (N, K)
      * @param cache from {@link #forward}; not modified
      * @return ∂L/∂θ for every parameter, under the names of {@link #parameters()}
      */
-    public Gradients backward(INDArray dPredictions, Cache cache) {
-        Objects.requireNonNull(cache, KIND + ".backward: cache must not be null");
-        // dW = dropout(s)ᵀ·dŷ,  db = Σ_N dŷ,  ds = dŷ·Wᵀ
-        LayerGradients readout = output.backward(dPredictions, cache.output());
-        INDArray ds = dropout.backward(readout.dx(), cache.dropout());
-        // s is the final state: its gradient enters BPTT as ∂L/∂(final h)
-        RecurrentStack.Backward body = rnn.backward(null, ds, cache.rnn());
-        return new Gradients()
-                .accumulateAll("rnn", body.parameters())
-                .accumulateAll("output", readout.parameters());
+    public Gradients backward(INDArray dPredictions, RecurrentNetwork.Cache cache) {
+        return network.backward(KIND + ".backward", "dPredictions", dPredictions, cache);
     }
 
     /**
@@ -194,6 +155,15 @@ public final class SequenceRegressor extends RecurrentModel {
         double[] forecast = new double[steps];
         System.arraycopy(series, window, forecast, 0, steps);
         return forecast;
+    }
+
+    private static ModelConfiguration requireFeatures(ModelConfiguration configuration) {
+        Objects.requireNonNull(configuration, KIND + ": configuration must not be null");
+        if (configuration.readsTokens()) {
+            throw new IllegalArgumentException(KIND + ": a regressor reads real-valued windows (N, T, D), so vocabularySize "
+                    + "must be 0, but is " + configuration.vocabularySize() + "; use ModelConfiguration.ofFeatures.");
+        }
+        return configuration;
     }
 
     private void requireTargets(String method, Batch batch) {
