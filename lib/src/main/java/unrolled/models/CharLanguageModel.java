@@ -50,6 +50,24 @@ public final class CharLanguageModel extends RecurrentModel {
     public record Result(INDArray logits, RecurrentNetwork.Cache cache) {
     }
 
+    /**
+     * The forward pass over a batch of id sequences, from zero states:
+     *
+     * <pre>
+     *   y = rnn(E[ids], mask)          the top layer's output at every step, (N, T, H)
+     *   z_t = dropout(y_t)·W + b       the scores of the next token after ids_0 … ids_t, (N, T, V)
+     * </pre>
+     *
+     * @param ids (N, T), an integer data type, each in [0, V)
+     * @param mask which steps are real, (N, T), padding at the end; null if none is padded
+     * @param training true to apply dropout; false (evaluation) for none
+     * @return the logits (N, T, V) and the cache for {@link #backward}
+     */
+    public Result forward(INDArray ids, SequenceMask mask, boolean training) {
+        RecurrentNetwork.Result z = network.forward(KIND + ".forward", ids, null, mask, training);
+        return new Result(z.output(), z.cache());
+    }
+
     private static final String KIND = "CharLanguageModel";
 
     private final SoftmaxCrossEntropy crossEntropy = new SoftmaxCrossEntropy();
@@ -66,32 +84,6 @@ public final class CharLanguageModel extends RecurrentModel {
      */
     public CharLanguageModel(ModelConfiguration configuration) {
         super(KIND, requireLanguageModel(configuration), RecurrentNetwork.Reads.EVERY_STEP);
-    }
-
-    /**
-     * The forward pass over a batch of id sequences, from zero states.
-     *
-     * @param ids (N, T), an integer data type, each in [0, V)
-     * @param mask which steps are real, (N, T), padding at the end; null if none is padded
-     * @param training true to apply dropout; false (evaluation) for none
-     * @return the logits (N, T, V) and the cache for {@link #backward}
-     */
-    public Result forward(INDArray ids, SequenceMask mask, boolean training) {
-        // z_t = dropout(y_t)·W + b,  y = rnn(E[ids])
-        RecurrentNetwork.Result z = network.forward(KIND + ".forward", ids, null, mask, training);
-        return new Result(z.output(), z.cache());
-    }
-
-    /**
-     * Backpropagation through the readout, the dropout, the recurrent body (through time) and the embedding; no
-     * gradient reaches the final state except through the outputs.
-     *
-     * @param dLogits ∂L/∂z, (N, T, V)
-     * @param cache from {@link #forward}; not modified
-     * @return ∂L/∂θ for every parameter, under the names of {@link #parameters()}
-     */
-    public Gradients backward(INDArray dLogits, RecurrentNetwork.Cache cache) {
-        return network.backward(KIND + ".backward", "dLogits", dLogits, cache);
     }
 
     /**
@@ -193,12 +185,7 @@ public final class CharLanguageModel extends RecurrentModel {
      */
     public String sample(Vocabulary vocabulary, String prompt, int length, double temperature, int topK, long seed) {
         String method = KIND + ".sample";
-        Objects.requireNonNull(vocabulary, method + ": vocabulary must not be null");
-        Objects.requireNonNull(prompt, method + ": prompt must not be null");
-        if (vocabulary.size() != configuration.vocabularySize()) {
-            throw new IllegalArgumentException(method + ": vocabulary has V = " + vocabulary.size() + " tokens, but this model "
-                    + "was built for V = " + configuration.vocabularySize() + ".");
-        }
+        requireVocabulary(method, vocabulary, prompt);
         int[] promptIds = prompt.isEmpty() ? new int[] {Vocabulary.BOS_ID} : vocabulary.encode(prompt);
         String written = vocabulary.decode(generate(method, promptIds, length, temperature, topK, seed), true);
         // a word vocabulary joins tokens with spaces; so must the prompt and what follows it
@@ -222,12 +209,7 @@ public final class CharLanguageModel extends RecurrentModel {
     }
 
     private int[] generate(String method, int[] prompt, int length, double temperature, int topK, long seed) {
-        Objects.requireNonNull(prompt, method + ": prompt must not be null");
-        Shapes.requirePositive(method, "prompt length", prompt.length);
-        if (length < 0) {
-            throw new IllegalArgumentException(method + ": length must be at least 0, but is " + length + ".");
-        }
-        requireSampling(method, temperature, topK, configuration.vocabularySize());
+        requireGeneration(method, prompt, length, temperature, topK);
         Random random = new Random(seed);
         LstmGenerator fast = generator(prompt);
         if (fast != null) {
@@ -337,7 +319,22 @@ public final class CharLanguageModel extends RecurrentModel {
         return new TokenSampler(logits.length).pick(logits, temperature, topK, random);
     }
 
-    private static void requireSampling(String method, double temperature, int topK, int vocabularySize) {
+    private void requireVocabulary(String method, Vocabulary vocabulary, String prompt) {
+        Objects.requireNonNull(vocabulary, method + ": vocabulary must not be null");
+        Objects.requireNonNull(prompt, method + ": prompt must not be null");
+        if (vocabulary.size() != configuration.vocabularySize()) {
+            throw new IllegalArgumentException(method + ": vocabulary has V = " + vocabulary.size() + " tokens, but this model "
+                    + "was built for V = " + configuration.vocabularySize() + ".");
+        }
+    }
+
+    private void requireGeneration(String method, int[] prompt, int length, double temperature, int topK) {
+        Objects.requireNonNull(prompt, method + ": prompt must not be null");
+        Shapes.requirePositive(method, "prompt length", prompt.length);
+        if (length < 0) {
+            throw new IllegalArgumentException(method + ": length must be at least 0, but is " + length + ".");
+        }
+        int vocabularySize = configuration.vocabularySize();
         if (!(temperature >= 0 && temperature < Double.POSITIVE_INFINITY)) {
             throw new IllegalArgumentException(method + ": temperature must be finite and ≥ 0 (0 for greedy), but is "
                     + temperature + ".");
@@ -384,10 +381,6 @@ public final class CharLanguageModel extends RecurrentModel {
      * @throws IllegalArgumentException if the file is not a saved {@code CharLanguageModel}
      */
     public static CharLanguageModel load(Path path) {
-        String method = KIND + ".load";
-        ModelFile.Contents contents = ModelFile.read(method, path, KIND);
-        CharLanguageModel model = new CharLanguageModel(ModelFile.configuration(method, path, contents));
-        ModelFile.assign(method, path, contents, model.parameters);
-        return model;
+        return ModelFile.load(KIND + ".load", path, KIND, CharLanguageModel::new);
     }
 }

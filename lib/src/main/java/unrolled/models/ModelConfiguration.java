@@ -103,15 +103,15 @@ public record ModelConfiguration(int vocabularySize, int inputSize, CellType cel
 
     /**
      * @param type RNN, LSTM or GRU
-     * @return this configuration with another cell
+     * @return this configuration with every layer (and direction) built from that cell
      */
     public ModelConfiguration withCell(CellType type) {
         return edit(draft -> draft.cellType = type);
     }
 
     /**
-     * @param count the number of stacked recurrent layers, positive
-     * @return this configuration with another depth
+     * @param count L, the number of stacked recurrent layers, positive
+     * @return this configuration with another depth; layer l ≥ 1 reads layer l − 1's outputs (after dropout)
      */
     public ModelConfiguration withLayers(int count) {
         return edit(draft -> draft.layers = count);
@@ -119,7 +119,7 @@ public record ModelConfiguration(int vocabularySize, int inputSize, CellType cel
 
     /**
      * @param both true for a bidirectional body
-     * @return this configuration read one way or both
+     * @return this configuration read one way or both: outputs and final state of size 2H when both
      */
     public ModelConfiguration withBidirectional(boolean both) {
         return edit(draft -> draft.bidirectional = both);
@@ -127,15 +127,15 @@ public record ModelConfiguration(int vocabularySize, int inputSize, CellType cel
 
     /**
      * @param rate p in [0, 1)
-     * @return this configuration with another dropout rate
+     * @return this configuration dropping units with probability p between layers and before the readout, in training
      */
     public ModelConfiguration withDropout(double rate) {
         return edit(draft -> draft.dropout = rate);
     }
 
     /**
-     * @param type DOUBLE or FLOAT
-     * @return this configuration computing in another data type
+     * @param type DOUBLE (teaching, gradient checks) or FLOAT (speed)
+     * @return this configuration computing in another data type: weights, states and inputs all of that type
      */
     public ModelConfiguration withDataType(DataType type) {
         return edit(draft -> draft.dataType = type);
@@ -143,7 +143,7 @@ public record ModelConfiguration(int vocabularySize, int inputSize, CellType cel
 
     /**
      * @param newSeed the seed of the weights and dropout masks
-     * @return this configuration with another seed
+     * @return this configuration with another seed, from which every part's seed is derived
      */
     public ModelConfiguration withSeed(long newSeed) {
         return edit(draft -> draft.seed = newSeed);

@@ -2,6 +2,8 @@ package unrolled.models;
 
 import java.nio.file.Path;
 import java.util.Objects;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import unrolled.param.Gradients;
 import unrolled.param.Trainable;
 import unrolled.param.Parameters;
 
@@ -31,6 +33,21 @@ public abstract sealed class RecurrentModel implements Trainable
         this.configuration = Objects.requireNonNull(configuration, kind + ": configuration must not be null");
         this.network = new RecurrentNetwork(configuration, reads);
         this.parameters = network.parameters();
+    }
+
+    /**
+     * Backpropagation through the readout, the dropout before it, the recurrent body (through time, both directions
+     * when bidirectional) and the embedding. Where the readout reads the final state s, ∂L/∂s enters BPTT as the
+     * gradient of that state and no output step receives any.
+     *
+     * @param dOutput ∂L/∂z for the z that {@code forward} returned: (N, T, K) for a readout of every step (the language
+     *     model's and the tagger's logits), (N, K) for one of the final state (the classifier's logits, the
+     *     regressor's predictions)
+     * @param cache the cache {@code forward} returned; not modified
+     * @return ∂L/∂θ for every parameter, under the names of {@link #parameters()}
+     */
+    public Gradients backward(INDArray dOutput, RecurrentNetwork.Cache cache) {
+        return network.backward(kind + ".backward", "dOutput", dOutput, cache);
     }
 
     /**

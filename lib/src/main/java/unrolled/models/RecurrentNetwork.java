@@ -251,11 +251,6 @@ public final class RecurrentNetwork implements Trainable {
         return rnn;
     }
 
-    /** @return the size of what the readout reads: H, or 2H when bidirectional */
-    int readSize() {
-        return rnn.outputSize();
-    }
-
     @Override
     public Parameters parameters() {
         return parameters;

@@ -50,6 +50,24 @@ public final class SequenceClassifier extends RecurrentModel {
     public record Result(INDArray logits, INDArray summary, RecurrentNetwork.Cache cache) {
     }
 
+    /**
+     * Reads each sequence to its true last step, then scores the classes once:
+     *
+     * <pre>
+     *   s = the final state of rnn(x, mask)    (N, H), or (N, 2H) = [→h, ←h]; the mask freezes it over padding
+     *   z = dropout(s)·W + b                   one score per class and sequence, (N, K)
+     * </pre>
+     *
+     * @param inputs (N, T, D) features of the model's data type, or (N, T) token ids for a token model
+     * @param mask which steps are real, (N, T), padding at the end; null if none is padded
+     * @param training true to apply dropout; false (evaluation) for none
+     * @return the logits (N, K), the summary s and the cache for {@link #backward}
+     */
+    public Result forward(INDArray inputs, SequenceMask mask, boolean training) {
+        RecurrentNetwork.Result z = network.forward(KIND + ".forward", inputs, null, mask, training);
+        return new Result(z.output(), z.body().summary(), z.cache());
+    }
+
     private static final String KIND = "SequenceClassifier";
 
     private final SoftmaxCrossEntropy crossEntropy = new SoftmaxCrossEntropy();
@@ -64,30 +82,6 @@ public final class SequenceClassifier extends RecurrentModel {
      */
     public SequenceClassifier(ModelConfiguration configuration) {
         super(KIND, configuration, RecurrentNetwork.Reads.FINAL_STATE);
-    }
-
-    /**
-     * @param inputs (N, T, D) features of the model's data type, or (N, T) token ids for a token model
-     * @param mask which steps are real, (N, T), padding at the end; null if none is padded
-     * @param training true to apply dropout; false (evaluation) for none
-     * @return the logits (N, K), the summary s and the cache for {@link #backward}
-     */
-    public Result forward(INDArray inputs, SequenceMask mask, boolean training) {
-        // z = dropout(s)·W + b,  s = the final state at each sequence's true last step (the mask freezes it over padding)
-        RecurrentNetwork.Result z = network.forward(KIND + ".forward", inputs, null, mask, training);
-        return new Result(z.output(), z.body().summary(), z.cache());
-    }
-
-    /**
-     * Backpropagation through the readout, the dropout, the recurrent body and the embedding: s is the final state, so
-     * its gradient enters BPTT as ∂L/∂(final h); no output step receives any.
-     *
-     * @param dLogits ∂L/∂z, (N, K)
-     * @param cache from {@link #forward}; not modified
-     * @return ∂L/∂θ for every parameter, under the names of {@link #parameters()}
-     */
-    public Gradients backward(INDArray dLogits, RecurrentNetwork.Cache cache) {
-        return network.backward(KIND + ".backward", "dLogits", dLogits, cache);
     }
 
     /**
@@ -176,10 +170,6 @@ public final class SequenceClassifier extends RecurrentModel {
      * @throws IllegalArgumentException if the file is not a saved {@code SequenceClassifier}
      */
     public static SequenceClassifier load(Path path) {
-        String method = KIND + ".load";
-        ModelFile.Contents contents = ModelFile.read(method, path, KIND);
-        SequenceClassifier model = new SequenceClassifier(ModelFile.configuration(method, path, contents));
-        ModelFile.assign(method, path, contents, model.parameters);
-        return model;
+        return ModelFile.load(KIND + ".load", path, KIND, SequenceClassifier::new);
     }
 }

@@ -38,6 +38,24 @@ public final class SequenceRegressor extends RecurrentModel {
     public record Result(INDArray predictions, RecurrentNetwork.Cache cache) {
     }
 
+    /**
+     * Reads each window and predicts the K values after it:
+     *
+     * <pre>
+     *   s = the final state of rnn(x, mask)    (N, H), at each window's true last step
+     *   ŷ = dropout(s)·W + b                   (N, K)
+     * </pre>
+     *
+     * @param inputs the windows, (N, T, D), of the model's data type
+     * @param mask which steps are real, (N, T), padding at the end; null if none is padded
+     * @param training true to apply dropout; false (evaluation) for none
+     * @return the predictions (N, K) and the cache for {@link #backward}
+     */
+    public Result forward(INDArray inputs, SequenceMask mask, boolean training) {
+        RecurrentNetwork.Result predictions = network.forward(KIND + ".forward", inputs, null, mask, training);
+        return new Result(predictions.output(), predictions.cache());
+    }
+
     private static final String KIND = "SequenceRegressor";
 
     private final MeanSquaredError meanSquaredError = new MeanSquaredError();
@@ -49,30 +67,6 @@ public final class SequenceRegressor extends RecurrentModel {
      */
     public SequenceRegressor(ModelConfiguration configuration) {
         super(KIND, requireFeatures(configuration), RecurrentNetwork.Reads.FINAL_STATE);
-    }
-
-    /**
-     * @param inputs the windows, (N, T, D), of the model's data type
-     * @param mask which steps are real, (N, T), padding at the end; null if none is padded
-     * @param training true to apply dropout; false (evaluation) for none
-     * @return the predictions (N, K) and the cache for {@link #backward}
-     */
-    public Result forward(INDArray inputs, SequenceMask mask, boolean training) {
-        // ŷ = dropout(s)·W + b,  s = the final state at each window's true last step
-        RecurrentNetwork.Result predictions = network.forward(KIND + ".forward", inputs, null, mask, training);
-        return new Result(predictions.output(), predictions.cache());
-    }
-
-    /**
-     * Backpropagation through the readout, the dropout and the recurrent body: s is the final state, so its gradient
-     * enters BPTT as ∂L/∂(final h).
-     *
-     * @param dPredictions ∂L/∂ŷ, (N, K)
-     * @param cache from {@link #forward}; not modified
-     * @return ∂L/∂θ for every parameter, under the names of {@link #parameters()}
-     */
-    public Gradients backward(INDArray dPredictions, RecurrentNetwork.Cache cache) {
-        return network.backward(KIND + ".backward", "dPredictions", dPredictions, cache);
     }
 
     /**
@@ -129,15 +123,7 @@ public final class SequenceRegressor extends RecurrentModel {
      */
     public double[] forecast(double[] history, int steps) {
         String method = KIND + ".forecast";
-        Objects.requireNonNull(history, method + ": history must not be null");
-        if (configuration.inputSize() != 1) {
-            throw new IllegalArgumentException(method + ": forecasting by feeding predictions back needs a univariate series "
-                    + "(D = 1), but this model reads D = " + configuration.inputSize() + " channels.");
-        }
-        Shapes.requirePositive(method, "history.length", history.length);
-        if (steps < 0) {
-            throw new IllegalArgumentException(method + ": steps must be at least 0, but is " + steps + ".");
-        }
+        requireForecast(method, history, steps);
         int window = history.length;
         int horizon = configuration.outputSize();
         double[] series = new double[window + steps];
@@ -155,6 +141,18 @@ public final class SequenceRegressor extends RecurrentModel {
         double[] forecast = new double[steps];
         System.arraycopy(series, window, forecast, 0, steps);
         return forecast;
+    }
+
+    private void requireForecast(String method, double[] history, int steps) {
+        Objects.requireNonNull(history, method + ": history must not be null");
+        if (configuration.inputSize() != 1) {
+            throw new IllegalArgumentException(method + ": forecasting by feeding predictions back needs a univariate series "
+                    + "(D = 1), but this model reads D = " + configuration.inputSize() + " channels.");
+        }
+        Shapes.requirePositive(method, "history.length", history.length);
+        if (steps < 0) {
+            throw new IllegalArgumentException(method + ": steps must be at least 0, but is " + steps + ".");
+        }
     }
 
     private static ModelConfiguration requireFeatures(ModelConfiguration configuration) {
@@ -181,10 +179,6 @@ public final class SequenceRegressor extends RecurrentModel {
      * @throws IllegalArgumentException if the file is not a saved {@code SequenceRegressor}
      */
     public static SequenceRegressor load(Path path) {
-        String method = KIND + ".load";
-        ModelFile.Contents contents = ModelFile.read(method, path, KIND);
-        SequenceRegressor model = new SequenceRegressor(ModelFile.configuration(method, path, contents));
-        ModelFile.assign(method, path, contents, model.parameters);
-        return model;
+        return ModelFile.load(KIND + ".load", path, KIND, SequenceRegressor::new);
     }
 }

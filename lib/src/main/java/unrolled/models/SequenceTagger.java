@@ -44,6 +44,24 @@ public final class SequenceTagger extends RecurrentModel {
     public record Result(INDArray logits, RecurrentNetwork.Cache cache) {
     }
 
+    /**
+     * Tags every step of every sequence:
+     *
+     * <pre>
+     *   y = rnn(x, mask)               (N, T, H), or (N, T, 2H) = [→h_t, ←h_t] when bidirectional; zero on padding
+     *   z_t = dropout(y_t)·W + b       one score per tag at every step, (N, T, K)
+     * </pre>
+     *
+     * @param inputs (N, T, D) features of the model's data type, or (N, T) token ids for a token model
+     * @param mask which steps are real, (N, T), padding at the end; null if none is padded
+     * @param training true to apply dropout; false (evaluation) for none
+     * @return the logits (N, T, K) and the cache for {@link #backward}
+     */
+    public Result forward(INDArray inputs, SequenceMask mask, boolean training) {
+        RecurrentNetwork.Result z = network.forward(KIND + ".forward", inputs, null, mask, training);
+        return new Result(z.output(), z.cache());
+    }
+
     private static final String KIND = "SequenceTagger";
 
     private final SoftmaxCrossEntropy crossEntropy = new SoftmaxCrossEntropy();
@@ -54,30 +72,6 @@ public final class SequenceTagger extends RecurrentModel {
      */
     public SequenceTagger(ModelConfiguration configuration) {
         super(KIND, configuration, RecurrentNetwork.Reads.EVERY_STEP);
-    }
-
-    /**
-     * @param inputs (N, T, D) features of the model's data type, or (N, T) token ids for a token model
-     * @param mask which steps are real, (N, T), padding at the end; null if none is padded
-     * @param training true to apply dropout; false (evaluation) for none
-     * @return the logits (N, T, K) and the cache for {@link #backward}
-     */
-    public Result forward(INDArray inputs, SequenceMask mask, boolean training) {
-        // z_t = dropout(y_t)·W + b,  y = rnn(x, mask): every step's output, zero on padding
-        RecurrentNetwork.Result z = network.forward(KIND + ".forward", inputs, null, mask, training);
-        return new Result(z.output(), z.cache());
-    }
-
-    /**
-     * Backpropagation through the readout, the dropout, the recurrent body (through time, both directions when
-     * bidirectional) and the embedding.
-     *
-     * @param dLogits ∂L/∂z, (N, T, K)
-     * @param cache from {@link #forward}; not modified
-     * @return ∂L/∂θ for every parameter, under the names of {@link #parameters()}
-     */
-    public Gradients backward(INDArray dLogits, RecurrentNetwork.Cache cache) {
-        return network.backward(KIND + ".backward", "dLogits", dLogits, cache);
     }
 
     /**
@@ -154,10 +148,6 @@ public final class SequenceTagger extends RecurrentModel {
      * @throws IllegalArgumentException if the file is not a saved {@code SequenceTagger}
      */
     public static SequenceTagger load(Path path) {
-        String method = KIND + ".load";
-        ModelFile.Contents contents = ModelFile.read(method, path, KIND);
-        SequenceTagger model = new SequenceTagger(ModelFile.configuration(method, path, contents));
-        ModelFile.assign(method, path, contents, model.parameters);
-        return model;
+        return ModelFile.load(KIND + ".load", path, KIND, SequenceTagger::new);
     }
 }
