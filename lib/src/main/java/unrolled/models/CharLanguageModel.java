@@ -97,15 +97,15 @@ public final class CharLanguageModel extends RecurrentModel {
     public LossAndGradients lossAndGradients(Batch batch) {
         String method = KIND + ".lossAndGradients";
         requireTargets(method, batch);
-        if (fused) {
-            // the same numbers with the readout, the loss and the readout's gradients in one call (ReadoutLoss)
-            return network.crossEntropyStep(method, batch, ModelInput.targetIds(method, batch.targets(),
-                    configuration.vocabularySize()), batch.paddedSteps() == 0 ? null : batch.mask().dup('c').data().asDouble());
+        if (!fused) {
+            Result forward = forward(batch.inputs(), ModelInput.maskOf(batch), true);
+            // loss = Σ m·(−log softmax(z)_target) / Σ m
+            SoftmaxCrossEntropy.Result loss = crossEntropy.compute(forward.logits(), batch.targets(), batch.mask());
+            return new LossAndGradients(loss.loss(), backward(loss.dLogits(), forward.cache()));
         }
-        Result forward = forward(batch.inputs(), ModelInput.maskOf(batch), true);
-        // loss = Σ m·(−log softmax(z)_target) / Σ m
-        SoftmaxCrossEntropy.Result loss = crossEntropy.compute(forward.logits(), batch.targets(), batch.mask());
-        return new LossAndGradients(loss.loss(), backward(loss.dLogits(), forward.cache()));
+        // the same numbers with the readout, the loss and the readout's gradients in one call (ReadoutLoss)
+        return network.crossEntropyStep(method, batch, ModelInput.targetIds(method, batch.targets(),
+                configuration.vocabularySize()), batch.paddedSteps() == 0 ? null : batch.mask().dup('c').data().asDouble());
     }
 
     /**

@@ -93,15 +93,15 @@ public final class SequenceClassifier extends RecurrentModel {
     public LossAndGradients lossAndGradients(Batch batch) {
         String method = KIND + ".lossAndGradients";
         INDArray targets = classTargets(method, batch);
-        if (fused) {
-            // the same numbers with the readout, the loss and the readout's gradients in one call (ReadoutLoss)
-            return network.crossEntropyStep(method, batch, ModelInput.targetIds(method, targets, configuration.outputSize()),
-                    null);
+        if (!fused) {
+            Result forward = forward(batch.inputs(), ModelInput.maskOf(batch), true);
+            // loss = (1/N) Σ_n −log softmax(z_n)_{y_n}
+            SoftmaxCrossEntropy.Result loss = crossEntropy.compute(forward.logits(), targets);
+            return new LossAndGradients(loss.loss(), backward(loss.dLogits(), forward.cache()));
         }
-        Result forward = forward(batch.inputs(), ModelInput.maskOf(batch), true);
-        // loss = (1/N) Σ_n −log softmax(z_n)_{y_n}
-        SoftmaxCrossEntropy.Result loss = crossEntropy.compute(forward.logits(), targets);
-        return new LossAndGradients(loss.loss(), backward(loss.dLogits(), forward.cache()));
+        // the same numbers with the readout, the loss and the readout's gradients in one call (ReadoutLoss)
+        return network.crossEntropyStep(method, batch, ModelInput.targetIds(method, targets, configuration.outputSize()),
+                null);
     }
 
     /**
