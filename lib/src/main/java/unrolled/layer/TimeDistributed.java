@@ -18,13 +18,13 @@ import unrolled.tensor.Shapes;
  * calls the layer once, and reshapes back. Shared weights mean summed gradients, here over the batch and over
  * time, and the single call over all rows sums them without a loop. There is no recurrence: nothing flows from
  * step t to step t + 1, which is why a time-distributed layer is fully parallel over time and sees one step only.
- * {@link TimeDistributedAffine} is this wrapper specialised to {@link Affine}.
+ * {@link TimeDistributedAffine} is this wrapper around an {@link Affine} layer, under its own name.
  *
  * <p>Parameter names: the wrapped layer's own, the same live arrays.
  *
  * @param <C> the wrapped layer's cache type
  */
-public final class TimeDistributed<C> implements Trainable {
+public sealed class TimeDistributed<C> implements Trainable permits TimeDistributedAffine {
 
     /**
      * What the forward pass keeps for the backward pass.
@@ -48,12 +48,15 @@ public final class TimeDistributed<C> implements Trainable {
     }
 
     private final RowLayer<C> layer;
+    /** The class's simple name, for the messages: {@code TimeDistributed} or {@code TimeDistributedAffine}. */
+    private final String name;
 
     /**
      * @param layer the layer to apply at every step, not null; its weights are shared, not copied
      */
     public TimeDistributed(RowLayer<C> layer) {
-        this.layer = Objects.requireNonNull(layer, "TimeDistributed: layer must not be null");
+        this.name = getClass().getSimpleName();
+        this.layer = Objects.requireNonNull(layer, name + ": layer must not be null");
     }
 
     /**
@@ -61,7 +64,7 @@ public final class TimeDistributed<C> implements Trainable {
      * @return y (N, T, K) with y_t = layer(x_t), and the cache for {@link #backward}
      */
     public Result<C> forward(INDArray x) {
-        Shapes.require("TimeDistributed.forward", "x", x, "(N, T, D)", layer.dataType(),
+        Shapes.require(name + ".forward", "x", x, "(N, T, D)", layer.dataType(),
                 Shapes.ANY, Shapes.ANY, layer.inputSize());
         long n = x.size(0);
         long t = x.size(1);
@@ -77,10 +80,10 @@ public final class TimeDistributed<C> implements Trainable {
      * @return ∂L/∂x (N, T, D), and the layer's parameter gradients, each summed over N and T, under its names
      */
     public LayerGradients backward(INDArray dy, Cache<C> cache) {
-        Objects.requireNonNull(cache, "TimeDistributed.backward: cache must not be null");
+        Objects.requireNonNull(cache, name + ".backward: cache must not be null");
         long n = cache.batchSize();
         long t = cache.length();
-        Shapes.require("TimeDistributed.backward", "dy", dy, "(N, T, K)", layer.dataType(), n, t, layer.outputSize());
+        Shapes.require(name + ".backward", "dy", dy, "(N, T, K)", layer.dataType(), n, t, layer.outputSize());
 
         // the layer's own backward on the (N·T, K) rows: its weight gradients are the sums over batch and time
         LayerGradients rows = layer.backward(dy.reshape('c', n * t, layer.outputSize()), cache.inner());
@@ -114,6 +117,6 @@ public final class TimeDistributed<C> implements Trainable {
 
     @Override
     public String toString() {
-        return "TimeDistributed(" + layer + ")";
+        return name + "(" + layer + ")";
     }
 }

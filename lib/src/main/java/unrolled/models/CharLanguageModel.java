@@ -11,18 +11,11 @@ import org.nd4j.linalg.factory.Nd4j;
 import unrolled.cell.State;
 import unrolled.data.Batch;
 import unrolled.data.Vocabulary;
-import unrolled.fast.ReadoutLoss;
 import unrolled.fast.LstmGenerator;
 import unrolled.fast.TokenSampler;
-import unrolled.fast.StepArrays;
-import unrolled.layer.Dropout;
-import unrolled.layer.Embedding;
-import unrolled.layer.LayerGradients;
-import unrolled.layer.TimeDistributedAffine;
 import unrolled.metrics.Metrics;
 import unrolled.loss.SoftmaxCrossEntropy;
 import unrolled.param.Gradients;
-import unrolled.param.Parameters;
 import unrolled.recurrent.SequenceMask;
 import unrolled.tensor.Shapes;
 import unrolled.train.LossAndGradients;
@@ -49,32 +42,34 @@ import unrolled.train.LossAndGradients;
 public final class CharLanguageModel extends RecurrentModel {
 
     /**
-     * What the forward pass keeps for the backward pass.
-     *
-     * @param embedding the embedding's cache
-     * @param rnn the recurrent body's cache
-     * @param dropout the cache of the dropout before the readout
-     * @param output the readout's cache
-     */
-    public record Cache(Embedding.Cache embedding, RecurrentStack.Cache rnn, Dropout.Cache dropout,
-            TimeDistributedAffine.Cache output) {
-    }
-
-    /**
      * The forward result.
      *
      * @param logits z, (N, T, V): unnormalised log-probabilities of the next token at every step
      * @param cache for {@link #backward}
      */
-    public record Result(INDArray logits, Cache cache) {
+    public record Result(INDArray logits, RecurrentNetwork.Cache cache) {
+    }
+
+    /**
+     * The forward pass over a batch of id sequences, from zero states:
+     *
+     * <pre>
+     *   y = rnn(E[ids], mask)          the top layer's output at every step, (N, T, H)
+     *   z_t = dropout(y_t)·W + b       the scores of the next token after ids_0 … ids_t, (N, T, V)
+     * </pre>
+     *
+     * @param ids (N, T), an integer data type, each in [0, V)
+     * @param mask which steps are real, (N, T), padding at the end; null if none is padded
+     * @param training true to apply dropout; false (evaluation) for none
+     * @return the logits (N, T, V) and the cache for {@link #backward}
+     */
+    public Result forward(INDArray ids, SequenceMask mask, boolean training) {
+        RecurrentNetwork.Result z = network.forward(KIND + ".forward", ids, null, mask, training);
+        return new Result(z.output(), z.cache());
     }
 
     private static final String KIND = "CharLanguageModel";
 
-    private final ModelInput input;
-    private final RecurrentStack rnn;
-    private final Dropout dropout;
-    private final TimeDistributedAffine output;
     private final SoftmaxCrossEntropy crossEntropy = new SoftmaxCrossEntropy();
     /** False to train through the readable readout and loss, one layer after another: for the tests that compare. */
     boolean fused = true;
@@ -88,69 +83,7 @@ public final class CharLanguageModel extends RecurrentModel {
      *     or is bidirectional (a language model must not see the characters it predicts)
      */
     public CharLanguageModel(ModelConfiguration configuration) {
-        super(KIND, configuration);
-        if (!configuration.readsTokens()) {
-            throw new IllegalArgumentException(KIND + ": a language model reads token ids, so vocabularySize must be positive, "
-                    + "but is 0; use ModelConfiguration.ofTokens.");
-        }
-        if (configuration.outputSize() != configuration.vocabularySize()) {
-            throw new IllegalArgumentException(KIND + ": a language model scores every token of the vocabulary, so outputSize "
-                    + "must equal vocabularySize V = " + configuration.vocabularySize() + ", but is "
-                    + configuration.outputSize() + ".");
-        }
-        if (configuration.bidirectional()) {
-            throw new IllegalArgumentException(KIND + ": a language model predicts the next token from the tokens before it; "
-                    + "a bidirectional body would read the very token it predicts. Use withBidirectional(false).");
-        }
-        this.input = new ModelInput(configuration);
-        this.rnn = new RecurrentStack(configuration);
-        this.dropout = new Dropout(configuration.dropout(), Dropout.Mode.STANDARD, configuration.seed() + 3);
-        this.output = new TimeDistributedAffine(Readout.affine(rnn.outputSize(), configuration.vocabularySize(),
-                configuration.dataType(), configuration.seed() + 1));
-        parameters.addAll("embedding", input.parameters());
-        parameters.addAll("rnn", rnn.parameters());
-        parameters.addAll("output", output.parameters());
-    }
-
-    /**
-     * The forward pass over a batch of id sequences, from zero states.
-     *
-     * @param ids (N, T), an integer data type, each in [0, V)
-     * @param mask which steps are real, (N, T), padding at the end; null if none is padded
-     * @param training true to apply dropout; false (evaluation) for none
-     * @return the logits (N, T, V) and the cache for {@link #backward}
-     */
-    public Result forward(INDArray ids, SequenceMask mask, boolean training) {
-        String method = KIND + ".forward";
-        ModelInput.Result x = input.forward(method, ids);
-        // y = rnn(E[ids])
-        RecurrentStack.Result body = rnn.forward(x.x(), null, mask, training);
-        Dropout.Result dropped = dropout.forward(body.outputs(), training);
-        // z_t = dropout(y_t)·W + b
-        TimeDistributedAffine.Result logits = output.forward(dropped.output());
-        return new Result(logits.output(), new Cache(x.cache(), body.cache(), dropped.cache(), logits.cache()));
-    }
-
-    /**
-     * Backpropagation through the readout, the dropout, the recurrent body (through time) and the embedding.
-     *
-     * @param dLogits ∂L/∂z, (N, T, V)
-     * @param cache from {@link #forward}; not modified
-     * @return ∂L/∂θ for every parameter, under the names of {@link #parameters()}
-     */
-    public Gradients backward(INDArray dLogits, Cache cache) {
-        Objects.requireNonNull(cache, KIND + ".backward: cache must not be null");
-        // dW = Σ_t dropout(y_t)ᵀ·dz_t,  db = Σ dz,  dy_t = dz_t·Wᵀ
-        LayerGradients readout = output.backward(dLogits, cache.output());
-        INDArray dy = dropout.backward(readout.dx(), cache.dropout());
-        // backpropagation through time; no gradient reaches the final state except through the outputs
-        RecurrentStack.Backward body = rnn.backward(dy, null, cache.rnn());
-        // dE[v] = Σ of dx over the positions that read token v
-        Gradients embedding = input.backward(body.dx(), cache.embedding());
-        return new Gradients()
-                .accumulateAll("embedding", embedding)
-                .accumulateAll("rnn", body.parameters())
-                .accumulateAll("output", readout.parameters());
+        super(KIND, requireLanguageModel(configuration), RecurrentNetwork.Reads.EVERY_STEP);
     }
 
     /**
@@ -171,30 +104,8 @@ public final class CharLanguageModel extends RecurrentModel {
             return new LossAndGradients(loss.loss(), backward(loss.dLogits(), forward.cache()));
         }
         // the same numbers with the readout, the loss and the readout's gradients in one call (ReadoutLoss)
-        ModelInput.Result x = input.forward(method, batch.inputs());
-        RecurrentStack.Result body = rnn.forward(x.x(), null, ModelInput.maskOf(batch), true);
-        Dropout.Result dropped = dropout.forward(body.outputs(), true);
-        long n = batch.batchSize();
-        long t = batch.steps();
-        // z_t = dropout(y_t)·W + b,  loss = Σ m·(−log softmax(z)_target) / Σ m,  and ∂loss/∂(W, b, dropout(y))
-        ReadoutLoss.Result readout = ReadoutLoss.compute(dropped.output().reshape('c', n * t, rnn.outputSize()),
-                output.parameters().get("W"), output.parameters().get("b"), ModelInput.targetIds(method, batch.targets(),
-                        configuration.vocabularySize()),
-                batch.paddedSteps() == 0 ? null : batch.mask().dup('c').data().asDouble());
-        INDArray dy = dropout.backward(readout.dX().reshape('c', n, t, rnn.outputSize()), dropped.cache());
-        RecurrentStack.Backward bodyGradients = rnn.backward(dy, null, body.cache());
-        Gradients embedding = input.backward(bodyGradients.dx(), x.cache());
-        // every part's gradients are fresh arrays of this step: gathered without copies
-        Gradients gradients = new Gradients()
-                .takeAll("embedding", embedding)
-                .takeAll("rnn", bodyGradients.parameters())
-                .take("output.W", readout.dW())
-                .take("output.b", readout.db());
-        // what the step made for itself, given back by the trainer once the gradients are applied (never the inputs)
-        StepArrays spent = new StepArrays().add(x.x() != batch.inputs() ? x.x() : null).add(body.outputs())
-                .addStates(body.finalStates()).add(dropped.output()).add(readout.dX()).add(dy).add(bodyGradients.dx())
-                .addAll(gradients);
-        return new LossAndGradients(readout.loss(), gradients, spent);
+        return network.crossEntropyStep(method, batch, ModelInput.targetIds(method, batch.targets(),
+                configuration.vocabularySize()), batch.paddedSteps() == 0 ? null : batch.mask().dup('c').data().asDouble());
     }
 
     /**
@@ -236,8 +147,7 @@ public final class CharLanguageModel extends RecurrentModel {
      * @return h, (N, T, H), in the model's data type
      */
     public INDArray hiddenStates(INDArray ids) {
-        ModelInput.Result x = input.forward(KIND + ".hiddenStates", ids);
-        return rnn.forward(x.x(), null, null, false).outputs();
+        return network.hiddenStates(KIND + ".hiddenStates", ids);
     }
 
     /**
@@ -275,12 +185,7 @@ public final class CharLanguageModel extends RecurrentModel {
      */
     public String sample(Vocabulary vocabulary, String prompt, int length, double temperature, int topK, long seed) {
         String method = KIND + ".sample";
-        Objects.requireNonNull(vocabulary, method + ": vocabulary must not be null");
-        Objects.requireNonNull(prompt, method + ": prompt must not be null");
-        if (vocabulary.size() != configuration.vocabularySize()) {
-            throw new IllegalArgumentException(method + ": vocabulary has V = " + vocabulary.size() + " tokens, but this model "
-                    + "was built for V = " + configuration.vocabularySize() + ".");
-        }
+        requireVocabulary(method, vocabulary, prompt);
         int[] promptIds = prompt.isEmpty() ? new int[] {Vocabulary.BOS_ID} : vocabulary.encode(prompt);
         String written = vocabulary.decode(generate(method, promptIds, length, temperature, topK, seed), true);
         // a word vocabulary joins tokens with spaces; so must the prompt and what follows it
@@ -304,12 +209,7 @@ public final class CharLanguageModel extends RecurrentModel {
     }
 
     private int[] generate(String method, int[] prompt, int length, double temperature, int topK, long seed) {
-        Objects.requireNonNull(prompt, method + ": prompt must not be null");
-        Shapes.requirePositive(method, "prompt length", prompt.length);
-        if (length < 0) {
-            throw new IllegalArgumentException(method + ": length must be at least 0, but is " + length + ".");
-        }
-        requireSampling(method, temperature, topK, configuration.vocabularySize());
+        requireGeneration(method, prompt, length, temperature, topK);
         Random random = new Random(seed);
         LstmGenerator fast = generator(prompt);
         if (fast != null) {
@@ -383,7 +283,7 @@ public final class CharLanguageModel extends RecurrentModel {
             layers.add(new INDArray[] {parameters.get(prefix + "Wx"), parameters.get(prefix + "Wh"), parameters.get(prefix + "b")});
         }
         // only Wx, Wh and b in the body: no learned initial state
-        if (rnn.parameters().size() != 3 * configuration.layers()) {
+        if (network.rnn().parameters().size() != 3 * configuration.layers()) {
             return null;
         }
         return new LstmGenerator(parameters.get("embedding.E"), layers, parameters.get("output.W"), parameters.get("output.b"));
@@ -396,15 +296,14 @@ public final class CharLanguageModel extends RecurrentModel {
     /** Runs one sequence (1, T) from the given states (null: zeros) in evaluation mode. */
     private Step step(String method, int[][] ids, List<State> from) {
         INDArray tokens = Nd4j.createFromArray(ids).castTo(Batch.ID_TYPE);
-        ModelInput.Result x = input.forward(method, tokens);
-        RecurrentStack.Result body = rnn.forward(x.x(), from, null, false);
-        INDArray z = output.forward(body.outputs()).output();
+        RecurrentNetwork.Result forward = network.forward(method, tokens, from, null, false);
+        INDArray z = forward.output();
         int last = ids[0].length - 1;
         double[] logits = new double[configuration.vocabularySize()];
         for (int v = 0; v < logits.length; v++) {
             logits[v] = z.getDouble(0, last, v);
         }
-        return new Step(logits, body.finalStates());
+        return new Step(logits, forward.body().finalStates());
     }
 
     /**
@@ -420,7 +319,22 @@ public final class CharLanguageModel extends RecurrentModel {
         return new TokenSampler(logits.length).pick(logits, temperature, topK, random);
     }
 
-    private static void requireSampling(String method, double temperature, int topK, int vocabularySize) {
+    private void requireVocabulary(String method, Vocabulary vocabulary, String prompt) {
+        Objects.requireNonNull(vocabulary, method + ": vocabulary must not be null");
+        Objects.requireNonNull(prompt, method + ": prompt must not be null");
+        if (vocabulary.size() != configuration.vocabularySize()) {
+            throw new IllegalArgumentException(method + ": vocabulary has V = " + vocabulary.size() + " tokens, but this model "
+                    + "was built for V = " + configuration.vocabularySize() + ".");
+        }
+    }
+
+    private void requireGeneration(String method, int[] prompt, int length, double temperature, int topK) {
+        Objects.requireNonNull(prompt, method + ": prompt must not be null");
+        Shapes.requirePositive(method, "prompt length", prompt.length);
+        if (length < 0) {
+            throw new IllegalArgumentException(method + ": length must be at least 0, but is " + length + ".");
+        }
+        int vocabularySize = configuration.vocabularySize();
         if (!(temperature >= 0 && temperature < Double.POSITIVE_INFINITY)) {
             throw new IllegalArgumentException(method + ": temperature must be finite and ≥ 0 (0 for greedy), but is "
                     + temperature + ".");
@@ -429,6 +343,24 @@ public final class CharLanguageModel extends RecurrentModel {
             throw new IllegalArgumentException(method + ": topK must be in [0, V] = [0, " + vocabularySize
                     + "] (0 keeps every token), but is " + topK + ".");
         }
+    }
+
+    private static ModelConfiguration requireLanguageModel(ModelConfiguration configuration) {
+        Objects.requireNonNull(configuration, KIND + ": configuration must not be null");
+        if (!configuration.readsTokens()) {
+            throw new IllegalArgumentException(KIND + ": a language model reads token ids, so vocabularySize must be positive, "
+                    + "but is 0; use ModelConfiguration.ofTokens.");
+        }
+        if (configuration.outputSize() != configuration.vocabularySize()) {
+            throw new IllegalArgumentException(KIND + ": a language model scores every token of the vocabulary, so outputSize "
+                    + "must equal vocabularySize V = " + configuration.vocabularySize() + ", but is "
+                    + configuration.outputSize() + ".");
+        }
+        if (configuration.bidirectional()) {
+            throw new IllegalArgumentException(KIND + ": a language model predicts the next token from the tokens before it; "
+                    + "a bidirectional body would read the very token it predicts. Use withBidirectional(false).");
+        }
+        return configuration;
     }
 
     private void requireTargets(String method, Batch batch) {
@@ -449,10 +381,6 @@ public final class CharLanguageModel extends RecurrentModel {
      * @throws IllegalArgumentException if the file is not a saved {@code CharLanguageModel}
      */
     public static CharLanguageModel load(Path path) {
-        String method = KIND + ".load";
-        ModelFile.Contents contents = ModelFile.read(method, path, KIND);
-        CharLanguageModel model = new CharLanguageModel(ModelFile.configuration(method, path, contents));
-        ModelFile.assign(method, path, contents, model.parameters);
-        return model;
+        return ModelFile.load(KIND + ".load", path, KIND, CharLanguageModel::new);
     }
 }

@@ -3,6 +3,7 @@ package unrolled.models;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.nd4j.linalg.api.buffer.DataType;
 import unrolled.tensor.Shapes;
 
@@ -102,56 +103,85 @@ public record ModelConfiguration(int vocabularySize, int inputSize, CellType cel
 
     /**
      * @param type RNN, LSTM or GRU
-     * @return this configuration with another cell
+     * @return this configuration with every layer (and direction) built from that cell
      */
     public ModelConfiguration withCell(CellType type) {
-        return new ModelConfiguration(vocabularySize, inputSize, type, hiddenSize, layers, bidirectional, outputSize, dropout,
-                dataType, seed);
+        return edit(draft -> draft.cellType = type);
     }
 
     /**
-     * @param count the number of stacked recurrent layers, positive
-     * @return this configuration with another depth
+     * @param count L, the number of stacked recurrent layers, positive
+     * @return this configuration with another depth; layer l ≥ 1 reads layer l − 1's outputs (after dropout)
      */
     public ModelConfiguration withLayers(int count) {
-        return new ModelConfiguration(vocabularySize, inputSize, cellType, hiddenSize, count, bidirectional, outputSize, dropout,
-                dataType, seed);
+        return edit(draft -> draft.layers = count);
     }
 
     /**
      * @param both true for a bidirectional body
-     * @return this configuration read one way or both
+     * @return this configuration read one way or both: outputs and final state of size 2H when both
      */
     public ModelConfiguration withBidirectional(boolean both) {
-        return new ModelConfiguration(vocabularySize, inputSize, cellType, hiddenSize, layers, both, outputSize, dropout,
-                dataType, seed);
+        return edit(draft -> draft.bidirectional = both);
     }
 
     /**
      * @param rate p in [0, 1)
-     * @return this configuration with another dropout rate
+     * @return this configuration dropping units with probability p between layers and before the readout, in training
      */
     public ModelConfiguration withDropout(double rate) {
-        return new ModelConfiguration(vocabularySize, inputSize, cellType, hiddenSize, layers, bidirectional, outputSize, rate,
-                dataType, seed);
+        return edit(draft -> draft.dropout = rate);
     }
 
     /**
-     * @param type DOUBLE or FLOAT
-     * @return this configuration computing in another data type
+     * @param type DOUBLE (teaching, gradient checks) or FLOAT (speed)
+     * @return this configuration computing in another data type: weights, states and inputs all of that type
      */
     public ModelConfiguration withDataType(DataType type) {
-        return new ModelConfiguration(vocabularySize, inputSize, cellType, hiddenSize, layers, bidirectional, outputSize, dropout,
-                type, seed);
+        return edit(draft -> draft.dataType = type);
     }
 
     /**
      * @param newSeed the seed of the weights and dropout masks
-     * @return this configuration with another seed
+     * @return this configuration with another seed, from which every part's seed is derived
      */
     public ModelConfiguration withSeed(long newSeed) {
-        return new ModelConfiguration(vocabularySize, inputSize, cellType, hiddenSize, layers, bidirectional, outputSize, dropout,
-                dataType, newSeed);
+        return edit(draft -> draft.seed = newSeed);
+    }
+
+    /** @return a copy of this configuration with one change, checked like any new configuration */
+    private ModelConfiguration edit(Consumer<Draft> change) {
+        Draft draft = new Draft(this);
+        change.accept(draft);
+        return new ModelConfiguration(draft.vocabularySize, draft.inputSize, draft.cellType, draft.hiddenSize, draft.layers,
+                draft.bidirectional, draft.outputSize, draft.dropout, draft.dataType, draft.seed);
+    }
+
+    /** The settings of a configuration being edited: a record's components, open to one change before it is built. */
+    private static final class Draft {
+        int vocabularySize;
+        int inputSize;
+        CellType cellType;
+        int hiddenSize;
+        int layers;
+        boolean bidirectional;
+        int outputSize;
+        double dropout;
+        DataType dataType;
+        long seed;
+
+        Draft(ModelConfiguration from) {
+            vocabularySize = from.vocabularySize;
+            inputSize = from.inputSize;
+            cellType = from.cellType;
+            hiddenSize = from.hiddenSize;
+            layers = from.layers;
+            bidirectional = from.bidirectional;
+            outputSize = from.outputSize;
+            dropout = from.dropout;
+            dataType = from.dataType;
+            seed = from.seed;
+        }
     }
 
     /** @return true if the model reads token ids (N, T) through an embedding, false for feature vectors (N, T, D) */

@@ -15,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -174,6 +175,23 @@ final class ModelFile {
         } catch (IOException e) {
             throw new UncheckedIOException(method + ": could not read " + path, e);
         }
+    }
+
+    /**
+     * Rebuilds a saved model: its configuration, then its parameters, bit-identical to those saved.
+     *
+     * @param method the public method called, for the messages, e.g. {@code "SequenceTagger.load"}
+     * @param path a file written by {@link #write}
+     * @param kind the model's class name, which the file must hold
+     * @param build the model's constructor
+     * @param <M> the model's type
+     * @return the model
+     */
+    static <M extends RecurrentModel> M load(String method, Path path, String kind, Function<ModelConfiguration, M> build) {
+        Contents contents = read(method, path, kind);
+        M model = build.apply(configuration(method, path, contents));
+        assign(method, path, contents, model.parameters);
+        return model;
     }
 
     private static int readMagic(DataInputStream in) throws IOException {

@@ -2,25 +2,52 @@ package unrolled.models;
 
 import java.nio.file.Path;
 import java.util.Objects;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import unrolled.param.Gradients;
 import unrolled.param.Trainable;
 import unrolled.param.Parameters;
 
 /**
- * What the ready models share: the configuration they were built from, their parameters by name, and saving and
- * loading those parameters bit for bit.
+ * What the ready models share: the configuration they were built from, the {@link RecurrentNetwork} it describes
+ * (input, recurrent stack, dropout, readout), its parameters by name, and saving and loading those parameters bit for
+ * bit. A model adds its forward pass's reading of the network's output, its loss and what it predicts.
  */
 public abstract sealed class RecurrentModel implements Trainable
         permits CharLanguageModel, SequenceClassifier, SequenceTagger, SequenceRegressor {
 
     /** The configuration the model was built from. */
     final ModelConfiguration configuration;
+    /** x → rnn → dropout → readout, forward and backward. */
+    final RecurrentNetwork network;
     /** Every trainable array, by name: {@code embedding.E}, {@code rnn.layer0.Wx}, {@code output.W}, … */
-    final Parameters parameters = new Parameters();
+    final Parameters parameters;
     private final String kind;
 
-    RecurrentModel(String kind, ModelConfiguration configuration) {
+    /**
+     * @param kind the model's class name, for the messages and the model file
+     * @param configuration the model's configuration, already checked for this kind
+     * @param reads which states the readout reads
+     */
+    RecurrentModel(String kind, ModelConfiguration configuration, RecurrentNetwork.Reads reads) {
         this.kind = kind;
         this.configuration = Objects.requireNonNull(configuration, kind + ": configuration must not be null");
+        this.network = new RecurrentNetwork(configuration, reads);
+        this.parameters = network.parameters();
+    }
+
+    /**
+     * Backpropagation through the readout, the dropout before it, the recurrent body (through time, both directions
+     * when bidirectional) and the embedding. Where the readout reads the final state s, ∂L/∂s enters BPTT as the
+     * gradient of that state and no output step receives any.
+     *
+     * @param dOutput ∂L/∂z for the z that {@code forward} returned: (N, T, K) for a readout of every step (the language
+     *     model's and the tagger's logits), (N, K) for one of the final state (the classifier's logits, the
+     *     regressor's predictions)
+     * @param cache the cache {@code forward} returned; not modified
+     * @return ∂L/∂θ for every parameter, under the names of {@link #parameters()}
+     */
+    public Gradients backward(INDArray dOutput, RecurrentNetwork.Cache cache) {
+        return network.backward(kind + ".backward", "dOutput", dOutput, cache);
     }
 
     /**

@@ -1,7 +1,9 @@
 package unrolled.models;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -84,6 +86,10 @@ public final class RecurrentStack implements Trainable {
     private final List<Bidirectional<Object>> directions;
     private final Dropout between;
     private final Parameters parameters = new Parameters();
+    /** At most this many batch shapes keep a zero ∂L/∂y (a bucketed epoch has one per length); then they start over. */
+    private static final int ZERO_OUTPUT_SHAPES = 64;
+    /** Zero ∂L/∂y (N, T, H) per batch shape (N·2³² + T), for a backward pass given none; package-private for the tests. */
+    final Map<Long, INDArray> zeroOutputs = new HashMap<>();
 
     /**
      * Builds the body a configuration describes; its {@code vocabularySize} and {@code outputSize} concern the model's
@@ -228,7 +234,8 @@ public final class RecurrentStack implements Trainable {
     }
 
     /**
-     * @param dOutputs ∂L/∂outputs, (N, T, outputSize), or null for zero
+     * @param dOutputs ∂L/∂outputs, (N, T, outputSize), or null for zero (one zero array per batch shape, kept and only
+     *     read)
      * @param dSummary ∂L/∂summary, (N, outputSize), or null for zero
      * @param cache from {@link #forward}
      * @return ∂L/∂x and every parameter's gradient
@@ -245,8 +252,7 @@ public final class RecurrentStack implements Trainable {
                     cache.batchSize(), outputSize());
         }
         int hidden = configuration.hiddenSize();
-        INDArray dy = dOutputs != null ? dOutputs
-                : Nd4j.zeros(configuration.dataType(), cache.batchSize(), cache.steps(), outputSize());
+        INDArray dy = dOutputs != null ? dOutputs : zeroOutputs(cache.batchSize(), cache.steps());
         if (stacked != null) {
             // only the top layer's final state reaches the loss, through the summary
             List<State> dFinal = new ArrayList<>();
@@ -278,6 +284,19 @@ public final class RecurrentStack implements Trainable {
                     return new Stacking.Backward(layer.dx(), layer.parameters());
                 });
         return new Backward(result.dx(), result.parameters());
+    }
+
+    /**
+     * @return a zero ∂L/∂y of shape (N, T, H) (or 2H), made once per batch shape: the layers' backward passes only
+     *     read it, and a fresh zero array of that size every step cost about a tenth of a classifier's step (fresh
+     *     memory, page faults)
+     */
+    private INDArray zeroOutputs(long n, long steps) {
+        if (zeroOutputs.size() > ZERO_OUTPUT_SHAPES) {
+            zeroOutputs.clear();
+        }
+        return zeroOutputs.computeIfAbsent(n * (1L << 32) + steps,
+                key -> Nd4j.zeros(configuration.dataType(), n, steps, outputSize()));
     }
 
     /** The symbol of the output size, H or 2H, between a prefix and a suffix. */

@@ -1,22 +1,14 @@
 package unrolled.models;
 
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import unrolled.data.Batch;
-import unrolled.fast.ReadoutLoss;
-import unrolled.fast.StepArrays;
-import unrolled.layer.Affine;
-import unrolled.layer.Dropout;
-import unrolled.layer.Embedding;
-import unrolled.layer.LayerGradients;
 import unrolled.metrics.Metrics;
 import unrolled.loss.SoftmaxCrossEntropy;
 import unrolled.param.Gradients;
-import unrolled.param.Parameters;
 import unrolled.recurrent.SequenceMask;
 import unrolled.tensor.Shapes;
 import unrolled.train.LossAndGradients;
@@ -49,90 +41,47 @@ import unrolled.train.LossAndGradients;
 public final class SequenceClassifier extends RecurrentModel {
 
     /**
-     * What the forward pass keeps for the backward pass.
-     *
-     * @param embedding the embedding's cache, or null for feature inputs
-     * @param rnn the recurrent body's cache
-     * @param dropout the cache of the dropout on s
-     * @param output the readout's cache
-     */
-    public record Cache(Embedding.Cache embedding, RecurrentStack.Cache rnn, Dropout.Cache dropout, Affine.Cache output) {
-    }
-
-    /**
      * The forward result.
      *
      * @param logits z, (N, K): unnormalised log-probabilities of the classes
      * @param summary s, the state each sequence ends in, (N, H) or (N, 2H)
      * @param cache for {@link #backward}
      */
-    public record Result(INDArray logits, INDArray summary, Cache cache) {
-    }
-
-    private static final String KIND = "SequenceClassifier";
-
-    private final ModelInput input;
-    private final RecurrentStack rnn;
-    private final Dropout dropout;
-    private final Affine output;
-    /** False to train and infer through the readable layers, one after another (with caches): for the tests that compare. */
-    boolean fused = true;
-    private final SoftmaxCrossEntropy crossEntropy = new SoftmaxCrossEntropy();
-    /** At most this many batch shapes keep a zero ∂L/∂y (a bucketed epoch has one per length); then they start over. */
-    private static final int ZERO_OUTPUT_SHAPES = 64;
-    /** Zero ∂L/∂y (N, T, H) per batch shape (N·2³² + T), for {@link #lossAndGradients}; package-private for the tests. */
-    final Map<Long, INDArray> zeroOutputs = new HashMap<>();
-
-    /**
-     * @param configuration token ids or features, any cell, depth, direction, dropout, data type and seed;
-     *     {@code outputSize} is K, the number of classes
-     */
-    public SequenceClassifier(ModelConfiguration configuration) {
-        super(KIND, configuration);
-        this.input = new ModelInput(configuration);
-        this.rnn = new RecurrentStack(configuration);
-        this.dropout = new Dropout(configuration.dropout(), Dropout.Mode.STANDARD, configuration.seed() + 3);
-        this.output = Readout.affine(rnn.outputSize(), configuration.outputSize(), configuration.dataType(),
-                configuration.seed() + 1);
-        parameters.addAll("embedding", input.parameters());
-        parameters.addAll("rnn", rnn.parameters());
-        parameters.addAll("output", output.parameters());
+    public record Result(INDArray logits, INDArray summary, RecurrentNetwork.Cache cache) {
     }
 
     /**
+     * Reads each sequence to its true last step, then scores the classes once:
+     *
+     * <pre>
+     *   s = the final state of rnn(x, mask)    (N, H), or (N, 2H) = [→h, ←h]; the mask freezes it over padding
+     *   z = dropout(s)·W + b                   one score per class and sequence, (N, K)
+     * </pre>
+     *
      * @param inputs (N, T, D) features of the model's data type, or (N, T) token ids for a token model
      * @param mask which steps are real, (N, T), padding at the end; null if none is padded
      * @param training true to apply dropout; false (evaluation) for none
      * @return the logits (N, K), the summary s and the cache for {@link #backward}
      */
     public Result forward(INDArray inputs, SequenceMask mask, boolean training) {
-        String method = KIND + ".forward";
-        ModelInput.Result x = input.forward(method, inputs);
-        // s = the final state at each sequence's true last step (the mask freezes it over padding)
-        RecurrentStack.Result body = rnn.forward(x.x(), null, mask, training);
-        Dropout.Result dropped = dropout.forward(body.summary(), training);
-        // z = dropout(s)·W + b
-        Affine.Result logits = output.forward(dropped.output());
-        return new Result(logits.output(), body.summary(), new Cache(x.cache(), body.cache(), dropped.cache(), logits.cache()));
+        RecurrentNetwork.Result z = network.forward(KIND + ".forward", inputs, null, mask, training);
+        return new Result(z.output(), z.body().summary(), z.cache());
     }
 
+    private static final String KIND = "SequenceClassifier";
+
+    private final SoftmaxCrossEntropy crossEntropy = new SoftmaxCrossEntropy();
+    /** False to train and infer through the readable layers, one after another (with caches): for the tests that compare. */
+    boolean fused = true;
+    /** The body's zero ∂L/∂y per batch shape, which a many-to-one backward pass reads: package-private for the tests. */
+    final Map<Long, INDArray> zeroOutputs = network.rnn().zeroOutputs;
+
     /**
-     * @param dLogits ∂L/∂z, (N, K)
-     * @param cache from {@link #forward}; not modified
-     * @return ∂L/∂θ for every parameter, under the names of {@link #parameters()}
+     * @param configuration token ids or features, any cell, depth, direction, dropout, data type and seed;
+     *     {@code outputSize} is K, the number of classes
      */
-    public Gradients backward(INDArray dLogits, Cache cache) {
-        Objects.requireNonNull(cache, KIND + ".backward: cache must not be null");
-        // dW = dropout(s)ᵀ·dz,  db = Σ_N dz,  ds = dz·Wᵀ
-        LayerGradients readout = output.backward(dLogits, cache.output());
-        INDArray ds = dropout.backward(readout.dx(), cache.dropout());
-        // s is the final state: its gradient enters BPTT as ∂L/∂(final h); no output step receives any
-        RecurrentStack.Backward body = rnn.backward(null, ds, cache.rnn());
-        Gradients embedding = input.backward(body.dx(), cache.embedding());
-        return new Gradients()
-                .accumulateAll("embedding", embedding)
-                .accumulateAll("rnn", body.parameters())
-                .accumulateAll("output", readout.parameters());
+    public SequenceClassifier(ModelConfiguration configuration) {
+        super(KIND, configuration, RecurrentNetwork.Reads.FINAL_STATE);
     }
 
     /**
@@ -151,38 +100,8 @@ public final class SequenceClassifier extends RecurrentModel {
             return new LossAndGradients(loss.loss(), backward(loss.dLogits(), forward.cache()));
         }
         // the same numbers with the readout, the loss and the readout's gradients in one call (ReadoutLoss)
-        ModelInput.Result x = input.forward(method, batch.inputs());
-        RecurrentStack.Result body = rnn.forward(x.x(), null, ModelInput.maskOf(batch), true);
-        Dropout.Result dropped = dropout.forward(body.summary(), true);
-        // z = dropout(s)·W + b,  loss = (1/N) Σ_n −log softmax(z_n)_{y_n},  and ∂loss/∂(W, b, dropout(s))
-        ReadoutLoss.Result readout = ReadoutLoss.compute(dropped.output(), output.parameters().get("W"),
-                output.parameters().get("b"), ModelInput.targetIds(method, targets, configuration.outputSize()), null);
-        INDArray ds = dropout.backward(readout.dX(), dropped.cache());
-        // no output step reaches the loss: ∂L/∂y = 0 (one zero array per batch shape, read and never written)
-        RecurrentStack.Backward bodyGradients = rnn.backward(zeroOutputs(batch.batchSize(), batch.steps()), ds, body.cache());
-        // every part's gradients are fresh arrays of this step: gathered without copies
-        Gradients gradients = new Gradients()
-                .takeAll("embedding", input.backward(bodyGradients.dx(), x.cache()))
-                .takeAll("rnn", bodyGradients.parameters())
-                .take("output.W", readout.dW())
-                .take("output.b", readout.db());
-        // what the step made for itself, given back by the trainer once the gradients are applied (never the inputs)
-        StepArrays spent = new StepArrays().add(x.x() != batch.inputs() ? x.x() : null).add(body.outputs())
-                .addStates(body.finalStates()).add(body.summary()).add(dropped.output()).add(readout.dX()).add(ds).add(bodyGradients.dx())
-                .addAll(gradients);
-        return new LossAndGradients(readout.loss(), gradients, spent);
-    }
-
-    /**
-     * @return a zero ∂L/∂y of shape (N, T, H) (or 2H), made once per batch shape: the body's backward only reads it, and
-     *     a fresh zero array of that size every step cost about a tenth of the step (fresh memory, page faults)
-     */
-    private INDArray zeroOutputs(long n, long steps) {
-        long key = n * (1L << 32) + steps;
-        if (zeroOutputs.size() > ZERO_OUTPUT_SHAPES) {
-            zeroOutputs.clear();
-        }
-        return zeroOutputs.computeIfAbsent(key, k -> Nd4j.zeros(configuration.dataType(), n, steps, rnn.outputSize()));
+        return network.crossEntropyStep(method, batch, ModelInput.targetIds(method, targets, configuration.outputSize()),
+                null);
     }
 
     /**
@@ -205,13 +124,7 @@ public final class SequenceClassifier extends RecurrentModel {
             return forward(batch.inputs(), ModelInput.maskOf(batch), false).logits();
         }
         // the same numbers as forward(…, false) without caches: s through each layer's inference, no dropout
-        ModelInput.Result x = input.forward(method, batch.inputs());
-        INDArray summary = rnn.inferSummary(x.x(), ModelInput.maskOf(batch));
-        // z = s·W + b
-        INDArray logits = output.forward(summary).output();
-        // what inference made for itself and nothing reads again (never the caller's inputs)
-        new StepArrays().add(x.x() != batch.inputs() ? x.x() : null).add(summary).run();
-        return logits;
+        return network.infer(method, batch.inputs(), ModelInput.maskOf(batch));
     }
 
     /**
@@ -257,10 +170,6 @@ public final class SequenceClassifier extends RecurrentModel {
      * @throws IllegalArgumentException if the file is not a saved {@code SequenceClassifier}
      */
     public static SequenceClassifier load(Path path) {
-        String method = KIND + ".load";
-        ModelFile.Contents contents = ModelFile.read(method, path, KIND);
-        SequenceClassifier model = new SequenceClassifier(ModelFile.configuration(method, path, contents));
-        ModelFile.assign(method, path, contents, model.parameters);
-        return model;
+        return ModelFile.load(KIND + ".load", path, KIND, SequenceClassifier::new);
     }
 }

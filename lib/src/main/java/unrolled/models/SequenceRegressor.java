@@ -5,12 +5,8 @@ import java.util.Objects;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import unrolled.data.Batch;
-import unrolled.layer.Affine;
-import unrolled.layer.Dropout;
-import unrolled.layer.LayerGradients;
 import unrolled.loss.MeanSquaredError;
 import unrolled.param.Gradients;
-import unrolled.param.Parameters;
 import unrolled.recurrent.SequenceMask;
 import unrolled.tensor.Shapes;
 import unrolled.train.LossAndGradients;
@@ -34,30 +30,34 @@ import unrolled.train.LossAndGradients;
 public final class SequenceRegressor extends RecurrentModel {
 
     /**
-     * What the forward pass keeps for the backward pass.
-     *
-     * @param rnn the recurrent body's cache
-     * @param dropout the cache of the dropout on s
-     * @param output the readout's cache
-     */
-    public record Cache(RecurrentStack.Cache rnn, Dropout.Cache dropout, Affine.Cache output) {
-    }
-
-    /**
      * The forward result.
      *
      * @param predictions ŷ, (N, K)
      * @param cache for {@link #backward}
      */
-    public record Result(INDArray predictions, Cache cache) {
+    public record Result(INDArray predictions, RecurrentNetwork.Cache cache) {
+    }
+
+    /**
+     * Reads each window and predicts the K values after it:
+     *
+     * <pre>
+     *   s = the final state of rnn(x, mask)    (N, H), at each window's true last step
+     *   ŷ = dropout(s)·W + b                   (N, K)
+     * </pre>
+     *
+     * @param inputs the windows, (N, T, D), of the model's data type
+     * @param mask which steps are real, (N, T), padding at the end; null if none is padded
+     * @param training true to apply dropout; false (evaluation) for none
+     * @return the predictions (N, K) and the cache for {@link #backward}
+     */
+    public Result forward(INDArray inputs, SequenceMask mask, boolean training) {
+        RecurrentNetwork.Result predictions = network.forward(KIND + ".forward", inputs, null, mask, training);
+        return new Result(predictions.output(), predictions.cache());
     }
 
     private static final String KIND = "SequenceRegressor";
 
-    private final ModelInput input;
-    private final RecurrentStack rnn;
-    private final Dropout dropout;
-    private final Affine output;
     private final MeanSquaredError meanSquaredError = new MeanSquaredError();
 
     /**
@@ -66,52 +66,7 @@ public final class SequenceRegressor extends RecurrentModel {
      * @throws IllegalArgumentException if the configuration reads token ids
      */
     public SequenceRegressor(ModelConfiguration configuration) {
-        super(KIND, configuration);
-        if (configuration.readsTokens()) {
-            throw new IllegalArgumentException(KIND + ": a regressor reads real-valued windows (N, T, D), so vocabularySize "
-                    + "must be 0, but is " + configuration.vocabularySize() + "; use ModelConfiguration.ofFeatures.");
-        }
-        this.input = new ModelInput(configuration);
-        this.rnn = new RecurrentStack(configuration);
-        this.dropout = new Dropout(configuration.dropout(), Dropout.Mode.STANDARD, configuration.seed() + 3);
-        this.output = Readout.affine(rnn.outputSize(), configuration.outputSize(), configuration.dataType(),
-                configuration.seed() + 1);
-        parameters.addAll("rnn", rnn.parameters());
-        parameters.addAll("output", output.parameters());
-    }
-
-    /**
-     * @param inputs the windows, (N, T, D), of the model's data type
-     * @param mask which steps are real, (N, T), padding at the end; null if none is padded
-     * @param training true to apply dropout; false (evaluation) for none
-     * @return the predictions (N, K) and the cache for {@link #backward}
-     */
-    public Result forward(INDArray inputs, SequenceMask mask, boolean training) {
-        String method = KIND + ".forward";
-        INDArray x = input.forward(method, inputs).x();
-        // s = the final state at each window's true last step
-        RecurrentStack.Result body = rnn.forward(x, null, mask, training);
-        Dropout.Result dropped = dropout.forward(body.summary(), training);
-        // ŷ = dropout(s)·W + b
-        Affine.Result predictions = output.forward(dropped.output());
-        return new Result(predictions.output(), new Cache(body.cache(), dropped.cache(), predictions.cache()));
-    }
-
-    /**
-     * @param dPredictions ∂L/∂ŷ, (N, K)
-     * @param cache from {@link #forward}; not modified
-     * @return ∂L/∂θ for every parameter, under the names of {@link #parameters()}
-     */
-    public Gradients backward(INDArray dPredictions, Cache cache) {
-        Objects.requireNonNull(cache, KIND + ".backward: cache must not be null");
-        // dW = dropout(s)ᵀ·dŷ,  db = Σ_N dŷ,  ds = dŷ·Wᵀ
-        LayerGradients readout = output.backward(dPredictions, cache.output());
-        INDArray ds = dropout.backward(readout.dx(), cache.dropout());
-        // s is the final state: its gradient enters BPTT as ∂L/∂(final h)
-        RecurrentStack.Backward body = rnn.backward(null, ds, cache.rnn());
-        return new Gradients()
-                .accumulateAll("rnn", body.parameters())
-                .accumulateAll("output", readout.parameters());
+        super(KIND, requireFeatures(configuration), RecurrentNetwork.Reads.FINAL_STATE);
     }
 
     /**
@@ -168,15 +123,7 @@ public final class SequenceRegressor extends RecurrentModel {
      */
     public double[] forecast(double[] history, int steps) {
         String method = KIND + ".forecast";
-        Objects.requireNonNull(history, method + ": history must not be null");
-        if (configuration.inputSize() != 1) {
-            throw new IllegalArgumentException(method + ": forecasting by feeding predictions back needs a univariate series "
-                    + "(D = 1), but this model reads D = " + configuration.inputSize() + " channels.");
-        }
-        Shapes.requirePositive(method, "history.length", history.length);
-        if (steps < 0) {
-            throw new IllegalArgumentException(method + ": steps must be at least 0, but is " + steps + ".");
-        }
+        requireForecast(method, history, steps);
         int window = history.length;
         int horizon = configuration.outputSize();
         double[] series = new double[window + steps];
@@ -196,6 +143,27 @@ public final class SequenceRegressor extends RecurrentModel {
         return forecast;
     }
 
+    private void requireForecast(String method, double[] history, int steps) {
+        Objects.requireNonNull(history, method + ": history must not be null");
+        if (configuration.inputSize() != 1) {
+            throw new IllegalArgumentException(method + ": forecasting by feeding predictions back needs a univariate series "
+                    + "(D = 1), but this model reads D = " + configuration.inputSize() + " channels.");
+        }
+        Shapes.requirePositive(method, "history.length", history.length);
+        if (steps < 0) {
+            throw new IllegalArgumentException(method + ": steps must be at least 0, but is " + steps + ".");
+        }
+    }
+
+    private static ModelConfiguration requireFeatures(ModelConfiguration configuration) {
+        Objects.requireNonNull(configuration, KIND + ": configuration must not be null");
+        if (configuration.readsTokens()) {
+            throw new IllegalArgumentException(KIND + ": a regressor reads real-valued windows (N, T, D), so vocabularySize "
+                    + "must be 0, but is " + configuration.vocabularySize() + "; use ModelConfiguration.ofFeatures.");
+        }
+        return configuration;
+    }
+
     private void requireTargets(String method, Batch batch) {
         Objects.requireNonNull(batch, method + ": batch must not be null");
         Shapes.require(method, "targets", batch.targets(), "(N, K)", batch.batchSize(), configuration.outputSize());
@@ -211,10 +179,6 @@ public final class SequenceRegressor extends RecurrentModel {
      * @throws IllegalArgumentException if the file is not a saved {@code SequenceRegressor}
      */
     public static SequenceRegressor load(Path path) {
-        String method = KIND + ".load";
-        ModelFile.Contents contents = ModelFile.read(method, path, KIND);
-        SequenceRegressor model = new SequenceRegressor(ModelFile.configuration(method, path, contents));
-        ModelFile.assign(method, path, contents, model.parameters);
-        return model;
+        return ModelFile.load(KIND + ".load", path, KIND, SequenceRegressor::new);
     }
 }

@@ -5,14 +5,9 @@ import java.util.Objects;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import unrolled.data.Batch;
-import unrolled.layer.Dropout;
-import unrolled.layer.Embedding;
-import unrolled.layer.LayerGradients;
-import unrolled.layer.TimeDistributedAffine;
 import unrolled.metrics.Metrics;
 import unrolled.loss.SoftmaxCrossEntropy;
 import unrolled.param.Gradients;
-import unrolled.param.Parameters;
 import unrolled.recurrent.SequenceMask;
 import unrolled.tensor.Shapes;
 import unrolled.train.LossAndGradients;
@@ -41,32 +36,34 @@ import unrolled.train.LossAndGradients;
 public final class SequenceTagger extends RecurrentModel {
 
     /**
-     * What the forward pass keeps for the backward pass.
-     *
-     * @param embedding the embedding's cache, or null for feature inputs
-     * @param rnn the recurrent body's cache
-     * @param dropout the cache of the dropout before the readout
-     * @param output the readout's cache
-     */
-    public record Cache(Embedding.Cache embedding, RecurrentStack.Cache rnn, Dropout.Cache dropout,
-            TimeDistributedAffine.Cache output) {
-    }
-
-    /**
      * The forward result.
      *
      * @param logits z, (N, T, K): unnormalised log-probabilities of the tags at every step
      * @param cache for {@link #backward}
      */
-    public record Result(INDArray logits, Cache cache) {
+    public record Result(INDArray logits, RecurrentNetwork.Cache cache) {
+    }
+
+    /**
+     * Tags every step of every sequence:
+     *
+     * <pre>
+     *   y = rnn(x, mask)               (N, T, H), or (N, T, 2H) = [→h_t, ←h_t] when bidirectional; zero on padding
+     *   z_t = dropout(y_t)·W + b       one score per tag at every step, (N, T, K)
+     * </pre>
+     *
+     * @param inputs (N, T, D) features of the model's data type, or (N, T) token ids for a token model
+     * @param mask which steps are real, (N, T), padding at the end; null if none is padded
+     * @param training true to apply dropout; false (evaluation) for none
+     * @return the logits (N, T, K) and the cache for {@link #backward}
+     */
+    public Result forward(INDArray inputs, SequenceMask mask, boolean training) {
+        RecurrentNetwork.Result z = network.forward(KIND + ".forward", inputs, null, mask, training);
+        return new Result(z.output(), z.cache());
     }
 
     private static final String KIND = "SequenceTagger";
 
-    private final ModelInput input;
-    private final RecurrentStack rnn;
-    private final Dropout dropout;
-    private final TimeDistributedAffine output;
     private final SoftmaxCrossEntropy crossEntropy = new SoftmaxCrossEntropy();
 
     /**
@@ -74,51 +71,7 @@ public final class SequenceTagger extends RecurrentModel {
      *     {@code outputSize} is K, the number of tags
      */
     public SequenceTagger(ModelConfiguration configuration) {
-        super(KIND, configuration);
-        this.input = new ModelInput(configuration);
-        this.rnn = new RecurrentStack(configuration);
-        this.dropout = new Dropout(configuration.dropout(), Dropout.Mode.STANDARD, configuration.seed() + 3);
-        this.output = new TimeDistributedAffine(Readout.affine(rnn.outputSize(), configuration.outputSize(),
-                configuration.dataType(), configuration.seed() + 1));
-        parameters.addAll("embedding", input.parameters());
-        parameters.addAll("rnn", rnn.parameters());
-        parameters.addAll("output", output.parameters());
-    }
-
-    /**
-     * @param inputs (N, T, D) features of the model's data type, or (N, T) token ids for a token model
-     * @param mask which steps are real, (N, T), padding at the end; null if none is padded
-     * @param training true to apply dropout; false (evaluation) for none
-     * @return the logits (N, T, K) and the cache for {@link #backward}
-     */
-    public Result forward(INDArray inputs, SequenceMask mask, boolean training) {
-        String method = KIND + ".forward";
-        ModelInput.Result x = input.forward(method, inputs);
-        // y = rnn(x): every step's output, zero on padding
-        RecurrentStack.Result body = rnn.forward(x.x(), null, mask, training);
-        Dropout.Result dropped = dropout.forward(body.outputs(), training);
-        // z_t = dropout(y_t)·W + b
-        TimeDistributedAffine.Result logits = output.forward(dropped.output());
-        return new Result(logits.output(), new Cache(x.cache(), body.cache(), dropped.cache(), logits.cache()));
-    }
-
-    /**
-     * @param dLogits ∂L/∂z, (N, T, K)
-     * @param cache from {@link #forward}; not modified
-     * @return ∂L/∂θ for every parameter, under the names of {@link #parameters()}
-     */
-    public Gradients backward(INDArray dLogits, Cache cache) {
-        Objects.requireNonNull(cache, KIND + ".backward: cache must not be null");
-        // dW = Σ_t dropout(y_t)ᵀ·dz_t,  db = Σ dz,  dy_t = dz_t·Wᵀ
-        LayerGradients readout = output.backward(dLogits, cache.output());
-        INDArray dy = dropout.backward(readout.dx(), cache.dropout());
-        // backpropagation through time (both directions when bidirectional)
-        RecurrentStack.Backward body = rnn.backward(dy, null, cache.rnn());
-        Gradients embedding = input.backward(body.dx(), cache.embedding());
-        return new Gradients()
-                .accumulateAll("embedding", embedding)
-                .accumulateAll("rnn", body.parameters())
-                .accumulateAll("output", readout.parameters());
+        super(KIND, configuration, RecurrentNetwork.Reads.EVERY_STEP);
     }
 
     /**
@@ -195,10 +148,6 @@ public final class SequenceTagger extends RecurrentModel {
      * @throws IllegalArgumentException if the file is not a saved {@code SequenceTagger}
      */
     public static SequenceTagger load(Path path) {
-        String method = KIND + ".load";
-        ModelFile.Contents contents = ModelFile.read(method, path, KIND);
-        SequenceTagger model = new SequenceTagger(ModelFile.configuration(method, path, contents));
-        ModelFile.assign(method, path, contents, model.parameters);
-        return model;
+        return ModelFile.load(KIND + ".load", path, KIND, SequenceTagger::new);
     }
 }

@@ -15,9 +15,11 @@
  * <p>In the curriculum this package comes after the cells, the sequence layers and the training loop have each been
  * built and checked by hand: the notebooks then use these models to run the experiments (RNN against LSTM against
  * GRU, depth, dropout, bidirectionality) without rewriting the plumbing each time. Every model is configured by one
- * {@link unrolled.models.ModelConfiguration} (the cell is a {@link unrolled.models.CellType}), shares one
- * {@link unrolled.models.RecurrentStack} body, and keeps the library's pattern: {@code forward} returns the output
- * and a cache, {@code backward} returns the gradients under the names of {@code parameters()}, and
- * {@code lossAndGradients(batch)} is the {@link unrolled.train.TrainingStep} the trainer needs.
+ * {@link unrolled.models.ModelConfiguration} (the cell is a {@link unrolled.models.CellType}) and is one
+ * {@link unrolled.models.RecurrentNetwork} (input, a {@link unrolled.models.RecurrentStack} body, dropout and an
+ * affine readout of every step or of the final state) plus its loss. Each keeps the library's pattern:
+ * {@code forward} returns the output and a cache, {@code backward} returns the gradients under the names of
+ * {@code parameters()}, and {@code lossAndGradients(batch)} is the {@link unrolled.train.TrainingStep} the trainer
+ * needs.
  */
 package unrolled.models;

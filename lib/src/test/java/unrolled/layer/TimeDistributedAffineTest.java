@@ -47,7 +47,7 @@ class TimeDistributedAffineTest {
         layer.parameters().get("b").assign(TestData.gaussian(5, 1, K).muli(0.1));
         INDArray x = TestData.gaussian(3, N, T, D);
         INDArray R = TestData.gaussian(6, N, T, K);
-        TimeDistributedAffine.Result result = layer.forward(x);
+        var result = layer.forward(x);
         LayerGradients g = layer.backward(R, result.cache());
         GradientCheck.create()
                 .wrt("x", x, g.dx())
@@ -95,8 +95,8 @@ class TimeDistributedAffineTest {
         INDArray timeMajor = TestData.gaussian(1, T, N, D);
         INDArray view = timeMajor.permute(1, 0, 2);
         INDArray dy = TestData.gaussian(2, N, T, K);
-        TimeDistributedAffine.Result fromView = layer.forward(view);
-        TimeDistributedAffine.Result fromCopy = layer.forward(view.dup());
+        var fromView = layer.forward(view);
+        var fromCopy = layer.forward(view.dup());
         assertEquals(fromCopy.output(), fromView.output());
         assertEquals(layer.backward(dy, fromCopy.cache()).dx(), layer.backward(dy, fromView.cache()).dx());
     }
@@ -108,7 +108,7 @@ class TimeDistributedAffineTest {
         INDArray dy = TestData.gaussian(2, N, T, K);
         INDArray x0 = x.dup();
         INDArray dy0 = dy.dup();
-        TimeDistributedAffine.Result result = layer.forward(x);
+        var result = layer.forward(x);
         INDArray y0 = result.output().dup();
         layer.backward(dy, result.cache());
         assertEquals(x0, x);
@@ -119,7 +119,7 @@ class TimeDistributedAffineTest {
     @Test
     void floatLayerComputesInFloat() {
         TimeDistributedAffine layer = new TimeDistributedAffine(D, K, DataType.FLOAT, 42);
-        TimeDistributedAffine.Result result = layer.forward(TestData.gaussian(1, N, T, D).castTo(DataType.FLOAT));
+        var result = layer.forward(TestData.gaussian(1, N, T, D).castTo(DataType.FLOAT));
         assertEquals(DataType.FLOAT, result.output().dataType());
         assertEquals(DataType.FLOAT,
                 layer.backward(TestData.gaussian(2, N, T, K).castTo(DataType.FLOAT), result.cache()).dx().dataType());
@@ -136,7 +136,7 @@ class TimeDistributedAffineTest {
     @Test
     void aTimeMajorGradientGetsAHint() {
         TimeDistributedAffine layer = new TimeDistributedAffine(D, K, DataType.DOUBLE, 1);
-        TimeDistributedAffine.Result result = layer.forward(TestData.gaussian(1, N, T, D));
+        var result = layer.forward(TestData.gaussian(1, N, T, D));
         ShapeException e = assertThrows(ShapeException.class,
                 () -> layer.backward(TestData.gaussian(2, T, N, K), result.cache()));
         assertEquals("TimeDistributedAffine.backward: dy must have shape (N, T, K) = (2, 3, 5), but has shape (3, 2, 5)."

@@ -17,6 +17,7 @@ import unrolled.data.Vocabulary;
 import unrolled.layer.Affine;
 import unrolled.layer.Embedding;
 import unrolled.layer.LayerGradients;
+import unrolled.layer.TimeDistributed;
 import unrolled.layer.TimeDistributedAffine;
 import unrolled.loss.SoftmaxCrossEntropy;
 import unrolled.models.CellType;
@@ -165,7 +166,7 @@ final class Models {
             SoftmaxCrossEntropy crossEntropy = new SoftmaxCrossEntropy();
             Embedding.Result x = embedding.forward(batch.inputs());
             RecurrentStack.Result y = rnn.forward(x.output(), null, null, true);
-            TimeDistributedAffine.Result z = readout.forward(y.outputs());
+            TimeDistributed.Result<Affine.Cache> z = readout.forward(y.outputs());
             SoftmaxCrossEntropy.Result loss = crossEntropy.compute(z.output(), batch.targets(), batch.mask());
             LayerGradients dReadout = readout.backward(loss.dLogits(), z.cache());
             RecurrentStack.Backward dRnn = rnn.backward(dReadout.dx(), null, y.cache());
@@ -442,7 +443,7 @@ final class Models {
             }
             INDArray targets = Nd4j.createFromArray(labels);
             TrainingStep<INDArray> step = inputs -> {
-                TimeDistributedAffine.Result e = embed.forward(inputs);
+                TimeDistributed.Result<Affine.Cache> e = embed.forward(inputs);
                 TransformerEncoder.Result y = encoder.forward(e.output(), null, true);
                 // z = y_{T−1}·W + b
                 INDArray last = y.output().get(NDArrayIndex.all(), NDArrayIndex.point(T - 1), NDArrayIndex.all()).dup();
