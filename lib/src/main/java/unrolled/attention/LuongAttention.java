@@ -7,7 +7,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import unrolled.param.Gradients;
 import unrolled.param.Init;
 import unrolled.param.Parameters;
-import unrolled.recurrent.SequenceMask;
+import unrolled.data.SequenceMask;
 import unrolled.tensor.Shapes;
 
 /**

@@ -9,7 +9,7 @@ import unrolled.param.Gradients;
 import unrolled.param.Init;
 import unrolled.param.Trainable;
 import unrolled.param.Parameters;
-import unrolled.recurrent.SequenceMask;
+import unrolled.data.SequenceMask;
 import unrolled.tensor.Shapes;
 
 /**
@@ -124,7 +124,7 @@ public final class MultiHeadAttention implements Trainable {
         String method = "MultiHeadAttention.forward";
         requireInputs(method, queries, keys, values);
         INDArray allowed = keyMask == null && !causal ? null
-                : AttentionMask.allowed(queries.size(0), queries.size(1), keys.size(1), keyMask, causal, dataType);
+                : SequenceMask.allowed(queries.size(0), queries.size(1), keys.size(1), keyMask, causal, dataType);
         return compute(queries, keys, values, allowed);
     }
 

@@ -4,7 +4,7 @@ import java.util.Objects;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import unrolled.recurrent.SequenceMask;
+import unrolled.data.SequenceMask;
 import unrolled.tensor.Shapes;
 
 /**
@@ -76,7 +76,7 @@ public final class ScaledDotProductAttention {
     public Result forward(INDArray queries, INDArray keys, INDArray values, SequenceMask keyMask, boolean causal) {
         requireInputs("ScaledDotProductAttention.forward", queries, keys, values);
         INDArray allowed = keyMask == null && !causal ? null
-                : AttentionMask.allowed(queries.size(0), queries.size(1), keys.size(1), keyMask, causal, queries.dataType());
+                : SequenceMask.allowed(queries.size(0), queries.size(1), keys.size(1), keyMask, causal, queries.dataType());
         return compute(queries, keys, values, allowed);
     }
 

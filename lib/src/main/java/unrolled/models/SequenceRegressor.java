@@ -11,7 +11,7 @@ import unrolled.layer.LayerGradients;
 import unrolled.loss.MeanSquaredError;
 import unrolled.param.Gradients;
 import unrolled.param.Parameters;
-import unrolled.recurrent.SequenceMask;
+import unrolled.data.SequenceMask;
 import unrolled.tensor.Shapes;
 import unrolled.train.LossAndGradients;
 

@@ -13,7 +13,7 @@ import unrolled.metrics.Metrics;
 import unrolled.loss.SoftmaxCrossEntropy;
 import unrolled.param.Gradients;
 import unrolled.param.Parameters;
-import unrolled.recurrent.SequenceMask;
+import unrolled.data.SequenceMask;
 import unrolled.tensor.Shapes;
 import unrolled.train.LossAndGradients;
 
