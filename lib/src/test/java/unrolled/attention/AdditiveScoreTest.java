@@ -3,11 +3,11 @@ package unrolled.attention;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static unrolled.recurrent.Close.assertClose;
 
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import unrolled.TestData;
+import unrolled.check.GradientCheck;
 
 class AdditiveScoreTest {
 
@@ -54,28 +54,9 @@ class AdditiveScoreTest {
     void theBackwardPassMatchesCentredDifferences() {
         AdditiveScore.Forward scored = AdditiveScore.forward(memory, W, offset, v);
         AdditiveScore.Backward back = AdditiveScore.backward(c, scored.u(), memory, W, v);
-        // L = Σ c ⊙ e, so ∂L/∂e = c
-        Supplier<Double> loss = () -> AdditiveScore.forward(memory, W, offset, v).scores().mul(c).sumNumber().doubleValue();
-        assertClose(numeric(loss, W), back.dW(), 1e-7, "dW");
-        assertClose(numeric(loss, v), back.dv(), 1e-7, "dv");
-        assertClose(numeric(loss, memory), back.dMemory(), 1e-7, "dm");
-        // ∂L/∂o = Σ_j da_j
-        assertClose(numeric(loss, offset), back.da().sum(1), 1e-7, "do = Σ_j da_j");
-    }
-
-    private static INDArray numeric(Supplier<Double> loss, INDArray parameter) {
-        double h = 1e-6;
-        INDArray flat = parameter.reshape(parameter.length());
-        INDArray gradient = Nd4j.zeros(parameter.dataType(), parameter.length());
-        for (long i = 0; i < parameter.length(); i++) {
-            double old = flat.getDouble(i);
-            flat.putScalar(i, old + h);
-            double plus = loss.get();
-            flat.putScalar(i, old - h);
-            double minus = loss.get();
-            flat.putScalar(i, old);
-            gradient.putScalar(i, (plus - minus) / (2 * h));
-        }
-        return gradient.reshape(parameter.shape());
+        // L = Σ c ⊙ e, so ∂L/∂e = c;  ∂L/∂o = Σ_j da_j
+        GradientCheck.create().wrt("W", W, back.dW()).wrt("v", v, back.dv()).wrt("memory", memory, back.dMemory())
+                .wrt("offset", offset, back.da().sum(1))
+                .run(() -> TestData.dot(AdditiveScore.forward(memory, W, offset, v).scores(), c)).requirePassed();
     }
 }
