@@ -25,7 +25,7 @@ import unrolled.recurrent.Bidirectional;
 import unrolled.recurrent.RecurrentLayer;
 import unrolled.recurrent.SequenceGradients;
 import unrolled.recurrent.SequenceLayer;
-import unrolled.recurrent.SequenceMask;
+import unrolled.data.SequenceMask;
 import unrolled.recurrent.StackedRecurrent;
 import unrolled.recurrent.TorchWeights;
 

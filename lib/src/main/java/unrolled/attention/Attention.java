@@ -3,7 +3,7 @@ package unrolled.attention;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import unrolled.param.Trainable;
-import unrolled.recurrent.SequenceMask;
+import unrolled.data.SequenceMask;
 
 /**
  * Attention with one query per sequence, as a recurrent decoder uses it at every output step: score each memory

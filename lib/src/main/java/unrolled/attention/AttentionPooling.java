@@ -4,13 +4,14 @@ import java.util.Objects;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 import unrolled.param.Gradients;
 import unrolled.param.Init;
 import unrolled.param.Trainable;
 import unrolled.param.Parameters;
-import unrolled.recurrent.SequenceMask;
+import unrolled.data.SequenceMask;
+import unrolled.tensor.EveryStep;
 import unrolled.tensor.Shapes;
+import unrolled.tensor.SizedBlock;
 
 /**
  * Attention pooling: a sequence of vectors becomes one vector, their average weighted by how well each matches a
@@ -35,7 +36,7 @@ import unrolled.tensor.Shapes;
  * <p>Parameters: {@code W}, {@code b}, {@code v}; W and v Xavier-uniform from the seed, b zero. A sequence with no
  * real step (an empty sentence in a padded document) gets zero weights and a zero vector.
  */
-public final class AttentionPooling implements Trainable {
+public final class AttentionPooling extends SizedBlock implements Trainable {
 
     /**
      * What the forward pass keeps.
@@ -68,7 +69,6 @@ public final class AttentionPooling implements Trainable {
 
     private final int inputSize;
     private final int attentionSize;
-    private final DataType dataType;
     private final INDArray W;
     private final INDArray b;
     private final INDArray v;
@@ -81,13 +81,10 @@ public final class AttentionPooling implements Trainable {
      * @param seed the seed of W (seed) and v (seed + 1)
      */
     public AttentionPooling(int inputSize, int attentionSize, DataType dataType, long seed) {
-        String method = "AttentionPooling";
-        Shapes.requirePositive(method, "inputSize", inputSize);
-        Shapes.requirePositive(method, "attentionSize", attentionSize);
-        Shapes.requireFloating(method, dataType);
+        super("AttentionPooling", "H=" + inputSize + ", A=" + attentionSize, dataType);
+        Shapes.requireSizes("AttentionPooling", dataType, "inputSize, attentionSize", inputSize, attentionSize);
         this.inputSize = inputSize;
         this.attentionSize = attentionSize;
-        this.dataType = dataType;
         this.W = Init.xavierUniform(inputSize, attentionSize, seed, dataType);
         this.b = Nd4j.zeros(dataType, 1, attentionSize);
         this.v = Init.xavierUniform(attentionSize, 1, seed + 1, dataType);
@@ -100,23 +97,17 @@ public final class AttentionPooling implements Trainable {
      * @return the pooled vectors (N, H), the weights (N, T) and the cache
      */
     public Result forward(INDArray memory, SequenceMask mask) {
-        String method = "AttentionPooling.forward";
-        Shapes.require(method, "memory", memory, "(N, T, H)", Shapes.ANY, Shapes.ANY, inputSize);
-        Shapes.requireType(method, "memory", memory, dataType);
-        long n = memory.size(0);
-        long t = memory.size(1);
+        Shapes.require("AttentionPooling.forward", "memory", memory, "(N, T, H)", dataType, Shapes.ANY, Shapes.ANY,
+                inputSize);
         if (mask != null) {
-            mask.requireShape(method, n, t);
+            mask.requireShape("AttentionPooling.forward", memory.size(0), memory.size(1));
         }
-        // u_j = tanh(m_j·W + b)
-        INDArray rows = memory.reshape('c', n * t, inputSize);
-        INDArray u = Transforms.tanh(rows.mmul(W).addiRowVector(b), false);
-        // e_j = u_j·v
-        INDArray e = u.mmul(v).reshape('c', n, t);
+        // u_j = tanh(m_j·W + b),  e_j = u_j·v
+        AdditiveScore.Forward scored = AdditiveScore.forward(memory, W, b, v);
         // α = softmax(e) on real steps,  s = Σ_j α_j m_j
-        INDArray alpha = Context.weights(e, mask);
+        INDArray alpha = Context.weights(scored.scores(), mask);
         INDArray s = Context.average(alpha, memory);
-        return new Result(s, alpha, new Cache(memory, u.reshape('c', n, t, attentionSize), alpha));
+        return new Result(s, alpha, new Cache(memory, scored.u(), alpha));
     }
 
     /**
@@ -125,27 +116,17 @@ public final class AttentionPooling implements Trainable {
      * @return ∂L/∂m and the parameters' gradients
      */
     public Backward backward(INDArray dPooled, Cache cache) {
-        String method = "AttentionPooling.backward";
-        Objects.requireNonNull(cache, method + ": cache must not be null");
+        Objects.requireNonNull(cache, "AttentionPooling.backward: cache must not be null");
         INDArray memory = cache.memory();
-        long n = memory.size(0);
-        long t = memory.size(1);
-        Shapes.require(method, "dPooled", dPooled, "(N, H)", n, inputSize);
-        Shapes.requireType(method, "dPooled", dPooled, dataType);
+        Shapes.require("AttentionPooling.backward", "dPooled", dPooled, "(N, H)", dataType, memory.size(0), inputSize);
         // ∂L/∂e through the softmax, and α_j ∂L/∂s into each m_j
         Context.Backward through = Context.backward(dPooled, null, cache.weights(), memory);
-        INDArray de = through.dScores().reshape('c', n * t, 1);
-        INDArray u = cache.u().reshape('c', n * t, attentionSize);
-
-        // dv = Σ u_jᵀ·de_j,  da_j = de_j·vᵀ ⊙ (1 − u_j²)
-        INDArray dv = u.transpose().mmul(de);
-        INDArray da = de.mmul(v.transpose()).muli(u.mul(u).rsubi(1.0));
-        // dW = Σ m_jᵀ·da_j,  db = Σ da_j,  dm_j += da_j·Wᵀ
-        INDArray rows = memory.reshape('c', n * t, inputSize);
-        INDArray dW = rows.transpose().mmul(da);
-        INDArray db = da.sum(true, 0);
-        INDArray dMemory = through.dMemory().addi(da.mmul(W.transpose()).reshape('c', n, t, inputSize));
-        return new Backward(dMemory, new Gradients().accumulate("W", dW).accumulate("b", db).accumulate("v", dv));
+        // dv, dW and dm_j += da_j·Wᵀ from the scoring network;  db = Σ da_j
+        AdditiveScore.Backward scored = AdditiveScore.backward(through.dScores(), cache.u(), memory, W, v);
+        INDArray db = EveryStep.biasGradient(scored.da());
+        INDArray dMemory = through.dMemory().addi(scored.dMemory());
+        return new Backward(dMemory, new Gradients().accumulate("W", scored.dW()).accumulate("b", db)
+                .accumulate("v", scored.dv()));
     }
 
     @Override
@@ -161,15 +142,5 @@ public final class AttentionPooling implements Trainable {
     /** @return A */
     public int attentionSize() {
         return attentionSize;
-    }
-
-    /** @return DOUBLE or FLOAT */
-    public DataType dataType() {
-        return dataType;
-    }
-
-    @Override
-    public String toString() {
-        return "AttentionPooling(H=" + inputSize + ", A=" + attentionSize + ", " + dataType + ")";
     }
 }

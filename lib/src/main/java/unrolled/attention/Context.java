@@ -2,7 +2,7 @@ package unrolled.attention;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import unrolled.recurrent.SequenceMask;
+import unrolled.data.SequenceMask;
 import unrolled.tensor.Shapes;
 
 /**
@@ -40,9 +40,8 @@ final class Context {
 
     /** α = softmax over the real steps of the scores e (N, T). */
     static INDArray weights(INDArray scores, SequenceMask mask) {
-        INDArray allowed = mask == null ? null
-                : AttentionMask.allowed(scores.size(0), scores.size(1), mask, scores.dataType());
-        return MaskedSoftmax.forward(scores, allowed);
+        // one query per sequence: the keys it may attend to are the real steps, m itself
+        return MaskedSoftmax.forward(scores, mask == null ? null : mask.toArray(scores.dataType()));
     }
 
     /** c = Σ_j α_j m_j: (N, 1, T)·(N, T, Hm) → (N, Hm). */

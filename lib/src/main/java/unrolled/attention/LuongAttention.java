@@ -6,9 +6,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import unrolled.param.Gradients;
 import unrolled.param.Init;
-import unrolled.param.Parameters;
-import unrolled.recurrent.SequenceMask;
-import unrolled.tensor.Shapes;
 
 /**
  * Multiplicative attention (Luong, Pham and Manning 2015): the score is a dot product, direct or through a learned
@@ -28,7 +25,7 @@ import unrolled.tensor.Shapes;
  *
  * <p>Parameters: none (dot), {@code W} (general), Xavier-uniform from the seed.
  */
-public final class LuongAttention implements Attention<LuongAttention.Cache> {
+public final class LuongAttention extends ScoredAttention<LuongAttention.Cache> {
 
     /** How the query meets each memory vector. */
     public enum Score {
@@ -46,15 +43,11 @@ public final class LuongAttention implements Attention<LuongAttention.Cache> {
      * @param key k = q (dot) or q·W (general), (N, Hm)
      * @param weights α, (N, T)
      */
-    public record Cache(INDArray query, INDArray memory, INDArray key, INDArray weights) {
+    public record Cache(INDArray query, INDArray memory, INDArray key, INDArray weights) implements ScoredAttention.Kept {
     }
 
     private final Score score;
-    private final int querySize;
-    private final int memorySize;
-    private final DataType dataType;
     private final INDArray W;
-    private final Parameters parameters = new Parameters();
 
     /**
      * @param score DOT or GENERAL
@@ -64,56 +57,41 @@ public final class LuongAttention implements Attention<LuongAttention.Cache> {
      * @param seed the seed of W (GENERAL only)
      */
     public LuongAttention(Score score, int querySize, int memorySize, DataType dataType, long seed) {
-        String method = "LuongAttention";
-        this.score = Objects.requireNonNull(score, method + ": score must not be null");
-        Shapes.requirePositive(method, "querySize", querySize);
-        Shapes.requirePositive(method, "memorySize", memorySize);
-        Shapes.requireFloating(method, dataType);
+        super("LuongAttention", score + ", Hq=" + querySize + ", Hm=" + memorySize, querySize, memorySize, dataType);
+        this.score = Objects.requireNonNull(score, "LuongAttention: score must not be null");
         if (score == Score.DOT && querySize != memorySize) {
-            throw new IllegalArgumentException(method + ": DOT scores need querySize = memorySize, but Hq = " + querySize
-                    + " and Hm = " + memorySize + ". Use Score.GENERAL for different sizes.");
+            throw new IllegalArgumentException("LuongAttention: DOT scores need querySize = memorySize, but Hq = "
+                    + querySize + " and Hm = " + memorySize + ". Use Score.GENERAL for different sizes.");
         }
-        this.querySize = querySize;
-        this.memorySize = memorySize;
-        this.dataType = dataType;
         if (score == Score.GENERAL) {
             this.W = Init.xavierUniform(querySize, memorySize, seed, dataType);
-            parameters.add("W", W);
+            parameters().add("W", W);
         } else {
             this.W = null;
         }
     }
 
     @Override
-    public AttentionStep<Cache> forward(INDArray query, INDArray memory, SequenceMask mask) {
-        Context.requireInputs("LuongAttention.forward", this, query, memory, mask);
+    Scored<Cache> scores(INDArray query, INDArray memory) {
         long n = memory.size(0);
         long t = memory.size(1);
         // k = q (dot) or q·W (general)
         INDArray k = score == Score.DOT ? query : query.mmul(W);
         // e_j = k·m_jᵀ: (N, T, Hm)·(N, Hm, 1) → (N, T)
-        INDArray e = Nd4j.matmul(memory, k.reshape('c', n, memorySize, 1)).reshape('c', n, t);
-        // α = softmax(e) on real steps,  c = Σ_j α_j m_j
-        INDArray alpha = Context.weights(e, mask);
-        INDArray c = Context.average(alpha, memory);
-        return new AttentionStep<>(c, alpha, new Cache(query, memory, k, alpha));
+        INDArray e = Nd4j.matmul(memory, k.reshape('c', n, memorySize(), 1)).reshape('c', n, t);
+        return new Scored<>(e, alpha -> new Cache(query, memory, k, alpha));
     }
 
     @Override
-    public AttentionGradients backward(INDArray dContext, INDArray dWeights, Cache cache) {
-        String method = "LuongAttention.backward";
-        Objects.requireNonNull(cache, method + ": cache must not be null");
+    AttentionGradients scoreBackward(INDArray de, INDArray dMemory, Cache cache) {
         INDArray memory = cache.memory();
         long n = memory.size(0);
         long t = memory.size(1);
-        Context.requireGradients(method, this, dContext, dWeights, n, t);
-        Context.Backward through = Context.backward(dContext, dWeights, cache.weights(), memory);
-        INDArray de = through.dScores();
-
+        long h = memorySize();
         // dk = Σ_j de_j m_j: (N, 1, T)·(N, T, Hm) → (N, Hm)
-        INDArray dk = Nd4j.matmul(de.reshape('c', n, 1, t), memory).reshape('c', n, memorySize);
+        INDArray dk = Nd4j.matmul(de.reshape('c', n, 1, t), memory).reshape('c', n, h);
         // dm_j += de_j k
-        INDArray dMemory = through.dMemory().addi(de.reshape('c', n, t, 1).mul(cache.key().reshape('c', n, 1, memorySize)));
+        dMemory.addi(de.reshape('c', n, t, 1).mul(cache.key().reshape('c', n, 1, h)));
         Gradients grads = new Gradients();
         INDArray dQuery;
         if (score == Score.DOT) {
@@ -126,33 +104,8 @@ public final class LuongAttention implements Attention<LuongAttention.Cache> {
         return new AttentionGradients(dQuery, dMemory, grads);
     }
 
-    @Override
-    public Parameters parameters() {
-        return parameters;
-    }
-
     /** @return DOT or GENERAL */
     public Score score() {
         return score;
-    }
-
-    @Override
-    public int querySize() {
-        return querySize;
-    }
-
-    @Override
-    public int memorySize() {
-        return memorySize;
-    }
-
-    @Override
-    public DataType dataType() {
-        return dataType;
-    }
-
-    @Override
-    public String toString() {
-        return "LuongAttention(" + score + ", Hq=" + querySize + ", Hm=" + memorySize + ", " + dataType + ")";
     }
 }

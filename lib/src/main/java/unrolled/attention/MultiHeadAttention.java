@@ -9,8 +9,10 @@ import unrolled.param.Gradients;
 import unrolled.param.Init;
 import unrolled.param.Trainable;
 import unrolled.param.Parameters;
-import unrolled.recurrent.SequenceMask;
+import unrolled.data.SequenceMask;
+import unrolled.tensor.EveryStep;
 import unrolled.tensor.Shapes;
+import unrolled.tensor.SizedBlock;
 
 /**
  * Multi-head attention: h scaled dot-product attentions side by side, each in its own learned subspace of width
@@ -32,7 +34,7 @@ import unrolled.tensor.Shapes;
  * matrices Xavier-uniform from the seed, the biases zero. Masks as in {@link ScaledDotProductAttention}, the same for
  * every head.
  */
-public final class MultiHeadAttention implements Trainable {
+public final class MultiHeadAttention extends SizedBlock implements Trainable {
 
     /**
      * What the forward pass keeps for the backward pass.
@@ -70,7 +72,6 @@ public final class MultiHeadAttention implements Trainable {
 
     private final int modelSize;
     private final int heads;
-    private final DataType dataType;
     private final INDArray Wq;
     private final INDArray bq;
     private final INDArray Wk;
@@ -89,17 +90,15 @@ public final class MultiHeadAttention implements Trainable {
      * @param seed the seed of the four matrices (Wq, Wk, Wv, Wo get seed, seed + 1, seed + 2, seed + 3)
      */
     public MultiHeadAttention(int modelSize, int heads, DataType dataType, long seed) {
+        super("MultiHeadAttention", "D=" + modelSize + ", h=" + heads, dataType);
         String method = "MultiHeadAttention";
-        Shapes.requirePositive(method, "modelSize", modelSize);
-        Shapes.requirePositive(method, "heads", heads);
-        Shapes.requireFloating(method, dataType);
+        Shapes.requireSizes(method, dataType, "modelSize, heads", modelSize, heads);
         if (modelSize % heads != 0) {
             throw new IllegalArgumentException(method + ": modelSize D must be divisible by heads h, but D = " + modelSize
                     + " and h = " + heads + ".");
         }
         this.modelSize = modelSize;
         this.heads = heads;
-        this.dataType = dataType;
         this.Wq = Init.xavierUniform(modelSize, modelSize, seed, dataType);
         this.Wk = Init.xavierUniform(modelSize, modelSize, seed + 1, dataType);
         this.Wv = Init.xavierUniform(modelSize, modelSize, seed + 2, dataType);
@@ -123,9 +122,7 @@ public final class MultiHeadAttention implements Trainable {
     public Result forward(INDArray queries, INDArray keys, INDArray values, SequenceMask keyMask, boolean causal) {
         String method = "MultiHeadAttention.forward";
         requireInputs(method, queries, keys, values);
-        INDArray allowed = keyMask == null && !causal ? null
-                : AttentionMask.allowed(queries.size(0), queries.size(1), keys.size(1), keyMask, causal, dataType);
-        return compute(queries, keys, values, allowed);
+        return compute(queries, keys, values, ScaledDotProductAttention.allowed(queries, keys, keyMask, causal));
     }
 
     /**
@@ -140,11 +137,7 @@ public final class MultiHeadAttention implements Trainable {
     public Result forward(INDArray queries, INDArray keys, INDArray values, INDArray allowed) {
         String method = "MultiHeadAttention.forward";
         requireInputs(method, queries, keys, values);
-        if (allowed != null) {
-            Shapes.require(method, "allowed", allowed, "(N, Tq, Tk)", queries.size(0), queries.size(1), keys.size(1));
-            allowed = allowed.castTo(dataType);
-        }
-        return compute(queries, keys, values, allowed);
+        return compute(queries, keys, values, ScaledDotProductAttention.requireAllowed(method, allowed, queries, keys));
     }
 
     private Result compute(INDArray queries, INDArray keys, INDArray values, INDArray allowed) {
@@ -152,16 +145,16 @@ public final class MultiHeadAttention implements Trainable {
         long tq = queries.size(1);
         long tk = keys.size(1);
         // Q = X_q·Wq + bq,  K = X_k·Wk + bk,  V = X_v·Wv + bv, each split into h heads
-        INDArray Q = splitHeads(project(queries, Wq, bq));
-        INDArray K = splitHeads(project(keys, Wk, bk));
-        INDArray V = splitHeads(project(values, Wv, bv));
+        INDArray Q = splitHeads(EveryStep.affine(queries, Wq, bq));
+        INDArray K = splitHeads(EveryStep.affine(keys, Wk, bk));
+        INDArray V = splitHeads(EveryStep.affine(values, Wv, bv));
         // every head sees the same mask
         INDArray headAllowed = allowed == null ? null : repeatHeads(allowed);
         // head_i = softmax(Q_i·K_iᵀ / √d)·V_i
         ScaledDotProductAttention.Result attended = attention.forward(Q, K, V, headAllowed);
         // [head_1, …, head_h], then Y = concat·Wo + bo
         INDArray concatenated = mergeHeads(attended.output(), n, tq);
-        INDArray Y = project(concatenated, Wo, bo);
+        INDArray Y = EveryStep.affine(concatenated, Wo, bo);
         INDArray weights = attended.weights().reshape('c', n, heads, tq, tk);
         return new Result(Y, weights, new Cache(queries, keys, values, attended.cache(), concatenated));
     }
@@ -196,22 +189,11 @@ public final class MultiHeadAttention implements Trainable {
         return new Backward(dQueries, dKeys, dValues, ordered);
     }
 
-    /** x·W + b for x (N, T, D): one product over all N·T rows. */
-    private static INDArray project(INDArray x, INDArray W, INDArray b) {
-        long n = x.size(0);
-        long t = x.size(1);
-        return x.reshape('c', n * t, x.size(2)).mmul(W).addiRowVector(b).reshape('c', n, t, W.size(1));
-    }
-
-    /** For y = x·W + b over (N, T, ·): accumulates dW = xᵀ·dy and db = Σ dy, returns dx = dy·Wᵀ. */
+    /** For y = x·W + b at every step: accumulates dW = Σ xᵀ·dy and db = Σ dy, returns dx = dy·Wᵀ. */
     private static INDArray projectBackward(INDArray dy, INDArray x, INDArray W, Gradients grads, String wName, String bName) {
-        long n = x.size(0);
-        long t = x.size(1);
-        INDArray dyRows = dy.reshape('c', n * t, dy.size(2));
-        INDArray xRows = x.reshape('c', n * t, x.size(2));
-        grads.accumulate(wName, xRows.transpose().mmul(dyRows));
-        grads.accumulate(bName, dyRows.sum(true, 0));
-        return dyRows.mmul(W.transpose()).reshape('c', n, t, x.size(2));
+        grads.accumulate(wName, EveryStep.weightGradient(x, dy));
+        grads.accumulate(bName, EveryStep.biasGradient(dy));
+        return EveryStep.inputGradient(dy, W);
     }
 
     /** (N, T, D) → (N·h, T, d): head i of sequence n becomes batch row n·h + i. */
@@ -264,15 +246,5 @@ public final class MultiHeadAttention implements Trainable {
     /** @return h */
     public int heads() {
         return heads;
-    }
-
-    /** @return DOUBLE or FLOAT */
-    public DataType dataType() {
-        return dataType;
-    }
-
-    @Override
-    public String toString() {
-        return "MultiHeadAttention(D=" + modelSize + ", h=" + heads + ", " + dataType + ")";
     }
 }

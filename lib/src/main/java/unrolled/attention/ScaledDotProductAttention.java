@@ -4,7 +4,7 @@ import java.util.Objects;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import unrolled.recurrent.SequenceMask;
+import unrolled.data.SequenceMask;
 import unrolled.tensor.Shapes;
 
 /**
@@ -75,9 +75,7 @@ public final class ScaledDotProductAttention {
      */
     public Result forward(INDArray queries, INDArray keys, INDArray values, SequenceMask keyMask, boolean causal) {
         requireInputs("ScaledDotProductAttention.forward", queries, keys, values);
-        INDArray allowed = keyMask == null && !causal ? null
-                : AttentionMask.allowed(queries.size(0), queries.size(1), keys.size(1), keyMask, causal, queries.dataType());
-        return compute(queries, keys, values, allowed);
+        return compute(queries, keys, values, allowed(queries, keys, keyMask, causal));
     }
 
     /**
@@ -92,11 +90,22 @@ public final class ScaledDotProductAttention {
     public Result forward(INDArray queries, INDArray keys, INDArray values, INDArray allowed) {
         String method = "ScaledDotProductAttention.forward";
         requireInputs(method, queries, keys, values);
-        if (allowed != null) {
-            Shapes.require(method, "allowed", allowed, "(N, Tq, Tk)", queries.size(0), queries.size(1), keys.size(1));
-            allowed = allowed.castTo(queries.dataType());
+        return compute(queries, keys, values, requireAllowed(method, allowed, queries, keys));
+    }
+
+    /** A (N, Tq, Tk) from a key mask and the causal rule, in the queries' type; null when neither hides a key. */
+    static INDArray allowed(INDArray queries, INDArray keys, SequenceMask keyMask, boolean causal) {
+        return keyMask == null && !causal ? null
+                : SequenceMask.allowed(queries.size(0), queries.size(1), keys.size(1), keyMask, causal, queries.dataType());
+    }
+
+    /** Checks a caller's A against Q (N, Tq, ·) and K (N, Tk, ·), and casts it to the queries' type; null stays null. */
+    static INDArray requireAllowed(String method, INDArray allowed, INDArray queries, INDArray keys) {
+        if (allowed == null) {
+            return null;
         }
-        return compute(queries, keys, values, allowed);
+        Shapes.require(method, "allowed", allowed, "(N, Tq, Tk)", queries.size(0), queries.size(1), keys.size(1));
+        return allowed.castTo(queries.dataType());
     }
 
     private Result compute(INDArray Q, INDArray K, INDArray V, INDArray allowed) {
@@ -116,14 +125,11 @@ public final class ScaledDotProductAttention {
      * @return ∂L/∂Q, ∂L/∂K, ∂L/∂V
      */
     public Backward backward(INDArray dOutput, Cache cache) {
-        String method = "ScaledDotProductAttention.backward";
-        Objects.requireNonNull(cache, method + ": cache must not be null");
+        requireGradient(dOutput, cache);
         INDArray Q = cache.queries();
         INDArray K = cache.keys();
         INDArray V = cache.values();
         INDArray alpha = cache.weights();
-        Shapes.require(method, "dOutput", dOutput, "(N, Tq, dv)", Q.size(0), Q.size(1), V.size(2));
-        Shapes.requireType(method, "dOutput", dOutput, Q.dataType());
         double scale = 1.0 / Math.sqrt(Q.size(2));
 
         // dV = αᵀ·dY,  dα = dY·Vᵀ
@@ -135,6 +141,13 @@ public final class ScaledDotProductAttention {
         INDArray dQ = Nd4j.matmul(dS, K).muli(scale);
         INDArray dK = Nd4j.matmul(dS, Q, true, false, false).muli(scale);
         return new Backward(dQ, dK, dV);
+    }
+
+    private static void requireGradient(INDArray dOutput, Cache cache) {
+        String method = "ScaledDotProductAttention.backward";
+        Objects.requireNonNull(cache, method + ": cache must not be null");
+        INDArray Q = cache.queries();
+        Shapes.require(method, "dOutput", dOutput, "(N, Tq, dv)", Q.dataType(), Q.size(0), Q.size(1), cache.values().size(2));
     }
 
     private static void requireInputs(String method, INDArray queries, INDArray keys, INDArray values) {

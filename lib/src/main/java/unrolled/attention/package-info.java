@@ -10,7 +10,7 @@
  *   <li>Whole sequences of queries, for self-attention and Transformer blocks:
  *       {@link unrolled.attention.ScaledDotProductAttention} and {@link unrolled.attention.MultiHeadAttention}. Queries
  *       (N, Tq, D), keys and values (N, Tk, D), weights (N, Tq, Tk) or (N, heads, Tq, Tk), with a key-padding mask and
- *       an optional causal mask built by {@link unrolled.attention.AttentionMask}.</li>
+ *       an optional causal mask, both built by {@link unrolled.data.SequenceMask#allowed}.</li>
  * </ul>
  * Masked positions get a weight of exactly 0 and no gradient. Every forward result exposes its weights for plotting
  * ({@link unrolled.plot.Heatmaps#attention}).

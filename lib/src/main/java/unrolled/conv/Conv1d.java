@@ -10,6 +10,7 @@ import unrolled.param.Init;
 import unrolled.param.Trainable;
 import unrolled.param.Parameters;
 import unrolled.tensor.Shapes;
+import unrolled.tensor.SizedBlock;
 import unrolled.tensor.Slices;
 
 /**
@@ -39,7 +40,7 @@ import unrolled.tensor.Slices;
  *
  * <p>Initialisation: W Xavier-uniform with fan-in K·D and fan-out F, b zero. Parameter names: {@code W}, {@code b}.
  */
-public final class Conv1d implements Trainable {
+public final class Conv1d extends SizedBlock implements Trainable {
 
     /**
      * What the forward pass keeps for the backward pass.
@@ -65,7 +66,6 @@ public final class Conv1d implements Trainable {
     private final int kernelSize;
     private final int dilation;
     private final Padding padding;
-    private final DataType dataType;
     private final INDArray W;
     private final INDArray b;
     private final Parameters parameters = new Parameters();
@@ -95,6 +95,8 @@ public final class Conv1d implements Trainable {
      */
     public Conv1d(int inputSize, int filters, int kernelSize, int dilation, Padding padding, DataType dataType,
             long seed) {
+        super("Conv1d", "D=" + inputSize + ", F=" + filters + ", K=" + kernelSize + ", δ=" + dilation + ", " + padding,
+                dataType);
         Shapes.requireSizes("Conv1d", dataType, "inputSize, filters, kernelSize, dilation",
                 inputSize, filters, kernelSize, dilation);
         this.inputSize = inputSize;
@@ -102,7 +104,6 @@ public final class Conv1d implements Trainable {
         this.kernelSize = kernelSize;
         this.dilation = dilation;
         this.padding = Objects.requireNonNull(padding, "Conv1d: padding must not be null");
-        this.dataType = dataType;
         this.W = Init.xavierUniform((long) kernelSize * inputSize, filters, seed, dataType)
                 .reshape('c', kernelSize, inputSize, filters);
         this.b = Nd4j.zeros(dataType, 1, filters);
@@ -237,16 +238,5 @@ public final class Conv1d implements Trainable {
     /** @return VALID, SAME or CAUSAL */
     public Padding padding() {
         return padding;
-    }
-
-    /** @return DOUBLE or FLOAT */
-    public DataType dataType() {
-        return dataType;
-    }
-
-    @Override
-    public String toString() {
-        return "Conv1d(D=" + inputSize + ", F=" + filters + ", K=" + kernelSize + ", δ=" + dilation + ", " + padding
-                + ", " + dataType + ")";
     }
 }

@@ -15,46 +15,52 @@ import unrolled.tensor.Shapes;
  *        or  (N, T, D)  features, DOUBLE or FLOAT
  *   targets  depends on the task and is documented by whoever makes the batch: per-step ids (N, T),
  *            per-step values (N, T, D), one value per sequence (N, K), ...; null for a batch of inputs only
- *   mask     (N, T)     1 on real steps, 0 on padding, in the batch's floating type (DOUBLE or FLOAT),
- *                       so that a masked loss is Σ_{n,t} mask[n, t]·ℓ[n, t] / Σ mask
- *   lengths  int[N]     the number of real steps of each sequence: mask[n, t] = 1 exactly when t &lt; lengths[n]
+ *   mask     a {@link SequenceMask}: the lengths L_n, each in [1, T], and the (N, T) array m, 1 on real steps and 0 on
+ *            padding, in the batch's floating type (DOUBLE or FLOAT), so that a masked loss is
+ *            Σ_{n,t} m[n, t]·ℓ[n, t] / Σ m
  * </pre>
  *
  * Ids are 32-bit integers ({@code DataType.INT32}, which ND4J prints as INT) because Java indexes arrays with
  * {@code int} and a vocabulary never needs more.
- * The constructor checks that the four parts agree, so a batch that exists is consistent. It does not copy
- * the arrays; like every input of the library they are never modified. {@link #lengths()} returns a copy.
- *
- * @param inputs (N, T) ids of type INT32, or (N, T, D) features of type DOUBLE or FLOAT
- * @param targets the targets, first axis N, or null
- * @param mask (N, T), DOUBLE or FLOAT (the features' type when inputs are features)
- * @param lengths int[N], each in [1, T], agreeing with the mask
+ * The constructors check that the parts agree, so a batch that exists is consistent. They do not copy the arrays; like
+ * every input of the library they are never modified. {@link #lengths()} returns a copy.
  */
-public record Batch(INDArray inputs, INDArray targets, INDArray mask, int[] lengths) {
+public final class Batch {
 
     /** The data type of token ids, in inputs and in id targets: 32-bit integers, INT32 (alias INT). */
     public static final DataType ID_TYPE = DataType.INT32;
 
+    private final INDArray inputs;
+    private final INDArray targets;
+    private final SequenceMask sequenceMask;
+    private final INDArray mask;
+
     /**
-     * Checks that inputs, targets, mask and lengths describe the same N sequences of T steps.
+     * A batch from its padding mask, the lengths' one home; the mask's array is made here, once.
      *
      * @param inputs (N, T) ids of type INT32, or (N, T, D) features of type DOUBLE or FLOAT
      * @param targets the targets, first axis N, or null
-     * @param mask (N, T), DOUBLE or FLOAT
+     * @param mask which steps are real, (N, T), every length in [1, T]
+     * @param dataType the batch's floating type, DOUBLE or FLOAT: the features' type when inputs are features
+     */
+    public Batch(INDArray inputs, INDArray targets, SequenceMask mask, DataType dataType) {
+        this(inputs, targets, requireMask(inputs, mask), mask == null ? null : arrayOf(mask, dataType));
+    }
+
+    /**
+     * A batch from a mask array and the lengths it must agree with.
+     *
+     * @param inputs (N, T) ids of type INT32, or (N, T, D) features of type DOUBLE or FLOAT
+     * @param targets the targets, first axis N, or null
+     * @param mask (N, T), DOUBLE or FLOAT (the features' type when inputs are features), 1 on the first lengths[n]
+     *     steps of row n and 0 after
      * @param lengths int[N], each in [1, T], agreeing with the mask
      */
-    public Batch {
-        if (inputs == null) {
-            throw new ShapeException("Batch: inputs must be an array of shape (N, T) or (N, T, D), but is null.");
-        }
-        if (inputs.rank() == 2) {
-            Shapes.requireType("Batch", "inputs (token ids)", inputs, ID_TYPE);
-        } else if (inputs.rank() == 3) {
-            requireFloating("inputs (features)", inputs);
-        } else {
-            throw new ShapeException("Batch: inputs must have shape (N, T) of ids or (N, T, D) of features, but has shape "
-                    + Shapes.of(inputs) + ".");
-        }
+    public Batch(INDArray inputs, INDArray targets, INDArray mask, int[] lengths) {
+        this(inputs, targets, lengthsOf(inputs, lengths), mask);
+    }
+
+    private Batch(INDArray inputs, INDArray targets, SequenceMask sequenceMask, INDArray mask) {
         long n = inputs.size(0);
         long t = inputs.size(1);
         Shapes.require("Batch", "mask", mask, "(N, T)", n, t);
@@ -66,26 +72,67 @@ public record Batch(INDArray inputs, INDArray targets, INDArray mask, int[] leng
             throw new ShapeException("Batch: targets must have N = " + n + " rows (first axis), but has shape "
                     + Shapes.of(targets) + ".");
         }
+        // m[n, t] = 1 exactly when t < L_n
+        double[][] m = mask.castTo(DataType.DOUBLE).toDoubleMatrix();
+        for (int row = 0; row < n; row++) {
+            for (int step = 0; step < t; step++) {
+                double expected = sequenceMask.isReal(row, step) ? 1.0 : 0.0;
+                if (m[row][step] != expected) {
+                    throw new IllegalArgumentException("Batch: mask must be 1 on the first lengths[n] steps and 0 after,"
+                            + " but mask[" + row + ", " + step + "] = " + m[row][step] + " with lengths[" + row + "] = "
+                            + sequenceMask.length(row) + ".");
+                }
+            }
+        }
+        this.inputs = inputs;
+        this.targets = targets;
+        this.sequenceMask = sequenceMask;
+        this.mask = mask;
+    }
+
+    /** Checks the inputs, then that there is a length in [1, T] for each of their N sequences. */
+    private static SequenceMask lengthsOf(INDArray inputs, int[] lengths) {
+        requireInputs(inputs);
+        long n = inputs.size(0);
+        long t = inputs.size(1);
         Objects.requireNonNull(lengths, "Batch: lengths must not be null");
         if (lengths.length != n) {
             throw new IllegalArgumentException("Batch: lengths must have N = " + n + " entries, but has " + lengths.length
                     + ".");
         }
-        lengths = lengths.clone();
-        double[][] m = mask.castTo(DataType.DOUBLE).toDoubleMatrix();
         for (int row = 0; row < n; row++) {
             if (lengths[row] < 1 || lengths[row] > t) {
                 throw new IllegalArgumentException("Batch: lengths[" + row + "] must be in [1, T] = [1, " + t + "], but is "
                         + lengths[row] + ".");
             }
-            for (int step = 0; step < t; step++) {
-                double expected = step < lengths[row] ? 1.0 : 0.0;
-                if (m[row][step] != expected) {
-                    throw new IllegalArgumentException("Batch: mask must be 1 on the first lengths[n] steps and 0 after,"
-                            + " but mask[" + row + ", " + step + "] = " + m[row][step] + " with lengths[" + row + "] = "
-                            + lengths[row] + ".");
-                }
-            }
+        }
+        return SequenceMask.ofLengths(lengths, t);
+    }
+
+    /** Checks the inputs, then that the mask is (N, T) with no empty sequence. */
+    private static SequenceMask requireMask(INDArray inputs, SequenceMask mask) {
+        requireInputs(inputs);
+        Objects.requireNonNull(mask, "Batch: mask must not be null");
+        mask.requireShape("Batch", inputs.size(0), inputs.size(1));
+        return lengthsOf(inputs, mask.lengths());
+    }
+
+    private static INDArray arrayOf(SequenceMask mask, DataType dataType) {
+        Shapes.requireFloating("Batch", dataType);
+        return mask.toArray(dataType);
+    }
+
+    private static void requireInputs(INDArray inputs) {
+        if (inputs == null) {
+            throw new ShapeException("Batch: inputs must be an array of shape (N, T) or (N, T, D), but is null.");
+        }
+        if (inputs.rank() == 2) {
+            Shapes.requireType("Batch", "inputs (token ids)", inputs, ID_TYPE);
+        } else if (inputs.rank() == 3) {
+            requireFloating("inputs (features)", inputs);
+        } else {
+            throw new ShapeException("Batch: inputs must have shape (N, T) of ids or (N, T, D) of features, but has shape "
+                    + Shapes.of(inputs) + ".");
         }
     }
 
@@ -96,10 +143,29 @@ public record Batch(INDArray inputs, INDArray targets, INDArray mask, int[] leng
         }
     }
 
+    /** @return the inputs, (N, T) ids of type INT32 or (N, T, D) features */
+    public INDArray inputs() {
+        return inputs;
+    }
+
+    /** @return the targets, first axis N, or null for a batch of inputs only */
+    public INDArray targets() {
+        return targets;
+    }
+
+    /** @return which steps are real: the lengths, and the attention mask they imply */
+    public SequenceMask sequenceMask() {
+        return sequenceMask;
+    }
+
+    /** @return m, (N, T), 1 on real steps and 0 on padding, in the batch's floating type (not a copy: do not modify) */
+    public INDArray mask() {
+        return mask;
+    }
+
     /** @return a copy of the lengths, int[N] */
-    @Override
     public int[] lengths() {
-        return lengths.clone();
+        return sequenceMask.lengths();
     }
 
     /** @return N, the number of sequences */
@@ -129,28 +195,25 @@ public record Batch(INDArray inputs, INDArray targets, INDArray mask, int[] leng
 
     /** @return how many of the N·T steps are padding: N·T − Σ lengths */
     public long paddedSteps() {
-        long real = 0;
-        for (int length : lengths) {
-            real += length;
-        }
-        return inputs.size(0) * inputs.size(1) - real;
+        return inputs.size(0) * inputs.size(1) - Arrays.stream(sequenceMask.lengths()).asLongStream().sum();
     }
 
     @Override
     public boolean equals(Object other) {
         return other instanceof Batch b && inputs.equals(b.inputs) && Objects.equals(targets, b.targets)
-                && mask.equals(b.mask) && Arrays.equals(lengths, b.lengths);
+                && mask.equals(b.mask) && sequenceMask.equals(b.sequenceMask);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(Arrays.hashCode(inputs.shape()), Arrays.hashCode(lengths));
+        return Objects.hash(Arrays.hashCode(inputs.shape()), sequenceMask);
     }
 
     @Override
     public String toString() {
         return "Batch(inputs " + Shapes.of(inputs) + (hasIds() ? " ids" : " " + inputs.dataType())
                 + ", targets " + (targets == null ? "none" : Shapes.of(targets) + " " + targets.dataType())
-                + ", mask " + Shapes.of(mask) + " " + mask.dataType() + ", lengths " + Arrays.toString(lengths) + ")";
+                + ", mask " + Shapes.of(mask) + " " + mask.dataType() + ", lengths "
+                + Arrays.toString(sequenceMask.lengths()) + ")";
     }
 }

@@ -68,7 +68,7 @@ public final class Batching {
         Shapes.requireFloating("Batching.pad", dataType);
         int[] lengths = lengthsOf("Batching.pad", "sequences", sequences);
         int steps = max(lengths);
-        return new Batch(ids(sequences, steps), null, mask(lengths, steps, dataType), lengths);
+        return new Batch(ids(sequences, steps), null, SequenceMask.ofLengths(lengths, steps), dataType);
     }
 
     /**
@@ -86,7 +86,7 @@ public final class Batching {
         int[] lengths = lengthsOf("Batching.pad", "inputs", inputs);
         requireAligned("Batching.pad", inputs, targets);
         int steps = max(lengths);
-        return new Batch(ids(inputs, steps), ids(targets, steps), mask(lengths, steps, dataType), lengths);
+        return new Batch(ids(inputs, steps), ids(targets, steps), SequenceMask.ofLengths(lengths, steps), dataType);
     }
 
     /**
@@ -106,7 +106,7 @@ public final class Batching {
         requireLabels(method, labels, lengths.length);
         int steps = max(lengths);
         return new Batch(ids(sequences, steps), Nd4j.createFromArray(labels.clone()).castTo(Batch.ID_TYPE),
-                mask(lengths, steps, dataType), lengths);
+                SequenceMask.ofLengths(lengths, steps), dataType);
     }
 
     /**
@@ -409,14 +409,6 @@ public final class Batching {
             Arrays.fill(padded[n], s.length, steps, Vocabulary.PAD_ID);
         }
         return Nd4j.createFromArray(padded).castTo(Batch.ID_TYPE);
-    }
-
-    private static INDArray mask(int[] lengths, int steps, DataType dataType) {
-        double[][] mask = new double[lengths.length][steps];
-        for (int n = 0; n < lengths.length; n++) {
-            Arrays.fill(mask[n], 0, lengths[n], 1.0);
-        }
-        return Nd4j.createFromArray(mask).castTo(dataType);
     }
 
     private static int max(int[] values) {

@@ -229,11 +229,8 @@ public final class SyntheticTasks {
     }
 
     private static Batch allSteps(INDArray inputs, INDArray targets) {
-        int n = Math.toIntExact(inputs.size(0));
-        int steps = Math.toIntExact(inputs.size(1));
-        int[] lengths = new int[n];
-        Arrays.fill(lengths, steps);
-        return new Batch(inputs, targets, Nd4j.ones(inputs.dataType(), n, steps), lengths);
+        // no padding: every L_n = T
+        return new Batch(inputs, targets, SequenceMask.full(inputs.size(0), inputs.size(1)), inputs.dataType());
     }
 
     private static void requireAtLeast(String method, String name, int value, int least) {

@@ -1,6 +1,5 @@
 package unrolled.data;
 
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.function.Function;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -237,10 +236,7 @@ public final class Windows {
     }
 
     private static Batch filled(INDArray inputs, INDArray targets) {
-        int n = Math.toIntExact(inputs.size(0));
-        int steps = Math.toIntExact(inputs.size(1));
-        int[] lengths = new int[n];
-        Arrays.fill(lengths, steps);
-        return new Batch(inputs, targets, Nd4j.ones(inputs.dataType(), n, steps), lengths);
+        // no padding: every L_n = T
+        return new Batch(inputs, targets, SequenceMask.full(inputs.size(0), inputs.size(1)), inputs.dataType());
     }
 }

@@ -5,8 +5,11 @@
  * <ul>
  *   <li>{@link unrolled.data.Vocabulary}: characters or words to ids and back, with the special tokens
  *       {@code <pad>} (0), {@code <unk>}, {@code <bos>}, {@code <eos>}.</li>
- *   <li>{@link unrolled.data.Batch}: one minibatch, inputs (N, T) ids or (N, T, D) features, targets, the
- *       padding mask (N, T) and the lengths.</li>
+ *   <li>{@link unrolled.data.Batch}: one minibatch, inputs (N, T) ids or (N, T, D) features, targets, and its
+ *       {@link unrolled.data.SequenceMask}.</li>
+ *   <li>{@link unrolled.data.SequenceMask}: the library's one mask, which steps of a padded batch are real: the
+ *       lengths, the (N, T) array a masked loss multiplies by, the step masks a recurrent layer freezes its state
+ *       with, and the (N, Tq, Tk) expansion attention reads (key padding, causal).</li>
  *   <li>{@link unrolled.data.Batching}: padding variable-length sequences, seeded shuffled minibatches, and
  *       bucketing by length to waste fewer padded steps.</li>
  *   <li>{@link unrolled.data.Windows}: sliding windows over a time series for forecasting, and a chronological

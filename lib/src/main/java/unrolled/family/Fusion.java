@@ -10,6 +10,7 @@ import unrolled.param.Init;
 import unrolled.param.Trainable;
 import unrolled.param.Parameters;
 import unrolled.tensor.Shapes;
+import unrolled.tensor.SizedBlock;
 import unrolled.tensor.Slices;
 
 /**
@@ -41,7 +42,7 @@ import unrolled.tensor.Slices;
  * biases zero. Parameter names (gated): {@code W1}, {@code b1}, {@code W2}, {@code b2}, {@code Wg1}, {@code Wg2},
  * {@code bg}.
  */
-public final class Fusion implements Trainable {
+public final class Fusion extends SizedBlock implements Trainable {
 
     /** How the two codes are combined. */
     public enum Method {
@@ -86,7 +87,6 @@ public final class Fusion implements Trainable {
     private final int firstSize;
     private final int secondSize;
     private final int outputSize;
-    private final DataType dataType;
     private final Parameters parameters = new Parameters();
 
     /**
@@ -112,12 +112,12 @@ public final class Fusion implements Trainable {
     }
 
     private Fusion(Method method, int firstSize, int secondSize, int outputSize, DataType dataType, long seed) {
+        super("Fusion", method + ", A=" + firstSize + ", B=" + secondSize + " → " + outputSize, dataType);
         Shapes.requireSizes("Fusion", dataType, "firstSize, secondSize, outputSize", firstSize, secondSize, outputSize);
         this.method = method;
         this.firstSize = firstSize;
         this.secondSize = secondSize;
         this.outputSize = outputSize;
-        this.dataType = dataType;
         if (method == Method.GATED) {
             parameters.add("W1", Init.xavierUniform(firstSize, outputSize, seed, dataType))
                     .add("b1", Nd4j.zeros(dataType, 1, outputSize))
@@ -218,15 +218,5 @@ public final class Fusion implements Trainable {
     /** @return the size of y: A + B for CONCATENATE, H for GATED */
     public int outputSize() {
         return outputSize;
-    }
-
-    /** @return DOUBLE or FLOAT */
-    public DataType dataType() {
-        return dataType;
-    }
-
-    @Override
-    public String toString() {
-        return "Fusion(" + method + ", A=" + firstSize + ", B=" + secondSize + " → " + outputSize + ", " + dataType + ")";
     }
 }

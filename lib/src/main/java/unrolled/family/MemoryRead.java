@@ -8,8 +8,10 @@ import unrolled.param.Gradients;
 import unrolled.param.Init;
 import unrolled.param.Trainable;
 import unrolled.param.Parameters;
-import unrolled.recurrent.SequenceMask;
+import unrolled.data.SequenceMask;
+import unrolled.tensor.EveryStep;
 import unrolled.tensor.Shapes;
+import unrolled.tensor.SizedBlock;
 
 /**
  * One read of a memory network (after Sukhbaatar et al., 2015, "End-To-End Memory Networks"): a query attends over
@@ -34,7 +36,7 @@ import unrolled.tensor.Shapes;
  *
  * <p>Initialisation: A, B, C Xavier-uniform from the seed. Parameter names: {@code A}, {@code B}, {@code C}.
  */
-public final class MemoryRead implements Trainable {
+public final class MemoryRead extends SizedBlock implements Trainable {
 
     /**
      * What the forward pass keeps for the backward pass.
@@ -69,7 +71,6 @@ public final class MemoryRead implements Trainable {
     private final int itemSize;
     private final int querySize;
     private final int keySize;
-    private final DataType dataType;
     private final INDArray A;
     private final INDArray B;
     private final INDArray C;
@@ -84,11 +85,11 @@ public final class MemoryRead implements Trainable {
      * @param seed the seed of A (B and C use seed + 1, seed + 2)
      */
     public MemoryRead(int itemSize, int querySize, int keySize, DataType dataType, long seed) {
+        super("MemoryRead", "D=" + itemSize + ", Dq=" + querySize + ", E=" + keySize, dataType);
         Shapes.requireSizes("MemoryRead", dataType, "itemSize, querySize, keySize", itemSize, querySize, keySize);
         this.itemSize = itemSize;
         this.querySize = querySize;
         this.keySize = keySize;
-        this.dataType = dataType;
         this.A = Init.xavierUniform(itemSize, keySize, seed, dataType);
         this.B = Init.xavierUniform(querySize, keySize, seed + 1, dataType);
         this.C = Init.xavierUniform(itemSize, keySize, seed + 2, dataType);
@@ -110,10 +111,9 @@ public final class MemoryRead implements Trainable {
 
         // u = q·B, as one query per example: (N, 1, E)
         INDArray u = query.mmul(B);
-        // a_i = m_i·A,  c_i = m_i·C over all N·M items
-        INDArray rows = memory.reshape('c', n * m, itemSize);
-        INDArray keys = rows.mmul(A).reshape('c', n, m, keySize);
-        INDArray values = rows.mmul(C).reshape('c', n, m, keySize);
+        // a_i = m_i·A,  c_i = m_i·C for every item
+        INDArray keys = EveryStep.times(memory, A);
+        INDArray values = EveryStep.times(memory, C);
         // p = softmax(u·aᵀ/√E) over the real items,  o = Σ_i p_i·c_i
         ScaledDotProductAttention.Result attended = attention.forward(u.reshape('c', n, 1, keySize), keys, values,
                 memoryMask, false);
@@ -128,28 +128,25 @@ public final class MemoryRead implements Trainable {
      * @return ∂L/∂q (N, Dq), ∂L/∂m (N, M, D) and ∂L/∂A, ∂L/∂B, ∂L/∂C
      */
     public Backward backward(INDArray dRead, Cache cache) {
-        String method = "MemoryRead.backward";
-        Objects.requireNonNull(cache, method + ": cache must not be null");
+        Objects.requireNonNull(cache, "MemoryRead.backward: cache must not be null");
         long n = cache.query().size(0);
-        long m = cache.memory().size(1);
-        Shapes.require(method, "dRead", dRead, "(N, E)", dataType, n, keySize);
+        Shapes.require("MemoryRead.backward", "dRead", dRead, "(N, E)", dataType, n, keySize);
 
         // the attention block, from ∂L/∂o = ∂L/∂r
         ScaledDotProductAttention.Backward attended = attention.backward(dRead.reshape('c', n, 1, keySize),
                 cache.attention());
         // du = ∂L/∂r (the residual) + what the attention sends to its query
         INDArray du = attended.dQueries().reshape('c', n, keySize).add(dRead);
-        INDArray dKeys = attended.dKeys().reshape('c', n * m, keySize);
-        INDArray dValues = attended.dValues().reshape('c', n * m, keySize);
-        INDArray rows = cache.memory().reshape('c', n * m, itemSize);
+        INDArray dKeys = attended.dKeys();
+        INDArray dValues = attended.dValues();
         // ∂L/∂A = Σ m_iᵀ·da_i,  ∂L/∂B = qᵀ·du,  ∂L/∂C = Σ m_iᵀ·dc_i
         Gradients grads = new Gradients()
-                .accumulate("A", rows.transpose().mmul(dKeys))
+                .accumulate("A", EveryStep.weightGradient(cache.memory(), dKeys))
                 .accumulate("B", cache.query().transpose().mmul(du))
-                .accumulate("C", rows.transpose().mmul(dValues));
+                .accumulate("C", EveryStep.weightGradient(cache.memory(), dValues));
         // ∂L/∂q = du·Bᵀ,  ∂L/∂m_i = da_i·Aᵀ + dc_i·Cᵀ
         INDArray dQuery = du.mmul(B.transpose());
-        INDArray dMemory = dKeys.mmul(A.transpose()).addi(dValues.mmul(C.transpose())).reshape('c', n, m, itemSize);
+        INDArray dMemory = EveryStep.inputGradient(dKeys, A).addi(EveryStep.inputGradient(dValues, C));
         return new Backward(dQuery, dMemory, grads);
     }
 
@@ -171,15 +168,5 @@ public final class MemoryRead implements Trainable {
     /** @return E, the size of the read */
     public int keySize() {
         return keySize;
-    }
-
-    /** @return DOUBLE or FLOAT */
-    public DataType dataType() {
-        return dataType;
-    }
-
-    @Override
-    public String toString() {
-        return "MemoryRead(D=" + itemSize + ", Dq=" + querySize + ", E=" + keySize + ", " + dataType + ")";
     }
 }

@@ -12,7 +12,7 @@ import unrolled.layer.LayerGradients;
 import unrolled.layer.LayerNorm;
 import unrolled.param.Gradients;
 import unrolled.param.Parameters;
-import unrolled.recurrent.SequenceMask;
+import unrolled.data.SequenceMask;
 import unrolled.tensor.Shapes;
 import unrolled.transformer.TransformerEncoderBlock;
 

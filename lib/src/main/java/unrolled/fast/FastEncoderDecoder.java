@@ -18,7 +18,7 @@ import unrolled.cell.State;
 import unrolled.layer.Affine;
 import unrolled.layer.Embedding;
 import unrolled.param.Gradients;
-import unrolled.recurrent.SequenceMask;
+import unrolled.data.SequenceMask;
 import unrolled.tensor.Shapes;
 
 /**

@@ -19,7 +19,7 @@ import unrolled.recurrent.RecurrentLayer;
 import unrolled.recurrent.SequenceGradients;
 import unrolled.recurrent.SequenceLayer;
 import unrolled.recurrent.SequenceChecks;
-import unrolled.recurrent.SequenceMask;
+import unrolled.data.SequenceMask;
 import unrolled.tensor.Shapes;
 import unrolled.tensor.Threads;
 

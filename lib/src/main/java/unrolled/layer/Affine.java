@@ -8,6 +8,7 @@ import unrolled.param.Gradients;
 import unrolled.param.Init;
 import unrolled.param.Parameters;
 import unrolled.tensor.Shapes;
+import unrolled.tensor.SizedBlock;
 
 /**
  * The affine (fully connected, dense, linear) layer:
@@ -27,7 +28,7 @@ import unrolled.tensor.Shapes;
  *
  * <p>Initialisation: W Xavier-uniform from the seed, b zero. Parameter names: {@code W}, {@code b}.
  */
-public final class Affine implements RowLayer<Affine.Cache> {
+public final class Affine extends SizedBlock implements RowLayer<Affine.Cache> {
 
     /**
      * What the forward pass keeps for the backward pass.
@@ -48,7 +49,6 @@ public final class Affine implements RowLayer<Affine.Cache> {
 
     private final int inputSize;
     private final int outputSize;
-    private final DataType dataType;
     private final INDArray W;
     private final INDArray b;
     private final Parameters parameters = new Parameters();
@@ -60,10 +60,10 @@ public final class Affine implements RowLayer<Affine.Cache> {
      * @param seed the seed of W
      */
     public Affine(int inputSize, int outputSize, DataType dataType, long seed) {
+        super("Affine", "D=" + inputSize + ", K=" + outputSize, dataType);
         Shapes.requireSizes("Affine", dataType, "inputSize, outputSize", inputSize, outputSize);
         this.inputSize = inputSize;
         this.outputSize = outputSize;
-        this.dataType = dataType;
         this.W = Init.xavierUniform(inputSize, outputSize, seed, dataType);
         this.b = Nd4j.zeros(dataType, 1, outputSize);
         parameters.add("W", W).add("b", b);
@@ -113,15 +113,5 @@ public final class Affine implements RowLayer<Affine.Cache> {
     /** @return K, the size of each output row */
     public int outputSize() {
         return outputSize;
-    }
-
-    /** @return DOUBLE or FLOAT */
-    public DataType dataType() {
-        return dataType;
-    }
-
-    @Override
-    public String toString() {
-        return "Affine(D=" + inputSize + ", K=" + outputSize + ", " + dataType + ")";
     }
 }

@@ -9,6 +9,7 @@ import unrolled.param.Gradients;
 import unrolled.param.Init;
 import unrolled.param.Parameters;
 import unrolled.tensor.Shapes;
+import unrolled.tensor.SizedBlock;
 
 /**
  * A two-layer perceptron with a ReLU between the layers:
@@ -33,7 +34,7 @@ import unrolled.tensor.Shapes;
  * <p>Initialisation: W1 and W2 Xavier-uniform from the seed, biases zero. Parameter names: {@code W1}, {@code b1},
  * {@code W2}, {@code b2}.
  */
-public final class FeedForward implements RowLayer<FeedForward.Cache> {
+public final class FeedForward extends SizedBlock implements RowLayer<FeedForward.Cache> {
 
     /**
      * What the forward pass keeps for the backward pass.
@@ -56,7 +57,6 @@ public final class FeedForward implements RowLayer<FeedForward.Cache> {
     private final int inputSize;
     private final int hiddenSize;
     private final int outputSize;
-    private final DataType dataType;
     private final INDArray W1;
     private final INDArray b1;
     private final INDArray W2;
@@ -71,12 +71,12 @@ public final class FeedForward implements RowLayer<FeedForward.Cache> {
      * @param seed the seed of W1 (W2 uses seed + 1)
      */
     public FeedForward(int inputSize, int hiddenSize, int outputSize, DataType dataType, long seed) {
+        super("FeedForward", "D=" + inputSize + ", F=" + hiddenSize + ", K=" + outputSize, dataType);
         Shapes.requireSizes("FeedForward", dataType, "inputSize, hiddenSize, outputSize",
                 inputSize, hiddenSize, outputSize);
         this.inputSize = inputSize;
         this.hiddenSize = hiddenSize;
         this.outputSize = outputSize;
-        this.dataType = dataType;
         this.W1 = Init.xavierUniform(inputSize, hiddenSize, seed, dataType);
         this.b1 = Nd4j.zeros(dataType, 1, hiddenSize);
         this.W2 = Init.xavierUniform(hiddenSize, outputSize, seed + 1, dataType);
@@ -141,15 +141,5 @@ public final class FeedForward implements RowLayer<FeedForward.Cache> {
     @Override
     public int outputSize() {
         return outputSize;
-    }
-
-    @Override
-    public DataType dataType() {
-        return dataType;
-    }
-
-    @Override
-    public String toString() {
-        return "FeedForward(D=" + inputSize + ", F=" + hiddenSize + ", K=" + outputSize + ", " + dataType + ")";
     }
 }

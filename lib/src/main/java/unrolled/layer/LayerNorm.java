@@ -9,6 +9,7 @@ import unrolled.param.Gradients;
 import unrolled.param.Trainable;
 import unrolled.param.Parameters;
 import unrolled.tensor.Shapes;
+import unrolled.tensor.SizedBlock;
 
 /**
  * Layer normalisation (Ba, Kiros &amp; Hinton, 2016) over the last axis: each vector x of D features is
@@ -36,7 +37,7 @@ import unrolled.tensor.Shapes;
  * constant (σ² = 0). Initialisation: γ ones, β zeros, so the layer starts as plain standardisation.
  * Parameter names: {@code gamma}, {@code beta}.
  */
-public final class LayerNorm implements Trainable {
+public final class LayerNorm extends SizedBlock implements Trainable {
 
     /** The default ε added to the variance. */
     public static final double DEFAULT_EPSILON = 1e-5;
@@ -61,7 +62,6 @@ public final class LayerNorm implements Trainable {
 
     private final int size;
     private final double epsilon;
-    private final DataType dataType;
     private final INDArray gamma;
     private final INDArray beta;
     private final Parameters parameters = new Parameters();
@@ -82,15 +82,14 @@ public final class LayerNorm implements Trainable {
      * @param dataType DOUBLE or FLOAT
      */
     public LayerNorm(int size, double epsilon, DataType dataType) {
-        Shapes.requirePositive("LayerNorm", "size", size);
-        Shapes.requireFloating("LayerNorm", dataType);
+        super("LayerNorm", "D=" + size + ", ε=" + epsilon, dataType);
+        Shapes.requireSizes("LayerNorm", dataType, "size", size);
         if (!(epsilon > 0) || Double.isInfinite(epsilon)) {
             throw new IllegalArgumentException("LayerNorm: epsilon must be positive and finite, but is "
                     + epsilon + ".");
         }
         this.size = size;
         this.epsilon = epsilon;
-        this.dataType = dataType;
         this.gamma = Nd4j.ones(dataType, 1, size);
         this.beta = Nd4j.zeros(dataType, 1, size);
         parameters.add("gamma", gamma).add("beta", beta);
@@ -181,15 +180,5 @@ public final class LayerNorm implements Trainable {
     /** @return ε, added to the variance */
     public double epsilon() {
         return epsilon;
-    }
-
-    /** @return DOUBLE or FLOAT */
-    public DataType dataType() {
-        return dataType;
-    }
-
-    @Override
-    public String toString() {
-        return "LayerNorm(D=" + size + ", ε=" + epsilon + ", " + dataType + ")";
     }
 }

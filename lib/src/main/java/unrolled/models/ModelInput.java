@@ -5,7 +5,7 @@ import unrolled.data.Batch;
 import unrolled.layer.Embedding;
 import unrolled.param.Gradients;
 import unrolled.param.Parameters;
-import unrolled.recurrent.SequenceMask;
+import unrolled.data.SequenceMask;
 import unrolled.tensor.ShapeException;
 import unrolled.tensor.Shapes;
 

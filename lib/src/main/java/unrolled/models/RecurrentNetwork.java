@@ -14,7 +14,7 @@ import unrolled.layer.LayerGradients;
 import unrolled.param.Gradients;
 import unrolled.param.Parameters;
 import unrolled.param.Trainable;
-import unrolled.recurrent.SequenceMask;
+import unrolled.data.SequenceMask;
 import unrolled.tensor.Shapes;
 import unrolled.train.LossAndGradients;
 

@@ -17,7 +17,7 @@ import unrolled.recurrent.Bidirectional;
 import unrolled.fast.FastRecurrentLayer;
 import unrolled.recurrent.RecurrentLayer;
 import unrolled.recurrent.SequenceLayer;
-import unrolled.recurrent.SequenceMask;
+import unrolled.data.SequenceMask;
 import unrolled.recurrent.StackedRecurrent;
 import unrolled.recurrent.Stacking;
 import unrolled.tensor.Shapes;

@@ -9,7 +9,7 @@ import unrolled.data.Batch;
 import unrolled.metrics.Metrics;
 import unrolled.loss.SoftmaxCrossEntropy;
 import unrolled.param.Gradients;
-import unrolled.recurrent.SequenceMask;
+import unrolled.data.SequenceMask;
 import unrolled.tensor.Shapes;
 import unrolled.train.LossAndGradients;
 

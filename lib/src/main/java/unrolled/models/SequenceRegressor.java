@@ -7,7 +7,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import unrolled.data.Batch;
 import unrolled.loss.MeanSquaredError;
 import unrolled.param.Gradients;
-import unrolled.recurrent.SequenceMask;
+import unrolled.data.SequenceMask;
 import unrolled.tensor.Shapes;
 import unrolled.train.LossAndGradients;
 

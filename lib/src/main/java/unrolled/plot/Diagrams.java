@@ -13,6 +13,7 @@ import java.awt.geom.RoundRectangle2D;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The whiteboard drawings of the curriculum, drawn with Java2D: an RNN unrolled in time with its forward and
@@ -66,10 +67,7 @@ public final class Diagrams {
             throw new IllegalArgumentException("Diagrams.unrolledRnn: steps must be between 1 and " + MAX_STEPS
                     + " (more would not be readable " + WIDTH + " px wide), but is " + steps + ".");
         }
-        BufferedImage image = canvas();
-        Graphics2D g = graphics(image);
-        try {
-            title(g, "An RNN unrolled over T = " + steps + (steps == 1 ? " time step" : " time steps"));
+        return diagram("An RNN unrolled over T = " + steps + (steps == 1 ? " time step" : " time steps"), g -> {
 
             // Columns: h_0 on the left, then one column per step, centred on the page.
             double maxPitch = 150;
@@ -124,10 +122,7 @@ public final class Diagrams {
             y += 28;
             text(g, "Each step back multiplies by diag(1 − h_t²)·W_hᵀ: long products vanish or explode.", 104, y, 15f, INK,
                     Anchor.LEFT);
-        } finally {
-            g.dispose();
-        }
-        return Descriptions.record(image, "Diagram: a vanilla RNN unrolled over " + steps + " time steps. "
+        }, "Diagram: a vanilla RNN unrolled over " + steps + " time steps. "
                 + "Inputs x_t at the bottom feed hidden states h_t through the shared weight W_x; "
                 + "each h_t feeds the next through the shared W_h and an output y_t and loss L_t through W_y. "
                 + "Dashed red arrows show the backward pass: from each loss L_t down to h_t and back along the "
@@ -156,10 +151,7 @@ public final class Diagrams {
      * @return the diagram, {@link #WIDTH} × {@link #HEIGHT}
      */
     public static BufferedImage lstmCell() {
-        BufferedImage image = canvas();
-        Graphics2D g = graphics(image);
-        try {
-            title(g, "The LSTM cell");
+        return diagram("The LSTM cell", g -> {
             cellBody(g);
             double highway = 112;
             double bus = 380;
@@ -233,10 +225,7 @@ public final class Diagrams {
             text(g, "h_t = o_t ⊙ tanh(c_t)", right, y, 15f, INK, Anchor.LEFT);
             y += 26;
             text(g, "⊙ element-wise product,  σ logistic sigmoid", 200, y, 13f, Color.DARK_GRAY, Anchor.LEFT);
-        } finally {
-            g.dispose();
-        }
-        return Descriptions.record(image, "Diagram: the LSTM cell. The cell state runs across the top, "
+        }, "Diagram: the LSTM cell. The cell state runs across the top, "
                 + "c_(t-1) multiplied by the forget"
                 + " gate f_t plus i_t times g_t giving c_t; the forget, input and output gates (sigmoid) and "
                 + "the candidate g (tanh) are fed by [h_(t-1), x_t]; h_t = o_t times tanh(c_t) leaves on the "
@@ -253,10 +242,7 @@ public final class Diagrams {
      * @return the diagram, {@link #WIDTH} × {@link #HEIGHT}
      */
     public static BufferedImage gruCell() {
-        BufferedImage image = canvas();
-        Graphics2D g = graphics(image);
-        try {
-            title(g, "The GRU cell");
+        return diagram("The GRU cell", g -> {
             cellBody(g);
             double highway = 112;
             double bus = 390;
@@ -338,10 +324,7 @@ public final class Diagrams {
             y += 26;
             text(g, "z_t → 1 keeps the old state; r_t → 0 lets the candidate ignore it", 240, y, 13f, Color.DARK_GRAY,
                     Anchor.LEFT);
-        } finally {
-            g.dispose();
-        }
-        return Descriptions.record(image, "Diagram: the GRU cell. The hidden state runs across the top, "
+        }, "Diagram: the GRU cell. The hidden state runs across the top, "
                 + "h_(t-1) times z_t plus (1 - "
                 + "z_t) times the candidate giving h_t; the reset and update gates r and z (sigmoid) and the "
                 + "candidate (tanh) are fed by [h_(t-1), x_t], with the reset gate scaling the candidate's "
@@ -352,6 +335,22 @@ public final class Diagrams {
     // Drawing primitives.
 
     private enum Anchor { LEFT, CENTRE, RIGHT }
+
+    /**
+     * A page: white, with the title at the top, then whatever {@code body} draws; recorded with its description for
+     * readers who cannot see it.
+     */
+    private static BufferedImage diagram(String title, Consumer<Graphics2D> body, String description) {
+        BufferedImage image = canvas();
+        Graphics2D g = graphics(image);
+        try {
+            title(g, title);
+            body.accept(g);
+        } finally {
+            g.dispose();
+        }
+        return Descriptions.record(image, description);
+    }
 
     private static BufferedImage canvas() {
         BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);

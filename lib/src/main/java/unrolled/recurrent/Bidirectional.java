@@ -4,6 +4,7 @@ import java.util.Objects;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import unrolled.cell.State;
+import unrolled.data.SequenceMask;
 import unrolled.param.Gradients;
 import unrolled.param.Trainable;
 import unrolled.param.Parameters;

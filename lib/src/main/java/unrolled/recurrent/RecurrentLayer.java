@@ -11,6 +11,7 @@ import unrolled.cell.RecurrentCell;
 import unrolled.cell.State;
 import unrolled.cell.Step;
 import unrolled.cell.StepGradients;
+import unrolled.data.SequenceMask;
 import unrolled.param.Gradients;
 import unrolled.param.Parameters;
 import unrolled.tensor.Shapes;

@@ -4,6 +4,7 @@ import java.util.Objects;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import unrolled.cell.RecurrentCell;
 import unrolled.cell.State;
+import unrolled.data.SequenceMask;
 import unrolled.tensor.Shapes;
 
 /**

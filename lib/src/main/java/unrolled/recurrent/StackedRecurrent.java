@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import unrolled.cell.State;
+import unrolled.data.SequenceMask;
 import unrolled.layer.Dropout;
 import unrolled.param.Gradients;
 import unrolled.param.Trainable;

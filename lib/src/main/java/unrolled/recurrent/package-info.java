@@ -7,7 +7,7 @@
  * <ul>
  *   <li>{@link unrolled.recurrent.RecurrentLayer}: the unrolled loop, and why BPTT <em>sums</em> the gradients of the
  *       shared weights over time;</li>
- *   <li>{@link unrolled.recurrent.SequenceMask}: padded batches, and why padding must not leak into states or
+ *   <li>{@link unrolled.data.SequenceMask}: padded batches, and why padding must not leak into states or
  *       gradients;</li>
  *   <li>{@link unrolled.recurrent.TruncatedBptt}: cutting the gradient's path every k steps, and what that costs;</li>
  *   <li>{@link unrolled.recurrent.InitialState}: zero, learned and carried (stateful) initial states, the carried one

@@ -32,7 +32,7 @@ import unrolled.param.Parameters;
 import unrolled.recurrent.RecurrentLayer;
 import unrolled.recurrent.SequenceGradients;
 import unrolled.recurrent.SequenceLayer;
-import unrolled.recurrent.SequenceMask;
+import unrolled.data.SequenceMask;
 import unrolled.tensor.Shapes;
 import unrolled.train.LossAndGradients;
 import unrolled.train.TrainingStep;

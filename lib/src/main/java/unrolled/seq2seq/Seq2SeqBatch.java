@@ -7,7 +7,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import unrolled.data.TextPair;
 import unrolled.data.Vocabulary;
-import unrolled.recurrent.SequenceMask;
+import unrolled.data.SequenceMask;
 import unrolled.tensor.Shapes;
 
 /**

@@ -4,6 +4,8 @@
  * words a mistake as one sentence: method, argument, expected shape in symbols and numbers, actual shape,
  * and a hint for the usual culprits (time-major input, transposed weights, a missing batch axis).
  * {@link unrolled.tensor.Slices} writes the NumPy slices the lessons use ({@code a[:, from:to]}, {@code x[:, t, :]})
- * as one call each, and {@link unrolled.tensor.Threads} applies the library's thread settings.
+ * as one call each, {@link unrolled.tensor.EveryStep} applies one matrix at every step of an (N, T, D) array (and
+ * gives its gradients), {@link unrolled.tensor.SizedBlock} is what every block is before its maths (sizes in symbols
+ * and one data type, printed one way), and {@link unrolled.tensor.Threads} applies the library's thread settings.
  */
 package unrolled.tensor;

@@ -10,6 +10,7 @@ import unrolled.param.Init;
 import unrolled.param.Trainable;
 import unrolled.param.Parameters;
 import unrolled.tensor.Shapes;
+import unrolled.tensor.SizedBlock;
 
 /**
  * A trainable positional encoding (as in BERT and GPT-2): one free vector per position, learned like an embedding
@@ -24,11 +25,10 @@ import unrolled.tensor.Shapes;
  * beyond the longest training sequence stay at their random start, and positions at or beyond maxLength do not
  * exist — {@link #forward} refuses them. Initialisation: P ~ N(0, 0.02²) from the seed. Parameter name: {@code P}.
  */
-public final class LearnedEncoding implements PositionalEncoding, Trainable {
+public final class LearnedEncoding extends SizedBlock implements PositionalEncoding, Trainable {
 
     private final int maxLength;
     private final int size;
-    private final DataType dataType;
     private final INDArray P;
     private final Parameters parameters = new Parameters();
 
@@ -39,12 +39,10 @@ public final class LearnedEncoding implements PositionalEncoding, Trainable {
      * @param seed the seed of P
      */
     public LearnedEncoding(int maxLength, int size, DataType dataType, long seed) {
-        Shapes.requirePositive("LearnedEncoding", "maxLength", maxLength);
-        Shapes.requirePositive("LearnedEncoding", "size", size);
-        Shapes.requireFloating("LearnedEncoding", dataType);
+        super("LearnedEncoding", "maxLength=" + maxLength + ", D=" + size, dataType);
+        Shapes.requireSizes("LearnedEncoding", dataType, "maxLength, size", maxLength, size);
         this.maxLength = maxLength;
         this.size = size;
-        this.dataType = dataType;
         this.P = Init.normal(maxLength, size, 0.02, seed, dataType);
         parameters.add("P", P);
     }
@@ -61,15 +59,9 @@ public final class LearnedEncoding implements PositionalEncoding, Trainable {
      */
     @Override
     public INDArray forward(INDArray x) {
-        Shapes.require("LearnedEncoding.forward", "x", x, "(N, T, D)", Shapes.ANY, Shapes.ANY, size);
-        Shapes.requireType("LearnedEncoding.forward", "x", x, dataType);
-        long n = x.size(0);
-        long steps = x.size(1);
-        INDArray table = table(requireLength("LearnedEncoding.forward", steps));
-        // y[n] = x[n] + P[0 … T−1] for every sequence n: one broadcast over the (N, T·D) rows
-        INDArray y = x.dup('c');
-        y.reshape('c', n, steps * size).addiRowVector(table.reshape('c', 1, steps * size));
-        return y;
+        Shapes.require("LearnedEncoding.forward", "x", x, "(N, T, D)", dataType, Shapes.ANY, Shapes.ANY, size);
+        // y[n, t] = x[n, t] + P[t], for the positions t < T this batch uses
+        return PositionalEncoding.addTable(x, table(requireLength("LearnedEncoding.forward", x.size(1))));
     }
 
     /**
@@ -78,8 +70,7 @@ public final class LearnedEncoding implements PositionalEncoding, Trainable {
      */
     @Override
     public LayerGradients backward(INDArray dy) {
-        Shapes.require("LearnedEncoding.backward", "dy", dy, "(N, T, D)", Shapes.ANY, Shapes.ANY, size);
-        Shapes.requireType("LearnedEncoding.backward", "dy", dy, dataType);
+        Shapes.require("LearnedEncoding.backward", "dy", dy, "(N, T, D)", dataType, Shapes.ANY, Shapes.ANY, size);
         int length = requireLength("LearnedEncoding.backward", dy.size(1));
         // ∂L/∂P[t] = Σ_n dy[n, t] for t < T; the other rows were not used
         INDArray dP = Nd4j.zeros(dataType, maxLength, size);
@@ -108,15 +99,5 @@ public final class LearnedEncoding implements PositionalEncoding, Trainable {
     @Override
     public int size() {
         return size;
-    }
-
-    /** @return DOUBLE or FLOAT */
-    public DataType dataType() {
-        return dataType;
-    }
-
-    @Override
-    public String toString() {
-        return "LearnedEncoding(maxLength=" + maxLength + ", D=" + size + ", " + dataType + ")";
     }
 }

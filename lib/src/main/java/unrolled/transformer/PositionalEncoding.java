@@ -3,6 +3,7 @@ package unrolled.transformer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import unrolled.layer.LayerGradients;
+import unrolled.tensor.Shapes;
 
 /**
  * Adds to every step of a sequence a vector that says where the step is:
@@ -41,6 +42,26 @@ public interface PositionalEncoding {
 
     /** @return D */
     int size();
+
+    /**
+     * y[n, t] = x[n, t] + P[t]: the same table added to every sequence, as one broadcast over the (N, T·D) rows. What
+     * both kinds of encoding do forward, whatever their table.
+     *
+     * @param x the input, (N, T, D), not modified
+     * @param table P, (T, D), of x's data type
+     * @return x + P, a new (N, T, D) array
+     * @throws unrolled.tensor.ShapeException if x is not (N, T, D) or the table not (T, D) of x's type
+     */
+    static INDArray addTable(INDArray x, INDArray table) {
+        Shapes.require("PositionalEncoding.addTable", "x", x, "(N, T, D)", Shapes.ANY, Shapes.ANY, Shapes.ANY);
+        long n = x.size(0);
+        long steps = x.size(1);
+        long size = x.size(2);
+        Shapes.require("PositionalEncoding.addTable", "table", table, "(T, D)", x.dataType(), steps, size);
+        INDArray y = x.dup('c');
+        y.reshape('c', n, steps * size).addiRowVector(table.reshape('c', 1, steps * size));
+        return y;
+    }
 
     /**
      * The fixed sinusoidal encoding of the original Transformer.

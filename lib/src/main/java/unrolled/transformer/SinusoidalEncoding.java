@@ -6,6 +6,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import unrolled.layer.LayerGradients;
 import unrolled.param.Gradients;
 import unrolled.tensor.Shapes;
+import unrolled.tensor.SizedBlock;
 
 /**
  * The fixed positional encoding of Vaswani et al. (2017): each pair of features is a sine and a cosine of the
@@ -22,23 +23,21 @@ import unrolled.tensor.Shapes;
  * the same weights at every t. Defined for every t, it needs no training and works on sequences longer than any
  * seen in training (how well the rest of the model copes is another matter). No parameters.
  */
-public final class SinusoidalEncoding implements PositionalEncoding {
+public final class SinusoidalEncoding extends SizedBlock implements PositionalEncoding {
 
     /** The base of the geometric progression of wavelengths. */
     public static final double BASE = 10000.0;
 
     private final int size;
-    private final DataType dataType;
 
     /**
      * @param size D, positive
      * @param dataType DOUBLE or FLOAT
      */
     public SinusoidalEncoding(int size, DataType dataType) {
-        Shapes.requirePositive("SinusoidalEncoding", "size", size);
-        Shapes.requireFloating("SinusoidalEncoding", dataType);
+        super("SinusoidalEncoding", "D=" + size, dataType);
+        Shapes.requireSizes("SinusoidalEncoding", dataType, "size", size);
         this.size = size;
-        this.dataType = dataType;
     }
 
     @Override
@@ -61,15 +60,9 @@ public final class SinusoidalEncoding implements PositionalEncoding {
      */
     @Override
     public INDArray forward(INDArray x) {
-        Shapes.require("SinusoidalEncoding.forward", "x", x, "(N, T, D)", Shapes.ANY, Shapes.ANY, size);
-        Shapes.requireType("SinusoidalEncoding.forward", "x", x, dataType);
-        long n = x.size(0);
-        long steps = x.size(1);
-        INDArray P = table(Math.toIntExact(steps));
-        // y[n] = x[n] + P for every sequence n: one broadcast over the (N, T·D) rows
-        INDArray y = x.dup('c');
-        y.reshape('c', n, steps * size).addiRowVector(P.reshape('c', 1, steps * size));
-        return y;
+        Shapes.require("SinusoidalEncoding.forward", "x", x, "(N, T, D)", dataType, Shapes.ANY, Shapes.ANY, size);
+        // y[n, t] = x[n, t] + P[t]
+        return PositionalEncoding.addTable(x, table(Math.toIntExact(x.size(1))));
     }
 
     /**
@@ -78,23 +71,12 @@ public final class SinusoidalEncoding implements PositionalEncoding {
      */
     @Override
     public LayerGradients backward(INDArray dy) {
-        Shapes.require("SinusoidalEncoding.backward", "dy", dy, "(N, T, D)", Shapes.ANY, Shapes.ANY, size);
-        Shapes.requireType("SinusoidalEncoding.backward", "dy", dy, dataType);
+        Shapes.require("SinusoidalEncoding.backward", "dy", dy, "(N, T, D)", dataType, Shapes.ANY, Shapes.ANY, size);
         return new LayerGradients(dy.dup(), new Gradients());
     }
 
     @Override
     public int size() {
         return size;
-    }
-
-    /** @return DOUBLE or FLOAT */
-    public DataType dataType() {
-        return dataType;
-    }
-
-    @Override
-    public String toString() {
-        return "SinusoidalEncoding(D=" + size + ", " + dataType + ")";
     }
 }

@@ -9,7 +9,7 @@ import unrolled.layer.LayerGradients;
 import unrolled.param.Gradients;
 import unrolled.param.Trainable;
 import unrolled.param.Parameters;
-import unrolled.recurrent.SequenceMask;
+import unrolled.data.SequenceMask;
 import unrolled.tensor.Shapes;
 
 /**

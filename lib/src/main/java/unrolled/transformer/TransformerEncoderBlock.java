@@ -12,7 +12,7 @@ import unrolled.layer.TimeDistributed;
 import unrolled.param.Gradients;
 import unrolled.param.Trainable;
 import unrolled.param.Parameters;
-import unrolled.recurrent.SequenceMask;
+import unrolled.data.SequenceMask;
 import unrolled.tensor.Shapes;
 
 /**

@@ -12,7 +12,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import unrolled.TestData;
 import unrolled.check.GradientCheck;
-import unrolled.recurrent.SequenceMask;
+import unrolled.data.SequenceMask;
 import unrolled.tensor.ShapeException;
 
 /** Attention pooling with a learned query, against finite differences and its defining equations. */

@@ -11,7 +11,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import unrolled.TestData;
 import unrolled.check.GradientCheck;
-import unrolled.recurrent.SequenceMask;
+import unrolled.data.SequenceMask;
 
 class MultiHeadAttentionTest {
 

@@ -10,7 +10,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import unrolled.TestData;
 import unrolled.check.GradientCheck;
-import unrolled.recurrent.SequenceMask;
+import unrolled.data.SequenceMask;
 import unrolled.tensor.ShapeException;
 
 /** The one-query attentions (additive, dot, general) against finite differences and their defining equations. */

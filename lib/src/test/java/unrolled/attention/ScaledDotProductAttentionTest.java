@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import unrolled.TestData;
 import unrolled.check.GradientCheck;
-import unrolled.recurrent.SequenceMask;
+import unrolled.data.SequenceMask;
 import unrolled.tensor.ShapeException;
 
 class ScaledDotProductAttentionTest {
@@ -127,6 +127,6 @@ class ScaledDotProductAttentionTest {
         var m = assertThrows(IllegalArgumentException.class,
                 () -> attention.forward(Q, TestData.gaussian(2, N, TK, D), TestData.gaussian(2, N, TK, D),
                         SequenceMask.ofLengths(new int[] {1, 2, 3}, TK), false));
-        assertTrue(m.getMessage().startsWith("AttentionMask.allowed"), m.getMessage());
+        assertTrue(m.getMessage().startsWith("SequenceMask.allowed"), m.getMessage());
     }
 }

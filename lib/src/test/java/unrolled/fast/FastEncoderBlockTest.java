@@ -16,7 +16,7 @@ import unrolled.TestData;
 import unrolled.check.GradientCheck;
 import unrolled.layer.LayerGradients;
 import unrolled.param.Parameters;
-import unrolled.recurrent.SequenceMask;
+import unrolled.data.SequenceMask;
 import unrolled.tensor.ShapeException;
 import unrolled.transformer.PositionalEncoding;
 import unrolled.transformer.TransformerEncoder;

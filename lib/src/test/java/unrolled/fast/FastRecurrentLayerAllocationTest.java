@@ -14,7 +14,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import unrolled.cell.State;
 import unrolled.recurrent.RecurrentLayer;
 import unrolled.recurrent.SequenceGradients;
-import unrolled.recurrent.SequenceMask;
+import unrolled.data.SequenceMask;
 
 /**
  * The time loop allocates nothing per step.

@@ -31,7 +31,7 @@ import unrolled.recurrent.InitialState;
 import unrolled.recurrent.MemoryCell;
 import unrolled.recurrent.RecurrentLayer;
 import unrolled.recurrent.SequenceGradients;
-import unrolled.recurrent.SequenceMask;
+import unrolled.data.SequenceMask;
 import unrolled.recurrent.StackedRecurrent;
 import unrolled.tensor.ShapeException;
 

@@ -19,7 +19,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import unrolled.cell.State;
 import unrolled.recurrent.RecurrentLayer;
 import unrolled.recurrent.SequenceGradients;
-import unrolled.recurrent.SequenceMask;
+import unrolled.data.SequenceMask;
 
 /**
  * The fast path split into lanes (sequences of the batch walked through time on separate threads) gives the reference's

@@ -14,7 +14,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import unrolled.cell.State;
 import unrolled.recurrent.RecurrentLayer;
 import unrolled.recurrent.SequenceGradients;
-import unrolled.recurrent.SequenceMask;
+import unrolled.data.SequenceMask;
 
 /**
  * The FLOAT kernels' two ways of doing the gate maths, the vector units ({@code Vector*Rows}) and the portable loops,

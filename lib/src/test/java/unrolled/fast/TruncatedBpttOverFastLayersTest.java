@@ -16,7 +16,7 @@ import unrolled.cell.State;
 import unrolled.recurrent.InitialState;
 import unrolled.recurrent.RecurrentLayer;
 import unrolled.recurrent.SequenceGradients;
-import unrolled.recurrent.SequenceMask;
+import unrolled.data.SequenceMask;
 import unrolled.recurrent.TruncatedBptt;
 
 /**

@@ -26,7 +26,7 @@ import unrolled.data.Batch;
 import unrolled.data.Batching;
 import unrolled.data.Vocabulary;
 import unrolled.loss.SoftmaxCrossEntropy;
-import unrolled.recurrent.SequenceMask;
+import unrolled.data.SequenceMask;
 import unrolled.tensor.ShapeException;
 import unrolled.train.LossAndGradients;
 

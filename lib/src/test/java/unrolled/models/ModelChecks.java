@@ -20,7 +20,7 @@ import unrolled.data.Batch;
 import unrolled.optim.Adam;
 import unrolled.param.Trainable;
 import unrolled.param.Parameters;
-import unrolled.recurrent.SequenceMask;
+import unrolled.data.SequenceMask;
 import unrolled.recurrent.Close;
 import unrolled.train.LossAndGradients;
 import unrolled.train.Trainer;

@@ -19,7 +19,7 @@ import unrolled.data.Batch;
 import unrolled.loss.SoftmaxCrossEntropy;
 import unrolled.param.Gradients;
 import unrolled.recurrent.Close;
-import unrolled.recurrent.SequenceMask;
+import unrolled.data.SequenceMask;
 import unrolled.tensor.ShapeException;
 import unrolled.train.LossAndGradients;
 

@@ -15,7 +15,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import unrolled.TestData;
 import unrolled.check.GradientCheck;
 import unrolled.recurrent.Close;
-import unrolled.recurrent.SequenceMask;
+import unrolled.data.SequenceMask;
 import unrolled.tensor.ShapeException;
 
 class RecurrentStackTest {

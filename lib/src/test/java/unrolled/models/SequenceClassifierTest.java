@@ -23,7 +23,7 @@ import unrolled.data.Batch;
 import unrolled.data.Batching;
 import unrolled.loss.SoftmaxCrossEntropy;
 import unrolled.param.Gradients;
-import unrolled.recurrent.SequenceMask;
+import unrolled.data.SequenceMask;
 import unrolled.tensor.ShapeException;
 
 class SequenceClassifierTest {

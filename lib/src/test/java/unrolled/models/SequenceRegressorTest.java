@@ -19,7 +19,7 @@ import unrolled.TestData;
 import unrolled.data.Batch;
 import unrolled.data.Windows;
 import unrolled.loss.MeanSquaredError;
-import unrolled.recurrent.SequenceMask;
+import unrolled.data.SequenceMask;
 import unrolled.tensor.ShapeException;
 
 class SequenceRegressorTest {

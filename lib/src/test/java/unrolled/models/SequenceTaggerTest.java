@@ -21,7 +21,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import unrolled.data.Batch;
 import unrolled.data.Batching;
 import unrolled.loss.SoftmaxCrossEntropy;
-import unrolled.recurrent.SequenceMask;
+import unrolled.data.SequenceMask;
 import unrolled.tensor.ShapeException;
 
 class SequenceTaggerTest {

@@ -16,6 +16,7 @@ import unrolled.TestData;
 import unrolled.cell.RnnCell;
 import unrolled.cell.State;
 import unrolled.check.GradientCheck;
+import unrolled.data.SequenceMask;
 import unrolled.tensor.ShapeException;
 
 class BidirectionalTest {

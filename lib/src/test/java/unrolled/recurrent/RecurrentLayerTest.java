@@ -25,6 +25,7 @@ import unrolled.cell.State;
 import unrolled.cell.Step;
 import unrolled.cell.StepGradients;
 import unrolled.check.GradientCheck;
+import unrolled.data.SequenceMask;
 import unrolled.param.Gradients;
 import unrolled.tensor.ShapeException;
 

@@ -17,6 +17,7 @@ import unrolled.TestData;
 import unrolled.cell.RnnCell;
 import unrolled.cell.State;
 import unrolled.check.GradientCheck;
+import unrolled.data.SequenceMask;
 import unrolled.layer.Dropout;
 import unrolled.tensor.ShapeException;
 

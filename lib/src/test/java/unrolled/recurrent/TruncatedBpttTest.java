@@ -15,6 +15,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import unrolled.TestData;
 import unrolled.cell.RnnCell;
 import unrolled.cell.State;
+import unrolled.data.SequenceMask;
 import unrolled.param.Gradients;
 import unrolled.tensor.ShapeException;
 

@@ -13,7 +13,7 @@ import unrolled.TestData;
 import unrolled.check.GradientCheck;
 import unrolled.layer.LayerGradients;
 import unrolled.param.Parameters;
-import unrolled.recurrent.SequenceMask;
+import unrolled.data.SequenceMask;
 import unrolled.tensor.ShapeException;
 
 class TransformerEncoderBlockTest {

@@ -15,7 +15,7 @@ import unrolled.cell.RnnCell;
 import unrolled.cell.State;
 import unrolled.cell.StepGradients;
 import unrolled.recurrent.RecurrentLayer;
-import unrolled.recurrent.SequenceMask;
+import unrolled.data.SequenceMask;
 import unrolled.tensor.Shapes;
 
 /**

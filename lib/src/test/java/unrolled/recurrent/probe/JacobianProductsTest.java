@@ -21,7 +21,7 @@ import unrolled.param.Init;
 import unrolled.recurrent.MemoryCell;
 import unrolled.recurrent.RecurrentLayer;
 import unrolled.recurrent.SequenceGradients;
-import unrolled.recurrent.SequenceMask;
+import unrolled.data.SequenceMask;
 
 class JacobianProductsTest {
 

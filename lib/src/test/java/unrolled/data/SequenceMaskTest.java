@@ -1,4 +1,4 @@
-package unrolled.recurrent;
+package unrolled.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -107,5 +107,39 @@ class SequenceMaskTest {
         assertEquals(SequenceMask.ofLengths(new int[] {1, 0, 0}, 1), mask.window(4, 5));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> mask.window(3, 3));
         assertEquals("SequenceMask.window: need 0 ≤ from < to ≤ T = 5, but from = 3, to = 3.", e.getMessage());
+    }
+
+    @Test
+    void attentionHidesTheKeysPastEachSequencesLength() {
+        INDArray allowed = SequenceMask.allowed(2, 2, 3, SequenceMask.ofLengths(new int[] {3, 1}, 3), false,
+                DataType.DOUBLE);
+        // sequence 0: every key;  sequence 1: key 0 only, for both queries
+        double[][][] expected = {{{1, 1, 1}, {1, 1, 1}}, {{1, 0, 0}, {1, 0, 0}}};
+        for (int n = 0; n < 2; n++) {
+            for (int i = 0; i < 2; i++) {
+                for (int j = 0; j < 3; j++) {
+                    assertEquals(expected[n][i][j], allowed.getDouble(n, i, j), "A[" + n + ", " + i + ", " + j + "]");
+                }
+            }
+        }
+    }
+
+    @Test
+    void attentionCombinesCausalAndKeyPadding() {
+        INDArray allowed = SequenceMask.allowed(1, 3, 3, SequenceMask.ofLengths(new int[] {2}, 3), true, DataType.FLOAT);
+        // lower triangle, and key 2 is padding
+        double[][] expected = {{1, 0, 0}, {1, 1, 0}, {1, 1, 0}};
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 3; j++) {
+                assertEquals(expected[i][j], allowed.getDouble(0, i, j), "A[0, " + i + ", " + j + "]");
+            }
+        }
+    }
+
+    @Test
+    void aCausalAttentionMaskNeedsAsManyQueriesAsKeys() {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> SequenceMask.allowed(1, 2, 3, null, true, DataType.DOUBLE));
+        assertTrue(e.getMessage().contains("Tq = 2 and Tk = 3"), e.getMessage());
     }
 }

@@ -1,4 +1,4 @@
-package unrolled.recurrent;
+package unrolled.data;
 
 import java.util.Arrays;
 import java.util.Objects;
@@ -11,7 +11,8 @@ import unrolled.tensor.Shapes;
 
 /**
  * Which steps of a padded batch are real: a mask m of shape (N, T) with m[n, t] = 1 for the real steps of sequence n
- * and 0 for its padding.
+ * and 0 for its padding. The one mask of the library: a {@link Batch} holds one, recurrent layers freeze their state
+ * with it, losses ignore the padded steps with its array, and attention expands it over queries.
  *
  * <p>Sequences of different lengths are batched by padding the short ones up to T. <b>Padding must be at the end</b>
  * of each sequence (right padding): row n of the mask is L_n ones followed by T − L_n zeros, where L_n is the
@@ -19,11 +20,14 @@ import unrolled.tensor.Shapes;
  * be built from either ({@link #of(INDArray)} or {@link #ofLengths(int[], long)}); a mask with a 1 after a 0 is
  * refused, because a recurrent layer could not freeze the state across a hole and then resume it.
  *
- * <p>A {@link RecurrentLayer} uses the mask to freeze the state on padded steps,
+ * <p>What each reader does with it:
  * <pre>
- *   h_t = m_t ⊙ h̃_t + (1 − m_t) ⊙ h_{t−1}        h̃_t = the cell's new state, m_t = m[:, t] for each row
+ *   recurrent layer:  h_t = m_t ⊙ h̃_t + (1 − m_t) ⊙ h_{t−1}     h̃_t = the cell's new state, m_t = m[:, t]
+ *   masked loss:      L = Σ_{n,t} m[n, t]·ℓ[n, t] / Σ m
+ *   attention:        A[n, i, j] = 1 if j &lt; L_n (and j ≤ i if causal), else 0     (N, Tq, Tk), T = Tk
  * </pre>
- * so that the final state of each sequence is its state at its true last step, L_n − 1.
+ * The first keeps the final state of each sequence at its true last step, L_n − 1 ({@link #atStep}); the second is
+ * {@link #toArray}; the third is {@link #allowed}, the keys each query may attend to.
  *
  * <p>Immutable.
  */
@@ -189,8 +193,8 @@ public final class SequenceMask {
     }
 
     /**
-     * The mask of steps [from, to) of every sequence, as {@link TruncatedBptt} needs for each chunk: L'_n =
-     * clamp(L_n − from, 0, to − from). Still right-padded.
+     * The mask of steps [from, to) of every sequence, as {@link unrolled.recurrent.TruncatedBptt} needs for each
+     * chunk: L'_n = clamp(L_n − from, 0, to − from). Still right-padded.
      *
      * @param from the first step, in [0, T)
      * @param to one past the last step, in (from, T]
@@ -214,8 +218,8 @@ public final class SequenceMask {
      *   out[n, t, :] = x[n, L_n − 1 − t, :]   for t &lt; L_n
      *   out[n, t, :] = x[n, t, :]             for t ≥ L_n   (padding stays at the end)
      * </pre>
-     * This is how the backward half of a {@link Bidirectional} layer reads a padded batch: it must start at each
-     * sequence's real last step, not at the padding. Reversing twice gives x back.
+     * This is how the backward half of a {@link unrolled.recurrent.Bidirectional} layer reads a padded batch: it must
+     * start at each sequence's real last step, not at the padding. Reversing twice gives x back.
      *
      * @param x any (N, T, F) array, not modified
      * @return a new (N, T, F) array
@@ -230,6 +234,55 @@ public final class SequenceMask {
             }
         }
         return out;
+    }
+
+    /**
+     * Which keys each query may attend to, as the attention blocks read it: A (N, Tq, Tk), with
+     * <pre>
+     *   key padding:  A[n, i, j] = 0 for j ≥ L_n        a padded key is not a word: nobody attends to it
+     *   causal:       A[n, i, j] = 0 for j &gt; i          a position may not look at the future (Tq = Tk)
+     * </pre>
+     * and 1 elsewhere. The attention blocks turn a 0 into a weight of exactly 0 and send no gradient to its score; a
+     * query whose keys are all masked (a sequence of length 0) gets all-zero weights.
+     *
+     * @param batchSize N, positive
+     * @param queries Tq, positive
+     * @param keys Tk, positive
+     * @param keyMask which keys are real, (N, Tk), or null if none is padded
+     * @param causal true to forbid query i from attending to keys j &gt; i; requires Tq = Tk
+     * @param dataType DOUBLE or FLOAT
+     * @return A, (N, Tq, Tk), ones where attending is allowed and zeros elsewhere
+     * @throws ShapeException if the key mask is not (N, Tk)
+     * @throws IllegalArgumentException if a size is not positive, the type is not floating, or a causal mask is asked
+     *     for Tq ≠ Tk
+     */
+    public static INDArray allowed(long batchSize, long queries, long keys, SequenceMask keyMask, boolean causal,
+            DataType dataType) {
+        String method = "SequenceMask.allowed";
+        Shapes.requirePositive(method, "batchSize", batchSize);
+        Shapes.requirePositive(method, "queries", queries);
+        Shapes.requirePositive(method, "keys", keys);
+        Shapes.requireFloating(method, dataType);
+        if (keyMask != null) {
+            keyMask.requireShape(method, batchSize, keys);
+        }
+        if (causal && queries != keys) {
+            throw new IllegalArgumentException(method + ": a causal mask needs as many queries as keys (self-attention), "
+                    + "but Tq = " + queries + " and Tk = " + keys + ".");
+        }
+        int n = Math.toIntExact(batchSize);
+        int tq = Math.toIntExact(queries);
+        int tk = Math.toIntExact(keys);
+        double[] a = new double[n * tq * tk];
+        for (int s = 0; s < n; s++) {
+            int length = keyMask == null ? tk : keyMask.lengths[s];
+            for (int i = 0; i < tq; i++) {
+                // key padding: j < L_n;  causal: j ≤ i
+                int last = Math.min(length, causal ? i + 1 : tk);
+                Arrays.fill(a, (s * tq + i) * tk, (s * tq + i) * tk + last, 1.0);
+            }
+        }
+        return Nd4j.createFromArray(a).reshape('c', n, tq, tk).castTo(dataType);
     }
 
     /**
