@@ -161,4 +161,41 @@ final class VectorActivations {
         DoubleVector magnitude = far.blend(p.mul(size), size.compare(VectorOperators.LT, TANH_SERIES_BELOW));
         return magnitude.blend(magnitude.neg(), x.compare(VectorOperators.LT, 0));
     }
+
+    // --- whole rows ---------------------------------------------------------------------------------------------------
+    // A method that calls several of the vector functions above directly can outgrow the optimising compiler's node
+    // budget for inlining (C2's NodeCountInliningCutoff): the calls past it stay calls, and every vector that crosses
+    // one is boxed on the heap. These take arrays instead, one function per method, so that a caller's compiled code
+    // holds a plain call and no vector crosses it.
+
+    /** The JVM's widest vector of doubles, for the row functions. */
+    private static final jdk.incubator.vector.VectorSpecies<Double> DOUBLES = DoubleVector.SPECIES_PREFERRED;
+
+    /**
+     * σ in place over values[from, from + count): whole vectors, then the last few entries one by one as
+     * 1 / (1 + e^{−x}) through {@link Math#exp}.
+     */
+    static void sigmoid(double[] values, int from, int count) {
+        int q = 0;
+        for (; q + DOUBLES.length() <= count; q += DOUBLES.length()) {
+            sigmoid(DoubleVector.fromArray(DOUBLES, values, from + q)).intoArray(values, from + q);
+        }
+        for (; q < count; q++) {
+            values[from + q] = 1 / (1 + Math.exp(-values[from + q]));
+        }
+    }
+
+    /**
+     * tanh in place over values[from, from + count): whole vectors, then the last few entries one by one through
+     * {@link Math#tanh}.
+     */
+    static void tanh(double[] values, int from, int count) {
+        int q = 0;
+        for (; q + DOUBLES.length() <= count; q += DOUBLES.length()) {
+            tanh(DoubleVector.fromArray(DOUBLES, values, from + q)).intoArray(values, from + q);
+        }
+        for (; q < count; q++) {
+            values[from + q] = Math.tanh(values[from + q]);
+        }
+    }
 }
