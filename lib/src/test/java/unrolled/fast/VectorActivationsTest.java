@@ -7,8 +7,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.DoubleUnaryOperator;
 import java.util.function.UnaryOperator;
 import jdk.incubator.vector.DoubleVector;
@@ -114,6 +116,37 @@ class VectorActivationsTest {
         assertClose("tanh", tiny, applyDouble(VectorActivations::tanh, tiny), Math::tanh, 2, 0);
     }
 
+    /** @return the row function applied in place to x[from, from + count) of a copy of x */
+    private static double[] applyRow(Consumer<double[]> row, double[] x) {
+        double[] y = x.clone();
+        row.accept(y);
+        return y;
+    }
+
+    @Test
+    void theRowFunctionsGiveTheVectorFunctionsBitsAndMathsValuesInTheirTail() {
+        // a row that starts off a vector boundary and ends with a part of a vector, inside a longer array
+        int from = 3;
+        int count = 5 * DOUBLES.length() + DOUBLES.length() / 2 + 1;
+        double[] x = doubles(-12, 12, from + count + 4);
+        double[] sigmoid = applyRow(y -> VectorActivations.sigmoid(y, from, count), x);
+        double[] tanh = applyRow(y -> VectorActivations.tanh(y, from, count), x);
+        int whole = count / DOUBLES.length() * DOUBLES.length();
+        for (int k = 0; k < x.length; k++) {
+            if (k < from || k >= from + count) {
+                assertEquals(x[k], sigmoid[k], "sigmoid wrote outside its row at " + k);
+                assertEquals(x[k], tanh[k], "tanh wrote outside its row at " + k);
+            } else if (k < from + whole) {
+                double[] lane = Arrays.copyOfRange(x, k, k + DOUBLES.length());
+                assertEquals(applyDouble(VectorActivations::sigmoid, lane)[0], sigmoid[k], "sigmoid at " + k);
+                assertEquals(applyDouble(VectorActivations::tanh, lane)[0], tanh[k], "tanh at " + k);
+            } else {
+                assertEquals(sigmoid(x[k]), sigmoid[k], 2 * Math.ulp(sigmoid(x[k])), "sigmoid's tail at " + k);
+                assertEquals(Math.tanh(x[k]), tanh[k], 0, "tanh's tail at " + k);
+            }
+        }
+    }
+
     @Test
     void edgeValuesGiveTheLimitsAndNanStaysNan() {
         float inf = Float.POSITIVE_INFINITY;
@@ -161,8 +194,10 @@ class VectorActivationsTest {
                 hash = 31 * hash + Float.floatToRawIntBits(v);
             }
         }
+        int tail = DOUBLES.length() / 2 + 1;
         for (double[] out : List.of(applyDouble(VectorActivations::exp, y), applyDouble(VectorActivations::sigmoid, y),
-                applyDouble(VectorActivations::tanh, y))) {
+                applyDouble(VectorActivations::tanh, y), applyRow(z -> VectorActivations.sigmoid(z, 1, z.length - tail), y),
+                applyRow(z -> VectorActivations.tanh(z, 1, z.length - tail), y))) {
             for (double v : out) {
                 hash = 31 * hash + Double.doubleToRawLongBits(v);
             }
