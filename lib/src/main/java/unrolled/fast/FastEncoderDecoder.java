@@ -5,9 +5,6 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
-import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -80,9 +77,6 @@ public final class FastEncoderDecoder {
      */
     public record Decoded(int[] tokens, INDArray weights) {
     }
-
-    /** The JVM's widest vector of doubles (8 lanes with AVX-512, 4 with AVX2). */
-    private static final VectorSpecies<Double> DOUBLES = DoubleVector.SPECIES_PREFERRED;
 
     enum Cell { GRU, LSTM }
 
@@ -485,32 +479,22 @@ public final class FastEncoderDecoder {
         System.arraycopy(bh, 0, recurrent, 0, g);
         multiplyAdd(states, prev, h, wh, 0, g, recurrent, 0);
         int c = at * h;
-        int j = 0;
-        DoubleVector one = DoubleVector.broadcast(DOUBLES, 1);
-        for (; j < DOUBLES.loopBound(h); j += DOUBLES.length()) {
-            DoubleVector ahn = DoubleVector.fromArray(DOUBLES, recurrent, 2 * h + j);
-            DoubleVector rj = sigmoid(DoubleVector.fromArray(DOUBLES, gates, gate + j)
-                    .add(DoubleVector.fromArray(DOUBLES, recurrent, j)));
-            DoubleVector zj = sigmoid(DoubleVector.fromArray(DOUBLES, gates, gate + h + j)
-                    .add(DoubleVector.fromArray(DOUBLES, recurrent, h + j)));
-            DoubleVector nj = VectorActivations.tanh(DoubleVector.fromArray(DOUBLES, gates, gate + 2 * h + j)
-                    .add(rj.mul(ahn)));
-            rj.intoArray(gates, gate + j);
-            zj.intoArray(gates, gate + h + j);
-            nj.intoArray(gates, gate + 2 * h + j);
-            ahn.intoArray(preReset, c + j);
-            one.sub(zj).mul(nj).add(zj.mul(DoubleVector.fromArray(DOUBLES, states, prev + j))).intoArray(states, next + j);
+        // r, z = σ(ax + ah), each activation over the whole row in one call (see VectorActivations' row functions)
+        for (int j = 0; j < 2 * h; j++) {
+            gates[gate + j] += recurrent[j];
         }
-        for (; j < h; j++) {
-            double rj = sigmoid(gates[gate + j] + recurrent[j]);
-            double zj = sigmoid(gates[gate + h + j] + recurrent[h + j]);
+        VectorActivations.sigmoid(gates, gate, 2 * h);
+        // n = tanh(ax_n + r ⊙ ah_n)
+        for (int j = 0; j < h; j++) {
             double ahn = recurrent[2 * h + j];
-            double nj = tanh(gates[gate + 2 * h + j] + rj * ahn);
-            gates[gate + j] = rj;
-            gates[gate + h + j] = zj;
-            gates[gate + 2 * h + j] = nj;
             preReset[c + j] = ahn;
-            states[next + j] = (1 - zj) * nj + zj * states[prev + j];
+            gates[gate + 2 * h + j] += gates[gate + j] * ahn;
+        }
+        VectorActivations.tanh(gates, gate + 2 * h, h);
+        // h' = (1 − z) ⊙ n + z ⊙ h
+        for (int j = 0; j < h; j++) {
+            double zj = gates[gate + h + j];
+            states[next + j] = (1 - zj) * gates[gate + 2 * h + j] + zj * states[prev + j];
         }
     }
 
@@ -520,36 +504,18 @@ public final class FastEncoderDecoder {
         System.arraycopy(bx, 0, gates, gate, g);
         multiplyAdd(cellInputs, in, d, wx, 0, g, gates, gate);
         multiplyAdd(states, prev, h, wh, 0, g, gates, gate);
-        int j = 0;
-        for (; j < DOUBLES.loopBound(h); j += DOUBLES.length()) {
-            DoubleVector ij = sigmoid(DoubleVector.fromArray(DOUBLES, gates, gate + j));
-            DoubleVector fj = sigmoid(DoubleVector.fromArray(DOUBLES, gates, gate + h + j));
-            DoubleVector oj = sigmoid(DoubleVector.fromArray(DOUBLES, gates, gate + 2 * h + j));
-            DoubleVector gj = VectorActivations.tanh(DoubleVector.fromArray(DOUBLES, gates, gate + 3 * h + j));
-            ij.intoArray(gates, gate + j);
-            fj.intoArray(gates, gate + h + j);
-            oj.intoArray(gates, gate + 2 * h + j);
-            gj.intoArray(gates, gate + 3 * h + j);
-            DoubleVector cj = fj.mul(DoubleVector.fromArray(DOUBLES, cells, prev + j)).add(ij.mul(gj));
-            cj.intoArray(cells, next + j);
-            DoubleVector tc = VectorActivations.tanh(cj);
-            tc.intoArray(tanhCells, at * h + j);
-            oj.mul(tc).intoArray(states, next + j);
-        }
-        for (; j < h; j++) {
-            double ij = sigmoid(gates[gate + j]);
-            double fj = sigmoid(gates[gate + h + j]);
-            double oj = sigmoid(gates[gate + 2 * h + j]);
-            double gj = tanh(gates[gate + 3 * h + j]);
-            gates[gate + j] = ij;
-            gates[gate + h + j] = fj;
-            gates[gate + 2 * h + j] = oj;
-            gates[gate + 3 * h + j] = gj;
-            double cj = fj * cells[prev + j] + ij * gj;
+        // i, f, o = σ, g = tanh, each over its whole block in one call
+        VectorActivations.sigmoid(gates, gate, 3 * h);
+        VectorActivations.tanh(gates, gate + 3 * h, h);
+        int c = at * h;
+        for (int j = 0; j < h; j++) {
+            double cj = gates[gate + h + j] * cells[prev + j] + gates[gate + j] * gates[gate + 3 * h + j];
             cells[next + j] = cj;
-            double tc = tanh(cj);
-            tanhCells[at * h + j] = tc;
-            states[next + j] = oj * tc;
+            tanhCells[c + j] = cj;
+        }
+        VectorActivations.tanh(tanhCells, c, h);
+        for (int j = 0; j < h; j++) {
+            states[next + j] = gates[gate + 2 * h + j] * tanhCells[c + j];
         }
     }
 
@@ -566,21 +532,12 @@ public final class FastEncoderDecoder {
             }
             int key = row(i, s, j) * a;
             int out = u + j * a;
-            // the S·A tanh of a step are most of its element-wise work: a whole vector of them per instruction
-            DoubleVector sum = DoubleVector.zero(DOUBLES);
-            int k = 0;
-            for (; k < DOUBLES.loopBound(a); k += DOUBLES.length()) {
-                DoubleVector uk = VectorActivations.tanh(DoubleVector.fromArray(DOUBLES, queryPart, k)
-                        .add(DoubleVector.fromArray(DOUBLES, keys, key + k)));
-                uk.intoArray(hidden, out + k);
-                sum = uk.fma(DoubleVector.fromArray(DOUBLES, va, k), sum);
+            // u_j = tanh(q·Wq + b + K_j) over the whole row in one call, e_j = u_j·v
+            for (int k = 0; k < a; k++) {
+                hidden[out + k] = queryPart[k] + keys[key + k];
             }
-            double score = sum.reduceLanes(VectorOperators.ADD);
-            for (; k < a; k++) {
-                double uk = tanh(queryPart[k] + keys[key + k]);
-                hidden[out + k] = uk;
-                score += uk * va[k];
-            }
+            VectorActivations.tanh(hidden, out, a);
+            double score = dot(hidden, out, va, 0, a);
             weights[w + j] = score;
         }
         softmaxAndAverage(at, i, s);
@@ -866,26 +823,6 @@ public final class FastEncoderDecoder {
             sum += x[xo + j] * y[yo + j];
         }
         return sum;
-    }
-
-    private static double sigmoid(double x) {
-        return 1 / (1 + Math.exp(-x));
-    }
-
-    /** σ(x) = 1 / (1 + e^{−x}), lane by lane, the same bits on every run (see {@link VectorActivations}). */
-    private static DoubleVector sigmoid(DoubleVector x) {
-        return VectorActivations.sigmoid(x);
-    }
-
-    /** tanh x = 1 − 2 / (exp(2x) + 1), through the JIT's intrinsic exp (Math.tanh is not one). */
-    private static double tanh(double x) {
-        if (x > 20) {
-            return 1;
-        }
-        if (x < -20) {
-            return -1;
-        }
-        return 1 - 2 / (Math.exp(2 * x) + 1);
     }
 
     /** @return the index of the largest of the V entries at {@code at} (the first on a tie) */
