@@ -189,17 +189,13 @@ public final class FastDecoding {
         boolean[] done = new boolean[n];
         int remaining = n;
         Arrays.fill(tokens, 0, n, decoder.startToken);
-        double[] hIn = hA;
-        double[] hOut = hB;
-        double[] cIn = cA;
-        double[] cOut = cB;
         for (int t = 0; t <= maxLength && remaining > 0; t++) {
-            step(n, tokens, hIn, cIn, hOut, cOut);
+            step(n, tokens, hA, cA, hB, cB);
             for (int i = 0; i < n; i++) {
                 if (done[i]) {
                     continue;
                 }
-                int next = argmax(logits, i * v);
+                int next = RowProducts.argmax(logits, i * v, v);
                 if (next == decoder.endToken || t == maxLength) {
                     done[i] = true;
                     remaining--;
@@ -208,12 +204,9 @@ public final class FastDecoding {
                     tokens[i] = next;
                 }
             }
-            double[] swap = hIn;
-            hIn = hOut;
-            hOut = swap;
-            swap = cIn;
-            cIn = cOut;
-            cOut = swap;
+            // s_t becomes the next step's s_{t−1}
+            System.arraycopy(hB, 0, hA, 0, n * h);
+            System.arraycopy(cB, 0, cA, 0, n * h);
         }
         int[][] out = new int[n][];
         for (int i = 0; i < n; i++) {
@@ -501,40 +494,27 @@ public final class FastDecoding {
      * Runs the encoder over n rows of s source ids from zeros: memory (n, s, H) and the final state in hA (and cA).
      */
     private void encode(int n, int s, int[] sourceIds, int[] rowLengths, double[] into) {
-        double[] hIn = hA;
-        double[] hOut = hB;
-        double[] cIn = cA;
-        double[] cOut = cB;
-        RowProducts.clear(hIn, 0, n * h);
-        RowProducts.clear(cIn, 0, n * h);
+        RowProducts.clear(hA, 0, n * h);
+        RowProducts.clear(cA, 0, n * h);
         for (int t = 0; t < s; t++) {
             for (int i = 0; i < n; i++) {
                 tokens[i] = sourceIds[i * s + t];
             }
             // a = X_src[x_t] (+ h_{t−1}·Wh in the cell step)
             RowProducts.gatherRows(sourceTable, tokens, n, g, gates, 0);
-            cell(n, hIn, cIn, hOut, cOut, encoderWh, encoderBh);
+            cell(n, hA, cA, hB, cB, encoderWh, encoderBh);
             for (int i = 0; i < n; i++) {
                 int m = (i * s + t) * h;
                 if (t < rowLengths[i]) {
-                    System.arraycopy(hOut, i * h, into, m, h);
+                    // m_t = h_t, the state moves on
+                    System.arraycopy(hB, i * h, into, m, h);
+                    System.arraycopy(hB, i * h, hA, i * h, h);
+                    System.arraycopy(cB, i * h, cA, i * h, h);
                 } else {
                     // a padded step keeps the state and outputs zeros
-                    System.arraycopy(hIn, i * h, hOut, i * h, h);
-                    System.arraycopy(cIn, i * h, cOut, i * h, h);
                     RowProducts.clear(into, m, h);
                 }
             }
-            double[] swap = hIn;
-            hIn = hOut;
-            hOut = swap;
-            swap = cIn;
-            cIn = cOut;
-            cOut = swap;
-        }
-        if (hIn != hA) {
-            System.arraycopy(hIn, 0, hA, 0, n * h);
-            System.arraycopy(cIn, 0, cA, 0, n * h);
         }
     }
 
@@ -666,23 +646,11 @@ public final class FastDecoding {
     /** α = softmax(e) over the first {@code real} positions (the rest 0), then c_t = Σ_j α_j m_j. */
     private void softmaxAndAverage(int i, int s, int source, int real) {
         int w = i * s;
-        double max = Double.NEGATIVE_INFINITY;
-        for (int j = 0; j < real; j++) {
-            max = Math.max(max, weights[w + j]);
-        }
-        double sum = 0;
-        for (int j = 0; j < real; j++) {
-            double p = Math.exp(weights[w + j] - max);
-            weights[w + j] = p;
-            sum += p;
-        }
-        double scale = sum == 0 ? 0 : 1 / sum;
+        RowProducts.softmax(weights, w, real);
         int c = i * h;
         RowProducts.clear(contexts, c, h);
         for (int j = 0; j < real; j++) {
-            double alpha = weights[w + j] * scale;
-            weights[w + j] = alpha;
-            RowProducts.axpy(alpha, stepMemory, (source * s + j) * h, contexts, c, h);
+            RowProducts.axpy(weights[w + j], stepMemory, (source * s + j) * h, contexts, c, h);
         }
         RowProducts.clear(weights, w + real, s - real);
     }
@@ -701,17 +669,6 @@ public final class FastDecoding {
         for (int u = 0; u < v; u++) {
             logits[at + u] -= logSum;
         }
-    }
-
-    /** @return the index of the largest of the V entries at {@code at} (the first on a tie) */
-    private int argmax(double[] z, int at) {
-        int best = 0;
-        for (int k = 1; k < v; k++) {
-            if (z[at + k] > z[at + best]) {
-                best = k;
-            }
-        }
-        return best;
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -765,7 +722,11 @@ public final class FastDecoding {
         builtAt = decoder.loads;
     }
 
-    /** @return true if the encoder and decoder are cells this class computes (a GRU or an LSTM, both of one kind) */
+    /**
+     * @param encoderCell the encoder cell
+     * @param decoder the decoder on plain memory, or null where the decoder cell has none
+     * @return true if the encoder and decoder are cells this class computes (a GRU or an LSTM, both of one kind)
+     */
     public static boolean supports(RecurrentCell<?> encoderCell, FastEncoderDecoder decoder) {
         return decoder != null && (encoderCell instanceof GruCell) == (decoder.cellKind == FastEncoderDecoder.Cell.GRU)
                 && (encoderCell instanceof GruCell || encoderCell instanceof LstmCell);

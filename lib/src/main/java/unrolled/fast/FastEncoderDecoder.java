@@ -325,7 +325,7 @@ public final class FastEncoderDecoder {
                     forwardRow(t, i, n, s, inputs[at]);
                     int y = targets[i * steps + t];
                     double c = countWeights[i * steps + t];
-                    int predicted = argmax(logits, at * v);
+                    int predicted = RowProducts.argmax(logits, at * v, v);
                     lossSum += lossAndGradient(at * v, y, c, totalWeight);
                     if (t + 1 < steps) {
                         inputs[at + n] = predicted;
@@ -416,7 +416,7 @@ public final class FastEncoderDecoder {
         for (int t = 0; t <= maxLength; t++) {
             forwardRow(t, 0, 1, s, inputs[t]);
             steps++;
-            int next = argmax(logits, t * v);
+            int next = RowProducts.argmax(logits, t * v, v);
             if (next == endToken || t == maxLength) {
                 break;
             }
@@ -566,22 +566,11 @@ public final class FastEncoderDecoder {
     /** α = softmax(e) over the real positions (masked ones hold −∞ and get 0), then c_t = Σ_j α_j m_j. */
     private void softmaxAndAverage(int at, int i, int s) {
         int w = at * s;
-        double max = Double.NEGATIVE_INFINITY;
-        for (int j = 0; j < s; j++) {
-            max = Math.max(max, weights[w + j]);
-        }
-        double sum = 0;
-        for (int j = 0; j < s; j++) {
-            double p = weights[w + j] == Double.NEGATIVE_INFINITY ? 0 : Math.exp(weights[w + j] - max);
-            weights[w + j] = p;
-            sum += p;
-        }
-        double scale = sum == 0 ? 0 : 1 / sum;
+        RowProducts.softmax(weights, w, s);
         int c = at * h;
         Arrays.fill(contexts, c, c + h, 0);
         for (int j = 0; j < s; j++) {
-            double alpha = weights[w + j] * scale;
-            weights[w + j] = alpha;
+            double alpha = weights[w + j];
             if (alpha != 0) {
                 axpy(alpha, memory, row(i, s, j) * h, contexts, c, h);
             }
@@ -823,17 +812,6 @@ public final class FastEncoderDecoder {
             sum += x[xo + j] * y[yo + j];
         }
         return sum;
-    }
-
-    /** @return the index of the largest of the V entries at {@code at} (the first on a tie) */
-    private int argmax(double[] z, int at) {
-        int best = 0;
-        for (int k = 1; k < v; k++) {
-            if (z[at + k] > z[at + best]) {
-                best = k;
-            }
-        }
-        return best;
     }
 
     // ---------------------------------------------------------------------------------------------------------------

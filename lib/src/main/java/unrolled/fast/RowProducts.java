@@ -177,6 +177,38 @@ final class RowProducts {
         }
     }
 
+    /**
+     * α = softmax(e) in place over values[from, from + count): α_j = exp(e_j − max e) / Σ_k exp(e_k − max e); an entry
+     * of −∞ (a masked position) gets 0, and a row of nothing but −∞ becomes all zeros.
+     */
+    static void softmax(double[] values, int from, int count) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < count; j++) {
+            max = Math.max(max, values[from + j]);
+        }
+        double sum = 0;
+        for (int j = 0; j < count; j++) {
+            double p = values[from + j] == Double.NEGATIVE_INFINITY ? 0 : Math.exp(values[from + j] - max);
+            values[from + j] = p;
+            sum += p;
+        }
+        double scale = sum == 0 ? 0 : 1 / sum;
+        for (int j = 0; j < count; j++) {
+            values[from + j] *= scale;
+        }
+    }
+
+    /** @return the index of the largest of the {@code count} entries at {@code at} (the first on a tie) */
+    static int argmax(double[] z, int at, int count) {
+        int best = 0;
+        for (int k = 1; k < count; k++) {
+            if (z[at + k] > z[at + best]) {
+                best = k;
+            }
+        }
+        return best;
+    }
+
     /** @return the buffer if it holds size entries, else a new, larger one */
     static double[] grow(double[] buffer, int size) {
         return buffer.length >= size ? buffer : new double[Math.max(size, buffer.length + buffer.length / 2)];

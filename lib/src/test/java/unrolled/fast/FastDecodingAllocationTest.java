@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.management.ThreadMXBean;
 import java.lang.management.ManagementFactory;
-import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -44,13 +42,8 @@ class FastDecodingAllocationTest {
     /** Where allocated arrays escape to, so that the compiler cannot leave them out. */
     static volatile Object sink;
 
-    static Stream<Arguments> configurations() {
-        return Stream.of(Arguments.of(CellType.GRU, AttentionType.BAHDANAU), Arguments.of(CellType.LSTM, AttentionType.LUONG_GENERAL),
-                Arguments.of(CellType.GRU, AttentionType.NONE));
-    }
-
     @ParameterizedTest
-    @MethodSource("configurations")
+    @MethodSource("unrolled.fast.FastEncoderDecoderAllocationTest#configurations")
     void greedyAndBeamSearchAllocateNothingPerStep(CellType cell, AttentionType attention) {
         FastDecoding decoding = decoding(cell, attention);
         INDArray sources = Nd4j.createFromArray(new int[][] {{4, 5, 6, 7, 8}, {5, 6, 0, 0, 0}, {8, 7, 6, 0, 0}});
