@@ -537,7 +537,7 @@ public final class FastEncoderDecoder {
                 hidden[out + k] = queryPart[k] + keys[key + k];
             }
             VectorActivations.tanh(hidden, out, a);
-            double score = dot(hidden, out, va, 0, a);
+            double score = RowProducts.dot(hidden, out, va, 0, a);
             weights[w + j] = score;
         }
         softmaxAndAverage(at, i, s);
