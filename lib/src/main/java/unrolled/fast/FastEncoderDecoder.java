@@ -24,8 +24,9 @@ import unrolled.tensor.Shapes;
 /**
  * The attention decoder of {@link unrolled.seq2seq.EncoderDecoder} on plain memory: its training step after the
  * encoder (decoder steps with attention, readout, softmax cross-entropy and the backward pass through all of it),
- * greedy decoding and the batched step a beam search scores, computing what the readable cells and attention compute
- * one ND4J operation at a time.
+ * and the greedy translation of one source with its attention weights, computing what the readable cells and attention
+ * compute one ND4J operation at a time. Greedy decoding of a batch and beam search run on {@link FastDecoding}, which
+ * reads this decoder's parameter buffers.
  *
  * <pre>
  *   once per call:   K = m·Wm, the additive attention's key projection of the whole memory   (N, S, A)
@@ -77,41 +78,41 @@ public final class FastEncoderDecoder {
     public record Decoded(int[] tokens, INDArray weights) {
     }
 
-    private enum Cell { GRU, LSTM }
+    enum Cell { GRU, LSTM }
 
-    private enum Kind { NONE, ADDITIVE, DOT, GENERAL }
+    enum Kind { NONE, ADDITIVE, DOT, GENERAL }
 
-    private final Embedding targetEmbedding;
+    final Embedding targetEmbedding;
     private final RecurrentCell<?> cell;
     private final Attention<?> attention;
     private final Affine output;
     private final Map<INDArray, Slab> parameterSlabs = new IdentityHashMap<>();
-    private final Cell cellKind;
-    private final Kind kind;
-    private final DataType dataType;
-    private final int endToken;
-    private final int startToken;
+    final Cell cellKind;
+    final Kind kind;
+    final DataType dataType;
+    final int endToken;
+    final int startToken;
     /** E, H, A (the additive attention's width), D (the cell's input), G (its gate width), R (the readout's input), V. */
-    private final int e;
-    private final int h;
-    private final int a;
-    private final int d;
-    private final int g;
-    private final int r;
-    private final int v;
+    final int e;
+    final int h;
+    final int a;
+    final int d;
+    final int g;
+    final int r;
+    final int v;
 
     // the parameters, copied from the parts' arrays at every call
-    private final double[] embedding;
-    private final double[] wx;
-    private final double[] wh;
-    private final double[] bx;
-    private final double[] bh;
-    private final double[] wq;
-    private final double[] wm;
-    private final double[] ba;
-    private final double[] va;
-    private final double[] wOut;
-    private final double[] bOut;
+    final double[] embedding;
+    final double[] wx;
+    final double[] wh;
+    final double[] bx;
+    final double[] bh;
+    final double[] wq;
+    final double[] wm;
+    final double[] ba;
+    final double[] va;
+    final double[] wOut;
+    final double[] bOut;
     // their transposes, for the backward pass's products
     private final double[] wxT;
     private final double[] whT;
@@ -156,13 +157,11 @@ public final class FastEncoderDecoder {
     private double[] dNextC = new double[0];
     private double[] dScoreRow = new double[0];
     private double[] dKeys = new double[0];
-    /** The memory and keys the steps read: this decoder's own buffers, or a scorer's single source. */
+    /** The memory and keys the steps read. */
     private double[] ownMemory = new double[0];
     private double[] ownKeys = new double[0];
-    /** True while every row reads the same source (a scorer's beam): memory row j serves every row i. */
-    private boolean shared;
     /** How many times the parameters have been read into this decoder's buffers. */
-    private long loads;
+    long loads;
     // per-row scratch, sized once
     private final double[] dReadIn;
     private final double[] dGates;
@@ -326,7 +325,7 @@ public final class FastEncoderDecoder {
                     forwardRow(t, i, n, s, inputs[at]);
                     int y = targets[i * steps + t];
                     double c = countWeights[i * steps + t];
-                    int predicted = argmax(logits, at * v);
+                    int predicted = RowProducts.argmax(logits, at * v, v);
                     lossSum += lossAndGradient(at * v, y, c, totalWeight);
                     if (t + 1 < steps) {
                         inputs[at + n] = predicted;
@@ -394,52 +393,6 @@ public final class FastEncoderDecoder {
     // Decoding
 
     /**
-     * Greedy decoding of a batch: each row feeds back its own most likely token until &lt;eos&gt; or the limit.
-     *
-     * @param memory m, (N, S, H)
-     * @param sourceMask which source steps are real, (N, S), or null
-     * @param start s_{−1}, (N, H) (and c)
-     * @param maxLength the most tokens per row (&lt;eos&gt; not counted), positive
-     * @return each row's ids, without &lt;eos&gt;
-     */
-    public int[][] greedy(INDArray memory, SequenceMask sourceMask, State start, int maxLength) {
-        String method = "FastEncoderDecoder.greedy";
-        Shapes.requirePositive(method, "maxLength", maxLength);
-        int n = loadMemory(method, memory, sourceMask, start);
-        int s = Math.toIntExact(memory.size(1));
-        growSteps(n, s, maxLength + 1);
-        int[] lengths = new int[n];
-        int[][] tokens = new int[n][maxLength];
-        boolean[] done = new boolean[n];
-        int remaining = n;
-        for (int i = 0; i < n; i++) {
-            inputs[i] = startToken;
-        }
-        for (int t = 0; t <= maxLength && remaining > 0; t++) {
-            for (int i = 0; i < n; i++) {
-                if (done[i]) {
-                    continue;
-                }
-                int at = t * n + i;
-                forwardRow(t, i, n, s, inputs[at]);
-                int next = argmax(logits, at * v);
-                if (next == endToken || t == maxLength) {
-                    done[i] = true;
-                    remaining--;
-                } else {
-                    tokens[i][lengths[i]++] = next;
-                    inputs[at + n] = next;
-                }
-            }
-        }
-        int[][] out = new int[n][];
-        for (int i = 0; i < n; i++) {
-            out[i] = Arrays.copyOf(tokens[i], lengths[i]);
-        }
-        return out;
-    }
-
-    /**
      * Greedy decoding of one source, with the attention weights of every step.
      *
      * @param memory m, (1, S, H)
@@ -463,7 +416,7 @@ public final class FastEncoderDecoder {
         for (int t = 0; t <= maxLength; t++) {
             forwardRow(t, 0, 1, s, inputs[t]);
             steps++;
-            int next = argmax(logits, t * v);
+            int next = RowProducts.argmax(logits, t * v, v);
             if (next == endToken || t == maxLength) {
                 break;
             }
@@ -479,135 +432,6 @@ public final class FastEncoderDecoder {
             map = out.array;
         }
         return new Decoded(Arrays.copyOf(tokens, length), map);
-    }
-
-    /**
-     * The decoder for one source as a beam search calls it: the key projection of the memory is computed once, here,
-     * and {@link Scorer#advance} scores all live prefixes as one batch per step. The scorer reads the decoder's
-     * parameters when it is made, and again only if another call of this decoder has read them since (another scorer,
-     * a greedy batch, a training step); like the memory it is given, they are a snapshot: after the parameters change,
-     * make a new scorer.
-     *
-     * @param memory m, (1, S, H)
-     * @return the scorer
-     */
-    public Scorer scorer(INDArray memory) {
-        String method = "FastEncoderDecoder.scorer";
-        Shapes.require(method, "memory", memory, "(1, S, H)", 1, Shapes.ANY, h);
-        return new Scorer(memory);
-    }
-
-    /** One source's decoder step for k prefixes at once. */
-    public final class Scorer {
-        private final double[] sourceMemory;
-        private final double[] sourceKeys;
-        private final boolean[] allReal;
-        /** The Wm the keys were projected with: they are projected again only if it has changed (training). */
-        private final double[] keysWm;
-        private final int s;
-        /** The count of parameter reads when this scorer last read them: a beam's steps read them once, not per step. */
-        private long loadedAt;
-
-        private Scorer(INDArray memoryArray) {
-            this.s = Math.toIntExact(memoryArray.size(1));
-            this.sourceMemory = new double[s * h];
-            Slab m = Slab.of(memoryArray);
-            for (int k = 0; k < sourceMemory.length; k++) {
-                sourceMemory[k] = m.get(k);
-            }
-            this.sourceKeys = new double[s * a];
-            this.keysWm = new double[wm.length];
-            this.allReal = new boolean[s];
-            Arrays.fill(allReal, true);
-            loadParameters();
-            this.loadedAt = loads;
-            if (kind == Kind.ADDITIVE) {
-                project();
-            }
-        }
-
-        private void project() {
-            projectKeys(sourceMemory, s, sourceKeys);
-            System.arraycopy(wm, 0, keysWm, 0, wm.length);
-        }
-
-        /** @return S, the source's length */
-        public int sourceLength() {
-            return s;
-        }
-
-        /**
-         * One decoder step for k prefixes of the same source.
-         *
-         * @param k the number of prefixes, positive
-         * @param previousTokens their last tokens, k ids
-         * @param hIn their states s_{t−1}, k rows of H, row-major
-         * @param cIn their cell states for an LSTM (k rows of H), else ignored
-         * @param hOut receives s_t, k rows of H
-         * @param cOut receives c_t for an LSTM, else ignored
-         * @param logProbabilities receives log p(v | prefix), k rows of V
-         */
-        public void advance(int k, int[] previousTokens, double[] hIn, double[] cIn, double[] hOut, double[] cOut,
-                double[] logProbabilities) {
-            String method = "FastEncoderDecoder.Scorer.advance";
-            Shapes.requirePositive(method, "k", k);
-            Objects.requireNonNull(previousTokens, method + ": previousTokens must not be null");
-            int rows = k * h;
-            boolean cellRows = cellKind == Cell.GRU || cIn != null && cOut != null && cIn.length >= rows && cOut.length >= rows;
-            if (previousTokens.length < k || hIn.length < rows || hOut.length < rows || logProbabilities.length < k * v
-                    || !cellRows) {
-                throw new IllegalArgumentException(method + ": needs k = " + k + " tokens, states of k·H = " + rows
-                        + " numbers (and cell states for an LSTM) and k·V = " + k * v + " log-probabilities, but was given "
-                        + previousTokens.length + " tokens, " + hIn.length + " and " + hOut.length + " state numbers and "
-                        + logProbabilities.length + " log-probabilities.");
-            }
-            for (int i = 0; i < k; i++) {
-                if (previousTokens[i] < 0 || previousTokens[i] >= targetEmbedding.vocabularySize()) {
-                    throw new IllegalArgumentException(method + ": every previous token must be in [0, V) = [0, "
-                            + targetEmbedding.vocabularySize() + "), but token " + i + " is " + previousTokens[i] + ".");
-                }
-            }
-            // the weights in this decoder's buffers are this scorer's unless another call (a training step, a
-            // greedy batch, another scorer) has read them since; then they are read again and the keys re-projected
-            if (loads != loadedAt) {
-                loadParameters();
-                loadedAt = loads;
-                if (kind == Kind.ADDITIVE && !Arrays.equals(wm, keysWm)) {
-                    project();
-                }
-            }
-            // every prefix reads the same source: one copy of its memory and keys serves all k rows
-            growSteps(k, s, 1);
-            memory = sourceMemory;
-            keys = sourceKeys;
-            real = allReal;
-            shared = true;
-            System.arraycopy(hIn, 0, states, 0, k * h);
-            if (cellKind == Cell.LSTM) {
-                System.arraycopy(cIn, 0, cells, 0, k * h);
-            }
-            for (int i = 0; i < k; i++) {
-                forwardRow(0, i, k, s, previousTokens[i]);
-                // log p = z − log Σ exp z
-                int at = i * v;
-                double max = logits[at];
-                for (int u = 1; u < v; u++) {
-                    max = Math.max(max, logits[at + u]);
-                }
-                double sum = 0;
-                for (int u = 0; u < v; u++) {
-                    sum += Math.exp(logits[at + u] - max);
-                }
-                double logSum = Math.log(sum) + max;
-                for (int u = 0; u < v; u++) {
-                    logProbabilities[at + u] = logits[at + u] - logSum;
-                }
-            }
-            System.arraycopy(states, k * h, hOut, 0, k * h);
-            if (cellKind == Cell.LSTM) {
-                System.arraycopy(cells, k * h, cOut, 0, k * h);
-            }
-        }
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -743,22 +567,11 @@ public final class FastEncoderDecoder {
     /** α = softmax(e) over the real positions (masked ones hold −∞ and get 0), then c_t = Σ_j α_j m_j. */
     private void softmaxAndAverage(int at, int i, int s) {
         int w = at * s;
-        double max = Double.NEGATIVE_INFINITY;
-        for (int j = 0; j < s; j++) {
-            max = Math.max(max, weights[w + j]);
-        }
-        double sum = 0;
-        for (int j = 0; j < s; j++) {
-            double p = weights[w + j] == Double.NEGATIVE_INFINITY ? 0 : Math.exp(weights[w + j] - max);
-            weights[w + j] = p;
-            sum += p;
-        }
-        double scale = sum == 0 ? 0 : 1 / sum;
+        RowProducts.softmax(weights, w, s);
         int c = at * h;
         Arrays.fill(contexts, c, c + h, 0);
         for (int j = 0; j < s; j++) {
-            double alpha = weights[w + j] * scale;
-            weights[w + j] = alpha;
+            double alpha = weights[w + j];
             if (alpha != 0) {
                 axpy(alpha, memory, row(i, s, j) * h, contexts, c, h);
             }
@@ -767,7 +580,7 @@ public final class FastEncoderDecoder {
 
     /** @return the row of memory (and keys) that source position j of row i reads */
     private int row(int i, int s, int j) {
-        return shared ? j : i * s + j;
+        return i * s + j;
     }
 
     /** Backward through step t of row i: readout, Luong attention, cell, additive attention, embedding. */
@@ -1002,17 +815,6 @@ public final class FastEncoderDecoder {
         return sum;
     }
 
-    /** @return the index of the largest of the V entries at {@code at} (the first on a tie) */
-    private int argmax(double[] z, int at) {
-        int best = 0;
-        for (int k = 1; k < v; k++) {
-            if (z[at + k] > z[at + best]) {
-                best = k;
-            }
-        }
-        return best;
-    }
-
     // ---------------------------------------------------------------------------------------------------------------
     // Buffers and parameters
 
@@ -1055,7 +857,6 @@ public final class FastEncoderDecoder {
 
     /** Marks the real source positions of n rows and computes the additive keys K = m·Wm, once for every step. */
     private void useMemory(int n, int s, SequenceMask mask) {
-        shared = false;
         memory = ownMemory;
         if (ownReal.length < n * s) {
             ownReal = new boolean[n * s];
@@ -1122,7 +923,7 @@ public final class FastEncoderDecoder {
     }
 
     /** Copies every parameter into its Java array (the parts' arrays may have changed since the last call). */
-    private void loadParameters() {
+    void loadParameters() {
         loads++;
         read(targetEmbedding.parameters().get("E"), embedding);
         var cellParameters = cell.parameters();
@@ -1164,7 +965,7 @@ public final class FastEncoderDecoder {
         }
     }
 
-    private void read(INDArray array, double[] into) {
+    void read(INDArray array, double[] into) {
         // a plain parameter array is read through the same slab call after call (it is updated in place)
         Slab from = parameterSlabs.computeIfAbsent(array, p -> Slab.isPlain(p) ? Slab.of(p) : null);
         if (from == null) {
@@ -1176,7 +977,7 @@ public final class FastEncoderDecoder {
     }
 
     /** Reads integer ids of a (N, T) array into {@code into}, row-major. */
-    private static void readIds(INDArray ids, int[] into, int count) {
+    static void readIds(INDArray ids, int[] into, int count) {
         INDArray plain = ids.ordering() == 'c' && ids.offset() == 0 && ids.elementWiseStride() == 1 ? ids : ids.dup('c');
         var data = plain.data();
         for (int k = 0; k < count; k++) {

@@ -65,6 +65,20 @@ public final class BeamSearch {
     private record Prefix<S>(int[] tokens, double logProbability, S state) {
     }
 
+    /**
+     * A scorer that runs this search itself, as one loop over plain arrays ({@link EncoderDecoder}'s fast path): the
+     * same prefixes, candidates, ranks and hypotheses as {@link #decode}'s loop below, which the tests hold it to.
+     */
+    interface Fused {
+
+        /**
+         * @param search the search's settings: k, and α for the scores
+         * @param maxLength the most tokens before &lt;eos&gt;, positive
+         * @return the result {@link #decode} returns
+         */
+        Result beamSearch(BeamSearch search, int maxLength);
+    }
+
     private record Candidate(int parent, int token, double logProbability) {
     }
 
@@ -77,6 +91,9 @@ public final class BeamSearch {
     public <S> Result decode(StepScorer<S> scorer, int maxLength) {
         Objects.requireNonNull(scorer, "BeamSearch.decode: scorer must not be null");
         Shapes.requirePositive("BeamSearch.decode", "maxLength", maxLength);
+        if (scorer instanceof Fused fused) {
+            return fused.beamSearch(this, maxLength);
+        }
         List<Prefix<S>> beam = List.of(new Prefix<>(new int[0], 0.0, scorer.start()));
         List<Hypothesis> finished = new ArrayList<>();
         int expansions = 0;
@@ -130,12 +147,17 @@ public final class BeamSearch {
                 finished.add(new Hypothesis(p.tokens(), p.logProbability(), score(p.logProbability(), p.tokens().length), false));
             }
         }
+        return ranked(finished, expansions);
+    }
+
+    /** @return the result: the hypotheses best first by score (a stable sort: ties keep the order they finished in) */
+    static Result ranked(List<Hypothesis> finished, int expansions) {
         finished.sort(Comparator.comparingDouble(Hypothesis::score).reversed());
         return new Result(List.copyOf(finished), expansions);
     }
 
     /** score = log p / |y|^α */
-    private double score(double logProbability, int length) {
+    double score(double logProbability, int length) {
         return lengthPenalty == 0 || length == 0 ? logProbability : logProbability / Math.pow(length, lengthPenalty);
     }
 

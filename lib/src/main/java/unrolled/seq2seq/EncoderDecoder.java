@@ -20,6 +20,7 @@ import unrolled.cell.RecurrentCell;
 import unrolled.cell.State;
 import unrolled.cell.StepGradients;
 import unrolled.data.Vocabulary;
+import unrolled.fast.FastDecoding;
 import unrolled.fast.FastEncoderDecoder;
 import unrolled.fast.FastRecurrentLayer;
 import unrolled.layer.Affine;
@@ -66,9 +67,11 @@ import unrolled.train.TrainingStep;
  * has two implementations of the same equations: the readable one above ({@link #step}, {@link #forward},
  * {@link #backward}), which steps the library's cells and attention one ND4J operation at a time, and
  * {@link FastEncoderDecoder}, which runs every step in one pass per row on plain memory (the additive attention's key
- * projection of the memory once per sequence, no allocation per step, the beam's prefixes as one batch).
+ * projection of the memory once per sequence, no allocation per step). Greedy decoding of a batch and the scorer a
+ * search reads run encoder and decoder on {@link FastDecoding}: every row of the batch (or prefix of the beam) in one
+ * matrix product per weight matrix per step, and a {@link BeamSearch} over such a scorer as one fused loop.
  * {@link #lossAndGradients}, {@link #trainingStep}, {@link #greedy}, {@link #translate} and {@link #scorer} take the
- * fast one for GRU and LSTM decoders; {@code fastPath(false)} makes them take the readable one, the reference the
+ * fast paths for GRU and LSTM decoders; {@code fastPath(false)} makes them take the readable one, the reference the
  * tests hold the fast one to (same losses, gradients, outputs and attention weights to round-off, and the same
  * teacher-forcing draws).
  * Parameters: {@code sourceEmbedding.E}, {@code encoder.*}, {@code targetEmbedding.E}, {@code decoder.*},
@@ -155,6 +158,8 @@ public final class EncoderDecoder implements Trainable {
     private final Random draws;
     /** The decoder on plain memory, or null for a cell it does not cover. */
     private final FastEncoderDecoder fast;
+    /** Encoder and decoder on plain memory for greedy decoding and search, or null where {@link #fast} is. */
+    private final FastDecoding decoding;
     private boolean fastPath = true;
 
     /**
@@ -199,6 +204,7 @@ public final class EncoderDecoder implements Trainable {
         this.fast = FastEncoderDecoder.supports(decoder, attention)
                 ? new FastEncoderDecoder(targetEmbedding, decoder, attention, output, Vocabulary.BOS_ID, Vocabulary.EOS_ID)
                 : null;
+        this.decoding = FastDecoding.supports(encoderCell, fast) ? new FastDecoding(sourceEmbedding, encoderCell, fast) : null;
     }
 
     /**
@@ -514,10 +520,10 @@ public final class EncoderDecoder implements Trainable {
      */
     public int[][] greedy(INDArray sources, SequenceMask mask, int maxLength) {
         Shapes.requirePositive("EncoderDecoder.greedy", "maxLength", maxLength);
-        Encoded encoded = encode(sources, mask);
         if (usesFastPath()) {
-            return fast.greedy(encoded.memory(), mask, encoded.state(), maxLength);
+            return decoding.greedy(sources, mask, maxLength);
         }
+        Encoded encoded = encode(sources, mask);
         int n = Math.toIntExact(sources.size(0));
         State state = encoded.state();
         int[] previous = new int[n];
@@ -601,10 +607,10 @@ public final class EncoderDecoder implements Trainable {
      */
     public StepScorer<?> scorer(int[] source) {
         Objects.requireNonNull(source, "EncoderDecoder.scorer: source must not be null");
-        Encoded single = encode(Nd4j.createFromArray(new int[][] {source}), null);
         if (usesFastPath()) {
-            return fastScorer(single);
+            return fastScorer(decoding.source(source));
         }
+        Encoded single = encode(Nd4j.createFromArray(new int[][] {source}), null);
         return new SourceScorer<State>() {
 
             @Override
@@ -639,20 +645,26 @@ public final class EncoderDecoder implements Trainable {
 
     /**
      * The scorer on the fast path: a state is one plain row [s, c] (c for an LSTM only), so that a step makes no ND4J
-     * array; the k prefixes' rows go in and out of {@link FastEncoderDecoder.Scorer#advance} as one batch.
+     * array; the k prefixes' rows go in and out of {@link FastDecoding.Source#advance} as one batch, and a
+     * {@link BeamSearch} runs as one loop in {@link FastDecoding.Source#beamSearch}.
      */
-    private StepScorer<double[]> fastScorer(Encoded single) {
-        FastEncoderDecoder.Scorer beam = fast.scorer(single.memory());
+    private StepScorer<double[]> fastScorer(FastDecoding.Source beam) {
         int h = configuration.hiddenSize();
         int v = configuration.targetVocabularySize();
         boolean lstm = fast.hasCellState();
         int width = lstm ? 2 * h : h;
         double[] first = new double[width];
-        copyRow(single.state().h(), first, 0);
-        if (lstm) {
-            copyRow(single.state().c(), first, h);
-        }
-        return new SourceScorer<double[]>() {
+        beam.start(first);
+        return new FusedScorer<double[]>() {
+
+            @Override
+            public BeamSearch.Result beamSearch(BeamSearch search, int maxLength) {
+                List<Hypothesis> finished = new ArrayList<>();
+                int expansions = beam.beamSearch(search.beamWidth(), maxLength, (tokens, logProbability, length, done) ->
+                        finished.add(new Hypothesis(tokens, logProbability, search.score(logProbability, length), done)));
+                return BeamSearch.ranked(finished, expansions);
+            }
+
             private double[] hIn = new double[0];
             private double[] cIn = new double[0];
             private double[] hOut = new double[0];
@@ -705,6 +717,10 @@ public final class EncoderDecoder implements Trainable {
         };
     }
 
+    /** A scorer on the fast path, which runs a whole beam search itself. */
+    private abstract class FusedScorer<S> extends SourceScorer<S> implements BeamSearch.Fused {
+    }
+
     /** What every scorer of this model shares: V, &lt;bos&gt; and &lt;eos&gt;. */
     private abstract class SourceScorer<S> implements StepScorer<S> {
 
@@ -722,12 +738,6 @@ public final class EncoderDecoder implements Trainable {
         public int startToken() {
             return Vocabulary.BOS_ID;
         }
-    }
-
-    /** Copies a (1, H) state into values[from ..]. */
-    private static void copyRow(INDArray state, double[] values, int from) {
-        double[] row = state.reshape(state.length()).toDoubleVector();
-        System.arraycopy(row, 0, values, from, row.length);
     }
 
     @Override

@@ -96,8 +96,8 @@ public final class ModelTable {
         System.out.println();
         System.out.println("| model | Unrolled ms (median, lowest–highest) | PyTorch ms (median of the faster of 1 and every "
                 + "thread) | PyTorch / Unrolled (median, lowest–highest) | Unrolled GFLOP/s (% of peak) | Unrolled CPU ms | "
-                + "PyTorch CPU ms (1 thread) | baseline ms | baseline / Unrolled (median, lowest–highest) |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|");
+                + "PyTorch CPU ms (1 thread) | baseline ms | baseline CPU ms | baseline / Unrolled (median, lowest–highest) |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
         all.forEach((model, times) -> printRow(model, times, rounds, peak));
     }
 
@@ -118,15 +118,15 @@ public final class ModelTable {
                 ratios[r] = theirs[r] / ours[r];
             }
             double rate = Models.flops(model) / (median(ours) / 1000) / 1e9;
-            String baseline = " | |";
+            String baseline = " | | |";
             if (times.containsKey("baseline")) {
                 double[] before = column(times.get("baseline"), 0);
                 double[] speedUps = new double[rounds];
                 for (int r = 0; r < rounds; r++) {
                     speedUps[r] = before[r] / ours[r];
                 }
-                baseline = String.format(Locale.ROOT, " | %.2f | %.2f× (%.2f–%.2f) |", median(before), median(speedUps),
-                        min(speedUps), max(speedUps));
+                baseline = String.format(Locale.ROOT, " | %.2f | %.2f | %.2f× (%.2f–%.2f) |", median(before),
+                        median(column(times.get("baseline"), 1)), median(speedUps), min(speedUps), max(speedUps));
             }
             System.out.println(String.format(Locale.ROOT, "| %s | %.2f (%.2f–%.2f) | %.2f | %.2f× (%.2f–%.2f) | %.2f (%.1f%%) | %.2f "
                     + "| %.2f", model, median(ours), min(ours), max(ours), median(theirs), median(ratios), min(ratios),
