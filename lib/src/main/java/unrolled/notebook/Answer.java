@@ -25,8 +25,8 @@ import unrolled.tensor.Shapes;
  *       .and("the context c", context).hint("the weights are right, so check c = Σ_j α_j m_j")
  * }</pre>
  * An answer of one part built with {@link #of(Object)} is the learner's whole answer; an answer of named parts takes
- * the learner's parts from a {@code Map} or named arrays ({@code Gradients}) by name, or from an array or list in the
- * order the parts were added.
+ * the learner's parts from a {@code Map} or named arrays ({@code Gradients}) by name, or from an array (also a
+ * {@code double[]}: {@code {precision, recall}}) or a list in the order the parts were added.
  */
 public final class Answer {
 
@@ -78,6 +78,37 @@ public final class Answer {
      */
     public static Answer of(String name, Object reference) {
         return new Answer(false).and(name, reference);
+    }
+
+    /**
+     * An answer with one part per entry, in the map's order: e.g. the gradients a reference backward pass returns.
+     *
+     * @param parts part name to expected part, at least one entry, no null value
+     * @return the answer
+     */
+    public static Answer ofParts(Map<String, ?> parts) {
+        Objects.requireNonNull(parts, "Answer.ofParts: parts must not be null");
+        if (parts.isEmpty()) {
+            throw new IllegalArgumentException("Answer.ofParts: parts must hold at least one entry, but is empty.");
+        }
+        Answer answer = new Answer(false);
+        parts.forEach(answer::and);
+        return answer;
+    }
+
+    /**
+     * An answer with one part per named array, in their order: e.g. the {@code Gradients} of a reference backward pass.
+     *
+     * @param parts the named arrays, at least one, each of any shape
+     * @return the answer
+     */
+    public static Answer ofParts(NamedArrays parts) {
+        Objects.requireNonNull(parts, "Answer.ofParts: parts must not be null");
+        Map<String, Object> named = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, INDArray> entry : parts) {
+            named.put(entry.getKey(), entry.getValue());
+        }
+        return ofParts(named);
     }
 
     /**
@@ -204,6 +235,13 @@ public final class Answer {
         }
         List<?> list = learner instanceof Collection<?> c ? new ArrayList<>(c)
                 : learner instanceof Object[] array ? Arrays.asList(array) : null;
+        if (list == null && learner.getClass().isArray()) {
+            List<Object> elements = new ArrayList<>();
+            for (int i = 0; i < java.lang.reflect.Array.getLength(learner); i++) {
+                elements.add(java.lang.reflect.Array.get(learner, i));
+            }
+            list = elements;
+        }
         if (list == null) {
             return new PartOrProblem(null, "return " + parts.size() + " parts, " + names() + ", but your answer is a "
                     + learner.getClass().getSimpleName() + ".");

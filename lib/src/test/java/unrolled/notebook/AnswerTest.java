@@ -84,6 +84,20 @@ class AnswerTest extends NotebookOutputCapture {
     }
 
     @Test
+    void partsComeFromAMapOrNamedArraysAndMayBeTheElementsOfAPrimitiveArray() {
+        Gradients reference = new Gradients();
+        reference.accumulate("Wx", weights);
+        reference.accumulate("b", context);
+        Answer answer = Answer.ofParts(reference);
+        assertNull(answer.mismatch(Map.of("b", context, "Wx", weights)));
+        assertEquals("your answer has no b; return {Wx, b}.", answer.mismatch(Map.of("Wx", weights)));
+        Answer point = Answer.ofParts(new java.util.LinkedHashMap<>(Map.of("precision", 0.5))).and("recall", 0.25);
+        assertNull(point.mismatch(new double[] {0.5, 0.25}));
+        assertEquals("recall: yours is 0.5, expected 0.25 (tolerance 1.0E-9).", point.mismatch(new double[] {0.5, 0.5}));
+        assertThrows(IllegalArgumentException.class, () -> Answer.ofParts(Map.of()));
+    }
+
+    @Test
     void theToleranceIsTheLargestDifferenceAccepted() {
         assertNull(Answer.of(1.0).within(0.1).mismatch(1.1 - 1e-12));
         assertTrue(Answer.of(1.0).within(0.1).mismatch(1.2) != null);
