@@ -139,4 +139,12 @@ class NotebookTest {
         NullPointerException e = assertThrows(NullPointerException.class, () -> Notebook.html(null));
         assertTrue(e.getMessage().startsWith("Notebook.html: html"), e.getMessage());
     }
+
+    @Test
+    void loadingTheAdapterLetsNd4jCollectDeadArraysEveryFewSeconds() {
+        Notebook.kernelName();   // the adapter's class is initialised, as by a notebook's first card
+        assertTrue(org.nd4j.linalg.factory.Nd4j.getMemoryManager().isPeriodicGcActive(),
+                "without a periodic collection a training loop's dead arrays keep their off-heap memory");
+        assertEquals(Notebook.OFF_HEAP_COLLECTION_WINDOW_MS, org.nd4j.linalg.factory.Nd4j.getMemoryManager().getAutoGcWindow());
+    }
 }
