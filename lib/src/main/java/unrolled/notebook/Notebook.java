@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import javax.imageio.ImageIO;
-import org.nd4j.linalg.factory.Nd4j;
 import unrolled.tensor.Threads;
 
 /**
@@ -58,21 +57,12 @@ public final class Notebook {
     private static volatile Kernel kernel;
     private static volatile Sink sink;
 
-    /**
-     * How often, in milliseconds, ND4J's deallocator asks for a garbage collection while it has nothing to free: an
-     * array's numbers live outside the Java heap and go back only when the collector finds the array unreachable, and a
-     * training loop leaves thousands of small dead arrays behind while the heap itself barely grows, so without a
-     * collection now and then a kernel's memory climbs to JavaCPP's limit ({@code org.bytedeco.javacpp.maxbytes}).
-     */
-    static final int OFF_HEAP_COLLECTION_WINDOW_MS = 3_000;
-
     static {
         // every notebook shows its question cards through here before it computes anything: the library's thread
         // settings are in force from the first cell on
         Threads.apply();
-        // and the dead arrays of a training loop give their memory back within seconds, not at JavaCPP's limit
-        Nd4j.getMemoryManager().setAutoGcWindow(OFF_HEAP_COLLECTION_WINDOW_MS);
-        Nd4j.getMemoryManager().togglePeriodicGc(true);
+        // and a training loop's dead arrays give their off-heap memory back within a second, not at JavaCPP's limit
+        OffHeapCollector.start();
     }
 
     private Notebook() {

@@ -141,10 +141,18 @@ class NotebookTest {
     }
 
     @Test
-    void loadingTheAdapterLetsNd4jCollectDeadArraysEveryFewSeconds() {
+    void loadingTheAdapterStartsTheOffHeapCollector() {
         Notebook.kernelName();   // the adapter's class is initialised, as by a notebook's first card
-        assertTrue(org.nd4j.linalg.factory.Nd4j.getMemoryManager().isPeriodicGcActive(),
-                "without a periodic collection a training loop's dead arrays keep their off-heap memory");
-        assertEquals(Notebook.OFF_HEAP_COLLECTION_WINDOW_MS, org.nd4j.linalg.factory.Nd4j.getMemoryManager().getAutoGcWindow());
+        assertTrue(OffHeapCollector.running(), "without it a training loop's dead arrays keep their off-heap memory");
+        assertTrue(Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().equals(OffHeapCollector.THREAD_NAME) && t.isDaemon()), "a daemon thread");
+    }
+
+    @Test
+    void aCollectionIsDueOnlyAfterTheOffHeapCountGrewPastItsThreshold() {
+        long baseline = 1L << 30;
+        assertTrue(!OffHeapCollector.due(baseline + OffHeapCollector.GROWTH_BYTES, baseline));
+        assertTrue(OffHeapCollector.due(baseline + OffHeapCollector.GROWTH_BYTES + 1, baseline));
+        assertTrue(!OffHeapCollector.due(baseline - 1000, baseline));
     }
 }
