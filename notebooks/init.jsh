@@ -18,6 +18,7 @@ import tech.tablesaw.api.*;
 // The helper library, package by package.
 // unrolled.notebook class by class: a notebook's own `class Exercise` then clashes with the library's (an error
 // at once) instead of silently replacing it, as it would behind a wildcard import.
+import unrolled.notebook.Answer;
 import unrolled.notebook.Card;
 import unrolled.notebook.Difficulty;
 import unrolled.notebook.Drill;

@@ -4,9 +4,11 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.DoubleSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -112,6 +114,56 @@ public final class Exercise {
             }
             return Math.abs(answer - expected) <= tolerance ? null
                     : "your answer is " + answer + ", the expected answer is " + expected + " (tolerance " + tolerance + ")";
+        });
+    }
+
+    /**
+     * Checks the learner's answer against a reference {@link Answer}: every part by shape and value, with the answer's
+     * hints and known mistakes in the verdict.
+     *
+     * @param id the exercise's number, e.g. {@code 14.1}
+     * @param title what the exercise asks for, in a few words
+     * @param learner runs the learner's code and returns its answer (for named parts a map, named arrays, an array or
+     *     a list of the parts)
+     * @param expected the reference answer
+     */
+    public static void check(String id, String title, Supplier<?> learner, Answer expected) {
+        Objects.requireNonNull(learner, "Exercise.check: learner must not be null");
+        Objects.requireNonNull(expected, "Exercise.check: expected must not be null");
+        check(id, title, () -> expected.mismatch(learner.get()));
+    }
+
+    /**
+     * Checks the learner's code on several cases (sizes, settings, edge cases), in order; the verdict names the
+     * first case whose answer is off.
+     *
+     * @param id the exercise's number, e.g. {@code 6.2}
+     * @param title what the exercise asks for, in a few words
+     * @param cases the inputs, at least one
+     * @param label names a case in the verdict, e.g. {@code s -> "D = " + s[0] + ", H = " + s[1]}
+     * @param learner runs the learner's code on a case and returns its answer
+     * @param expected the reference answer for a case: an {@link Answer}, or a value compared as {@link Answer#of(Object)}
+     * @param <C> the type of a case
+     */
+    public static <C> void check(String id, String title, List<C> cases, Function<? super C, String> label,
+            Function<? super C, ?> learner, Function<? super C, ?> expected) {
+        Objects.requireNonNull(cases, "Exercise.check: cases must not be null");
+        if (cases.isEmpty()) {
+            throw new IllegalArgumentException("Exercise.check: cases must hold at least one case, but is empty.");
+        }
+        Objects.requireNonNull(label, "Exercise.check: label must not be null");
+        Objects.requireNonNull(learner, "Exercise.check: learner must not be null");
+        Objects.requireNonNull(expected, "Exercise.check: expected must not be null");
+        check(id, title, () -> {
+            for (C item : cases) {
+                Object reference = expected.apply(item);
+                Answer answer = reference instanceof Answer given ? given : Answer.of(reference);
+                String problem = answer.mismatch(learner.apply(item));
+                if (problem != null) {
+                    return "for " + label.apply(item) + ", " + problem;
+                }
+            }
+            return null;
         });
     }
 

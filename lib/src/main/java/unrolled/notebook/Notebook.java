@@ -61,6 +61,8 @@ public final class Notebook {
         // every notebook shows its question cards through here before it computes anything: the library's thread
         // settings are in force from the first cell on
         Threads.apply();
+        // and a training loop's dead arrays give their off-heap memory back within a second, not at JavaCPP's limit
+        OffHeapCollector.start();
     }
 
     private Notebook() {

@@ -139,4 +139,20 @@ class NotebookTest {
         NullPointerException e = assertThrows(NullPointerException.class, () -> Notebook.html(null));
         assertTrue(e.getMessage().startsWith("Notebook.html: html"), e.getMessage());
     }
+
+    @Test
+    void loadingTheAdapterStartsTheOffHeapCollector() {
+        Notebook.kernelName();   // the adapter's class is initialised, as by a notebook's first card
+        assertTrue(OffHeapCollector.running(), "without it a training loop's dead arrays keep their off-heap memory");
+        assertTrue(Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().equals(OffHeapCollector.THREAD_NAME) && t.isDaemon()), "a daemon thread");
+    }
+
+    @Test
+    void aCollectionIsDueOnlyAfterTheOffHeapCountGrewPastItsThreshold() {
+        long baseline = 1L << 30;
+        assertTrue(!OffHeapCollector.due(baseline + OffHeapCollector.GROWTH_BYTES, baseline));
+        assertTrue(OffHeapCollector.due(baseline + OffHeapCollector.GROWTH_BYTES + 1, baseline));
+        assertTrue(!OffHeapCollector.due(baseline - 1000, baseline));
+    }
 }
