@@ -30,7 +30,7 @@ libgomp's threads wait passively (OMP_WAIT_POLICY=PASSIVE), as in pytorch_rnn.py
 import os
 import sys
 
-from pytorch_rnn import answer_slice
+from pytorch_rnn import answer_slice, blas_name, set_threads
 
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
@@ -313,10 +313,10 @@ def main():
     if "--serve" not in sys.argv:
         sys.exit(__doc__)
     steps = {}
-    print(f"ready torch {torch.__version__}, OMP_WAIT_POLICY={os.environ['OMP_WAIT_POLICY']}", flush=True)
+    print(f"ready torch {torch.__version__}, BLAS {blas_name(torch)}, OMP_WAIT_POLICY={os.environ['OMP_WAIT_POLICY']}", flush=True)
     for line in sys.stdin:
         name, threads, seconds = line.split()
-        torch.set_num_threads(int(threads))
+        set_threads(torch, int(threads))
         if name not in steps:
             if name in DECODERS:
                 steps[name] = DECODERS[name](torch, nn)

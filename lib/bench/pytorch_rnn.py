@@ -101,7 +101,7 @@ def main():
             for mode, call in calls_for(torch, cell, size).items():
                 best = None
                 for count in threads:
-                    torch.set_num_threads(count)
+                    set_threads(torch, count)
                     result = measure(call, rounds, 1.0) + (count,)
                     if best is None or result[0] < best[0]:
                         best = result
@@ -137,7 +137,7 @@ def serve(torch):
           flush=True)
     for line in sys.stdin:
         cell, size, mode, threads, seconds = line.split()
-        torch.set_num_threads(int(threads))
+        set_threads(torch, int(threads))
         key = (cell, size)
         if key not in cache:
             cache[key] = calls_for(torch, cell, size)
@@ -160,12 +160,45 @@ def answer_slice(call, seconds):
 
 
 def blas_name(torch):
-    config = torch.__config__.show()
-    for part in config.replace(",", "\n").splitlines():
-        if "BLAS_INFO" in part:
-            return part.split("=")[-1].strip()
-    return "unknown"
+    """The BLAS behind torch's matrix products, and the sgemm rate it reaches here.
 
+    Debian's torch is built against the generic libblas.so.3, so which library does its products is whatever the
+    system's alternative points to: OpenBLAS once libopenblas0 is installed, otherwise the reference (netlib) BLAS,
+    which on a 2-core AVX-512 machine reached 5 GFLOP/s against OpenBLAS's 180 and made a whole char-LM training step
+    about five times slower (154 ms against 29). A table against that PyTorch would flatter the other side, so the
+    name and the measured rate are printed with every figure."""
+    import ctypes
+    try:
+        blas = ctypes.CDLL("libblas.so.3")
+    except OSError:
+        blas = None
+    if blas is not None and hasattr(blas, "openblas_get_config"):
+        blas.openblas_get_config.restype = ctypes.c_char_p
+        blas.openblas_get_corename.restype = ctypes.c_char_p
+        name = (f"{blas.openblas_get_config().decode().split(' ')[0]} {blas.openblas_get_config().decode().split(' ')[1]}"
+                f" (kernels {blas.openblas_get_corename().decode()})")
+    else:
+        name = "reference BLAS (not OpenBLAS: apt-get install libopenblas0)"
+    a, b = torch.randn(1024, 1024), torch.randn(1024, 1024)
+    a @ b
+    start = time.perf_counter()
+    for _ in range(5):
+        a @ b
+    rate = 5 * 2 * 1024 ** 3 / (time.perf_counter() - start) / 1e9
+    return f"{name}, sgemm 1024^3 {rate:.1f} GFLOP/s"
+
+
+def set_threads(torch, count):
+    """torch's intra-op threads, and OpenBLAS's own: torch.set_num_threads reaches only OpenMP when torch was built
+    against the generic BLAS, and OpenBLAS's pthreads would otherwise use every core in a "1 thread" measurement."""
+    import ctypes
+    torch.set_num_threads(count)
+    try:
+        blas = ctypes.CDLL("libblas.so.3")
+    except OSError:
+        return
+    if hasattr(blas, "openblas_set_num_threads"):
+        blas.openblas_set_num_threads(count)
 
 if __name__ == "__main__":
     main()
