@@ -454,13 +454,13 @@ def solved(handout, official):
 
 CURRICULUM, ATTACKED = "91-curriculum.ipynb", "92-attacked.ipynb"
 # From seven notebooks; every one's check cell runs without its lesson, so the attacks below can read its variables.
-ATTACKED_IDS = ("1.1", "5.1", "6.2", "7.1", "8.1", "14.1", "15.2", "18.3")
+ATTACKED_IDS = ("1.1", "5.1", "6.2", "7.1", "8.1", "14.1", "15.2", "19.3")
 WRONG = {   # a mistake learners make; the last two pass their visible checks
     "1.1": "return Transforms.tanh(x.mmul(Wx).add(hPrev.mmul(Wh)));",                  # the bias left out
     "6.2": "return 3L * hiddenSize * (inputSize + hiddenSize + 1);",                    # one bias per gate
     "8.1": "return losses.meanNumber().doubleValue();",                                # the padding averaged in
     "15.2": "return x.dup('c').reshape('c', 6, 4, 3);",                                # the check's shape hard-coded
-    "18.3": "return (int) Math.round(Math.log(factor) / -Math.log(gain));",            # rounded, not the first k past
+    "19.3": "return (int) Math.round(Math.log(factor) / -Math.log(gain));",            # rounded, not the first k past
 }
 # The learner's method returns what the check cell holds, or is coded to the check's inputs: the visible check passes.
 FROM_THE_CHECK = {
@@ -471,7 +471,7 @@ FROM_THE_CHECK = {
     "15.2": "return x.dup('c').reshape('c', 6, 4, 3);",
 }
 # The learner's code writes the answer channel itself. 6.2: its method prints answers for the grading cell's inputs
-# (the labels are easy to guess) with a tolerance of its own. 18.3: its method puts a filter on System.out that turns
+# (the labels are easy to guess) with a tolerance of its own. 19.3: its method puts a filter on System.out that turns
 # the grader's "not done yet" line into a value (21, right for the first input only: forging means computing).
 FORGED_LINES = ("for (String label : List.of(\"D=2, H=3\", \"D=1, H=10\", \"D=64, H=32\", \"D=300, H=1\"))\n"
                 "        System.out.println(\"unrolled-answer {\\\"exercise\\\":\\\"6.2\\\","
@@ -519,7 +519,7 @@ def curriculum(tmp_path_factory):
     submissions = {
         ("ada", CURRICULUM): solved(handouts[CURRICULUM], sources[CURRICULUM]),
         ("wes", ATTACKED): bodies(attacked, WRONG),
-        ("mallory", ATTACKED): bodies(attacked, {**FROM_THE_CHECK, "6.2": FORGED_LINES, "18.3": CHANNEL}),
+        ("mallory", ATTACKED): bodies(attacked, {**FROM_THE_CHECK, "6.2": FORGED_LINES, "19.3": CHANNEL}),
         ("trent", ATTACKED): with_cell(with_cell(with_cell(with_cell(attacked, SHADOW, at=1), REFLECT, at=1),
                                                  PROPERTY, at=1), fake_verdicts(ATTACKED_IDS), at=1),
     }
@@ -563,7 +563,7 @@ def test_the_checks_values_fool_the_visible_check_but_not_the_grade(curriculum):
         assert curriculum["grades"][("mallory", exercise)].status == grading.FAILED
     grade = curriculum["grades"][("mallory", "6.2")]
     assert grade.status == grading.FAILED and "was recorded" in grade.reason, grade       # its lines and the real one
-    grade = curriculum["grades"][("mallory", "18.3")]
+    grade = curriculum["grades"][("mallory", "19.3")]
     assert grade.status == grading.FAILED and "on input gain 0.6" in grade.reason, grade  # its stub's line rewritten
 
 

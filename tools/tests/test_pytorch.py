@@ -1,6 +1,6 @@
 """The same in PyTorch: every lesson's PyTorch section runs, and says what PyTorch does with the library's weights.
 
-Notebooks 01-17 each hold a markdown section headed "## The same in PyTorch", just before their summary, whose
+Notebooks 01-18 each hold a markdown section headed "## The same in PyTorch", just before their summary, whose
 ```python blocks are the only copy of the code: this test extracts and executes them (their asserts state the
 shapes and parameter counts the prose gives), then loads weights the library exported into the modules a
 section builds and checks that PyTorch computes the library's numbers. The weight bridge (TorchWeights, NpzFile)
@@ -30,7 +30,7 @@ except ImportError as error:  # a failure, not a skip: the test command installs
 
 HEADING = "## The same in PyTorch"
 CODE = re.compile(r"```python\n(.*?)```", re.S)
-LESSONS = [p.name for p in paths.notebook_sources() if 1 <= int(p.name[:2]) <= 17]
+LESSONS = [p.name for p in paths.notebook_sources() if 1 <= int(p.name[:2]) <= 18]
 FIXTURES = paths.ROOT / "tools" / "tests" / "pytorch" / "Fixtures.java"
 MODULES = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 # one layer; both directions; two stacked layers (the three layouts TorchWeights maps); one fast layer
@@ -130,8 +130,8 @@ def bridge(tmp_path_factory):
     return directory
 
 
-def test_every_lesson_from_01_to_17_has_a_pytorch_section_just_before_its_summary():
-    assert len(LESSONS) == 17
+def test_every_lesson_from_01_to_18_has_a_pytorch_section_just_before_its_summary():
+    assert len(LESSONS) == 18
     for name in LESSONS:
         cells = nbformat.read(paths.NOTEBOOKS / name, as_version=4).cells
         found = section(name)

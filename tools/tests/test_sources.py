@@ -243,12 +243,12 @@ ALLOWED_FIGURES: dict[tuple[str, str], str] = {
     ("16", "leaves the 25 % line"): "chance on a four-way task",
     ("17", "a drop towards 50 %"): "chance on a two-way task",
     ("17", "can reach 50 % at best"): "chance on a two-way task",
-    ("17", "stay at 50 % whatever it learns"): "chance on a two-way task",
-    ("17", "a memoryless one stays at 50 %"): "chance on a two-way task (the run's seeds are shown above it)",
-    ("17", "cannot beat 50 %"): "chance on a two-way task",
-    ("18", "rather than 0.5)"): "σ(0) = 0.5",
-    ("18", "about 9.6 million"): "the parameter count worked out above it",
-    ("18", "by about 0.9, how long"): "the premise of an interview question",
+    ("18", "stay at 50 % whatever it learns"): "chance on a two-way task",
+    ("18", "a memoryless one stays at 50 %"): "chance on a two-way task (the run's seeds are shown above it)",
+    ("18", "cannot beat 50 %"): "chance on a two-way task",
+    ("19", "rather than 0.5)"): "σ(0) = 0.5",
+    ("19", "about 9.6 million"): "the parameter count worked out above it",
+    ("19", "by about 0.9, how long"): "the premise of an interview question",
 }
 
 

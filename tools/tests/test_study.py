@@ -1,6 +1,6 @@
 """`./unrolled study`: the learner's workspace (first use, a changed notebook kept, a new curriculum file added, an
-update of an untouched notebook), where a workspace may be, and the Jupyter command (options passed through once,
-root, JupyterLab or the classic Notebook)."""
+update of an untouched notebook, the copy of a notebook the curriculum renamed kept and named), where a workspace may
+be, and the Jupyter command (options passed through once, root, JupyterLab or the classic Notebook)."""
 import subprocess
 from pathlib import Path
 
@@ -92,6 +92,23 @@ def test_a_notebook_new_in_the_curriculum_is_added_and_the_others_are_left_alone
     assert (root / "student" / "00-start.ipynb").read_bytes() == mine
     assert (root / "student" / "01-recurrence.ipynb").read_bytes() == untouched
     assert "throw Exercise.todo();" in (root / "student" / "02-bptt.ipynb").read_text()
+
+
+def test_a_copy_of_a_notebook_the_curriculum_renamed_is_kept_and_named_as_no_longer_in_it(clone):
+    root, sources = clone
+    study.prepare(root / "student", sources, root)
+    mine = learner_edits(root / "student" / "01-recurrence.ipynb")
+    (root / "student" / "00-start.mine.ipynb").write_bytes(mine)               # set aside as describe() suggests
+    nbformat.write(nbformat.v4.new_notebook(), root / "student" / "02-scratch.ipynb")   # the learner's own notebook
+    sources[1].rename(root / "notebooks" / "02-recurrence.ipynb")
+    sources[1] = root / "notebooks" / "02-recurrence.ipynb"
+    workspace = study.prepare(root / "student", sources, root)
+    assert workspace.created == ["02-recurrence.ipynb"]
+    assert workspace.retired == ["01-recurrence.ipynb"]
+    assert (root / "student" / "01-recurrence.ipynb").read_bytes() == mine
+    said = "\n".join(study.describe(workspace))
+    assert "No longer in the curriculum, which renamed or split them: 01-recurrence.ipynb. They are kept" in said
+    assert "02-scratch" not in said and "mine" not in said
 
 
 def test_a_notebook_the_learner_never_changed_follows_the_curriculum(clone):

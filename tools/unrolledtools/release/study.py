@@ -56,6 +56,7 @@ class Workspace:
     refreshed: list[str] = field(default_factory=list)  # the learner had not changed them; the curriculum had
     yours: list[str] = field(default_factory=list)      # changed by the learner, kept; the curriculum is the same
     newer: list[str] = field(default_factory=list)      # changed by the learner, kept; the curriculum changed since
+    retired: list[str] = field(default_factory=list)    # student copies of notebooks the curriculum no longer has, kept
 
 
 USAGE = "./unrolled study [FOLDER] [--instructor] [--lab | --classic] [Jupyter's own options]"
@@ -142,6 +143,10 @@ def prepare(folder: Path, sources: list[Path] | None = None, root: Path = paths.
     for path in outcome.kept:
         current = student.sha256(by_name[path.name].read_bytes())
         (workspace.yours if source_of(path) == current else workspace.newer).append(path.name)
+    # a copy this command once wrote of a notebook since renamed or split (it records its source): kept, and named
+    workspace.retired = sorted(path.name for path in folder.glob("[0-9][0-9]-*.ipynb")
+                               if path.name not in by_name and not path.name.endswith(".mine.ipynb")
+                               and source_of(path) is not None)
     return workspace
 
 
@@ -167,6 +172,9 @@ def describe(workspace: Workspace) -> list[str]:
         lines.append(f"{name}: the curriculum has a newer version, and yours has your changes, so it was kept. To get "
                      f"the new one beside yours, rename yours (for example to {newer_name(name)}) and run "
                      f"./unrolled study again.")
+    if workspace.retired:
+        lines.append(f"No longer in the curriculum, which renamed or split them: {', '.join(workspace.retired)}. "
+                     f"They are kept as they are, with your work; the notebooks that replace them are beside them.")
     if not lines:
         lines.append(f"Your workspace {shown}/ is up to date.")
     return lines
