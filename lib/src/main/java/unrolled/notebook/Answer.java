@@ -9,6 +9,8 @@ import java.util.Objects;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
 import unrolled.param.NamedArrays;
 import unrolled.tensor.Shapes;
 
@@ -41,6 +43,8 @@ public final class Answer {
         final Object value;
         final List<Mistake> mistakes = new ArrayList<>();
         String hint;
+        /** The names of the part's equal column blocks (e.g. an LSTM's gates), or null. */
+        String[] blocks;
 
         Part(String name, Object value) {
             this.name = name;
@@ -161,6 +165,26 @@ public final class Answer {
     }
 
     /**
+     * Names equal blocks of the last-added part's columns, e.g. the gates of an LSTM's fused weights: when the part is
+     * off, the check also says which block is off the most ("mostly in the forget gate f").
+     *
+     * @param names the blocks in column order; the part's last dimension must split into that many equal blocks
+     * @return this answer
+     */
+    public Answer inBlocks(String... names) {
+        Part part = last();
+        INDArray value = asArray(part.value);
+        if (names == null || names.length < 2 || value == null || value.rank() == 0
+                || value.size(value.rank() - 1) % names.length != 0) {
+            throw new IllegalArgumentException("Answer.inBlocks: the part \"" + part.name + "\" must be an array whose last "
+                    + "dimension splits into the " + (names == null ? 0 : names.length) + " named blocks (at least 2), but has shape "
+                    + (value == null ? "none" : Shapes.of(value)) + ".");
+        }
+        part.blocks = names.clone();
+        return this;
+    }
+
+    /**
      * What to add when every part of a several-part answer is off: the step they all share.
      *
      * @param hint a sentence
@@ -264,7 +288,31 @@ public final class Answer {
                 return prefix + mistake.hint;
             }
         }
-        return prefix + difference + (part.hint == null ? "" : " " + part.hint);
+        return prefix + difference + worstBlock(part, yours) + (part.hint == null ? "" : " " + part.hint);
+    }
+
+    /** " Mostly in the block …." for a part with named blocks whose learner's array has its shape, else "". */
+    private String worstBlock(Part part, Object yours) {
+        INDArray mine = part.blocks == null ? null : asArray(yours);
+        INDArray expected = asArray(part.value);
+        if (mine == null || !Arrays.equals(mine.shape(), expected.shape())) {
+            return "";
+        }
+        INDArray difference = Transforms.abs(mine.sub(expected), false);
+        long columns = expected.size(expected.rank() - 1);
+        long width = columns / part.blocks.length;
+        INDArray byColumn = difference.reshape('c', difference.length() / columns, columns);
+        int worst = 0;
+        double worstDifference = -1;
+        for (int b = 0; b < part.blocks.length; b++) {
+            double blockDifference = byColumn.get(NDArrayIndex.all(), NDArrayIndex.interval(b * width, (b + 1) * width))
+                    .maxNumber().doubleValue();
+            if (Double.isNaN(blockDifference) || blockDifference > worstDifference) {
+                worst = b;
+                worstDifference = Double.isNaN(blockDifference) ? Double.POSITIVE_INFINITY : blockDifference;
+            }
+        }
+        return " Mostly in " + part.blocks[worst] + ".";
     }
 
     /** Null when {@code yours} equals {@code reference} within the tolerance, otherwise how they differ. */

@@ -36,6 +36,16 @@ public final class Gradients extends NamedArrays {
     }
 
     /**
+     * @return new gradients holding a copy of every array under the same names, in the same order: changing either
+     *     leaves the other as it was
+     */
+    public Gradients copy() {
+        Gradients copy = new Gradients();
+        values.forEach((name, gradient) -> copy.values.put(name, gradient.dup()));
+        return copy;
+    }
+
+    /**
      * Adds a gradient without copying it: like {@link #accumulate}, but the first gradient under a name is held as it is
      * rather than copied. For an array the caller has just computed and nobody else holds, such as a layer's fresh
      * result being gathered into a model's gradients; its later changes (clipping, a sum into it) change the array.

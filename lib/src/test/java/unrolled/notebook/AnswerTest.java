@@ -53,6 +53,24 @@ class AnswerTest extends NotebookOutputCapture {
     }
 
     @Test
+    void aPartWithNamedBlocksSaysWhichBlockIsOffTheMost() {
+        // (2, 6): three blocks of two columns, like a GRU's r, z, n
+        INDArray fused = Nd4j.createFromArray(new double[][] {{1, 2, 3, 4, 5, 6}, {7, 8, 9, 10, 11, 12}});
+        Answer answer = Answer.of("dWx", fused).inBlocks("the reset gate r", "the update gate z", "the candidate n")
+                .hint("check δa.");
+        INDArray wrong = fused.dup();
+        wrong.putScalar(0, 0, 1.5);
+        wrong.putScalar(1, 3, 12.0);
+        assertEquals("dWx: largest difference 2.00 at index [1, 3]: yours is 12.0, expected 10.0 (tolerance 1.0E-9). "
+                + "Mostly in the update gate z. check δa.", answer.mismatch(Map.of("dWx", wrong)));
+        assertNull(answer.mismatch(Map.of("dWx", fused)));
+        IllegalArgumentException uneven = assertThrows(IllegalArgumentException.class,
+                () -> Answer.of("dWx", fused).inBlocks("i", "f", "o", "g"));
+        assertEquals("Answer.inBlocks: the part \"dWx\" must be an array whose last dimension splits into the 4 named "
+                + "blocks (at least 2), but has shape (2, 6).", uneven.getMessage());
+    }
+
+    @Test
     void aKnownMistakeIsNamedInsteadOfTheDifference() {
         Answer answer = Answer.of(context).mistake(context.mul(2), "you doubled it.").hint("check each term.");
         assertEquals("you doubled it.", answer.mismatch(context.mul(2)));

@@ -30,6 +30,17 @@ class GradientsTest {
     }
 
     @Test
+    void aCopyHoldsItsOwnArraysUnderTheSameNamesInTheSameOrder() {
+        Gradients g = new Gradients().accumulate("b", Nd4j.createFromArray(1.0, 2.0)).accumulate("Wx", Nd4j.createFromArray(3.0));
+        Gradients copy = g.copy();
+        assertEquals(java.util.List.of("b", "Wx"), java.util.List.copyOf(copy.names()));
+        copy.get("b").muli(10);
+        assertEquals(Nd4j.createFromArray(1.0, 2.0), g.get("b"), "the original is unchanged");
+        assertEquals(Nd4j.createFromArray(10.0, 20.0), copy.get("b"));
+        assertEquals(Nd4j.createFromArray(3.0), copy.get("Wx"));
+    }
+
+    @Test
     void globalNormIsTheNormOfAllEntriesTogether() {
         Gradients g = new Gradients().accumulate("a", Nd4j.createFromArray(3.0)).accumulate("b", Nd4j.createFromArray(4.0, 0.0));
         assertEquals(5.0, g.globalNorm(), 1e-12);
