@@ -31,8 +31,14 @@ final class Lanes {
         void run(int lane, int from, int to);
     }
 
-    /** Below this many multiply-adds per pass (N·T·H·G), one lane: the hand-over would cost more than it saves. */
-    static final long MINIMUM_WORK = 1L << 21;
+    /**
+     * Below this many multiply-adds per pass (N·T·H·G), one lane: such a pass takes about a tenth of a millisecond, and
+     * the hand-over, tens of microseconds, would eat most of what a second core saves. (The bound was 2²¹ at first,
+     * which left notebook 10's char-LM (N·T·H·G = 786,432) and name classifier (131,072) on one lane with OpenBLAS
+     * threaded instead: on 2 cores its threads cost as much CPU again for products this small and lost wall time too,
+     * the char-LM step 21.2 ms against 18.5 ms with OpenBLAS on one thread.)
+     */
+    static final long MINIMUM_WORK = 1L << 16;
 
     /** When positive, the number of lanes every call uses regardless of size and cores: for tests only. */
     static volatile int forced;

@@ -70,70 +70,151 @@ public final class ReadoutLoss {
                         + r + " is " + targets[r] + ".");
             }
         }
-        Slab xs = Slab.of(x);
-        Slab ws = Slab.of(w);
-        Slab bs = Slab.of(b);
-        Slab z = Slab.zeros(type, rows, v);
-        Slab dW = Slab.zeros(type, h, v);
-        Slab db = Slab.zeros(type, 1, v);
-        Slab dX = Slab.zeros(type, rows, h);
         double totalWeight = 0;
         for (int r = 0; r < rows; r++) {
             totalWeight += mask == null ? 1 : mask[r];
         }
+        Slab dW = Slab.zeros(type, h, v);
+        Slab db = Slab.zeros(type, 1, v);
+        Slab dX = Slab.zeros(type, rows, h);
         if (totalWeight == 0) {
             return new Result(0, 0, dX.array, dW.array, db.array);
         }
-        // Z = X·W + b: every row starts as b, then the product is added (β = 1)
-        for (int r = 0; r < rows; r++) {
-            bs.copyTo(0, z, r * v, v);
+        Slab xs = Slab.of(x);
+        Slab ws = Slab.of(w);
+        Slab bs = Slab.of(b);
+        Slab z = logits(type, rows, v);
+        // the rows split into lanes, one per core, when the products are large enough (each lane its rows of Z and dX,
+        // its part of dW and db, added up in lane order at the end)
+        int lanes = Lanes.count(rows, (long) rows * h * v);
+        Part[] parts = new Part[lanes];
+        for (int lane = 0; lane < lanes; lane++) {
+            parts[lane] = lane == 0 ? new Part(xs, ws, bs, z, dX, dW, type, v)
+                    : new Part(xs.twin(), ws.twin(), bs.twin(), z.twin(), dX.twin(), Slab.zeros(type, h, v), type, v);
         }
-        Slab.gemm(false, false, rows, v, h, 1, xs, 0, h, ws, 0, v, 1, z, 0, v);
+        double share = 1 / totalWeight;
+        Lanes.run(lanes, rows, (lane, from, to) -> parts[lane].run(from, to, h, v, targets, mask, share));
         double weightedSum = 0;
-        for (int r = 0; r < rows; r++) {
-            int at = r * v;
-            double c = mask == null ? 1 : mask[r];
-            if (c == 0) {
-                // a masked row gets exactly zero gradient
-                for (int k = 0; k < v; k++) {
-                    z.set(at + k, 0);
-                }
-                continue;
+        double[] columnSums = new double[v];
+        for (Part part : parts) {
+            weightedSum += part.weightedSum;
+            for (int k = 0; k < v; k++) {
+                columnSums[k] += part.columnSum(k);
             }
-            // max z, then Σ exp(z − max z)
+        }
+        for (int lane = 1; lane < lanes; lane++) {
+            Slab partial = parts[lane].dW;
+            for (int k = 0; k < h * v; k++) {
+                dW.set(k, dW.get(k) + partial.get(k));
+            }
+        }
+        // db = Σ_r dz_r
+        for (int k = 0; k < v; k++) {
+            db.set(k, columnSums[k]);
+        }
+        return new Result(weightedSum / totalWeight, totalWeight, dX.array, dW.array, db.array);
+    }
+
+    /**
+     * The logits' buffer of this thread, (R, V), reused from call to call: Z never leaves the call (dZ is written over
+     * it), and fresh off-heap memory costs a page fault per 4 kB on first touch (half a megabyte per char-LM step).
+     */
+    private static Slab logits(DataType type, int rows, int v) {
+        Slab[] kept = LOGITS.get();
+        int which = type == DataType.FLOAT ? 0 : 1;
+        if (kept[which] == null || kept[which].length < rows * v) {
+            kept[which] = Slab.zeros(type, (long) rows * v);
+        }
+        return kept[which];
+    }
+
+    private static final ThreadLocal<Slab[]> LOGITS = ThreadLocal.withInitial(() -> new Slab[2]);
+
+    /** One lane's rows [from, to): their logits, loss and gradients, with its own gemm pointers. */
+    private static final class Part {
+        final Slab x;
+        final Slab w;
+        final Slab b;
+        final Slab z;
+        final Slab dX;
+        /** dW itself for lane 0; for the others their part of it, added up at the end. */
+        final Slab dW;
+        /** Σ_r dz_r over the lane's rows: FLOAT sums on the vector units, else double sums. */
+        final float[] floatSums;
+        final double[] doubleSums;
+        final VectorSoftmaxRows vector;
+        double weightedSum;
+
+        Part(Slab x, Slab w, Slab b, Slab z, Slab dX, Slab dW, DataType type, int v) {
+            this.x = x;
+            this.w = w;
+            this.b = b;
+            this.z = z;
+            this.dX = dX;
+            this.dW = dW;
+            boolean onVectors = type == DataType.FLOAT && Simd.active();
+            this.vector = onVectors ? new VectorSoftmaxRows() : null;
+            this.floatSums = onVectors ? VectorMath.row(v) : null;
+            this.doubleSums = onVectors ? null : new double[v];
+        }
+
+        double columnSum(int k) {
+            return floatSums != null ? floatSums[k] : doubleSums[k];
+        }
+
+        void run(int from, int to, int h, int v, int[] targets, double[] mask, double inverseTotal) {
+            int count = to - from;
+            // Z = X·W + b: every row starts as b, then the product is added (β = 1)
+            for (int r = from; r < to; r++) {
+                b.copyTo(0, z, r * v, v);
+            }
+            Slab.gemm(false, false, count, v, h, 1, x, from * h, h, w, 0, v, 1, z, from * v, v);
+            for (int r = from; r < to; r++) {
+                double c = mask == null ? 1 : mask[r];
+                if (c == 0) {
+                    // a masked row gets exactly zero gradient
+                    z.fill(r * v, v, 0.0);
+                } else if (vector != null) {
+                    weightedSum += c * vector.crossEntropy((Slab.Floats) z, r * v, v, targets[r], c * inverseTotal,
+                            floatSums);
+                } else {
+                    weightedSum += c * portableRow(r * v, v, targets[r], c * inverseTotal);
+                }
+            }
+            // dW = Xᵀ·dZ,  dX = dZ·Wᵀ  (over the lane's rows)
+            Slab.gemm(true, false, h, v, count, 1, x, from * h, h, z, from * v, v, 0, dW, 0, v);
+            Slab.gemm(false, true, count, h, v, 1, z, from * v, v, w, 0, v, 0, dX, from * h, h);
+        }
+
+        /**
+         * One row as scalar double arithmetic: returns ℓ and writes dz over z, adding it to the column sums.
+         *
+         * <pre>
+         *   p = softmax(z) = exp(z − max z) / Σ exp(z − max z)
+         *   ℓ = log Σ exp(z − max z) − (z_y − max z)
+         *   dz = share · (p − onehot(y)),  share = c / Σc
+         * </pre>
+         */
+        private double portableRow(int at, int v, int target, double share) {
             double max = Double.NEGATIVE_INFINITY;
             for (int k = 0; k < v; k++) {
                 max = Math.max(max, z.get(at + k));
             }
-            double shiftedTarget = z.get(at + targets[r]) - max;
+            double shiftedTarget = z.get(at + target) - max;
             double sumExp = 0;
             for (int k = 0; k < v; k++) {
                 double e = Math.exp(z.get(at + k) - max);
                 z.set(at + k, e);
                 sumExp += e;
             }
-            // ℓ = log Σ exp(z − max z) − (z_y − max z)
-            weightedSum += c * (Math.log(sumExp) - shiftedTarget);
-            // dz = c/Σc · (p − onehot(y)),  p = exp(z − max z) / Σ exp(z − max z)
-            double share = c / totalWeight;
             for (int k = 0; k < v; k++) {
                 z.set(at + k, share * z.get(at + k) / sumExp);
             }
-            z.set(at + targets[r], z.get(at + targets[r]) - share);
-        }
-        // dW = Xᵀ·dZ,  dX = dZ·Wᵀ
-        Slab.gemm(true, false, h, v, rows, 1, xs, 0, h, z, 0, v, 0, dW, 0, v);
-        Slab.gemm(false, true, rows, h, v, 1, z, 0, v, ws, 0, v, 0, dX, 0, h);
-        // db = Σ_r dz_r
-        double[] columnSums = new double[v];
-        for (int r = 0; r < rows; r++) {
+            z.set(at + target, z.get(at + target) - share);
             for (int k = 0; k < v; k++) {
-                columnSums[k] += z.get(r * v + k);
+                doubleSums[k] += z.get(at + k);
             }
+            return Math.log(sumExp) - shiftedTarget;
         }
-        for (int k = 0; k < v; k++) {
-            db.set(k, columnSums[k]);
-        }
-        return new Result(weightedSum / totalWeight, totalWeight, dX.array, dW.array, db.array);
     }
 }

@@ -8,11 +8,11 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * The attention softmax of {@link FastEncoderBlock} and its gradient, one row of scores at a time, on the vector units
- * (FLOAT only). Each row is copied into a padded array, computed a whole vector at a time (e^x by
+ * The attention softmax of {@link FastEncoderBlock} and its gradient, and the softmax cross-entropy of
+ * {@link ReadoutLoss}, one row at a time, on the vector units (FLOAT only). Each row is copied into a padded array, computed a whole vector at a time (e^x by
  * {@link VectorActivations}, sums added in lane order, so every run gives the same bits) and copied back. Loaded only
  * when {@link Simd} has found the {@code jdk.incubator.vector} module; one instance per block, as its rows are the
- * block's scratch.
+ * block's scratch (and one per lane of a readout).
  */
 final class VectorSoftmaxRows {
     private float[] scores = new float[0];
@@ -92,5 +92,50 @@ final class VectorSoftmaxRows {
             dScores.write(dAt, g, allowed);
         }
         dScores.fill(dAt + allowed, width - allowed, 0.0);
+    }
+
+    /**
+     * The softmax cross-entropy of one row of logits z with target y, for {@link ReadoutLoss}: returns
+     * ℓ = log Σ exp(z − max z) − (z_y − max z), writes dz = share · (p − onehot(y)) over the row and adds dz to
+     * {@code columnSums} (padded to whole vectors).
+     *
+     * <pre>
+     *   p = softmax(z) = exp(z − max z) / Σ exp(z − max z)
+     * </pre>
+     */
+    double crossEntropy(Slab.Floats row, int at, int width, int target, double share, float[] columnSums) {
+        fit(width);
+        float[] s = scores;
+        int end = padded(width);
+        row.read(at, s, width);
+        Arrays.fill(s, width, end, Float.NEGATIVE_INFINITY);
+        FloatVector highest = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+        for (int j = 0; j < end; j += LANES) {
+            highest = highest.max(FloatVector.fromArray(SPECIES, s, j));
+        }
+        float max = highest.reduceLanes(VectorOperators.MAX);
+        float shiftedTarget = s[target] - max;
+        for (int j = 0; j < end; j += LANES) {
+            FloatVector.fromArray(SPECIES, s, j).sub(max).intoArray(s, j);
+        }
+        VectorActivations.exp(s, 0, s, 0, end);
+        FloatVector total = FloatVector.zero(SPECIES);
+        for (int j = 0; j < end; j += LANES) {
+            total = total.add(FloatVector.fromArray(SPECIES, s, j));
+        }
+        total.intoArray(lanes, 0);
+        float sumExp = VectorMath.sum(lanes);
+        // dz = share · exp(z − max z) / Σ exp(z − max z), then − share at the target; the padding's e^−∞ is 0
+        float scale = (float) (share / sumExp);
+        for (int j = 0; j < end; j += LANES) {
+            FloatVector dz = FloatVector.fromArray(SPECIES, s, j).mul(scale);
+            dz.intoArray(s, j);
+        }
+        s[target] -= (float) share;
+        for (int j = 0; j < end; j += LANES) {
+            FloatVector.fromArray(SPECIES, columnSums, j).add(FloatVector.fromArray(SPECIES, s, j)).intoArray(columnSums, j);
+        }
+        row.write(at, s, width);
+        return Math.log(sumExp) - shiftedTarget;
     }
 }

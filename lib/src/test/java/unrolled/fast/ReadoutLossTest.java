@@ -51,24 +51,54 @@ class ReadoutLossTest {
     @Test
     void itEqualsTheAffineLayerThenTheSoftmaxCrossEntropy() {
         for (DataType type : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
-            INDArray x = x().castTo(type);
-            Affine affine = new Affine(3, 5, type, 4);
-            affine.parameters().get("W").assign(w());
-            affine.parameters().get("b").assign(b());
-            Affine.Result z = affine.forward(x);
-            SoftmaxCrossEntropy.Result loss = new SoftmaxCrossEntropy().compute(z.output(),
-                    Nd4j.createFromArray(TARGETS), Nd4j.createFromArray(MASK));
-            LayerGradients expected = affine.backward(loss.dLogits(), z.cache());
-            ReadoutLoss.Result fused = ReadoutLoss.compute(x, affine.parameters().get("W"), affine.parameters().get("b"),
-                    TARGETS, MASK);
-            double tolerance = type == DataType.DOUBLE ? 1e-12 : 1e-6;
-            assertEquals(loss.loss(), fused.loss(), tolerance * 10, type.toString());
-            assertTrue(expected.dx().castTo(DataType.DOUBLE).equalsWithEps(fused.dX().castTo(DataType.DOUBLE), tolerance));
-            assertTrue(expected.parameters().get("W").castTo(DataType.DOUBLE)
-                    .equalsWithEps(fused.dW().castTo(DataType.DOUBLE), tolerance));
-            assertTrue(expected.parameters().get("b").castTo(DataType.DOUBLE)
-                    .equalsWithEps(fused.db().castTo(DataType.DOUBLE), tolerance));
+            assertSameAsTheReadableLayers(x().castTo(type), w(), b(), TARGETS, MASK);
         }
+    }
+
+    @Test
+    void itsLanesAndItsVectorRowsGiveTheSameNumbersAsTheReadableLayers() {
+        // R = 37 rows in two lanes of 18 and 19, V = 21 classes (not a whole number of vectors), some rows masked
+        int rows = 37;
+        int[] targets = new int[rows];
+        double[] mask = new double[rows];
+        for (int r = 0; r < rows; r++) {
+            targets[r] = (r * 7) % 21;
+            mask[r] = r % 5 == 3 ? 0 : 1;
+        }
+        INDArray w = TestData.gaussian(5, 6, 21);
+        INDArray b = TestData.gaussian(6, 1, 21);
+        Lanes.forced = 2;
+        try {
+            for (DataType type : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
+                assertSameAsTheReadableLayers(TestData.gaussian(4, rows, 6).castTo(type), w, b, targets, mask);
+            }
+            Simd.off = true;
+            assertSameAsTheReadableLayers(TestData.gaussian(4, rows, 6).castTo(DataType.FLOAT), w, b, targets, mask);
+        } finally {
+            Lanes.forced = 0;
+            Simd.off = false;
+        }
+    }
+
+    /** The fused call against Affine, SoftmaxCrossEntropy and Affine.backward: loss and every gradient to round-off. */
+    private static void assertSameAsTheReadableLayers(INDArray x, INDArray w, INDArray b, int[] targets, double[] mask) {
+        DataType type = x.dataType();
+        Affine affine = new Affine((int) w.size(0), (int) w.size(1), type, 4);
+        affine.parameters().get("W").assign(w);
+        affine.parameters().get("b").assign(b);
+        Affine.Result z = affine.forward(x);
+        SoftmaxCrossEntropy.Result loss = new SoftmaxCrossEntropy().compute(z.output(),
+                Nd4j.createFromArray(targets), Nd4j.createFromArray(mask));
+        LayerGradients expected = affine.backward(loss.dLogits(), z.cache());
+        ReadoutLoss.Result fused = ReadoutLoss.compute(x, affine.parameters().get("W"), affine.parameters().get("b"),
+                targets, mask);
+        double tolerance = type == DataType.DOUBLE ? 1e-12 : 1e-6;
+        assertEquals(loss.loss(), fused.loss(), tolerance * 10, type.toString());
+        assertTrue(expected.dx().castTo(DataType.DOUBLE).equalsWithEps(fused.dX().castTo(DataType.DOUBLE), tolerance));
+        assertTrue(expected.parameters().get("W").castTo(DataType.DOUBLE)
+                .equalsWithEps(fused.dW().castTo(DataType.DOUBLE), tolerance));
+        assertTrue(expected.parameters().get("b").castTo(DataType.DOUBLE)
+                .equalsWithEps(fused.db().castTo(DataType.DOUBLE), tolerance));
     }
 
     @Test
