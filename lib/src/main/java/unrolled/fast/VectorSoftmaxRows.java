@@ -45,21 +45,8 @@ final class VectorSoftmaxRows {
             row.read(at, s, allowed);
             // the padding takes part as −∞: it does not change the maximum, and its e^(−∞ − max) is 0
             Arrays.fill(s, allowed, end, Float.NEGATIVE_INFINITY);
-            FloatVector highest = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
-            for (int j = 0; j < end; j += LANES) {
-                highest = highest.max(FloatVector.fromArray(SPECIES, s, j));
-            }
-            float max = highest.reduceLanes(VectorOperators.MAX);
-            for (int j = 0; j < end; j += LANES) {
-                FloatVector.fromArray(SPECIES, s, j).sub(max).intoArray(s, j);
-            }
-            VectorActivations.exp(s, 0, s, 0, end);
-            FloatVector total = FloatVector.zero(SPECIES);
-            for (int j = 0; j < end; j += LANES) {
-                total = total.add(FloatVector.fromArray(SPECIES, s, j));
-            }
-            total.intoArray(lanes, 0);
-            float inverseSum = 1f / VectorMath.sum(lanes);
+            shiftedExp(s, end);
+            float inverseSum = 1f / sum(s, end);
             for (int j = 0; j < end; j += LANES) {
                 FloatVector.fromArray(SPECIES, s, j).mul(inverseSum).intoArray(s, j);
             }
@@ -109,22 +96,9 @@ final class VectorSoftmaxRows {
         int end = padded(width);
         row.read(at, s, width);
         Arrays.fill(s, width, end, Float.NEGATIVE_INFINITY);
-        FloatVector highest = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
-        for (int j = 0; j < end; j += LANES) {
-            highest = highest.max(FloatVector.fromArray(SPECIES, s, j));
-        }
-        float max = highest.reduceLanes(VectorOperators.MAX);
-        float shiftedTarget = s[target] - max;
-        for (int j = 0; j < end; j += LANES) {
-            FloatVector.fromArray(SPECIES, s, j).sub(max).intoArray(s, j);
-        }
-        VectorActivations.exp(s, 0, s, 0, end);
-        FloatVector total = FloatVector.zero(SPECIES);
-        for (int j = 0; j < end; j += LANES) {
-            total = total.add(FloatVector.fromArray(SPECIES, s, j));
-        }
-        total.intoArray(lanes, 0);
-        float sumExp = VectorMath.sum(lanes);
+        float targetLogit = s[target];
+        float shiftedTarget = targetLogit - shiftedExp(s, end);
+        float sumExp = sum(s, end);
         // dz = share · exp(z − max z) / Σ exp(z − max z), then − share at the target; the padding's e^−∞ is 0
         float scale = (float) (share / sumExp);
         for (int j = 0; j < end; j += LANES) {
@@ -137,5 +111,33 @@ final class VectorSoftmaxRows {
         }
         row.write(at, s, width);
         return Math.log(sumExp) - shiftedTarget;
+    }
+
+    /**
+     * s_j = exp(s_j − max s) over [0, end), in place; padding of −∞ becomes 0.
+     *
+     * @return max s
+     */
+    private static float shiftedExp(float[] s, int end) {
+        FloatVector highest = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+        for (int j = 0; j < end; j += LANES) {
+            highest = highest.max(FloatVector.fromArray(SPECIES, s, j));
+        }
+        float max = highest.reduceLanes(VectorOperators.MAX);
+        for (int j = 0; j < end; j += LANES) {
+            FloatVector.fromArray(SPECIES, s, j).sub(max).intoArray(s, j);
+        }
+        VectorActivations.exp(s, 0, s, 0, end);
+        return max;
+    }
+
+    /** @return Σ s_j over [0, end), whole vectors added, then their lanes in order (the same bits every run) */
+    private float sum(float[] s, int end) {
+        FloatVector total = FloatVector.zero(SPECIES);
+        for (int j = 0; j < end; j += LANES) {
+            total = total.add(FloatVector.fromArray(SPECIES, s, j));
+        }
+        total.intoArray(lanes, 0);
+        return VectorMath.sum(lanes);
     }
 }
