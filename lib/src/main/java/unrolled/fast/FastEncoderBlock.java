@@ -81,6 +81,11 @@ public final class FastEncoderBlock {
     private final VectorSoftmaxRows vectorSoftmax;
     /** The forward layer norms on the vector units, under the same condition, else null. */
     private final VectorLayerNormRows vectorLayerNorm;
+    /** The ReLU's blocks of values and of the gate deciding its gradient (FLOAT). */
+    private final float[] rectifyValues = new float[1024];
+    private final float[] rectifyGate = new float[1024];
+    /** Zeros, written in bulk over the masked part of a row of attention weights (FLOAT). */
+    private final float[] zeros = new float[256];
 
     /**
      * @param reference the readable block whose parameters this pass reads and whose results it reproduces, not null
@@ -282,11 +287,7 @@ public final class FastEncoderBlock {
         // u = max(0, h·W1 + b1)
         fillRows(u, R, F, 0, parameter("feedForward.b1"), F);
         Slab.gemm(false, false, R, F, D, 1.0, h, 0, D, parameter("feedForward.W1"), 0, F, 1.0, u, 0, F);
-        for (int k = 0; k < R * F; k++) {
-            if (!(u.get(k) > 0)) {
-                u.set(k, 0.0);
-            }
-        }
+        rectify(u, null, R * F);
         // F = u·W2 + b2,  y = LayerNorm₂(h + F)
         fillRows(f, R, D, 0, parameter("feedForward.b2"), D);
         Slab.gemm(false, false, R, D, F, 1.0, u, 0, F, parameter("feedForward.W2"), 0, D, 1.0, f, 0, D);
@@ -350,11 +351,7 @@ public final class FastEncoderBlock {
         grads.take("feedForward.b2", columnSums(dz2, R, D));
         Slab W2 = parameter("feedForward.W2");
         Slab.gemm(false, true, R, F, D, 1.0, dz2, 0, D, W2, 0, D, 0.0, du, 0, F);
-        for (int k = 0; k < R * F; k++) {
-            if (!(u.get(k) > 0)) {
-                du.set(k, 0.0);
-            }
-        }
+        rectify(du, u, R * F);
         // dW1 = hᵀ·du,  db1 = Σ du,  dh = dz₂ + du·W1ᵀ
         grads.take("feedForward.W1", product(true, false, D, F, R, h, D, du, F));
         grads.take("feedForward.b1", columnSums(du, R, F));
@@ -421,7 +418,8 @@ public final class FastEncoderBlock {
      */
     private void softmaxRow(Slab scores, int at, int width, int allowed) {
         if (vectorSoftmax != null) {
-            vectorSoftmax.forward((Slab.Floats) scores, at, width, allowed);
+            vectorSoftmax.forward((Slab.Floats) scores, at, allowed, allowed);
+            zero((Slab.Floats) scores, at + allowed, width - allowed);
             return;
         }
         double max = Double.NEGATIVE_INFINITY;
@@ -443,7 +441,8 @@ public final class FastEncoderBlock {
     /** dS_j = α_j (dα_j − Σ_k α_k dα_k), written over dα's row; zero where α is. */
     private void softmaxRowBackward(Slab alpha, int at, Slab dScores, int dAt, int width, int allowed) {
         if (vectorSoftmax != null) {
-            vectorSoftmax.backward((Slab.Floats) alpha, at, (Slab.Floats) dScores, dAt, width, allowed);
+            vectorSoftmax.backward((Slab.Floats) alpha, at, (Slab.Floats) dScores, dAt, allowed, allowed);
+            zero((Slab.Floats) dScores, dAt + allowed, width - allowed);
             return;
         }
         double inner = 0;
@@ -454,6 +453,48 @@ public final class FastEncoderBlock {
             dScores.set(dAt + j, alpha.get(at + j) * (dScores.get(dAt + j) - inner));
         }
         dScores.fill(dAt + allowed, width - allowed, 0.0);
+    }
+
+    /**
+     * The ReLU and its gradient in place over the first count elements: v = max(0, v) when gate is null, else
+     * v = v·[gate &gt; 0] (u &gt; 0 decides the gradient, as the reference's mask does; NaN counts as not above 0).
+     * FLOAT runs through float arrays a block at a time (bulk copies between the off-heap memory and the heap, a loop
+     * the JIT puts on the vector units); DOUBLE keeps the element loop.
+     */
+    private void rectify(Slab values, Slab gate, int count) {
+        if (values instanceof Slab.Floats floats) {
+            float[] v = rectifyValues;
+            float[] g = rectifyGate;
+            for (int from = 0; from < count; from += v.length) {
+                int length = Math.min(v.length, count - from);
+                floats.read(from, v, length);
+                if (gate == null) {
+                    for (int k = 0; k < length; k++) {
+                        v[k] = v[k] > 0f ? v[k] : 0f;
+                    }
+                } else {
+                    ((Slab.Floats) gate).read(from, g, length);
+                    for (int k = 0; k < length; k++) {
+                        v[k] = g[k] > 0f ? v[k] : 0f;
+                    }
+                }
+                floats.write(from, v, length);
+            }
+            return;
+        }
+        Slab decides = gate == null ? values : gate;
+        for (int k = 0; k < count; k++) {
+            if (!(decides.get(k) > 0)) {
+                values.set(k, 0.0);
+            }
+        }
+    }
+
+    /** Sets elements [from, from + count) of a FLOAT slab to 0 in bulk copies of a zero array. */
+    private void zero(Slab.Floats slab, int from, int count) {
+        for (int done = 0; done < count; done += zeros.length) {
+            slab.write(from + done, zeros, Math.min(zeros.length, count - done));
+        }
     }
 
     /**

@@ -29,6 +29,8 @@ public final class SinusoidalEncoding extends SizedBlock implements PositionalEn
     public static final double BASE = 10000.0;
 
     private final int size;
+    /** The table of the last length forward was called with, kept for the next call (never handed out). */
+    private INDArray lastTable;
 
     /**
      * @param size D, positive
@@ -61,8 +63,13 @@ public final class SinusoidalEncoding extends SizedBlock implements PositionalEn
     @Override
     public INDArray forward(INDArray x) {
         Shapes.require("SinusoidalEncoding.forward", "x", x, "(N, T, D)", dataType, Shapes.ANY, Shapes.ANY, size);
+        int steps = Math.toIntExact(x.size(1));
+        if (lastTable == null || lastTable.size(0) != steps) {
+            // T sines and cosines per feature: computed once per length, not at every call
+            lastTable = table(steps);
+        }
         // y[n, t] = x[n, t] + P[t]
-        return PositionalEncoding.addTable(x, table(Math.toIntExact(x.size(1))));
+        return PositionalEncoding.addTable(x, lastTable);
     }
 
     /**

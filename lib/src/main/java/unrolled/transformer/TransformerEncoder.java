@@ -135,8 +135,10 @@ public final class TransformerEncoder implements Trainable {
             grads.takeAll("block" + l, block.parameters());
             dz = block.dx();
         }
-        // z⁰ = x + P: the gradient passes to x, and to P if it is trained
-        LayerGradients input = positions.backward(dz);
+        // z⁰ = x + P: the gradient passes to x, and to P if it is trained; the fixed table has nothing to add, and dz,
+        // new memory of the last block's backward pass, is handed on without a copy
+        LayerGradients input = positions instanceof SinusoidalEncoding ? new LayerGradients(dz, new Gradients())
+                : positions.backward(dz);
         grads.takeAll("positions", input.parameters());
         Gradients ordered = new Gradients();
         for (String name : parameters.names()) {
