@@ -84,6 +84,9 @@ public final class FastEncoderBlock {
     /** The ReLU's blocks of values and of the gate deciding its gradient (FLOAT). */
     private final float[] rectifyValues = new float[1024];
     private final float[] rectifyGate = new float[1024];
+    /** Per sequence, the first and the last step whose row of ∂L/∂y is not all zero (see {@link #spans}). */
+    private int[] first = new int[0];
+    private int[] last = new int[0];
     /** Zeros, written in bulk over the masked part of a row of attention weights (FLOAT). */
     private final float[] zeros = new float[256];
 
@@ -330,10 +333,21 @@ public final class FastEncoderBlock {
         Activations tapeArrays = activations(tape);
         Slab qkv = tapeArrays.qkv();
         Slab alpha = tapeArrays.alpha();
-        Slab concat = tapeArrays.concat();
-        Slab h = tapeArrays.h();
-        Slab u = tapeArrays.u();
         Slab dY = Slab.of(dy);
+        // Up to the attention every line below works on each row alone, and a row of dy that is all zero stays zero
+        // through it. So the row-wise part runs over the steps first[n] … last[n] of each sequence, the span of its
+        // rows of dy that are not all zero, gathered one after another into L rows (all R rows when every row
+        // carries gradient; one row per sequence when only the last step is read, as a classifier does).
+        int L = spans(dY, N, T, D);
+        boolean everyRow = L == R;
+        Slab dYLive = everyRow ? dY : gather(dY, "dYLive", D, N, T);
+        Slab xHat2 = everyRow ? tapeArrays.xHat2() : gather(tapeArrays.xHat2(), "xHat2Live", D, N, T);
+        Slab inverseStd2 = everyRow ? tapeArrays.inverseStd2() : gather(tapeArrays.inverseStd2(), "inverseStd2Live", 1, N, T);
+        Slab u = everyRow ? tapeArrays.u() : gather(tapeArrays.u(), "uLive", F, N, T);
+        Slab h = everyRow ? tapeArrays.h() : gather(tapeArrays.h(), "hLive", D, N, T);
+        Slab xHat1 = everyRow ? tapeArrays.xHat1() : gather(tapeArrays.xHat1(), "xHat1Live", D, N, T);
+        Slab inverseStd1 = everyRow ? tapeArrays.inverseStd1() : gather(tapeArrays.inverseStd1(), "inverseStd1Live", 1, N, T);
+        Slab concat = everyRow ? tapeArrays.concat() : gather(tapeArrays.concat(), "concatLive", D, N, T);
         Slab dz2 = scratch.get("dz2", R, D);
         Slab du = scratch.get("du", R, F);
         Slab dh = scratch.get("dh", R, D);
@@ -345,47 +359,60 @@ public final class FastEncoderBlock {
         Gradients grads = new Gradients();
 
         // dz₂ = LayerNorm₂'(dy), dγ₂, dβ₂
-        normaliseRowsBackward(dY, tapeArrays.xHat2(), tapeArrays.inverseStd2(), R, parameter("norm2.gamma"), dz2, grads, "norm2");
+        normaliseRowsBackward(dYLive, xHat2, inverseStd2, L, parameter("norm2.gamma"), dz2, grads, "norm2");
         // dW2 = uᵀ·dz₂,  db2 = Σ dz₂,  du = dz₂·W2ᵀ ⊙ [u > 0]
-        grads.take("feedForward.W2", product(true, false, F, D, R, u, F, dz2, D));
-        grads.take("feedForward.b2", columnSums(dz2, R, D));
-        Slab W2 = parameter("feedForward.W2");
-        Slab.gemm(false, true, R, F, D, 1.0, dz2, 0, D, W2, 0, D, 0.0, du, 0, F);
-        rectify(du, u, R * F);
+        grads.take("feedForward.W2", product(true, false, F, D, L, u, F, dz2, D));
+        grads.take("feedForward.b2", columnSums(dz2, L, D));
+        Slab.gemm(false, true, L, F, D, 1.0, dz2, 0, D, parameter("feedForward.W2"), 0, D, 0.0, du, 0, F);
+        rectify(du, u, L * F);
         // dW1 = hᵀ·du,  db1 = Σ du,  dh = dz₂ + du·W1ᵀ
-        grads.take("feedForward.W1", product(true, false, D, F, R, h, D, du, F));
-        grads.take("feedForward.b1", columnSums(du, R, F));
-        dz2.copyTo(0, dh, 0, R * D);
-        Slab.gemm(false, true, R, D, F, 1.0, du, 0, F, parameter("feedForward.W1"), 0, F, 1.0, dh, 0, D);
+        grads.take("feedForward.W1", product(true, false, D, F, L, h, D, du, F));
+        grads.take("feedForward.b1", columnSums(du, L, F));
+        dz2.copyTo(0, dh, 0, L * D);
+        Slab.gemm(false, true, L, D, F, 1.0, du, 0, F, parameter("feedForward.W1"), 0, F, 1.0, dh, 0, D);
         // dz₁ = LayerNorm₁'(dh), dγ₁, dβ₁
-        normaliseRowsBackward(dh, tapeArrays.xHat1(), tapeArrays.inverseStd1(), R, parameter("norm1.gamma"), dz1, grads, "norm1");
+        normaliseRowsBackward(dh, xHat1, inverseStd1, L, parameter("norm1.gamma"), dz1, grads, "norm1");
         // dWo = concatᵀ·dz₁,  dbo = Σ dz₁,  dconcat = dz₁·Woᵀ
-        grads.take("attention.Wo", product(true, false, D, D, R, concat, D, dz1, D));
-        grads.take("attention.bo", columnSums(dz1, R, D));
-        Slab.gemm(false, true, R, D, D, 1.0, dz1, 0, D, parameter("attention.Wo"), 0, D, 0.0, dConcat, 0, D);
+        grads.take("attention.Wo", product(true, false, D, D, L, concat, D, dz1, D));
+        grads.take("attention.bo", columnSums(dz1, L, D));
+        Slab.gemm(false, true, L, D, D, 1.0, dz1, 0, D, parameter("attention.Wo"), 0, D, 0.0, dConcat, 0, D);
+        int live = 0;
         for (int s = 0; s < N; s++) {
             int q0 = s * T * 3 * D;
+            int from = first[s];
+            int m = last[s] - from + 1;
             for (int i = 0; i < heads; i++) {
                 int at = (s * heads + i) * T * T;
-                int headColumns = s * T * D + i * d;
-                // dV_i = αᵀ·dhead_i,  dα = dhead_i·V_iᵀ
-                Slab.gemm(true, false, T, d, T, 1.0, alpha, at, T, dConcat, headColumns, D, 0.0, dqkv, q0 + 2 * D + i * d,
-                        3 * D);
-                Slab.gemm(false, true, T, T, d, 1.0, dConcat, headColumns, D, qkv, q0 + 2 * D + i * d, 3 * D, 0.0,
-                        dScores, 0, T);
-                // dS = α ⊙ (dα − Σ_j α ⊙ dα), row by row
-                for (int q = 0; q < T; q++) {
-                    softmaxRowBackward(alpha, at + q * T, dScores, q * T, T, allowedKeys(tape, s, q));
+                if (m == 0) {
+                    // no gradient reaches this sequence: dQ_i, dK_i, dV_i are zero
+                    for (int p = 0; p < 3; p++) {
+                        zeroRows(dqkv, q0 + p * D + i * d, 3 * D, T, d);
+                    }
+                    continue;
                 }
-                // dQ_i = s·dS·K_i,  dK_i = s·dSᵀ·Q_i
-                Slab.gemm(false, false, T, d, T, scale, dScores, 0, T, qkv, q0 + D + i * d, 3 * D, 0.0, dqkv, q0 + i * d,
-                        3 * D);
-                Slab.gemm(true, false, T, d, T, scale, dScores, 0, T, qkv, q0 + i * d, 3 * D, 0.0, dqkv, q0 + D + i * d,
-                        3 * D);
+                // the m rows of dhead_i that carry gradient, and the rows of α they came from (queries from … from + m − 1)
+                int dHead = live * D + i * d;
+                // dV_i = αᵀ·dhead_i,  dα = dhead_i·V_iᵀ (zero in the other rows)
+                Slab.gemm(true, false, T, d, m, 1.0, alpha, at + from * T, T, dConcat, dHead, D, 0.0, dqkv,
+                        q0 + 2 * D + i * d, 3 * D);
+                Slab.gemm(false, true, m, T, d, 1.0, dConcat, dHead, D, qkv, q0 + 2 * D + i * d, 3 * D, 0.0, dScores, 0, T);
+                // dS = α ⊙ (dα − Σ_j α ⊙ dα), row by row
+                for (int q = from; q < from + m; q++) {
+                    softmaxRowBackward(alpha, at + q * T, dScores, (q - from) * T, T, allowedKeys(tape, s, q));
+                }
+                // dQ_i = s·dS·K_i (zero in the other rows),  dK_i = s·dSᵀ·Q_i
+                Slab.gemm(false, false, m, d, T, scale, dScores, 0, T, qkv, q0 + D + i * d, 3 * D, 0.0, dqkv,
+                        q0 + from * 3 * D + i * d, 3 * D);
+                zeroRows(dqkv, q0 + i * d, 3 * D, from, d);
+                zeroRows(dqkv, q0 + (from + m) * 3 * D + i * d, 3 * D, T - from - m, d);
+                Slab.gemm(true, false, T, d, m, scale, dScores, 0, T, qkv, q0 + from * 3 * D + i * d, 3 * D, 0.0, dqkv,
+                        q0 + D + i * d, 3 * D);
             }
+            // dx starts as dz₁ (the residual): the gathered rows back in their places, zero elsewhere
+            dz1.copyTo(live * D, dx, (s * T + from) * D, m * D);
+            live += m;
         }
         // dWq = Xᵀ·dQ, dbq = Σ dQ (and K, V);  dx = dz₁ + dQ·Wqᵀ + dK·Wkᵀ + dV·Wvᵀ
-        dz1.copyTo(0, dx, 0, R * D);
         String[] projections = {"Wq", "Wk", "Wv"};
         String[] biases = {"bq", "bk", "bv"};
         for (int p = 0; p < 3; p++) {
@@ -403,6 +430,80 @@ public final class FastEncoderBlock {
             ordered.take(name, grads.get(name));
         }
         return new LayerGradients(dx.array, ordered);
+    }
+
+    /**
+     * Finds in each sequence n the first and the last step whose row of dy is not all zero, into {@link #first} and
+     * {@link #last} (first[n] = 0, last[n] = −1 when there is none).
+     *
+     * @return L, the number of steps in those spans over all sequences
+     */
+    private int spans(Slab dY, int N, int T, int D) {
+        if (first.length < N) {
+            first = new int[N];
+            last = new int[N];
+        }
+        int L = 0;
+        for (int s = 0; s < N; s++) {
+            int lo = 0;
+            while (lo < T && rowIsZero(dY, (s * T + lo) * D, D)) {
+                lo++;
+            }
+            int hi = T - 1;
+            while (hi >= lo && rowIsZero(dY, (s * T + hi) * D, D)) {
+                hi--;
+            }
+            first[s] = hi < lo ? 0 : lo;
+            last[s] = hi < lo ? -1 : hi;
+            L += last[s] - first[s] + 1;
+        }
+        return L;
+    }
+
+    /** @return true if the width elements from {@code at} are all zero */
+    private boolean rowIsZero(Slab slab, int at, int width) {
+        if (slab instanceof Slab.Floats floats && width <= rectifyValues.length) {
+            float[] row = rectifyValues;
+            floats.read(at, row, width);
+            for (int k = 0; k < width; k++) {
+                if (row[k] != 0f) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        for (int k = 0; k < width; k++) {
+            if (slab.get(at + k) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * @return a scratch buffer (R, width) holding, one after another from row 0, the rows first[n] … last[n] of each
+     *     sequence n of source, (N·T, width)
+     */
+    private Slab gather(Slab source, String name, int width, int N, int T) {
+        Slab target = width == 1 ? scratch.get(name, (long) N * T) : scratch.get(name, (long) N * T, width);
+        int live = 0;
+        for (int s = 0; s < N; s++) {
+            int m = last[s] - first[s] + 1;
+            source.copyTo((s * T + first[s]) * width, target, live * width, m * width);
+            live += m;
+        }
+        return target;
+    }
+
+    /** Sets count rows of width elements to zero, the first at {@code at}, each {@code stride} after the one before. */
+    private void zeroRows(Slab slab, int at, int stride, int count, int width) {
+        for (int r = 0; r < count; r++) {
+            if (slab instanceof Slab.Floats floats) {
+                zero(floats, at + r * stride, width);
+            } else {
+                slab.fill(at + r * stride, width, 0.0);
+            }
+        }
     }
 
     // ---- the passes' pieces ----

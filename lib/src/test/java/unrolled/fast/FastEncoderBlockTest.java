@@ -12,6 +12,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import unrolled.TestData;
 import unrolled.check.GradientCheck;
 import unrolled.layer.LayerGradients;
@@ -118,9 +119,57 @@ class FastEncoderBlockTest {
 
     private static void agree(TransformerEncoderBlock block, int n, int t, int[] lengths, boolean causal, DataType type,
             int modelSize) {
+        agree(block, n, t, lengths, causal, type, modelSize, TestData.gaussian(2, n, t, modelSize).castTo(type));
+    }
+
+    /**
+     * Which steps of ∂L/∂y carry gradient, as a string of N·T characters: '1' a random row, '0' a row of zeros. The
+     * fast backward pass works on each sequence's span of rows that are not zero, so these are spans of every kind.
+     */
+    static Stream<Arguments> gradientRows() {
+        return Stream.of(
+                // only the last step of each sequence: what a classifier reading y_{T−1} sends back
+                Arguments.of("00001" + "00001" + "00001", null, true),
+                Arguments.of("00001" + "00001" + "00001", new int[] {5, 2, 0}, false),
+                // a span with a zero row inside it, a sequence without gradient, a span at the start
+                Arguments.of("01011" + "00000" + "11000", new int[] {3, 5, 1}, true),
+                Arguments.of("01011" + "00000" + "11000", null, false),
+                // no gradient at all
+                Arguments.of("00000" + "00000" + "00000", null, true));
+    }
+
+    @ParameterizedTest(name = "rows={0} lengths={1} causal={2}")
+    @MethodSource("gradientRows")
+    void agreesWithTheReadableBlockInDoubleWhenOnlySomeStepsCarryGradient(String rows, int[] lengths, boolean causal) {
+        agree(block(2, DataType.DOUBLE), 3, 5, lengths, causal, DataType.DOUBLE, D, someRows(rows, 3, 5, DataType.DOUBLE));
+    }
+
+    @ParameterizedTest(name = "rows={0} lengths={1} causal={2}")
+    @MethodSource("gradientRows")
+    void agreesWithTheReadableBlockInFloatWhenOnlySomeStepsCarryGradient(String rows, int[] lengths, boolean causal) {
+        agree(block(2, DataType.FLOAT), 3, 5, lengths, causal, DataType.FLOAT, D, someRows(rows, 3, 5, DataType.FLOAT));
+    }
+
+    /** @return a random ∂L/∂y (N, T, D) whose step t of sequence n is zero where rows has '0' at n·T + t */
+    private static INDArray someRows(String rows, int n, int t, DataType type) {
+        INDArray dy = TestData.gaussian(2, n, t, D).castTo(type);
+        for (int s = 0; s < n; s++) {
+            for (int step = 0; step < t; step++) {
+                if (rows.charAt(s * t + step) == '0') {
+                    dy.get(NDArrayIndex.point(s), NDArrayIndex.point(step), NDArrayIndex.all()).assign(0);
+                }
+            }
+        }
+        return dy;
+    }
+
+    private static void agree(TransformerEncoderBlock block, int n, int t, int[] lengths, boolean causal, DataType type,
+            int modelSize, INDArray dy) {
         SequenceMask mask = lengths == null ? null : SequenceMask.ofLengths(lengths, t);
         INDArray x = TestData.gaussian(1, n, t, modelSize).castTo(type);
-        INDArray dy = TestData.gaussian(2, n, t, modelSize).castTo(type);
+        // a backward pass with gradient in every row first, so that the buffers the next one reuses hold old values
+        block.useFastPath(true);
+        block.backward(TestData.gaussian(3, n, t, modelSize).castTo(type), block.forward(x, mask, causal).cache());
 
         block.useFastPath(false);
         TransformerEncoderBlock.Result reference = block.forward(x, mask, causal);
@@ -150,8 +199,13 @@ class FastEncoderBlockTest {
     }
 
     private static void finiteDifferences(TransformerEncoderBlock block, int n, int t, SequenceMask mask, boolean causal) {
+        finiteDifferences(block, n, t, mask, causal, TestData.gaussian(2, n, t, D));
+    }
+
+    /** Checks the gradients of L = Σ y ⊙ R, whose ∂L/∂y is R. */
+    private static void finiteDifferences(TransformerEncoderBlock block, int n, int t, SequenceMask mask, boolean causal,
+            INDArray R) {
         INDArray x = TestData.gaussian(1, n, t, D);
-        INDArray R = TestData.gaussian(2, n, t, D);
         TransformerEncoderBlock.Result result = block.forward(x, mask, causal);
         assertTrue(result.cache().fast() != null, "the fast path ran");
         LayerGradients g = block.backward(R, result.cache());
@@ -170,6 +224,18 @@ class FastEncoderBlockTest {
     @Test
     void itsGradientsWithACausalMaskAndPaddedKeysMatchFiniteDifferences() {
         finiteDifferences(block(2, DataType.DOUBLE), 3, 4, SequenceMask.ofLengths(new int[] {4, 2, 1}, 4), true);
+    }
+
+    @Test
+    void itsGradientsFromTheLastStepAloneMatchFiniteDifferences() {
+        finiteDifferences(block(2, DataType.DOUBLE), 3, 5, SequenceMask.ofLengths(new int[] {5, 3, 1}, 5), true,
+                someRows("00001" + "00001" + "00001", 3, 5, DataType.DOUBLE));
+    }
+
+    @Test
+    void itsGradientsFromASpanOfStepsMatchFiniteDifferences() {
+        finiteDifferences(block(2, DataType.DOUBLE), 3, 5, null, false,
+                someRows("01010" + "00000" + "11000", 3, 5, DataType.DOUBLE));
     }
 
     @Test
