@@ -46,6 +46,12 @@ import unrolled.transformer.TransformerEncoderBlock;
  *   dWq = Xᵀ·dQ (dWk, dWv likewise),  db = Σ dQ …,  dx = dz₁ + dQ·Wqᵀ + dK·Wkᵀ + dV·Wvᵀ
  * </pre>
  *
+ * <p>Up to the attention, backward works on each row alone, and a row of dy that is all zero stays zero through it. So
+ * that part runs over each sequence's span of steps whose rows of dy are not all zero (gathered into one block of rows),
+ * and the attention's gradient products over those queries alone: a model that reads only the last step, as a
+ * classifier does, pays for N rows there instead of N·T. (In exact arithmetic the skipped rows contribute zero; the
+ * results agree with the full pass whenever the forward pass's values are finite.)
+ *
  * <p>No ND4J operation is dispatched inside a pass. The forward pass's intermediate arrays (its tape) live in work
  * buffers that are reused from call to call: a tape's buffers become spare once its backward pass has run, and at most
  * {@value #SETS} sets exist, the least recently taken one being reused when all are busy (forward passes whose tapes
@@ -77,6 +83,8 @@ public final class FastEncoderBlock {
     private final WorkBuffers.Set scratch;
     /** Where the buffer sets come from. */
     private final WorkBuffers work;
+    /** True in FLOAT with the Vector API module: the row passes below then run on the vector units. */
+    private final boolean vectorUnits;
     /** The softmax rows on the vector units (FLOAT with the Vector API module), else null for the portable loops. */
     private final VectorSoftmaxRows vectorSoftmax;
     /** The forward layer norms on the vector units, under the same condition, else null. */
@@ -103,6 +111,7 @@ public final class FastEncoderBlock {
         this.work = new WorkBuffers(dataType);
         this.scratch = work.scratch;
         boolean vector = dataType == DataType.FLOAT && Simd.active();
+        this.vectorUnits = vector;
         this.vectorSoftmax = vector ? new VectorSoftmaxRows() : null;
         this.vectorLayerNorm = vector ? new VectorLayerNormRows(modelSize) : null;
     }
@@ -559,8 +568,8 @@ public final class FastEncoderBlock {
     /**
      * The ReLU and its gradient in place over the first count elements: v = max(0, v) when gate is null, else
      * v = v·[gate &gt; 0] (u &gt; 0 decides the gradient, as the reference's mask does; NaN counts as not above 0).
-     * FLOAT runs through float arrays a block at a time (bulk copies between the off-heap memory and the heap, a loop
-     * the JIT puts on the vector units); DOUBLE keeps the element loop.
+     * FLOAT runs through float arrays a block at a time (bulk copies between the off-heap memory and the heap), on the
+     * vector units with the Vector API module ({@link VectorRectifier}); DOUBLE keeps the element loop.
      */
     private void rectify(Slab values, Slab gate, int count) {
         if (values instanceof Slab.Floats floats) {
@@ -569,14 +578,16 @@ public final class FastEncoderBlock {
             for (int from = 0; from < count; from += v.length) {
                 int length = Math.min(v.length, count - from);
                 floats.read(from, v, length);
-                if (gate == null) {
-                    for (int k = 0; k < length; k++) {
-                        v[k] = v[k] > 0f ? v[k] : 0f;
-                    }
-                } else {
+                float[] decides = v;
+                if (gate != null) {
                     ((Slab.Floats) gate).read(from, g, length);
+                    decides = g;
+                }
+                if (vectorUnits) {
+                    VectorRectifier.apply(v, decides, length);
+                } else {
                     for (int k = 0; k < length; k++) {
-                        v[k] = g[k] > 0f ? v[k] : 0f;
+                        v[k] = decides[k] > 0f ? v[k] : 0f;
                     }
                 }
                 floats.write(from, v, length);
