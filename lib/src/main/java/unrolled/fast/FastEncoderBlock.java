@@ -92,6 +92,9 @@ public final class FastEncoderBlock {
     /** The ReLU's blocks of values and of the gate deciding its gradient (FLOAT). */
     private final float[] rectifyValues = new float[1024];
     private final float[] rectifyGate = new float[1024];
+    /** P and one sequence of x + P, as float arrays (FLOAT), grown to the largest T·D seen. */
+    private float[] positionRows = new float[0];
+    private float[] inputRows = new float[0];
     /** Per sequence, the first and the last step whose row of ∂L/∂y is not all zero (see {@link #spans}). */
     private int[] first = new int[0];
     private int[] last = new int[0];
@@ -159,6 +162,8 @@ public final class FastEncoderBlock {
      */
     public final class Tape {
         private final Slab x;
+        /** The positions P (T, D) added to x before the block, or null. */
+        private Slab positions;
         private final INDArray output;
         private final int batchSize;
         private final int steps;
@@ -220,11 +225,29 @@ public final class FastEncoderBlock {
      * @return the tape, holding y (N, T, D)
      */
     public Tape forward(INDArray x, SequenceMask keyMask, boolean causal) {
+        return forward(x, null, keyMask, causal);
+    }
+
+    /**
+     * The block on x + P: the positions are added to every sequence as the block reads its input, into the tape's own
+     * memory, instead of as an array of their own before the block (what a fixed positional encoding does in front of
+     * the first block).
+     *
+     * @param x the input, (N, T, D), of the block's data type (copied once if not plain memory)
+     * @param positions P, (T, D), of the block's data type, or null for none
+     * @param keyMask which positions are real, (N, T), or null if none is padded
+     * @param causal true to let position i attend only to positions j ≤ i
+     * @return the tape, holding y = Block(x + P) (N, T, D)
+     */
+    public Tape forward(INDArray x, INDArray positions, SequenceMask keyMask, boolean causal) {
         String method = "FastEncoderBlock.forward";
         Shapes.require(method, "x", x, "(N, T, D)", Shapes.ANY, Shapes.ANY, modelSize);
         Shapes.requireType(method, "x", x, dataType);
         int n = Math.toIntExact(x.size(0));
         int t = Math.toIntExact(x.size(1));
+        if (positions != null) {
+            Shapes.require(method, "positions", positions, "(T, D)", dataType, t, modelSize);
+        }
         if (keyMask != null) {
             keyMask.requireShape(method, n, t);
         }
@@ -233,6 +256,7 @@ public final class FastEncoderBlock {
             lengths[s] = keyMask == null ? t : keyMask.length(s);
         }
         Tape tape = new Tape(Slab.of(x), Nd4j.zeros(dataType, n, t, modelSize), n, t, lengths, causal);
+        tape.positions = positions == null ? null : Slab.of(positions);
         // the products here are too small to share (N·T×D by D×D): OpenBLAS runs them on this thread alone
         int blasThreads = BlasThreads.single();
         try {
@@ -255,7 +279,11 @@ public final class FastEncoderBlock {
         int F = feedForwardSize;
         int d = D / heads;
         double scale = 1.0 / Math.sqrt(d);
-        Slab x = tape.x;
+        Slab x = input(tape);
+        if (tape.positions != null) {
+            // X = x + P, every sequence
+            addPositions(tape.x, tape.positions, x, N, T * D);
+        }
         Activations tapeArrays = activations(tape);
         Slab qkv = tapeArrays.qkv();
         Slab alpha = tapeArrays.alpha();
@@ -338,7 +366,7 @@ public final class FastEncoderBlock {
             // a later pass has reused this tape's buffers: its forward pass runs again from the input it kept
             run(tape);
         }
-        Slab x = tape.x;
+        Slab x = input(tape);
         Activations tapeArrays = activations(tape);
         Slab qkv = tapeArrays.qkv();
         Slab alpha = tapeArrays.alpha();
@@ -516,6 +544,38 @@ public final class FastEncoderBlock {
     }
 
     // ---- the passes' pieces ----
+
+    /** @return the block's input X: x itself, or x + P in the tape's buffer set when positions are added */
+    private Slab input(Tape tape) {
+        return tape.positions == null ? tape.x
+                : tape.set.slabs.get("input", tape.batchSize, tape.steps, modelSize);
+    }
+
+    /** out[n] = x[n] + P for each of the N sequences of {@code block} = T·D elements. */
+    private void addPositions(Slab x, Slab positions, Slab out, int N, int block) {
+        if (x instanceof Slab.Floats xs) {
+            if (positionRows.length < block) {
+                positionRows = new float[block];
+                inputRows = new float[block];
+            }
+            float[] p = positionRows;
+            float[] row = inputRows;
+            ((Slab.Floats) positions).read(0, p, block);
+            for (int s = 0; s < N; s++) {
+                xs.read(s * block, row, block);
+                for (int k = 0; k < block; k++) {
+                    row[k] += p[k];
+                }
+                ((Slab.Floats) out).write(s * block, row, block);
+            }
+            return;
+        }
+        for (int s = 0; s < N; s++) {
+            for (int k = 0; k < block; k++) {
+                out.set(s * block + k, x.get(s * block + k) + positions.get(k));
+            }
+        }
+    }
 
     /** @return how many keys query q of sequence s may attend to: the first min(L_s, causal ? q + 1 : T) */
     private static int allowedKeys(Tape tape, int s, int q) {

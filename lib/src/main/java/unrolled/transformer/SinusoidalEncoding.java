@@ -57,19 +57,26 @@ public final class SinusoidalEncoding extends SizedBlock implements PositionalEn
     }
 
     /**
+     * @param steps T, positive
+     * @return P[0 … T−1], (T, D): T sines and cosines per feature computed once per length, not at every call; the
+     *     encoding's own array, which the caller must not modify
+     */
+    INDArray keptTable(int steps) {
+        if (lastTable == null || lastTable.size(0) != steps) {
+            lastTable = table(steps);
+        }
+        return lastTable;
+    }
+
+    /**
      * @param x the input, (N, T, D), of the encoding's data type
      * @return x + P[0 … T−1], a new array (N, T, D)
      */
     @Override
     public INDArray forward(INDArray x) {
         Shapes.require("SinusoidalEncoding.forward", "x", x, "(N, T, D)", dataType, Shapes.ANY, Shapes.ANY, size);
-        int steps = Math.toIntExact(x.size(1));
-        if (lastTable == null || lastTable.size(0) != steps) {
-            // T sines and cosines per feature: computed once per length, not at every call
-            lastTable = table(steps);
-        }
         // y[n, t] = x[n, t] + P[t]
-        return PositionalEncoding.addTable(x, lastTable);
+        return PositionalEncoding.addTable(x, keptTable(Math.toIntExact(x.size(1))));
     }
 
     /**

@@ -95,6 +95,10 @@ class FastEncoderBlockTest {
         agree(3, 37, 2, lengths, causal, DataType.FLOAT);
     }
 
+    static Stream<Arguments> types() {
+        return Stream.of(Arguments.of(DataType.DOUBLE), Arguments.of(DataType.FLOAT));
+    }
+
     static Stream<Arguments> longRows() {
         return Stream.of(
                 Arguments.of(null, false),
@@ -275,12 +279,44 @@ class FastEncoderBlockTest {
         assertEquals(copy, weights, "a later pass does not change weights already read");
     }
 
+    /**
+     * The block on x + P with P added as it reads its input (the encoder's first block): the same as the block on an
+     * x + P made beforehand, forward and backward, also when a later pass has reused the tape's memory and the backward
+     * pass recomputes the forward one.
+     */
     @Test
-    void theEncoderTakesTheFastPathUnlessAskedForTheReference() {
-        TransformerEncoder encoder = new TransformerEncoder(PositionalEncoding.sinusoidal(D, DataType.DOUBLE), 2, 2, F,
-                DataType.DOUBLE, 3);
-        INDArray x = TestData.gaussian(1, 2, 5, D);
-        INDArray dy = TestData.gaussian(2, 2, 5, D);
+    void positionsAddedAsTheBlockReadsItsInputGiveTheBlockOfXPlusP() {
+        TransformerEncoderBlock reference = block(2, DataType.DOUBLE);
+        FastEncoderBlock fast = new FastEncoderBlock(reference);
+        INDArray x = TestData.gaussian(1, 3, 5, D);
+        INDArray P = TestData.gaussian(4, 5, D);
+        INDArray xPlusP = x.dup();
+        for (int n = 0; n < 3; n++) {
+            xPlusP.get(NDArrayIndex.point(n), NDArrayIndex.all(), NDArrayIndex.all()).addi(P);
+        }
+        INDArray dy = TestData.gaussian(2, 3, 5, D);
+        FastEncoderBlock.Tape expected = fast.forward(xPlusP, null, true);
+        INDArray expectedY = expected.output();
+        LayerGradients expectedGradients = fast.backward(dy, expected);
+        FastEncoderBlock.Tape withPositions = fast.forward(x, P, null, true);
+        Agree.agree(expectedY, withPositions.output(), "y");
+        for (int k = 0; k <= FastEncoderBlock.SETS; k++) {
+            fast.forward(TestData.gaussian(10 + k, 3, 5, D), null, true);
+        }
+        LayerGradients g = fast.backward(dy, withPositions);
+        Agree.agree(expectedGradients.dx(), g.dx(), "dx");
+        for (String name : reference.parameters().names()) {
+            Agree.agree(expectedGradients.parameters().get(name), g.parameters().get(name), "d" + name);
+        }
+        assertThrows(ShapeException.class, () -> fast.forward(x, TestData.gaussian(4, 4, D), null, true));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("types")
+    void theEncoderTakesTheFastPathUnlessAskedForTheReference(DataType type) {
+        TransformerEncoder encoder = new TransformerEncoder(PositionalEncoding.sinusoidal(D, type), 2, 2, F, type, 3);
+        INDArray x = TestData.gaussian(1, 2, 5, D).castTo(type);
+        INDArray dy = TestData.gaussian(2, 2, 5, D).castTo(type);
         TransformerEncoder.Result fast = encoder.forward(x, null, true);
         assertTrue(fast.cache().blocks().stream().allMatch(c -> c.fast() != null), "every block took the fast path");
         LayerGradients fastGradients = encoder.backward(dy, fast.cache());
@@ -291,7 +327,15 @@ class FastEncoderBlockTest {
         Agree.agree(reference.output(), fast.output(), "y");
         Agree.agree(referenceGradients.dx(), fastGradients.dx(), "dx");
         for (String name : encoder.parameters().names()) {
-            Agree.agree(referenceGradients.parameters().get(name), fastGradients.parameters().get(name), "d" + name);
+            INDArray expected = referenceGradients.parameters().get(name);
+            INDArray actual = fastGradients.parameters().get(name);
+            if (name.endsWith("attention.bk") && type == DataType.FLOAT) {
+                // round-off of an exact zero on both sides (see agree)
+                assertTrue(expected.amaxNumber().doubleValue() < 1e-5 && actual.amaxNumber().doubleValue() < 1e-5,
+                        "d" + name + " is round-off of zero: " + expected + " and " + actual);
+            } else {
+                Agree.agree(expected, actual, "d" + name);
+            }
         }
     }
 
