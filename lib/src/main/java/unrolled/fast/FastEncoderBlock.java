@@ -46,6 +46,12 @@ import unrolled.transformer.TransformerEncoderBlock;
  *   dWq = Xᵀ·dQ (dWk, dWv likewise),  db = Σ dQ …,  dx = dz₁ + dQ·Wqᵀ + dK·Wkᵀ + dV·Wvᵀ
  * </pre>
  *
+ * <p>Up to the attention, backward works on each row alone, and a row of dy that is all zero stays zero through it. So
+ * that part runs over each sequence's span of steps whose rows of dy are not all zero (gathered into one block of rows),
+ * and the attention's gradient products over those queries alone: a model that reads only the last step, as a
+ * classifier does, pays for N rows there instead of N·T. (In exact arithmetic the skipped rows contribute zero; the
+ * results agree with the full pass whenever the forward pass's values are finite.)
+ *
  * <p>No ND4J operation is dispatched inside a pass. The forward pass's intermediate arrays (its tape) live in work
  * buffers that are reused from call to call: a tape's buffers become spare once its backward pass has run, and at most
  * {@value #SETS} sets exist, the least recently taken one being reused when all are busy (forward passes whose tapes
@@ -77,10 +83,23 @@ public final class FastEncoderBlock {
     private final WorkBuffers.Set scratch;
     /** Where the buffer sets come from. */
     private final WorkBuffers work;
+    /** True in FLOAT with the Vector API module: the row passes below then run on the vector units. */
+    private final boolean vectorUnits;
     /** The softmax rows on the vector units (FLOAT with the Vector API module), else null for the portable loops. */
     private final VectorSoftmaxRows vectorSoftmax;
     /** The forward layer norms on the vector units, under the same condition, else null. */
     private final VectorLayerNormRows vectorLayerNorm;
+    /** The ReLU's blocks of values and of the gate deciding its gradient (FLOAT). */
+    private final float[] rectifyValues = new float[1024];
+    private final float[] rectifyGate = new float[1024];
+    /** P and one sequence of x + P, as float arrays (FLOAT), grown to the largest T·D seen. */
+    private float[] positionRows = new float[0];
+    private float[] inputRows = new float[0];
+    /** Per sequence, the first and the last step whose row of ∂L/∂y is not all zero (see {@link #spans}). */
+    private int[] first = new int[0];
+    private int[] last = new int[0];
+    /** Zeros, written in bulk over the masked part of a row of attention weights (FLOAT). */
+    private final float[] zeros = new float[256];
 
     /**
      * @param reference the readable block whose parameters this pass reads and whose results it reproduces, not null
@@ -95,6 +114,7 @@ public final class FastEncoderBlock {
         this.work = new WorkBuffers(dataType);
         this.scratch = work.scratch;
         boolean vector = dataType == DataType.FLOAT && Simd.active();
+        this.vectorUnits = vector;
         this.vectorSoftmax = vector ? new VectorSoftmaxRows() : null;
         this.vectorLayerNorm = vector ? new VectorLayerNormRows(modelSize) : null;
     }
@@ -142,6 +162,8 @@ public final class FastEncoderBlock {
      */
     public final class Tape {
         private final Slab x;
+        /** The positions P (T, D) added to x before the block, or null. */
+        private Slab positions;
         private final INDArray output;
         private final int batchSize;
         private final int steps;
@@ -203,11 +225,29 @@ public final class FastEncoderBlock {
      * @return the tape, holding y (N, T, D)
      */
     public Tape forward(INDArray x, SequenceMask keyMask, boolean causal) {
+        return forward(x, null, keyMask, causal);
+    }
+
+    /**
+     * The block on x + P: the positions are added to every sequence as the block reads its input, into the tape's own
+     * memory, instead of as an array of their own before the block (what a fixed positional encoding does in front of
+     * the first block).
+     *
+     * @param x the input, (N, T, D), of the block's data type (copied once if not plain memory)
+     * @param positions P, (T, D), of the block's data type, or null for none
+     * @param keyMask which positions are real, (N, T), or null if none is padded
+     * @param causal true to let position i attend only to positions j ≤ i
+     * @return the tape, holding y = Block(x + P) (N, T, D)
+     */
+    public Tape forward(INDArray x, INDArray positions, SequenceMask keyMask, boolean causal) {
         String method = "FastEncoderBlock.forward";
         Shapes.require(method, "x", x, "(N, T, D)", Shapes.ANY, Shapes.ANY, modelSize);
         Shapes.requireType(method, "x", x, dataType);
         int n = Math.toIntExact(x.size(0));
         int t = Math.toIntExact(x.size(1));
+        if (positions != null) {
+            Shapes.require(method, "positions", positions, "(T, D)", dataType, t, modelSize);
+        }
         if (keyMask != null) {
             keyMask.requireShape(method, n, t);
         }
@@ -216,6 +256,7 @@ public final class FastEncoderBlock {
             lengths[s] = keyMask == null ? t : keyMask.length(s);
         }
         Tape tape = new Tape(Slab.of(x), Nd4j.zeros(dataType, n, t, modelSize), n, t, lengths, causal);
+        tape.positions = positions == null ? null : Slab.of(positions);
         // the products here are too small to share (N·T×D by D×D): OpenBLAS runs them on this thread alone
         int blasThreads = BlasThreads.single();
         try {
@@ -238,7 +279,11 @@ public final class FastEncoderBlock {
         int F = feedForwardSize;
         int d = D / heads;
         double scale = 1.0 / Math.sqrt(d);
-        Slab x = tape.x;
+        Slab x = input(tape);
+        if (tape.positions != null) {
+            // X = x + P, every sequence
+            addPositions(tape.x, tape.positions, x, N, T * D);
+        }
         Activations tapeArrays = activations(tape);
         Slab qkv = tapeArrays.qkv();
         Slab alpha = tapeArrays.alpha();
@@ -282,11 +327,7 @@ public final class FastEncoderBlock {
         // u = max(0, h·W1 + b1)
         fillRows(u, R, F, 0, parameter("feedForward.b1"), F);
         Slab.gemm(false, false, R, F, D, 1.0, h, 0, D, parameter("feedForward.W1"), 0, F, 1.0, u, 0, F);
-        for (int k = 0; k < R * F; k++) {
-            if (!(u.get(k) > 0)) {
-                u.set(k, 0.0);
-            }
-        }
+        rectify(u, null, R * F);
         // F = u·W2 + b2,  y = LayerNorm₂(h + F)
         fillRows(f, R, D, 0, parameter("feedForward.b2"), D);
         Slab.gemm(false, false, R, D, F, 1.0, u, 0, F, parameter("feedForward.W2"), 0, D, 1.0, f, 0, D);
@@ -325,14 +366,25 @@ public final class FastEncoderBlock {
             // a later pass has reused this tape's buffers: its forward pass runs again from the input it kept
             run(tape);
         }
-        Slab x = tape.x;
+        Slab x = input(tape);
         Activations tapeArrays = activations(tape);
         Slab qkv = tapeArrays.qkv();
         Slab alpha = tapeArrays.alpha();
-        Slab concat = tapeArrays.concat();
-        Slab h = tapeArrays.h();
-        Slab u = tapeArrays.u();
         Slab dY = Slab.of(dy);
+        // Up to the attention every line below works on each row alone, and a row of dy that is all zero stays zero
+        // through it. So the row-wise part runs over the steps first[n] … last[n] of each sequence, the span of its
+        // rows of dy that are not all zero, gathered one after another into L rows (all R rows when every row
+        // carries gradient; one row per sequence when only the last step is read, as a classifier does).
+        int L = spans(dY, N, T, D);
+        boolean everyRow = L == R;
+        Slab dYLive = everyRow ? dY : gather(dY, "dYLive", D, N, T);
+        Slab xHat2 = everyRow ? tapeArrays.xHat2() : gather(tapeArrays.xHat2(), "xHat2Live", D, N, T);
+        Slab inverseStd2 = everyRow ? tapeArrays.inverseStd2() : gather(tapeArrays.inverseStd2(), "inverseStd2Live", 1, N, T);
+        Slab u = everyRow ? tapeArrays.u() : gather(tapeArrays.u(), "uLive", F, N, T);
+        Slab h = everyRow ? tapeArrays.h() : gather(tapeArrays.h(), "hLive", D, N, T);
+        Slab xHat1 = everyRow ? tapeArrays.xHat1() : gather(tapeArrays.xHat1(), "xHat1Live", D, N, T);
+        Slab inverseStd1 = everyRow ? tapeArrays.inverseStd1() : gather(tapeArrays.inverseStd1(), "inverseStd1Live", 1, N, T);
+        Slab concat = everyRow ? tapeArrays.concat() : gather(tapeArrays.concat(), "concatLive", D, N, T);
         Slab dz2 = scratch.get("dz2", R, D);
         Slab du = scratch.get("du", R, F);
         Slab dh = scratch.get("dh", R, D);
@@ -344,51 +396,60 @@ public final class FastEncoderBlock {
         Gradients grads = new Gradients();
 
         // dz₂ = LayerNorm₂'(dy), dγ₂, dβ₂
-        normaliseRowsBackward(dY, tapeArrays.xHat2(), tapeArrays.inverseStd2(), R, parameter("norm2.gamma"), dz2, grads, "norm2");
+        normaliseRowsBackward(dYLive, xHat2, inverseStd2, L, parameter("norm2.gamma"), dz2, grads, "norm2");
         // dW2 = uᵀ·dz₂,  db2 = Σ dz₂,  du = dz₂·W2ᵀ ⊙ [u > 0]
-        grads.take("feedForward.W2", product(true, false, F, D, R, u, F, dz2, D));
-        grads.take("feedForward.b2", columnSums(dz2, R, D));
-        Slab W2 = parameter("feedForward.W2");
-        Slab.gemm(false, true, R, F, D, 1.0, dz2, 0, D, W2, 0, D, 0.0, du, 0, F);
-        for (int k = 0; k < R * F; k++) {
-            if (!(u.get(k) > 0)) {
-                du.set(k, 0.0);
-            }
-        }
+        grads.take("feedForward.W2", product(true, false, F, D, L, u, F, dz2, D));
+        grads.take("feedForward.b2", columnSums(dz2, L, D));
+        Slab.gemm(false, true, L, F, D, 1.0, dz2, 0, D, parameter("feedForward.W2"), 0, D, 0.0, du, 0, F);
+        rectify(du, u, L * F);
         // dW1 = hᵀ·du,  db1 = Σ du,  dh = dz₂ + du·W1ᵀ
-        grads.take("feedForward.W1", product(true, false, D, F, R, h, D, du, F));
-        grads.take("feedForward.b1", columnSums(du, R, F));
-        dz2.copyTo(0, dh, 0, R * D);
-        Slab.gemm(false, true, R, D, F, 1.0, du, 0, F, parameter("feedForward.W1"), 0, F, 1.0, dh, 0, D);
+        grads.take("feedForward.W1", product(true, false, D, F, L, h, D, du, F));
+        grads.take("feedForward.b1", columnSums(du, L, F));
+        dz2.copyTo(0, dh, 0, L * D);
+        Slab.gemm(false, true, L, D, F, 1.0, du, 0, F, parameter("feedForward.W1"), 0, F, 1.0, dh, 0, D);
         // dz₁ = LayerNorm₁'(dh), dγ₁, dβ₁
-        normaliseRowsBackward(dh, tapeArrays.xHat1(), tapeArrays.inverseStd1(), R, parameter("norm1.gamma"), dz1, grads, "norm1");
+        normaliseRowsBackward(dh, xHat1, inverseStd1, L, parameter("norm1.gamma"), dz1, grads, "norm1");
         // dWo = concatᵀ·dz₁,  dbo = Σ dz₁,  dconcat = dz₁·Woᵀ
-        grads.take("attention.Wo", product(true, false, D, D, R, concat, D, dz1, D));
-        grads.take("attention.bo", columnSums(dz1, R, D));
-        Slab.gemm(false, true, R, D, D, 1.0, dz1, 0, D, parameter("attention.Wo"), 0, D, 0.0, dConcat, 0, D);
+        grads.take("attention.Wo", product(true, false, D, D, L, concat, D, dz1, D));
+        grads.take("attention.bo", columnSums(dz1, L, D));
+        Slab.gemm(false, true, L, D, D, 1.0, dz1, 0, D, parameter("attention.Wo"), 0, D, 0.0, dConcat, 0, D);
+        int live = 0;
         for (int s = 0; s < N; s++) {
             int q0 = s * T * 3 * D;
+            int from = first[s];
+            int m = last[s] - from + 1;
             for (int i = 0; i < heads; i++) {
                 int at = (s * heads + i) * T * T;
-                int headColumns = s * T * D + i * d;
-                // dV_i = αᵀ·dhead_i,  dα = dhead_i·V_iᵀ
-                Slab.gemm(true, false, T, d, T, 1.0, alpha, at, T, dConcat, headColumns, D, 0.0, dqkv, q0 + 2 * D + i * d,
-                        3 * D);
-                Slab.gemm(false, true, T, T, d, 1.0, dConcat, headColumns, D, qkv, q0 + 2 * D + i * d, 3 * D, 0.0,
-                        dScores, 0, T);
-                // dS = α ⊙ (dα − Σ_j α ⊙ dα), row by row
-                for (int q = 0; q < T; q++) {
-                    softmaxRowBackward(alpha, at + q * T, dScores, q * T, T, allowedKeys(tape, s, q));
+                if (m == 0) {
+                    // no gradient reaches this sequence: dQ_i, dK_i, dV_i are zero
+                    for (int p = 0; p < 3; p++) {
+                        zeroRows(dqkv, q0 + p * D + i * d, 3 * D, T, d);
+                    }
+                    continue;
                 }
-                // dQ_i = s·dS·K_i,  dK_i = s·dSᵀ·Q_i
-                Slab.gemm(false, false, T, d, T, scale, dScores, 0, T, qkv, q0 + D + i * d, 3 * D, 0.0, dqkv, q0 + i * d,
-                        3 * D);
-                Slab.gemm(true, false, T, d, T, scale, dScores, 0, T, qkv, q0 + i * d, 3 * D, 0.0, dqkv, q0 + D + i * d,
-                        3 * D);
+                // the m rows of dhead_i that carry gradient, and the rows of α they came from (queries from … from + m − 1)
+                int dHead = live * D + i * d;
+                // dV_i = αᵀ·dhead_i,  dα = dhead_i·V_iᵀ (zero in the other rows)
+                Slab.gemm(true, false, T, d, m, 1.0, alpha, at + from * T, T, dConcat, dHead, D, 0.0, dqkv,
+                        q0 + 2 * D + i * d, 3 * D);
+                Slab.gemm(false, true, m, T, d, 1.0, dConcat, dHead, D, qkv, q0 + 2 * D + i * d, 3 * D, 0.0, dScores, 0, T);
+                // dS = α ⊙ (dα − Σ_j α ⊙ dα), row by row
+                for (int q = from; q < from + m; q++) {
+                    softmaxRowBackward(alpha, at + q * T, dScores, (q - from) * T, T, allowedKeys(tape, s, q));
+                }
+                // dQ_i = s·dS·K_i (zero in the other rows),  dK_i = s·dSᵀ·Q_i
+                Slab.gemm(false, false, m, d, T, scale, dScores, 0, T, qkv, q0 + D + i * d, 3 * D, 0.0, dqkv,
+                        q0 + from * 3 * D + i * d, 3 * D);
+                zeroRows(dqkv, q0 + i * d, 3 * D, from, d);
+                zeroRows(dqkv, q0 + (from + m) * 3 * D + i * d, 3 * D, T - from - m, d);
+                Slab.gemm(true, false, T, d, m, scale, dScores, 0, T, qkv, q0 + from * 3 * D + i * d, 3 * D, 0.0, dqkv,
+                        q0 + D + i * d, 3 * D);
             }
+            // dx starts as dz₁ (the residual): the gathered rows back in their places, zero elsewhere
+            dz1.copyTo(live * D, dx, (s * T + from) * D, m * D);
+            live += m;
         }
         // dWq = Xᵀ·dQ, dbq = Σ dQ (and K, V);  dx = dz₁ + dQ·Wqᵀ + dK·Wkᵀ + dV·Wvᵀ
-        dz1.copyTo(0, dx, 0, R * D);
         String[] projections = {"Wq", "Wk", "Wv"};
         String[] biases = {"bq", "bk", "bv"};
         for (int p = 0; p < 3; p++) {
@@ -408,7 +469,113 @@ public final class FastEncoderBlock {
         return new LayerGradients(dx.array, ordered);
     }
 
+    /**
+     * Finds in each sequence n the first and the last step whose row of dy is not all zero, into {@link #first} and
+     * {@link #last} (first[n] = 0, last[n] = −1 when there is none).
+     *
+     * @return L, the number of steps in those spans over all sequences
+     */
+    private int spans(Slab dY, int N, int T, int D) {
+        if (first.length < N) {
+            first = new int[N];
+            last = new int[N];
+        }
+        int L = 0;
+        for (int s = 0; s < N; s++) {
+            int lo = 0;
+            while (lo < T && rowIsZero(dY, (s * T + lo) * D, D)) {
+                lo++;
+            }
+            int hi = T - 1;
+            while (hi >= lo && rowIsZero(dY, (s * T + hi) * D, D)) {
+                hi--;
+            }
+            first[s] = hi < lo ? 0 : lo;
+            last[s] = hi < lo ? -1 : hi;
+            L += last[s] - first[s] + 1;
+        }
+        return L;
+    }
+
+    /** @return true if the width elements from {@code at} are all zero */
+    private boolean rowIsZero(Slab slab, int at, int width) {
+        if (slab instanceof Slab.Floats floats && width <= rectifyValues.length) {
+            float[] row = rectifyValues;
+            floats.read(at, row, width);
+            for (int k = 0; k < width; k++) {
+                if (row[k] != 0f) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        for (int k = 0; k < width; k++) {
+            if (slab.get(at + k) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * @return a scratch buffer (R, width) holding, one after another from row 0, the rows first[n] … last[n] of each
+     *     sequence n of source, (N·T, width)
+     */
+    private Slab gather(Slab source, String name, int width, int N, int T) {
+        Slab target = width == 1 ? scratch.get(name, (long) N * T) : scratch.get(name, (long) N * T, width);
+        int live = 0;
+        for (int s = 0; s < N; s++) {
+            int m = last[s] - first[s] + 1;
+            source.copyTo((s * T + first[s]) * width, target, live * width, m * width);
+            live += m;
+        }
+        return target;
+    }
+
+    /** Sets count rows of width elements to zero, the first at {@code at}, each {@code stride} after the one before. */
+    private void zeroRows(Slab slab, int at, int stride, int count, int width) {
+        for (int r = 0; r < count; r++) {
+            if (slab instanceof Slab.Floats floats) {
+                zero(floats, at + r * stride, width);
+            } else {
+                slab.fill(at + r * stride, width, 0.0);
+            }
+        }
+    }
+
     // ---- the passes' pieces ----
+
+    /** @return the block's input X: x itself, or x + P in the tape's buffer set when positions are added */
+    private Slab input(Tape tape) {
+        return tape.positions == null ? tape.x
+                : tape.set.slabs.get("input", tape.batchSize, tape.steps, modelSize);
+    }
+
+    /** out[n] = x[n] + P for each of the N sequences of {@code block} = T·D elements. */
+    private void addPositions(Slab x, Slab positions, Slab out, int N, int block) {
+        if (x instanceof Slab.Floats xs) {
+            if (positionRows.length < block) {
+                positionRows = new float[block];
+                inputRows = new float[block];
+            }
+            float[] p = positionRows;
+            float[] row = inputRows;
+            ((Slab.Floats) positions).read(0, p, block);
+            for (int s = 0; s < N; s++) {
+                xs.read(s * block, row, block);
+                for (int k = 0; k < block; k++) {
+                    row[k] += p[k];
+                }
+                ((Slab.Floats) out).write(s * block, row, block);
+            }
+            return;
+        }
+        for (int s = 0; s < N; s++) {
+            for (int k = 0; k < block; k++) {
+                out.set(s * block + k, x.get(s * block + k) + positions.get(k));
+            }
+        }
+    }
 
     /** @return how many keys query q of sequence s may attend to: the first min(L_s, causal ? q + 1 : T) */
     private static int allowedKeys(Tape tape, int s, int q) {
@@ -421,7 +588,8 @@ public final class FastEncoderBlock {
      */
     private void softmaxRow(Slab scores, int at, int width, int allowed) {
         if (vectorSoftmax != null) {
-            vectorSoftmax.forward((Slab.Floats) scores, at, width, allowed);
+            vectorSoftmax.forward((Slab.Floats) scores, at, allowed, allowed);
+            zero((Slab.Floats) scores, at + allowed, width - allowed);
             return;
         }
         double max = Double.NEGATIVE_INFINITY;
@@ -443,7 +611,8 @@ public final class FastEncoderBlock {
     /** dS_j = α_j (dα_j − Σ_k α_k dα_k), written over dα's row; zero where α is. */
     private void softmaxRowBackward(Slab alpha, int at, Slab dScores, int dAt, int width, int allowed) {
         if (vectorSoftmax != null) {
-            vectorSoftmax.backward((Slab.Floats) alpha, at, (Slab.Floats) dScores, dAt, width, allowed);
+            vectorSoftmax.backward((Slab.Floats) alpha, at, (Slab.Floats) dScores, dAt, allowed, allowed);
+            zero((Slab.Floats) dScores, dAt + allowed, width - allowed);
             return;
         }
         double inner = 0;
@@ -454,6 +623,50 @@ public final class FastEncoderBlock {
             dScores.set(dAt + j, alpha.get(at + j) * (dScores.get(dAt + j) - inner));
         }
         dScores.fill(dAt + allowed, width - allowed, 0.0);
+    }
+
+    /**
+     * The ReLU and its gradient in place over the first count elements: v = max(0, v) when gate is null, else
+     * v = v·[gate &gt; 0] (u &gt; 0 decides the gradient, as the reference's mask does; NaN counts as not above 0).
+     * FLOAT runs through float arrays a block at a time (bulk copies between the off-heap memory and the heap), on the
+     * vector units with the Vector API module ({@link VectorRectifier}); DOUBLE keeps the element loop.
+     */
+    private void rectify(Slab values, Slab gate, int count) {
+        if (values instanceof Slab.Floats floats) {
+            float[] v = rectifyValues;
+            float[] g = rectifyGate;
+            for (int from = 0; from < count; from += v.length) {
+                int length = Math.min(v.length, count - from);
+                floats.read(from, v, length);
+                float[] decides = v;
+                if (gate != null) {
+                    ((Slab.Floats) gate).read(from, g, length);
+                    decides = g;
+                }
+                if (vectorUnits) {
+                    VectorRectifier.apply(v, decides, length);
+                } else {
+                    for (int k = 0; k < length; k++) {
+                        v[k] = decides[k] > 0f ? v[k] : 0f;
+                    }
+                }
+                floats.write(from, v, length);
+            }
+            return;
+        }
+        Slab decides = gate == null ? values : gate;
+        for (int k = 0; k < count; k++) {
+            if (!(decides.get(k) > 0)) {
+                values.set(k, 0.0);
+            }
+        }
+    }
+
+    /** Sets elements [from, from + count) of a FLOAT slab to 0 in bulk copies of a zero array. */
+    private void zero(Slab.Floats slab, int from, int count) {
+        for (int done = 0; done < count; done += zeros.length) {
+            slab.write(from + done, zeros, Math.min(zeros.length, count - done));
+        }
     }
 
     /**

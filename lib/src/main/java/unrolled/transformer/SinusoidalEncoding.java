@@ -29,6 +29,8 @@ public final class SinusoidalEncoding extends SizedBlock implements PositionalEn
     public static final double BASE = 10000.0;
 
     private final int size;
+    /** The table of the last length forward was called with, kept for the next call (never handed out). */
+    private INDArray lastTable;
 
     /**
      * @param size D, positive
@@ -55,6 +57,18 @@ public final class SinusoidalEncoding extends SizedBlock implements PositionalEn
     }
 
     /**
+     * @param steps T, positive
+     * @return P[0 … T−1], (T, D): T sines and cosines per feature computed once per length, not at every call; the
+     *     encoding's own array, which the caller must not modify
+     */
+    INDArray keptTable(int steps) {
+        if (lastTable == null || lastTable.size(0) != steps) {
+            lastTable = table(steps);
+        }
+        return lastTable;
+    }
+
+    /**
      * @param x the input, (N, T, D), of the encoding's data type
      * @return x + P[0 … T−1], a new array (N, T, D)
      */
@@ -62,7 +76,7 @@ public final class SinusoidalEncoding extends SizedBlock implements PositionalEn
     public INDArray forward(INDArray x) {
         Shapes.require("SinusoidalEncoding.forward", "x", x, "(N, T, D)", dataType, Shapes.ANY, Shapes.ANY, size);
         // y[n, t] = x[n, t] + P[t]
-        return PositionalEncoding.addTable(x, table(Math.toIntExact(x.size(1))));
+        return PositionalEncoding.addTable(x, keptTable(Math.toIntExact(x.size(1))));
     }
 
     /**

@@ -106,13 +106,16 @@ public final class TransformerEncoder implements Trainable {
      */
     public Result forward(INDArray x, SequenceMask keyMask, boolean causal) {
         Shapes.require("TransformerEncoder.forward", "x", x, "(N, T, D)", Shapes.ANY, Shapes.ANY, modelSize());
-        // z⁰ = x + P
-        INDArray z = positions.forward(x);
+        // z⁰ = x + P: the fixed table is added by the first block as it reads its input
+        INDArray table = positions instanceof SinusoidalEncoding sinusoidal
+                ? sinusoidal.keptTable(Math.toIntExact(x.size(1))) : null;
+        INDArray z = table != null ? x : positions.forward(x);
         List<TransformerEncoderBlock.Cache> caches = new ArrayList<>();
         List<TransformerEncoderBlock.Result> results = new ArrayList<>();
         // zˡ = Blockₗ(zˡ⁻¹)
         for (TransformerEncoderBlock block : blocks) {
-            TransformerEncoderBlock.Result result = block.forward(z, keyMask, causal);
+            TransformerEncoderBlock.Result result = block.forward(z, table, keyMask, causal);
+            table = null;
             z = result.output();
             caches.add(result.cache());
             results.add(result);
@@ -135,8 +138,10 @@ public final class TransformerEncoder implements Trainable {
             grads.takeAll("block" + l, block.parameters());
             dz = block.dx();
         }
-        // z⁰ = x + P: the gradient passes to x, and to P if it is trained
-        LayerGradients input = positions.backward(dz);
+        // z⁰ = x + P: the gradient passes to x, and to P if it is trained; the fixed table has nothing to add, and dz,
+        // new memory of the last block's backward pass, is handed on without a copy
+        LayerGradients input = positions instanceof SinusoidalEncoding ? new LayerGradients(dz, new Gradients())
+                : positions.backward(dz);
         grads.takeAll("positions", input.parameters());
         Gradients ordered = new Gradients();
         for (String name : parameters.names()) {

@@ -127,6 +127,20 @@ public final class TransformerEncoderBlock implements Trainable {
      * @return y (N, T, D), the attention weights (N, h, T, T) and the cache for {@link #backward}
      */
     public Result forward(INDArray x, SequenceMask keyMask, boolean causal) {
+        return forward(x, null, keyMask, causal);
+    }
+
+    /**
+     * The block on x + P, for the encoder's first block: on the fast path the positions are added as the block reads
+     * its input, without an array of their own; the reference adds them first.
+     *
+     * @param x the input, (N, T, D), of the block's data type, without positions
+     * @param positions P, (T, D), or null for none
+     * @param keyMask which positions are real, (N, T), or null if none is padded
+     * @param causal true to let position i attend only to positions j ≤ i
+     * @return y = Block(x + P) (N, T, D), the attention weights and the cache for {@link #backward}
+     */
+    Result forward(INDArray x, INDArray positions, SequenceMask keyMask, boolean causal) {
         Shapes.require("TransformerEncoderBlock.forward", "x", x, "(N, T, D)", Shapes.ANY, Shapes.ANY, modelSize);
         Shapes.requireType("TransformerEncoderBlock.forward", "x", x, dataType());
         if (keyMask != null) {
@@ -134,8 +148,11 @@ public final class TransformerEncoderBlock implements Trainable {
         }
         if (useFastPath) {
             // the same computation in a few BLAS products and one loop per row (see FastEncoderBlock)
-            FastEncoderBlock.Tape tape = fastPath().forward(x, keyMask, causal);
+            FastEncoderBlock.Tape tape = fastPath().forward(x, positions, keyMask, causal);
             return new Result(tape.output(), null, new Cache(null, null, null, null, tape));
+        }
+        if (positions != null) {
+            return forward(PositionalEncoding.addTable(x, positions), null, keyMask, causal);
         }
 
         // A = MultiHeadAttention(x, x, x)

@@ -61,6 +61,20 @@ class PositionalEncodingTest {
     }
 
     @Test
+    void forwardAtEachLengthAddsThatLengthsTable() {
+        // the table is kept from one call to the next: a call at another length must not reuse the old one
+        SinusoidalEncoding encoding = PositionalEncoding.sinusoidal(D, DataType.DOUBLE);
+        for (int steps : new int[] {T, 3, 3, T + 4, T}) {
+            INDArray x = TestData.gaussian(steps, N, steps, D);
+            INDArray y = encoding.forward(x);
+            INDArray P = encoding.table(steps);
+            for (int n = 0; n < N; n++) {
+                assertEquals(x.slice(n).add(P), y.slice(n), "T = " + steps);
+            }
+        }
+    }
+
+    @Test
     void sinusoidalBackwardMatchesFiniteDifferences() {
         SinusoidalEncoding encoding = PositionalEncoding.sinusoidal(D, DataType.DOUBLE);
         INDArray x = TestData.gaussian(2, N, T, D);

@@ -37,6 +37,23 @@ class TransformerEncoderTest {
     }
 
     @Test
+    void withSinusoidalPositionsItsInputGradientMatchesFiniteDifferencesAndIsNotAnotherResultsArray() {
+        TransformerEncoder encoder = new TransformerEncoder(PositionalEncoding.sinusoidal(D, DataType.DOUBLE), 1, 2, 5,
+                DataType.DOUBLE, 13);
+        TransformerEncoderBlockTest.randomise(encoder.parameters(), 300);
+        INDArray x = TestData.gaussian(1, N, T, D);
+        INDArray R = TestData.gaussian(2, N, T, D);
+        TransformerEncoder.Result result = encoder.forward(x, null, true);
+        LayerGradients g = encoder.backward(R, result.cache());
+        assertTrue(g.dx() != R && g.dx() != x && g.dx() != result.output(), "dx is an array of its own");
+        GradientCheck check = GradientCheck.create().wrt("x", x, g.dx());
+        for (String name : encoder.parameters().names()) {
+            check.wrt(name, encoder.parameters().get(name), g.parameters().get(name));
+        }
+        check.run(() -> TestData.dot(encoder.forward(x, null, true).output(), R)).requirePassed();
+    }
+
+    @Test
     void positionsLetTheEncoderTellOrder() {
         TransformerEncoder encoder = new TransformerEncoder(PositionalEncoding.sinusoidal(D, DataType.DOUBLE), 1, 2, 5,
                 DataType.DOUBLE, 11);
