@@ -5,6 +5,8 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorSpecies;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -79,6 +81,10 @@ public final class FastEncoderDecoder {
     }
 
     enum Cell { GRU, LSTM }
+
+    /** The JVM's widest vector of doubles (8 lanes with AVX-512, 4 with AVX2). */
+    private static final VectorSpecies<Double> DOUBLES = DoubleVector.SPECIES_PREFERRED;
+    private static final int L = DOUBLES.length();
 
     enum Kind { NONE, ADDITIVE, DOT, GENERAL }
 
@@ -162,16 +168,23 @@ public final class FastEncoderDecoder {
     private double[] ownKeys = new double[0];
     /** How many times the parameters have been read into this decoder's buffers. */
     long loads;
-    // per-row scratch, sized once
-    private final double[] dReadIn;
-    private final double[] dGates;
-    private final double[] dGatesH;
-    private final double[] dInput;
-    private final double[] dHidden;
-    private final double[] dKey;
-    private final double[] queryPart;
-    private final double[] dHiddenLayer;
-    private final double[] recurrent;
+    /** The batch row at each position (rows in order of their last counted step, longest first), and back. */
+    private int[] order = new int[0];
+    private int[] position = new int[0];
+    /** One past the last real source position of the row at each position. */
+    private int[] realEnd = new int[0];
+    // one row per live row of a step: the recurrent products, the additive queries (their gradients in the backward
+    // pass), and the backward pass's gradients
+    private double[] recurrent = new double[0];
+    private double[] queryPart = new double[0];
+    private double[] dReadIn = new double[0];
+    private double[] dHidden = new double[0];
+    private double[] dKey = new double[0];
+    private double[] dGates = new double[0];
+    private double[] dGatesH = new double[0];
+    private double[] dInput = new double[0];
+    /** The lanes of a vector dot product, added in order. */
+    private final double[] laneSums = new double[L];
 
     /**
      * @param cell the decoder cell
@@ -252,15 +265,6 @@ public final class FastEncoderDecoder {
         this.dVa = new double[va.length];
         this.dWOut = new double[wOut.length];
         this.dBOut = new double[v];
-        this.dReadIn = new double[r];
-        this.dGates = new double[g];
-        this.dGatesH = new double[g];
-        this.dInput = new double[d];
-        this.dHidden = new double[h];
-        this.dKey = new double[h];
-        this.queryPart = new double[a];
-        this.dHiddenLayer = new double[a];
-        this.recurrent = new double[g];
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -284,7 +288,7 @@ public final class FastEncoderDecoder {
             double teacherForcingRatio, Random random) {
         String method = "FastEncoderDecoder.train";
         Objects.requireNonNull(random, method + ": random must not be null");
-        int n = loadMemory(method, memory, sourceMask, start);
+        int n = checkMemory(method, memory, sourceMask, start);
         int s = Math.toIntExact(memory.size(1));
         Shapes.require(method, "targetIds", targetIds, "(N, T)", n, Shapes.ANY);
         int steps = Math.toIntExact(targetIds.size(1));
@@ -313,32 +317,33 @@ public final class FastEncoderDecoder {
                 }
             }
         }
-        // forward, step by step: every row reads ŷ_{t−1} (the true y_{t−1} with probability ε)
+        orderByLastStep(n, steps);
+        loadMemory(memory, sourceMask, start, n, s);
+        // forward, one step of every live row at a time: every row reads ŷ_{t−1} (the true y_{t−1} with probability ε)
         double lossSum = 0;
-        for (int i = 0; i < n; i++) {
-            inputs[i] = startToken;
+        for (int p = 0; p < n; p++) {
+            inputs[p] = startToken;
         }
         for (int t = 0; t < steps; t++) {
-            for (int i = 0; i < n; i++) {
-                int at = t * n + i;
-                if (t < lastStep[i]) {
-                    forwardRow(t, i, n, s, inputs[at]);
-                    int y = targets[i * steps + t];
-                    double c = countWeights[i * steps + t];
-                    int predicted = RowProducts.argmax(logits, at * v, v);
-                    lossSum += lossAndGradient(at * v, y, c, totalWeight);
-                    if (t + 1 < steps) {
-                        inputs[at + n] = predicted;
-                    }
+            int live = liveRows(t, n);
+            forwardStep(t, n, live, s);
+            for (int p = 0; p < live; p++) {
+                int at = t * n + p;
+                int i = order[p];
+                int predicted = RowProducts.argmax(logits, at * v, v);
+                lossSum += lossAndGradient(at * v, targets[i * steps + t], countWeights[i * steps + t], totalWeight);
+                if (t + 1 < steps) {
+                    inputs[at + n] = predicted;
                 }
             }
             if (t + 1 < steps) {
-                // ŷ_t = y_t with probability ε, argmax z_t otherwise (the argmax was put in place above)
+                // ŷ_t = y_t with probability ε, argmax z_t otherwise (the argmax was put in place above); the draws are
+                // taken in the batch's own row order, as the readable model takes them
                 for (int i = 0; i < n; i++) {
                     boolean teacher = teacherForcingRatio >= 1
                             || (teacherForcingRatio > 0 && random.nextDouble() < teacherForcingRatio);
                     if (teacher) {
-                        inputs[(t + 1) * n + i] = targets[i * steps + t];
+                        inputs[(t + 1) * n + position[i]] = targets[i * steps + t];
                     }
                 }
             }
@@ -346,20 +351,42 @@ public final class FastEncoderDecoder {
         transposeWeights();
         clearGradients(n, s);
         for (int t = steps - 1; t >= 0; t--) {
-            for (int i = 0; i < n; i++) {
-                if (t < lastStep[i]) {
-                    backwardRow(t, i, n, s);
-                }
-            }
+            backwardStep(t, n, liveRows(t, n), s);
         }
         if (kind == Kind.ADDITIVE) {
             // K = m·Wm:  dWm = mᵀ·dK,  dm += dK·Wmᵀ, once over all N·S memory rows
-            for (int row = 0; row < n * s; row++) {
-                outer(this.memory, row * h, h, dKeys, row * a, a, dWm, 0);
-                multiplyTransposed(dKeys, row * a, a, wmT, 0, h, h, dMemory, row * h, true);
-            }
+            transposedProductAdd(this.memory, 0, h, n * s, h, dKeys, 0, a, a, dWm, 0);
+            RowProducts.multiplyAdd(dKeys, 0, a, n * s, a, wmT, 0, h, dMemory, 0, h);
         }
         return gradients(n, s, totalWeight == 0 ? 0 : lossSum / totalWeight);
+    }
+
+    /**
+     * Puts the rows in order of their last counted step, longest first (ties in batch order), so that the rows still
+     * live at step t are the first few: each step's products then run over one block of consecutive rows.
+     * {@code order[p]} is the batch row at position p, {@code position[i]} the position of batch row i.
+     */
+    private void orderByLastStep(int n, int steps) {
+        order = growInts(order, n);
+        position = growInts(position, n);
+        int p = 0;
+        for (int last = steps; last >= 0; last--) {
+            for (int i = 0; i < n; i++) {
+                if (lastStep[i] == last) {
+                    order[p] = i;
+                    position[i] = p++;
+                }
+            }
+        }
+    }
+
+    /** @return how many rows (from position 0) are still live at step t: those whose last counted step is t or later */
+    private int liveRows(int t, int n) {
+        int live = 0;
+        while (live < n && lastStep[order[live]] > t) {
+            live++;
+        }
+        return live;
     }
 
     /** Writes ℓ's gradient over the logits at {@code at} and returns c·ℓ (zero gradient for c = 0). */
@@ -403,18 +430,23 @@ public final class FastEncoderDecoder {
     public Decoded translate(INDArray memory, State start, int maxLength) {
         String method = "FastEncoderDecoder.translate";
         Shapes.requirePositive(method, "maxLength", maxLength);
-        int n = loadMemory(method, memory, null, start);
+        int n = checkMemory(method, memory, null, start);
         if (n != 1) {
             throw new IllegalArgumentException(method + ": memory must hold one source, (1, S, H), but holds " + n + ".");
         }
         int s = Math.toIntExact(memory.size(1));
         growSteps(1, s, maxLength + 1);
+        order = growInts(order, 1);
+        position = growInts(position, 1);
+        order[0] = 0;
+        position[0] = 0;
+        loadMemory(memory, null, start, 1, s);
         int[] tokens = new int[maxLength];
         int length = 0;
         int steps = 0;
         inputs[0] = startToken;
         for (int t = 0; t <= maxLength; t++) {
-            forwardRow(t, 0, 1, s, inputs[t]);
+            forwardStep(t, 1, 1, s);
             steps++;
             int next = RowProducts.argmax(logits, t * v, v);
             if (next == endToken || t == maxLength) {
@@ -435,58 +467,84 @@ public final class FastEncoderDecoder {
     }
 
     // ---------------------------------------------------------------------------------------------------------------
-    // One row of one step
+    // One step of the live rows
 
     /**
-     * Step t of row i (of n): reads ŷ_{t−1} = token and s_{t−1} from the state buffers, writes s_t, the caches and
-     * the logits z_t at ((t·n + i)·V).
+     * Step t of the first {@code live} of n rows: reads ŷ_{t−1} and s_{t−1} from the buffers, writes s_t, the caches and
+     * the logits z_t. Row p of step t sits at index t·n + p of every per-step buffer, so the step's rows are one block:
+     * each weight matrix meets all of them in one product.
      */
-    private void forwardRow(int t, int i, int n, int s, int token) {
-        int at = t * n + i;
-        int prev = at * h;
-        int next = (at + n) * h;
-        int in = at * d;
+    private void forwardStep(int t, int n, int live, int s) {
+        int first = t * n;
+        int prev = first * h;
+        int next = (first + n) * h;
         // x = E_tgt[ŷ_{t−1}]
-        System.arraycopy(embedding, token * e, cellInputs, in, e);
-        if (kind == Kind.ADDITIVE) {
-            // c_t = attend(s_{t−1}, m), the cell reads [x, c_t]
-            attendAdditive(at, i, s, states, prev);
-            System.arraycopy(contexts, at * h, cellInputs, in + e, h);
+        for (int p = 0; p < live; p++) {
+            System.arraycopy(embedding, inputs[first + p] * e, cellInputs, (first + p) * d, e);
         }
+        if (kind == Kind.ADDITIVE) {
+            // c_t = attend(s_{t−1}, m), the cell reads [x, c_t]; the queries q = s_{t−1}·Wq + b of all rows at once
+            RowProducts.fillRows(queryPart, 0, live, a, ba, 0);
+            RowProducts.multiplyAdd(states, prev, h, live, h, wq, 0, a, queryPart, 0, a);
+            for (int p = 0; p < live; p++) {
+                attendAdditive(first + p, p, s);
+                System.arraycopy(contexts, (first + p) * h, cellInputs, (first + p) * d + e, h);
+            }
+        }
+        int gate = first * g;
+        RowProducts.fillRows(gates, gate, live, g, bx, 0);
+        RowProducts.multiplyAdd(cellInputs, first * d, d, live, d, wx, 0, g, gates, gate, g);
         if (cellKind == Cell.GRU) {
-            gruForward(at, in, prev, next);
+            RowProducts.fillRows(recurrent, 0, live, g, bh, 0);
+            RowProducts.multiplyAdd(states, prev, h, live, h, wh, 0, g, recurrent, 0, g);
+            for (int p = 0; p < live; p++) {
+                gruForward(first + p, p, n);
+            }
         } else {
-            lstmForward(at, in, prev, next);
+            RowProducts.multiplyAdd(states, prev, h, live, h, wh, 0, g, gates, gate, g);
+            for (int p = 0; p < live; p++) {
+                lstmForward(first + p, n);
+            }
         }
         if (kind == Kind.DOT || kind == Kind.GENERAL) {
-            // c_t = attend(s_t, m)
-            attendLuong(at, i, s, next);
+            // c_t = attend(s_t, m), with the key k = s_t (dot) or s_t·W (general) of all rows at once
+            if (kind == Kind.DOT) {
+                System.arraycopy(states, next, queryKeys, first * h, live * h);
+            } else {
+                Arrays.fill(queryKeys, first * h, (first + live) * h, 0);
+                RowProducts.multiplyAdd(states, next, h, live, h, wq, 0, h, queryKeys, first * h, h);
+            }
+            for (int p = 0; p < live; p++) {
+                attendLuong(first + p, p, s);
+            }
         }
         // z_t = [s_t, c_t]·W_out + b_out
-        int z = at * v;
-        System.arraycopy(bOut, 0, logits, z, v);
-        multiplyAdd(states, next, h, wOut, 0, v, logits, z);
+        int z = first * v;
+        RowProducts.fillRows(logits, z, live, v, bOut, 0);
+        RowProducts.multiplyAdd(states, next, h, live, h, wOut, 0, v, logits, z, v);
         if (kind != Kind.NONE) {
-            multiplyAdd(contexts, at * h, h, wOut, h * v, v, logits, z);
+            RowProducts.multiplyAdd(contexts, first * h, h, live, h, wOut, h * v, v, logits, z, v);
         }
     }
 
-    /** ax = x·Wx + bx, ah = h·Wh + bh; r = σ(ax_r + ah_r), z = σ(ax_z + ah_z), n = tanh(ax_n + r ⊙ ah_n), h' = (1 − z) ⊙ n + z ⊙ h. */
-    private void gruForward(int at, int in, int prev, int next) {
+    /**
+     * GRU after its products (ax = x·Wx + bx in the gates, ah = h·Wh + bh in {@code recurrent}): r = σ(ax_r + ah_r),
+     * z = σ(ax_z + ah_z), n = tanh(ax_n + r ⊙ ah_n), h' = (1 − z) ⊙ n + z ⊙ h.
+     */
+    private void gruForward(int at, int p, int n) {
         int gate = at * g;
-        System.arraycopy(bx, 0, gates, gate, g);
-        multiplyAdd(cellInputs, in, d, wx, 0, g, gates, gate);
-        System.arraycopy(bh, 0, recurrent, 0, g);
-        multiplyAdd(states, prev, h, wh, 0, g, recurrent, 0);
+        int ah = p * g;
+        int prev = at * h;
+        int next = (at + n) * h;
         int c = at * h;
         // r = σ(ax_r + ah_r),  z = σ(ax_z + ah_z): the sums in place, then σ over both blocks
         for (int j = 0; j < 2 * h; j++) {
-            gates[gate + j] += recurrent[j];
+            gates[gate + j] += recurrent[ah + j];
         }
         VectorActivations.sigmoid(gates, gate, gates, gate, 2 * h);
         // n = tanh(ax_n + r ⊙ ah_n)
         for (int j = 0; j < h; j++) {
-            double ahn = recurrent[2 * h + j];
+            double ahn = recurrent[ah + 2 * h + j];
             preReset[c + j] = ahn;
             gates[gate + 2 * h + j] += gates[gate + j] * ahn;
         }
@@ -498,12 +556,11 @@ public final class FastEncoderDecoder {
         }
     }
 
-    /** a = x·Wx + h·Wh + b; i, f, o = σ(a_i, a_f, a_o), g = tanh(a_g); c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c'). */
-    private void lstmForward(int at, int in, int prev, int next) {
+    /** LSTM after its product (a = x·Wx + h·Wh + b in the gates): i, f, o = σ(a_i, a_f, a_o), g = tanh(a_g); c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c'). */
+    private void lstmForward(int at, int n) {
         int gate = at * g;
-        System.arraycopy(bx, 0, gates, gate, g);
-        multiplyAdd(cellInputs, in, d, wx, 0, g, gates, gate);
-        multiplyAdd(states, prev, h, wh, 0, g, gates, gate);
+        int prev = at * h;
+        int next = (at + n) * h;
         // i, f, o = σ(a_i, a_f, a_o),  g = tanh(a_g)
         VectorActivations.sigmoid(gates, gate, gates, gate, 3 * h);
         VectorActivations.tanh(gates, gate + 3 * h, gates, gate + 3 * h, h);
@@ -518,299 +575,387 @@ public final class FastEncoderDecoder {
         }
     }
 
-    /** u_j = tanh(q·Wq + b + K_j), e_j = u_j·v, α = softmax over real j, c = Σ_j α_j m_j; q = query[q ..]. */
-    private void attendAdditive(int at, int i, int s, double[] query, int q) {
-        System.arraycopy(ba, 0, queryPart, 0, a);
-        multiplyAdd(query, q, h, wq, 0, a, queryPart, 0);
+    /**
+     * u_j = tanh(q + K_j), e_j = u_j·v, α = softmax over real j, c = Σ_j α_j m_j, for the row at position p, whose
+     * query q = s_{t−1}·Wq + b is row p of {@code queryPart}. The tanh of all its positions up to its last real one run
+     * as one pass on the vector units (a masked position's u is computed and never read).
+     */
+    private void attendAdditive(int at, int p, int s) {
         int u = at * s * a;
         int w = at * s;
-        for (int j = 0; j < s; j++) {
-            if (!real[row(i, s, j)]) {
-                weights[w + j] = Double.NEGATIVE_INFINITY;
-                continue;
-            }
-            int key = row(i, s, j) * a;
+        int end = realEnd[p];
+        int query = p * a;
+        for (int j = 0; j < end; j++) {
+            int key = row(p, s, j) * a;
             int out = u + j * a;
-            // u_j = tanh(q·Wq + b + K_j): the S·A tanh of a step are most of its element-wise work, a whole vector
-            // of them per instruction
             for (int k = 0; k < a; k++) {
-                hidden[out + k] = queryPart[k] + keys[key + k];
+                hidden[out + k] = queryPart[query + k] + keys[key + k];
             }
-            VectorActivations.tanh(hidden, out, hidden, out, a);
-            // e_j = u_j·v
-            double score = dot(hidden, out, va, 0, a);
-            weights[w + j] = score;
         }
-        softmaxAndAverage(at, i, s);
+        VectorActivations.tanh(hidden, u, hidden, u, end * a);
+        for (int j = 0; j < s; j++) {
+            // e_j = u_j·v
+            weights[w + j] = j < end && real[row(p, s, j)] ? dot(hidden, u + j * a, va, 0, a) : Double.NEGATIVE_INFINITY;
+        }
+        softmaxAndAverage(at, p, s);
     }
 
-    /** k = s_t (dot) or s_t·W (general), e_j = k·m_j, α = softmax over real j, c = Σ_j α_j m_j. */
-    private void attendLuong(int at, int i, int s, int query) {
+    /** e_j = k·m_j with k = row at of {@code queryKeys}, α = softmax over real j, c = Σ_j α_j m_j. */
+    private void attendLuong(int at, int p, int s) {
         int key = at * h;
-        if (kind == Kind.DOT) {
-            System.arraycopy(states, query, queryKeys, key, h);
-        } else {
-            Arrays.fill(queryKeys, key, key + h, 0);
-            multiplyAdd(states, query, h, wq, 0, h, queryKeys, key);
-        }
         int w = at * s;
+        int end = realEnd[p];
         for (int j = 0; j < s; j++) {
-            if (!real[row(i, s, j)]) {
-                weights[w + j] = Double.NEGATIVE_INFINITY;
-                continue;
-            }
-            weights[w + j] = dot(queryKeys, key, memory, row(i, s, j) * h, h);
+            weights[w + j] = j < end && real[row(p, s, j)] ? dot(queryKeys, key, memory, row(p, s, j) * h, h)
+                    : Double.NEGATIVE_INFINITY;
         }
-        softmaxAndAverage(at, i, s);
+        softmaxAndAverage(at, p, s);
     }
 
     /** α = softmax(e) over the real positions (masked ones hold −∞ and get 0), then c_t = Σ_j α_j m_j. */
-    private void softmaxAndAverage(int at, int i, int s) {
+    private void softmaxAndAverage(int at, int p, int s) {
         int w = at * s;
         RowProducts.softmax(weights, w, s);
         int c = at * h;
         Arrays.fill(contexts, c, c + h, 0);
-        for (int j = 0; j < s; j++) {
-            double alpha = weights[w + j];
-            if (alpha != 0) {
-                axpy(alpha, memory, row(i, s, j) * h, contexts, c, h);
-            }
-        }
+        RowProducts.multiplyAdd(weights, w, s, 1, realEnd[p], memory, row(p, s, 0) * h, h, contexts, c, h);
     }
 
-    /** @return the row of memory (and keys) that source position j of row i reads */
-    private int row(int i, int s, int j) {
-        return i * s + j;
+    /** @return the row of memory (and keys) that source position j of the row at position p reads */
+    private int row(int p, int s, int j) {
+        return p * s + j;
     }
 
-    /** Backward through step t of row i: readout, Luong attention, cell, additive attention, embedding. */
-    private void backwardRow(int t, int i, int n, int s) {
-        int at = t * n + i;
-        int prev = at * h;
-        int next = (at + n) * h;
-        int z = at * v;
-        int c = at * h;
-        // z_t = [s_t, c_t]·W_out + b_out:  dW_out += readInᵀ·dz,  db_out += dz,  dReadIn = dz·W_outᵀ
-        axpy(1, logits, z, dBOut, 0, v);
-        outer(states, next, h, logits, z, v, dWOut, 0);
-        multiplyTransposed(logits, z, v, wOutT, 0, r, h, dReadIn, 0, false);
+    /** Backward through step t of the first {@code live} of n rows: readout, Luong attention, cell, additive attention, embedding. */
+    private void backwardStep(int t, int n, int live, int s) {
+        int first = t * n;
+        int prev = first * h;
+        int next = (first + n) * h;
+        int z = first * v;
+        int c = first * h;
+        // z_t = [s_t, c_t]·W_out + b_out:  dW_out += readInᵀ·dz,  db_out += Σ dz,  dReadIn = dz·W_outᵀ
+        addRows(logits, z, live, v, dBOut);
+        transposedProductAdd(states, next, h, live, h, logits, z, v, v, dWOut, 0);
         if (kind != Kind.NONE) {
-            outer(contexts, c, h, logits, z, v, dWOut, h * v);
-            multiplyTransposed(logits, z, v, wOutT, h, r, h, dReadIn, h, false);
+            transposedProductAdd(contexts, c, h, live, h, logits, z, v, v, dWOut, h * v);
         }
+        Arrays.fill(dReadIn, 0, live * r, 0);
+        RowProducts.multiplyAdd(logits, z, v, live, v, wOutT, 0, r, dReadIn, 0, r);
         // ∂L/∂s_t: the readout's share plus what step t + 1 sent back
-        for (int j = 0; j < h; j++) {
-            dHidden[j] = dReadIn[j] + dNextH[i * h + j];
+        for (int p = 0; p < live; p++) {
+            for (int j = 0; j < h; j++) {
+                dHidden[p * h + j] = dReadIn[p * r + j] + dNextH[p * h + j];
+            }
         }
         if (kind == Kind.DOT || kind == Kind.GENERAL) {
-            luongBackward(at, i, s, next);
+            for (int p = 0; p < live; p++) {
+                luongBackward(first + p, p, s);
+            }
+            if (kind == Kind.DOT) {
+                // k = s_t:  ds_t += dk
+                RowProducts.axpy(1, dKey, 0, dHidden, 0, live * h);
+            } else {
+                // k = s_t·W:  dW += s_tᵀ·dk,  ds_t += dk·Wᵀ
+                transposedProductAdd(states, next, h, live, h, dKey, 0, h, h, dWq, 0);
+                RowProducts.multiplyAdd(dKey, 0, h, live, h, wqT, 0, h, dHidden, 0, h);
+            }
         }
         if (cellKind == Cell.GRU) {
-            gruBackward(at, i, prev);
+            for (int p = 0; p < live; p++) {
+                gruBackward(first + p, p);
+            }
+            // dWx += [x, c]ᵀ·dax, dbx += Σ dax, dWh += hᵀ·dah, dbh += Σ dah; dx = dax·Wxᵀ, dh_{t−1} += dah·Whᵀ
+            transposedProductAdd(cellInputs, first * d, d, live, d, dGates, 0, g, g, dWx, 0);
+            addRows(dGates, 0, live, g, dBx);
+            transposedProductAdd(states, prev, h, live, h, dGatesH, 0, g, g, dWh, 0);
+            addRows(dGatesH, 0, live, g, dBh);
+            RowProducts.multiplyAdd(dGatesH, 0, g, live, g, whT, 0, h, dNextH, 0, h);
         } else {
-            lstmBackward(at, i, prev);
+            for (int p = 0; p < live; p++) {
+                lstmBackward(first + p, p);
+            }
+            // dWx += [x, c]ᵀ·da, dWh += hᵀ·da, db += Σ da; dx = da·Wxᵀ, dh_{t−1} = da·Whᵀ
+            transposedProductAdd(cellInputs, first * d, d, live, d, dGates, 0, g, g, dWx, 0);
+            transposedProductAdd(states, prev, h, live, h, dGates, 0, g, g, dWh, 0);
+            addRows(dGates, 0, live, g, dBx);
+            Arrays.fill(dNextH, 0, live * h, 0);
+            RowProducts.multiplyAdd(dGates, 0, g, live, g, whT, 0, h, dNextH, 0, h);
         }
+        Arrays.fill(dInput, 0, live * d, 0);
+        RowProducts.multiplyAdd(dGates, 0, g, live, g, wxT, 0, d, dInput, 0, d);
         if (kind == Kind.ADDITIVE) {
             // c_t reached the readout and the cell's input [x, c_t]
-            for (int j = 0; j < h; j++) {
-                dReadIn[h + j] += dInput[e + j];
+            for (int p = 0; p < live; p++) {
+                for (int j = 0; j < h; j++) {
+                    dReadIn[p * r + h + j] += dInput[p * d + e + j];
+                }
+                additiveBackward(first + p, p, s);
             }
-            additiveBackward(at, i, s, prev);
+            // q = s_{t−1}·Wq + b:  dWq += s_{t−1}ᵀ·dq,  db += Σ dq,  ds_{t−1} += dq·Wqᵀ
+            transposedProductAdd(states, prev, h, live, h, queryPart, 0, a, a, dWq, 0);
+            addRows(queryPart, 0, live, a, dBa);
+            RowProducts.multiplyAdd(queryPart, 0, a, live, a, wqT, 0, h, dNextH, 0, h);
         }
         // dE_tgt[ŷ_{t−1}] += dx (the padding row receives nothing)
-        int token = inputs[at];
-        if (token != targetEmbedding.paddingId()) {
-            axpy(1, dInput, 0, dEmbedding, token * e, e);
+        for (int p = 0; p < live; p++) {
+            int token = inputs[first + p];
+            if (token != targetEmbedding.paddingId()) {
+                RowProducts.axpy(1, dInput, p * d, dEmbedding, token * e, e);
+            }
         }
     }
 
-    /** Through c = Σ α_j m_j and the softmax: dα_j = m_j·dc, dm_j += α_j dc, de_j = α_j (dα_j − Σ_k α_k dα_k). */
-    private void averageBackward(int at, int i, int s, double[] dContext, int dc) {
+    /**
+     * Through c = Σ α_j m_j and the softmax, for the row at position p with dc at {@code dContext[dc ..]}:
+     * dα_j = m_j·dc, dm_j += α_j dc, de_j = α_j (dα_j − Σ_k α_k dα_k).
+     */
+    private void averageBackward(int at, int p, int s, double[] dContext, int dc) {
         int w = at * s;
+        int end = realEnd[p];
         double inner = 0;
-        for (int j = 0; j < s; j++) {
+        for (int j = 0; j < end; j++) {
             double alpha = weights[w + j];
             if (alpha == 0) {
                 dScoreRow[j] = 0;
                 continue;
             }
-            int m = row(i, s, j) * h;
+            int m = row(p, s, j) * h;
             double dAlpha = dot(memory, m, dContext, dc, h);
             dScoreRow[j] = dAlpha;
             inner += alpha * dAlpha;
-            axpy(alpha, dContext, dc, dMemory, m, h);
+            RowProducts.axpy(alpha, dContext, dc, dMemory, m, h);
         }
-        for (int j = 0; j < s; j++) {
+        for (int j = 0; j < end; j++) {
             dScoreRow[j] = weights[w + j] * (dScoreRow[j] - inner);
         }
     }
 
-    /** Luong: dk = Σ_j de_j m_j, dm_j += de_j k; dot: ds += dk; general: dW += sᵀ·dk, ds += dk·Wᵀ. */
-    private void luongBackward(int at, int i, int s, int query) {
-        averageBackward(at, i, s, dReadIn, h);
-        Arrays.fill(dKey, 0);
+    /** Luong, the row at position p: dk = Σ_j de_j m_j (row p of {@code dKey}), dm_j += de_j k. */
+    private void luongBackward(int at, int p, int s) {
+        averageBackward(at, p, s, dReadIn, p * r + h);
+        int dk = p * h;
+        Arrays.fill(dKey, dk, dk + h, 0);
         int key = at * h;
-        for (int j = 0; j < s; j++) {
+        for (int j = 0; j < realEnd[p]; j++) {
             double de = dScoreRow[j];
             if (de != 0) {
-                int m = row(i, s, j) * h;
-                axpy(de, memory, m, dKey, 0, h);
-                axpy(de, queryKeys, key, dMemory, m, h);
+                int m = row(p, s, j) * h;
+                RowProducts.axpy(de, memory, m, dKey, dk, h);
+                RowProducts.axpy(de, queryKeys, key, dMemory, m, h);
             }
-        }
-        if (kind == Kind.DOT) {
-            axpy(1, dKey, 0, dHidden, 0, h);
-        } else {
-            outer(states, query, h, dKey, 0, h, dWq, 0);
-            multiplyTransposed(dKey, 0, h, wqT, 0, h, h, dHidden, 0, true);
         }
     }
 
     /**
-     * Additive: du_j = de_j v, da_j = du_j ⊙ (1 − u_j²), dv += Σ_j de_j u_j, dWm += Σ_j m_jᵀ·da_j, dm_j += da_j·Wmᵀ,
-     * daq = Σ_j da_j, dWq += qᵀ·daq, db += daq, dq = daq·Wqᵀ (added to ∂L/∂s_{t−1}).
+     * Additive, the row at position p: du_j = de_j v, da_j = du_j ⊙ (1 − u_j²), dv += Σ_j de_j u_j, dK_j += da_j, and
+     * dq = Σ_j da_j into row p of {@code queryPart} (the query's products are taken back for all rows at once).
      */
-    private void additiveBackward(int at, int i, int s, int query) {
-        averageBackward(at, i, s, dReadIn, h);
-        double[] daQuery = queryPart;
-        Arrays.fill(daQuery, 0);
+    private void additiveBackward(int at, int p, int s) {
+        averageBackward(at, p, s, dReadIn, p * r + h);
+        int dq = p * a;
+        Arrays.fill(queryPart, dq, dq + a, 0);
         int u = at * s * a;
-        for (int j = 0; j < s; j++) {
+        for (int j = 0; j < realEnd[p]; j++) {
             double de = dScoreRow[j];
             if (de == 0) {
                 continue;
             }
             int row = u + j * a;
-            axpy(de, hidden, row, dVa, 0, a);
+            RowProducts.axpy(de, hidden, row, dVa, 0, a);
+            // K_j = m_j·Wm was computed once per call: its gradient dK_j is summed here and taken back through Wm once
+            int key = row(p, s, j) * a;
             for (int k = 0; k < a; k++) {
                 double uk = hidden[row + k];
                 double da = de * va[k] * (1 - uk * uk);
-                dHiddenLayer[k] = da;
-                daQuery[k] += da;
+                queryPart[dq + k] += da;
+                dKeys[key + k] += da;
             }
-            int m = row(i, s, j) * h;
-            // K_j = m_j·Wm was computed once per call: its gradient dK_j is summed here and taken back through Wm once
-            axpy(1, dHiddenLayer, 0, dKeys, row(i, s, j) * a, a);
         }
-        outer(states, query, h, daQuery, 0, a, dWq, 0);
-        axpy(1, daQuery, 0, dBa, 0, a);
-        multiplyTransposed(daQuery, 0, a, wqT, 0, h, h, dNextH, i * h, true);
     }
 
     /**
-     * GRU: dn = dh(1 − z), dz = dh(h_{t−1} − n), da_n = dn(1 − n²), dr = da_n·ah_n, da_r = dr·r(1 − r),
-     * da_z = dz·z(1 − z); dax = [da_r, da_z, da_n], dah = [da_r, da_z, da_n ⊙ r]; dx = dax·Wxᵀ,
-     * dh_{t−1} = dah·Whᵀ + dh ⊙ z.
+     * GRU, the row at position p: dn = dh(1 − z), dz = dh(h_{t−1} − n), da_n = dn(1 − n²), dr = da_n·ah_n,
+     * da_r = dr·r(1 − r), da_z = dz·z(1 − z); dax = [da_r, da_z, da_n], dah = [da_r, da_z, da_n ⊙ r] (rows p of
+     * {@code dGates} and {@code dGatesH}), and dh_{t−1} starts as dh ⊙ z (the products add dah·Whᵀ).
      */
-    private void gruBackward(int at, int i, int prev) {
+    private void gruBackward(int at, int p) {
         int gate = at * g;
         int c = at * h;
+        int prev = at * h;
+        int dg = p * g;
         for (int j = 0; j < h; j++) {
             double rj = gates[gate + j];
             double zj = gates[gate + h + j];
             double nj = gates[gate + 2 * h + j];
-            double dh = dHidden[j];
+            double dh = dHidden[p * h + j];
             double dan = dh * (1 - zj) * (1 - nj * nj);
             double dr = dan * preReset[c + j];
             double dar = dr * rj * (1 - rj);
             double daz = dh * (states[prev + j] - nj) * zj * (1 - zj);
-            dGates[j] = dar;
-            dGates[h + j] = daz;
-            dGates[2 * h + j] = dan;
-            dGatesH[j] = dar;
-            dGatesH[h + j] = daz;
-            dGatesH[2 * h + j] = dan * rj;
-            dNextH[i * h + j] = dh * zj;
+            dGates[dg + j] = dar;
+            dGates[dg + h + j] = daz;
+            dGates[dg + 2 * h + j] = dan;
+            dGatesH[dg + j] = dar;
+            dGatesH[dg + h + j] = daz;
+            dGatesH[dg + 2 * h + j] = dan * rj;
+            dNextH[p * h + j] = dh * zj;
         }
-        int in = at * d;
-        outer(cellInputs, in, d, dGates, 0, g, dWx, 0);
-        axpy(1, dGates, 0, dBx, 0, g);
-        outer(states, prev, h, dGatesH, 0, g, dWh, 0);
-        axpy(1, dGatesH, 0, dBh, 0, g);
-        multiplyTransposed(dGates, 0, g, wxT, 0, d, d, dInput, 0, false);
-        multiplyTransposed(dGatesH, 0, g, whT, 0, h, h, dNextH, i * h, true);
     }
 
     /**
-     * LSTM: dc_total = dc + dh ⊙ o ⊙ (1 − tanh² c_t); da_i = dc_total·g·i(1 − i), da_f = dc_total·c_{t−1}·f(1 − f),
-     * da_o = dh·tanh c_t·o(1 − o), da_g = dc_total·i·(1 − g²); dx = da·Wxᵀ, dh_{t−1} = da·Whᵀ, dc_{t−1} = dc_total ⊙ f.
+     * LSTM, the row at position p: dc_total = dc + dh ⊙ o ⊙ (1 − tanh² c_t); da_i = dc_total·g·i(1 − i),
+     * da_f = dc_total·c_{t−1}·f(1 − f), da_o = dh·tanh c_t·o(1 − o), da_g = dc_total·i·(1 − g²) (row p of
+     * {@code dGates}); dc_{t−1} = dc_total ⊙ f.
      */
-    private void lstmBackward(int at, int i, int prev) {
+    private void lstmBackward(int at, int p) {
         int gate = at * g;
         int c = at * h;
+        int prev = at * h;
+        int dg = p * g;
         for (int j = 0; j < h; j++) {
             double ij = gates[gate + j];
             double fj = gates[gate + h + j];
             double oj = gates[gate + 2 * h + j];
             double gj = gates[gate + 3 * h + j];
             double tc = tanhCells[c + j];
-            double dh = dHidden[j];
-            double dcTotal = dNextC[i * h + j] + dh * oj * (1 - tc * tc);
-            dGates[j] = dcTotal * gj * ij * (1 - ij);
-            dGates[h + j] = dcTotal * cells[prev + j] * fj * (1 - fj);
-            dGates[2 * h + j] = dh * tc * oj * (1 - oj);
-            dGates[3 * h + j] = dcTotal * ij * (1 - gj * gj);
-            dNextC[i * h + j] = dcTotal * fj;
+            double dh = dHidden[p * h + j];
+            double dcTotal = dNextC[p * h + j] + dh * oj * (1 - tc * tc);
+            dGates[dg + j] = dcTotal * gj * ij * (1 - ij);
+            dGates[dg + h + j] = dcTotal * cells[prev + j] * fj * (1 - fj);
+            dGates[dg + 2 * h + j] = dh * tc * oj * (1 - oj);
+            dGates[dg + 3 * h + j] = dcTotal * ij * (1 - gj * gj);
+            dNextC[p * h + j] = dcTotal * fj;
         }
-        int in = at * d;
-        outer(cellInputs, in, d, dGates, 0, g, dWx, 0);
-        axpy(1, dGates, 0, dBx, 0, g);
-        outer(states, prev, h, dGates, 0, g, dWh, 0);
-        multiplyTransposed(dGates, 0, g, wxT, 0, d, d, dInput, 0, false);
-        multiplyTransposed(dGates, 0, g, whT, 0, h, h, dNextH, i * h, false);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
     // Small kernels on row-major arrays
 
-    /** out[o + j] += Σ_k x[xo + k]·W[wo + k·cols + j], j &lt; cols: a row times a matrix, added. */
-    private static void multiplyAdd(double[] x, int xo, int rows, double[] w, int wo, int cols, double[] out, int o) {
-        for (int k = 0; k < rows; k++) {
-            double xk = x[xo + k];
-            if (xk != 0) {
-                axpy(xk, w, wo + k * cols, out, o, cols);
+    /**
+     * C (k × n) += Aᵀ·B = Σ_p A[p, ·]ᵀ B[p, ·] over the m rows p of A (m × k, rows lda apart) and B (m × n, rows ldb
+     * apart), C's rows n apart: a weight gradient summed over a step's rows. Four rows of C at a time against two
+     * vectors' width of its columns, so that each loaded vector of B feeds four fused multiply-adds; the sum over p runs
+     * in row order, so the result does not depend on the vector width's split of the columns.
+     */
+    private static void transposedProductAdd(double[] x, int xOffset, int lda, int m, int k, double[] y, int yOffset,
+            int ldb, int n, double[] c, int cOffset) {
+        int row = 0;
+        for (; row + 4 <= k; row += 4) {
+            int c0 = cOffset + row * n;
+            int c1 = c0 + n;
+            int c2 = c1 + n;
+            int c3 = c2 + n;
+            int j = 0;
+            for (; j + 2 * L <= n; j += 2 * L) {
+                DoubleVector s00 = DoubleVector.fromArray(DOUBLES, c, c0 + j);
+                DoubleVector s01 = DoubleVector.fromArray(DOUBLES, c, c0 + j + L);
+                DoubleVector s10 = DoubleVector.fromArray(DOUBLES, c, c1 + j);
+                DoubleVector s11 = DoubleVector.fromArray(DOUBLES, c, c1 + j + L);
+                DoubleVector s20 = DoubleVector.fromArray(DOUBLES, c, c2 + j);
+                DoubleVector s21 = DoubleVector.fromArray(DOUBLES, c, c2 + j + L);
+                DoubleVector s30 = DoubleVector.fromArray(DOUBLES, c, c3 + j);
+                DoubleVector s31 = DoubleVector.fromArray(DOUBLES, c, c3 + j + L);
+                for (int p = 0; p < m; p++) {
+                    int bRow = yOffset + p * ldb + j;
+                    int aRow = xOffset + p * lda + row;
+                    DoubleVector b0 = DoubleVector.fromArray(DOUBLES, y, bRow);
+                    DoubleVector b1 = DoubleVector.fromArray(DOUBLES, y, bRow + L);
+                    DoubleVector x0 = DoubleVector.broadcast(DOUBLES, x[aRow]);
+                    DoubleVector x1 = DoubleVector.broadcast(DOUBLES, x[aRow + 1]);
+                    DoubleVector x2 = DoubleVector.broadcast(DOUBLES, x[aRow + 2]);
+                    DoubleVector x3 = DoubleVector.broadcast(DOUBLES, x[aRow + 3]);
+                    s00 = b0.fma(x0, s00);
+                    s01 = b1.fma(x0, s01);
+                    s10 = b0.fma(x1, s10);
+                    s11 = b1.fma(x1, s11);
+                    s20 = b0.fma(x2, s20);
+                    s21 = b1.fma(x2, s21);
+                    s30 = b0.fma(x3, s30);
+                    s31 = b1.fma(x3, s31);
+                }
+                s00.intoArray(c, c0 + j);
+                s01.intoArray(c, c0 + j + L);
+                s10.intoArray(c, c1 + j);
+                s11.intoArray(c, c1 + j + L);
+                s20.intoArray(c, c2 + j);
+                s21.intoArray(c, c2 + j + L);
+                s30.intoArray(c, c3 + j);
+                s31.intoArray(c, c3 + j + L);
             }
+            for (; j + L <= n; j += L) {
+                DoubleVector s0 = DoubleVector.fromArray(DOUBLES, c, c0 + j);
+                DoubleVector s1 = DoubleVector.fromArray(DOUBLES, c, c1 + j);
+                DoubleVector s2 = DoubleVector.fromArray(DOUBLES, c, c2 + j);
+                DoubleVector s3 = DoubleVector.fromArray(DOUBLES, c, c3 + j);
+                for (int p = 0; p < m; p++) {
+                    int aRow = xOffset + p * lda + row;
+                    DoubleVector b0 = DoubleVector.fromArray(DOUBLES, y, yOffset + p * ldb + j);
+                    s0 = b0.fma(DoubleVector.broadcast(DOUBLES, x[aRow]), s0);
+                    s1 = b0.fma(DoubleVector.broadcast(DOUBLES, x[aRow + 1]), s1);
+                    s2 = b0.fma(DoubleVector.broadcast(DOUBLES, x[aRow + 2]), s2);
+                    s3 = b0.fma(DoubleVector.broadcast(DOUBLES, x[aRow + 3]), s3);
+                }
+                s0.intoArray(c, c0 + j);
+                s1.intoArray(c, c1 + j);
+                s2.intoArray(c, c2 + j);
+                s3.intoArray(c, c3 + j);
+            }
+            for (; j < n; j++) {
+                // the last few columns, one at a time
+                for (int q = 0; q < 4; q++) {
+                    double sum = c[c0 + q * n + j];
+                    for (int p = 0; p < m; p++) {
+                        sum = Math.fma(x[xOffset + p * lda + row + q], y[yOffset + p * ldb + j], sum);
+                    }
+                    c[c0 + q * n + j] = sum;
+                }
+            }
+        }
+        for (; row < k; row++) {
+            int c0 = cOffset + row * n;
+            int j = 0;
+            for (; j + L <= n; j += L) {
+                DoubleVector s0 = DoubleVector.fromArray(DOUBLES, c, c0 + j);
+                for (int p = 0; p < m; p++) {
+                    s0 = DoubleVector.fromArray(DOUBLES, y, yOffset + p * ldb + j)
+                            .fma(DoubleVector.broadcast(DOUBLES, x[xOffset + p * lda + row]), s0);
+                }
+                s0.intoArray(c, c0 + j);
+            }
+            for (; j < n; j++) {
+                double sum = c[c0 + j];
+                for (int p = 0; p < m; p++) {
+                    sum = Math.fma(x[xOffset + p * lda + row], y[yOffset + p * ldb + j], sum);
+                }
+                c[c0 + j] = sum;
+            }
+        }
+    }
+
+    /** sum[j] += Σ_p values[offset + p·n + j], the m rows in order: a bias gradient summed over a step's rows. */
+    private static void addRows(double[] values, int offset, int m, int n, double[] sum) {
+        for (int p = 0; p < m; p++) {
+            RowProducts.axpy(1, values, offset + p * n, sum, 0, n);
         }
     }
 
     /**
-     * out[o + k] (+)= Σ_j dy[yo + j]·W[firstRow + k, j], k &lt; rows: a row times the transpose of rows
-     * [firstRow, firstRow + rows) of W, read from Wᵀ (cols, totalRows) so that the inner loop runs along memory.
+     * @return Σ_j x[xo + j]·y[yo + j]: L running sums on the vector units, then added in lane order (a fixed order, so
+     *     the same inputs give the same bits on every run), then the last few entries
      */
-    private static void multiplyTransposed(double[] dy, int yo, int cols, double[] wT, int firstRow, int totalRows,
-            int rows, double[] out, int o, boolean add) {
-        if (!add) {
-            Arrays.fill(out, o, o + rows, 0);
+    private double dot(double[] x, int xo, double[] y, int yo, int count) {
+        DoubleVector sums = DoubleVector.zero(DOUBLES);
+        int j = 0;
+        for (; j + L <= count; j += L) {
+            sums = DoubleVector.fromArray(DOUBLES, x, xo + j).fma(DoubleVector.fromArray(DOUBLES, y, yo + j), sums);
         }
-        for (int j = 0; j < cols; j++) {
-            double dyj = dy[yo + j];
-            if (dyj != 0) {
-                axpy(dyj, wT, j * totalRows + firstRow, out, o, rows);
-            }
-        }
-    }
-
-    /** G[go + k·cols + j] += x[xo + k]·dy[yo + j]: an outer product, added (a weight gradient). */
-    private static void outer(double[] x, int xo, int rows, double[] dy, int yo, int cols, double[] grad, int go) {
-        for (int k = 0; k < rows; k++) {
-            double xk = x[xo + k];
-            if (xk != 0) {
-                axpy(xk, dy, yo, grad, go + k * cols, cols);
-            }
-        }
-    }
-
-    /** y[yo ..] += α·x[xo ..], count entries. */
-    private static void axpy(double alpha, double[] x, int xo, double[] y, int yo, int count) {
-        for (int j = 0; j < count; j++) {
-            y[yo + j] += alpha * x[xo + j];
-        }
-    }
-
-    private static double dot(double[] x, int xo, double[] y, int yo, int count) {
+        sums.intoArray(laneSums, 0);
         double sum = 0;
-        for (int j = 0; j < count; j++) {
-            sum += x[xo + j] * y[yo + j];
+        for (int lane = 0; lane < L; lane++) {
+            sum += laneSums[lane];
+        }
+        for (; j < count; j++) {
+            sum = Math.fma(x[xo + j], y[yo + j], sum);
         }
         return sum;
     }
@@ -818,8 +963,8 @@ public final class FastEncoderDecoder {
     // ---------------------------------------------------------------------------------------------------------------
     // Buffers and parameters
 
-    /** Reads the parameters; checks and copies m, the mask and s_{−1}; computes the additive keys K = m·Wm; returns N. */
-    private int loadMemory(String method, INDArray memoryArray, SequenceMask mask, State start) {
+    /** Checks m, the mask and s_{−1}; returns N. */
+    private int checkMemory(String method, INDArray memoryArray, SequenceMask mask, State start) {
         Shapes.require(method, "memory", memoryArray, "(N, S, H)", Shapes.ANY, Shapes.ANY, h);
         Shapes.requireType(method, "memory", memoryArray, dataType);
         Objects.requireNonNull(start, method + ": start must not be null");
@@ -830,55 +975,60 @@ public final class FastEncoderDecoder {
             throw new IllegalArgumentException(method + ": an LSTM decoder starts from a state with a cell state c, but "
                     + "start carries only h.");
         }
-        if (mask != null) {
-            mask.requireShape(method, n, s);
-        }
-        loadParameters();
-        ownMemory = grow(ownMemory, n * s * h);
-        Slab m = Slab.of(memoryArray);
-        for (int k = 0; k < n * s * h; k++) {
-            ownMemory[k] = m.get(k);
-        }
-        useMemory(n, s, mask);
-        growSteps(n, s, 1);
-        Slab hs = Slab.of(start.h());
-        for (int k = 0; k < n * h; k++) {
-            states[k] = hs.get(k);
-        }
         if (cellKind == Cell.LSTM) {
             Shapes.require(method, "start.c", start.c(), "(N, H)", n, h);
-            Slab cs = Slab.of(start.c());
-            for (int k = 0; k < n * h; k++) {
-                cells[k] = cs.get(k);
-            }
+        }
+        if (mask != null) {
+            mask.requireShape(method, n, s);
         }
         return n;
     }
 
-    /** Marks the real source positions of n rows and computes the additive keys K = m·Wm, once for every step. */
-    private void useMemory(int n, int s, SequenceMask mask) {
+    /**
+     * Reads the parameters, copies m, the mask and s_{−1} with batch row {@code order[p]} at position p, and computes
+     * the additive keys K = m·Wm once for every step.
+     */
+    private void loadMemory(INDArray memoryArray, SequenceMask mask, State start, int n, int s) {
+        loadParameters();
+        int rowSize = s * h;
+        ownMemory = grow(ownMemory, n * rowSize);
+        Slab m = Slab.of(memoryArray);
+        for (int p = 0; p < n; p++) {
+            int from = order[p] * rowSize;
+            for (int k = 0; k < rowSize; k++) {
+                ownMemory[p * rowSize + k] = m.get(from + k);
+            }
+        }
         memory = ownMemory;
         if (ownReal.length < n * s) {
             ownReal = new boolean[n * s];
         }
         real = ownReal;
-        for (int i = 0; i < n; i++) {
+        realEnd = growInts(realEnd, n);
+        for (int p = 0; p < n; p++) {
+            realEnd[p] = 0;
             for (int j = 0; j < s; j++) {
-                ownReal[i * s + j] = mask == null || mask.isReal(i, j);
+                ownReal[p * s + j] = mask == null || mask.isReal(order[p], j);
+                if (ownReal[p * s + j]) {
+                    realEnd[p] = j + 1;
+                }
             }
         }
         if (kind == Kind.ADDITIVE) {
             ownKeys = grow(ownKeys, n * s * a);
-            projectKeys(memory, n * s, ownKeys);
+            Arrays.fill(ownKeys, 0, n * s * a, 0);
+            RowProducts.multiplyAdd(memory, 0, h, n * s, h, wm, 0, a, ownKeys, 0, a);
         }
         keys = ownKeys;
-    }
-
-    /** K = m·Wm for {@code rows} rows of the memory. */
-    private void projectKeys(double[] rows, int count, double[] into) {
-        Arrays.fill(into, 0, count * a, 0);
-        for (int row = 0; row < count; row++) {
-            multiplyAdd(rows, row * h, h, wm, 0, a, into, row * a);
+        Slab hs = Slab.of(start.h());
+        Slab cs = cellKind == Cell.LSTM ? Slab.of(start.c()) : null;
+        for (int p = 0; p < n; p++) {
+            for (int k = 0; k < h; k++) {
+                states[p * h + k] = hs.get(order[p] * h + k);
+                if (cs != null) {
+                    cells[p * h + k] = cs.get(order[p] * h + k);
+                }
+            }
         }
     }
 
@@ -911,6 +1061,15 @@ public final class FastEncoderDecoder {
         if (kind == Kind.ADDITIVE) {
             hidden = grow(hidden, rows * s * a);
         }
+        // one row per live row of a step
+        recurrent = grow(recurrent, n * g);
+        queryPart = grow(queryPart, n * a);
+        dReadIn = grow(dReadIn, n * r);
+        dHidden = grow(dHidden, n * h);
+        dKey = grow(dKey, n * h);
+        dGates = grow(dGates, n * g);
+        dGatesH = grow(dGatesH, n * g);
+        dInput = grow(dInput, n * d);
     }
 
     /** @return the buffer if it holds size entries, else a larger copy of it (what it holds is kept) */
@@ -1011,9 +1170,9 @@ public final class FastEncoderDecoder {
 
     /** The gradients as arrays of the model's data type, under the parts' parameter names. */
     private Trained gradients(int n, int s, double loss) {
-        INDArray dm = kind == Kind.NONE ? Nd4j.zeros(dataType, n, s, h) : write(dMemory, n * s * h, n, s, h);
-        INDArray dh = write(dNextH, n * h, n, h);
-        INDArray dc = cellKind == Cell.LSTM ? write(dNextC, n * h, n, h) : null;
+        INDArray dm = kind == Kind.NONE ? Nd4j.zeros(dataType, n, s, h) : writeRows(dMemory, n, s * h, n, s, h);
+        INDArray dh = writeRows(dNextH, n, h, n, h);
+        INDArray dc = cellKind == Cell.LSTM ? writeRows(dNextC, n, h, n, h) : null;
         Gradients decoder = new Gradients().take("Wx", write(dWx, dWx.length, d, g)).take("Wh", write(dWh, dWh.length, h, g));
         if (cellKind == Cell.GRU) {
             decoder.take("bx", write(dBx, g, 1, g)).take("bh", write(dBh, g, 1, g));
@@ -1030,6 +1189,18 @@ public final class FastEncoderDecoder {
         Gradients readout = new Gradients().take("W", write(dWOut, dWOut.length, r, v)).take("b", write(dBOut, v, 1, v));
         Gradients table = new Gradients().take("E", write(dEmbedding, dEmbedding.length, targetEmbedding.vocabularySize(), e));
         return new Trained(loss, dm, new State(dh, dc), table, decoder, attentionGradients, readout);
+    }
+
+    /** The n rows of {@code values} (rowSize entries each, in position order) written back in batch order. */
+    private INDArray writeRows(double[] values, int n, int rowSize, long... shape) {
+        Slab out = Slab.zeros(dataType, shape);
+        for (int p = 0; p < n; p++) {
+            int to = order[p] * rowSize;
+            for (int k = 0; k < rowSize; k++) {
+                out.set(to + k, values[p * rowSize + k]);
+            }
+        }
+        return out.array;
     }
 
     private INDArray write(double[] values, int count, long... shape) {
