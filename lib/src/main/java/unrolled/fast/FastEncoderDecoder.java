@@ -588,7 +588,12 @@ public final class FastEncoderDecoder {
         for (int j = 0; j < end; j++) {
             int key = row(p, s, j) * a;
             int out = u + j * a;
-            for (int k = 0; k < a; k++) {
+            int k = 0;
+            for (; k + L <= a; k += L) {
+                DoubleVector.fromArray(DOUBLES, queryPart, query + k).add(DoubleVector.fromArray(DOUBLES, keys, key + k))
+                        .intoArray(hidden, out + k);
+            }
+            for (; k < a; k++) {
                 hidden[out + k] = queryPart[query + k] + keys[key + k];
             }
         }
@@ -761,11 +766,20 @@ public final class FastEncoderDecoder {
                 continue;
             }
             int row = u + j * a;
-            RowProducts.axpy(de, hidden, row, dVa, 0, a);
             // K_j = m_j·Wm was computed once per call: its gradient dK_j is summed here and taken back through Wm once
             int key = row(p, s, j) * a;
-            for (int k = 0; k < a; k++) {
+            DoubleVector scale = DoubleVector.broadcast(DOUBLES, de);
+            int k = 0;
+            for (; k + L <= a; k += L) {
+                DoubleVector uk = DoubleVector.fromArray(DOUBLES, hidden, row + k);
+                uk.fma(scale, DoubleVector.fromArray(DOUBLES, dVa, k)).intoArray(dVa, k);
+                DoubleVector da = scale.mul(DoubleVector.fromArray(DOUBLES, va, k)).mul(uk.mul(uk).neg().add(1));
+                da.add(DoubleVector.fromArray(DOUBLES, queryPart, dq + k)).intoArray(queryPart, dq + k);
+                da.add(DoubleVector.fromArray(DOUBLES, dKeys, key + k)).intoArray(dKeys, key + k);
+            }
+            for (; k < a; k++) {
                 double uk = hidden[row + k];
+                dVa[k] = Math.fma(uk, de, dVa[k]);
                 double da = de * va[k] * (1 - uk * uk);
                 queryPart[dq + k] += da;
                 dKeys[key + k] += da;
