@@ -136,6 +136,7 @@ public final class FastEncoderDecoder {
     private final double[] dBa;
     private final double[] dVa;
     private final double[] dWOut;
+    private final double[] dWOutT;
     private final double[] dBOut;
 
     // per-call buffers, grown to the largest call seen: memory, keys, and one slice per step of every cache
@@ -264,6 +265,7 @@ public final class FastEncoderDecoder {
         this.dBa = new double[ba.length];
         this.dVa = new double[va.length];
         this.dWOut = new double[wOut.length];
+        this.dWOutT = new double[wOut.length];
         this.dBOut = new double[v];
     }
 
@@ -353,9 +355,10 @@ public final class FastEncoderDecoder {
         for (int t = steps - 1; t >= 0; t--) {
             backwardStep(t, n, liveRows(t, n), s);
         }
+        transpose(dWOutT, v, r, dWOut);
         if (kind == Kind.ADDITIVE) {
             // K = m·Wm:  dWm = mᵀ·dK,  dm += dK·Wmᵀ, once over all N·S memory rows
-            transposedProductAdd(this.memory, 0, h, n * s, h, dKeys, 0, a, a, dWm, 0);
+            transposedProductAdd(this.memory, 0, h, n * s, h, dKeys, 0, a, a, dWm, 0, a);
             RowProducts.multiplyAdd(dKeys, 0, a, n * s, a, wmT, 0, h, dMemory, 0, h);
         }
         return gradients(n, s, totalWeight == 0 ? 0 : lossSum / totalWeight);
@@ -638,11 +641,12 @@ public final class FastEncoderDecoder {
         int next = (first + n) * h;
         int z = first * v;
         int c = first * h;
-        // z_t = [s_t, c_t]·W_out + b_out:  dW_out += readInᵀ·dz,  db_out += Σ dz,  dReadIn = dz·W_outᵀ
+        // z_t = [s_t, c_t]·W_out + b_out:  dW_out += readInᵀ·dz (summed as its transpose dzᵀ·readIn, whose rows are
+        // a few vectors wide where V is not),  db_out += Σ dz,  dReadIn = dz·W_outᵀ
         addRows(logits, z, live, v, dBOut);
-        transposedProductAdd(states, next, h, live, h, logits, z, v, v, dWOut, 0);
+        transposedProductAdd(logits, z, v, live, v, states, next, h, h, dWOutT, 0, r);
         if (kind != Kind.NONE) {
-            transposedProductAdd(contexts, c, h, live, h, logits, z, v, v, dWOut, h * v);
+            transposedProductAdd(logits, z, v, live, v, contexts, c, h, h, dWOutT, h, r);
         }
         Arrays.fill(dReadIn, 0, live * r, 0);
         RowProducts.multiplyAdd(logits, z, v, live, v, wOutT, 0, r, dReadIn, 0, r);
@@ -661,7 +665,7 @@ public final class FastEncoderDecoder {
                 RowProducts.axpy(1, dKey, 0, dHidden, 0, live * h);
             } else {
                 // k = s_t·W:  dW += s_tᵀ·dk,  ds_t += dk·Wᵀ
-                transposedProductAdd(states, next, h, live, h, dKey, 0, h, h, dWq, 0);
+                transposedProductAdd(states, next, h, live, h, dKey, 0, h, h, dWq, 0, h);
                 RowProducts.multiplyAdd(dKey, 0, h, live, h, wqT, 0, h, dHidden, 0, h);
             }
         }
@@ -670,9 +674,9 @@ public final class FastEncoderDecoder {
                 gruBackward(first + p, p);
             }
             // dWx += [x, c]ᵀ·dax, dbx += Σ dax, dWh += hᵀ·dah, dbh += Σ dah; dx = dax·Wxᵀ, dh_{t−1} += dah·Whᵀ
-            transposedProductAdd(cellInputs, first * d, d, live, d, dGates, 0, g, g, dWx, 0);
+            transposedProductAdd(cellInputs, first * d, d, live, d, dGates, 0, g, g, dWx, 0, g);
             addRows(dGates, 0, live, g, dBx);
-            transposedProductAdd(states, prev, h, live, h, dGatesH, 0, g, g, dWh, 0);
+            transposedProductAdd(states, prev, h, live, h, dGatesH, 0, g, g, dWh, 0, g);
             addRows(dGatesH, 0, live, g, dBh);
             RowProducts.multiplyAdd(dGatesH, 0, g, live, g, whT, 0, h, dNextH, 0, h);
         } else {
@@ -680,8 +684,8 @@ public final class FastEncoderDecoder {
                 lstmBackward(first + p, p);
             }
             // dWx += [x, c]ᵀ·da, dWh += hᵀ·da, db += Σ da; dx = da·Wxᵀ, dh_{t−1} = da·Whᵀ
-            transposedProductAdd(cellInputs, first * d, d, live, d, dGates, 0, g, g, dWx, 0);
-            transposedProductAdd(states, prev, h, live, h, dGates, 0, g, g, dWh, 0);
+            transposedProductAdd(cellInputs, first * d, d, live, d, dGates, 0, g, g, dWx, 0, g);
+            transposedProductAdd(states, prev, h, live, h, dGates, 0, g, g, dWh, 0, g);
             addRows(dGates, 0, live, g, dBx);
             Arrays.fill(dNextH, 0, live * h, 0);
             RowProducts.multiplyAdd(dGates, 0, g, live, g, whT, 0, h, dNextH, 0, h);
@@ -697,7 +701,7 @@ public final class FastEncoderDecoder {
                 additiveBackward(first + p, p, s);
             }
             // q = s_{t−1}·Wq + b:  dWq += s_{t−1}ᵀ·dq,  db += Σ dq,  ds_{t−1} += dq·Wqᵀ
-            transposedProductAdd(states, prev, h, live, h, queryPart, 0, a, a, dWq, 0);
+            transposedProductAdd(states, prev, h, live, h, queryPart, 0, a, a, dWq, 0, a);
             addRows(queryPart, 0, live, a, dBa);
             RowProducts.multiplyAdd(queryPart, 0, a, live, a, wqT, 0, h, dNextH, 0, h);
         }
@@ -846,19 +850,19 @@ public final class FastEncoderDecoder {
     // Small kernels on row-major arrays
 
     /**
-     * C (k × n) += Aᵀ·B = Σ_p A[p, ·]ᵀ B[p, ·] over the m rows p of A (m × k, rows lda apart) and B (m × n, rows ldb
-     * apart), C's rows n apart: a weight gradient summed over a step's rows. Four rows of C at a time against two
-     * vectors' width of its columns, so that each loaded vector of B feeds four fused multiply-adds; the sum over p runs
+     * C (k × n) += xᵀ·y = Σ_p x[p, ·]ᵀ y[p, ·] over the m rows p of x (m × k, rows lda apart) and y (m × n, rows ldb
+     * apart), C's rows ldc apart: a weight gradient summed over a step's rows. Four rows of C at a time against two
+     * vectors' width of its columns, so that each loaded vector of y feeds four fused multiply-adds; the sum over p runs
      * in row order, so the result does not depend on the vector width's split of the columns.
      */
     private static void transposedProductAdd(double[] x, int xOffset, int lda, int m, int k, double[] y, int yOffset,
-            int ldb, int n, double[] c, int cOffset) {
+            int ldb, int n, double[] c, int cOffset, int ldc) {
         int row = 0;
         for (; row + 4 <= k; row += 4) {
-            int c0 = cOffset + row * n;
-            int c1 = c0 + n;
-            int c2 = c1 + n;
-            int c3 = c2 + n;
+            int c0 = cOffset + row * ldc;
+            int c1 = c0 + ldc;
+            int c2 = c1 + ldc;
+            int c3 = c2 + ldc;
             int j = 0;
             for (; j + 2 * L <= n; j += 2 * L) {
                 DoubleVector s00 = DoubleVector.fromArray(DOUBLES, c, c0 + j);
@@ -915,18 +919,27 @@ public final class FastEncoderDecoder {
                 s3.intoArray(c, c3 + j);
             }
             for (; j < n; j++) {
-                // the last few columns, one at a time
-                for (int q = 0; q < 4; q++) {
-                    double sum = c[c0 + q * n + j];
-                    for (int p = 0; p < m; p++) {
-                        sum = Math.fma(x[xOffset + p * lda + row + q], y[yOffset + p * ldb + j], sum);
-                    }
-                    c[c0 + q * n + j] = sum;
+                // the last few columns, one at a time (four independent sums)
+                double sum0 = c[c0 + j];
+                double sum1 = c[c1 + j];
+                double sum2 = c[c2 + j];
+                double sum3 = c[c3 + j];
+                for (int p = 0; p < m; p++) {
+                    int aRow = xOffset + p * lda + row;
+                    double yj = y[yOffset + p * ldb + j];
+                    sum0 = Math.fma(x[aRow], yj, sum0);
+                    sum1 = Math.fma(x[aRow + 1], yj, sum1);
+                    sum2 = Math.fma(x[aRow + 2], yj, sum2);
+                    sum3 = Math.fma(x[aRow + 3], yj, sum3);
                 }
+                c[c0 + j] = sum0;
+                c[c1 + j] = sum1;
+                c[c2 + j] = sum2;
+                c[c3 + j] = sum3;
             }
         }
         for (; row < k; row++) {
-            int c0 = cOffset + row * n;
+            int c0 = cOffset + row * ldc;
             int j = 0;
             for (; j + L <= n; j += L) {
                 DoubleVector s0 = DoubleVector.fromArray(DOUBLES, c, c0 + j);
@@ -1169,7 +1182,7 @@ public final class FastEncoderDecoder {
     }
 
     private void clearGradients(int n, int s) {
-        for (double[] grad : new double[][] {dEmbedding, dWx, dWh, dBx, dBh, dWq, dWm, dBa, dVa, dWOut, dBOut}) {
+        for (double[] grad : new double[][] {dEmbedding, dWx, dWh, dBx, dBh, dWq, dWm, dBa, dVa, dWOutT, dBOut}) {
             Arrays.fill(grad, 0);
         }
         Arrays.fill(dNextH, 0, n * h, 0);
