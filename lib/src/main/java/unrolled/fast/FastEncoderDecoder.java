@@ -32,23 +32,25 @@ import unrolled.tensor.Shapes;
  *
  * <pre>
  *   once per call:   K = m·Wm, the additive attention's key projection of the whole memory   (N, S, A)
- *   per step t and row, in one pass:
+ *   per step t, for all live rows at once:
  *     x = E_tgt[ŷ_{t−1}]
  *     BAHDANAU:  u_j = tanh(s_{t−1}·Wq + b + K_j),  e_j = u_j·v,  α = softmax(e) over real j,  c_t = Σ_j α_j m_j
  *                s_t = cell([x, c_t], s_{t−1})
  *     LUONG:     s_t = cell(x, s_{t−1}),  k = s_t (dot) or s_t·W (general),  e_j = k·m_j,  α, c_t as above
  *     z_t = [s_t, c_t]·W_out + b_out   (s_t alone without attention)
  *     ℓ_t = log Σ exp(z_t − max z_t) − (z_t,y − max z_t),   dz_t = m_t / Σm · (softmax(z_t) − onehot(y_t))
- *   backward, t = T−1 … 0, per row: the same equations as the readable classes, with every weight gradient summed
- *   into one buffer per parameter
+ *   backward, t = T−1 … 0, for all live rows at once: the same equations as the readable classes, every weight
+ *   gradient summed over the step's rows (dW += Xᵀ·dY) into one buffer per parameter
  * </pre>
  *
  * <p>All arithmetic runs in double on Java arrays, whatever the model's data type (a FLOAT model's numbers are rounded
- * to float only where they leave: logits, gradients, states); the sizes of the curriculum's decoders (H of 32–48, a
- * few dozen rows) are far too small for a BLAS call per step to pay, and a per-row pass keeps the whole step in cache.
- * A row stops being computed after its last counted target step: its later steps receive zero gradient in the readable
- * model too, so skipping them changes nothing. The work buffers grow to the largest call seen and are reused, so the
- * time loop allocates nothing.
+ * to float only where they leave: logits, gradients, states). The sizes of the curriculum's decoders (H of 32–48, a
+ * few dozen rows) are far too small for a BLAS call per step to pay: each weight matrix meets a step's rows in one
+ * product on the vector units ({@link RowProducts}), and the element-wise work (gates, attention, softmax) runs row by
+ * row between the products. A row stops being computed after its last counted target step: its later steps receive
+ * zero gradient in the readable model too, so skipping them changes nothing; the rows are kept in order of that last
+ * step, longest first, so that a step's live rows are always the first few and its products run over one block. The
+ * work buffers grow to the largest call seen and are reused, so the time loop allocates nothing.
  *
  * <p>It shares the parts' parameter arrays (read at every call, so training in place is seen at once) and holds no
  * state between calls other than its buffers. Not thread-safe: one decoder per thread.
