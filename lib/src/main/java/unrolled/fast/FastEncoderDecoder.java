@@ -186,6 +186,8 @@ public final class FastEncoderDecoder {
     private double[] dGates = new double[0];
     private double[] dGatesH = new double[0];
     private double[] dInput = new double[0];
+    /** The left factor of a transposed product, copied transposed. */
+    private double[] transposed = new double[0];
     /** The lanes of a vector dot product, added in order. */
     private final double[] laneSums = new double[L];
 
@@ -360,7 +362,7 @@ public final class FastEncoderDecoder {
         transpose(dWOutT, v, r, dWOut);
         if (kind == Kind.ADDITIVE) {
             // K = m·Wm:  dWm = mᵀ·dK,  dm += dK·Wmᵀ, once over all N·S memory rows
-            transposedProductAdd(this.memory, 0, h, n * s, h, dKeys, 0, a, a, dWm, 0, a);
+            transposedProductAdd(this.memory, 0, h, n * s, h, dKeys, 0, a, dWm, 0, a);
             RowProducts.multiplyAdd(dKeys, 0, a, n * s, a, wmT, 0, h, dMemory, 0, h);
         }
         return gradients(n, s, totalWeight == 0 ? 0 : lossSum / totalWeight);
@@ -646,9 +648,9 @@ public final class FastEncoderDecoder {
         // z_t = [s_t, c_t]·W_out + b_out:  dW_out += readInᵀ·dz (summed as its transpose dzᵀ·readIn, whose rows are
         // a few vectors wide where V is not),  db_out += Σ dz,  dReadIn = dz·W_outᵀ
         addRows(logits, z, live, v, dBOut);
-        transposedProductAdd(logits, z, v, live, v, states, next, h, h, dWOutT, 0, r);
+        transposedProductAdd(logits, z, v, live, v, states, next, h, dWOutT, 0, r);
         if (kind != Kind.NONE) {
-            transposedProductAdd(logits, z, v, live, v, contexts, c, h, h, dWOutT, h, r);
+            transposedProductAdd(logits, z, v, live, v, contexts, c, h, dWOutT, h, r);
         }
         Arrays.fill(dReadIn, 0, live * r, 0);
         RowProducts.multiplyAdd(logits, z, v, live, v, wOutT, 0, r, dReadIn, 0, r);
@@ -667,7 +669,7 @@ public final class FastEncoderDecoder {
                 RowProducts.axpy(1, dKey, 0, dHidden, 0, live * h);
             } else {
                 // k = s_t·W:  dW += s_tᵀ·dk,  ds_t += dk·Wᵀ
-                transposedProductAdd(states, next, h, live, h, dKey, 0, h, h, dWq, 0, h);
+                transposedProductAdd(states, next, h, live, h, dKey, 0, h, dWq, 0, h);
                 RowProducts.multiplyAdd(dKey, 0, h, live, h, wqT, 0, h, dHidden, 0, h);
             }
         }
@@ -676,9 +678,9 @@ public final class FastEncoderDecoder {
                 gruBackward(first + p, p);
             }
             // dWx += [x, c]ᵀ·dax, dbx += Σ dax, dWh += hᵀ·dah, dbh += Σ dah; dx = dax·Wxᵀ, dh_{t−1} += dah·Whᵀ
-            transposedProductAdd(cellInputs, first * d, d, live, d, dGates, 0, g, g, dWx, 0, g);
+            transposedProductAdd(cellInputs, first * d, d, live, d, dGates, 0, g, dWx, 0, g);
             addRows(dGates, 0, live, g, dBx);
-            transposedProductAdd(states, prev, h, live, h, dGatesH, 0, g, g, dWh, 0, g);
+            transposedProductAdd(states, prev, h, live, h, dGatesH, 0, g, dWh, 0, g);
             addRows(dGatesH, 0, live, g, dBh);
             RowProducts.multiplyAdd(dGatesH, 0, g, live, g, whT, 0, h, dNextH, 0, h);
         } else {
@@ -686,8 +688,8 @@ public final class FastEncoderDecoder {
                 lstmBackward(first + p, p);
             }
             // dWx += [x, c]ᵀ·da, dWh += hᵀ·da, db += Σ da; dx = da·Wxᵀ, dh_{t−1} = da·Whᵀ
-            transposedProductAdd(cellInputs, first * d, d, live, d, dGates, 0, g, g, dWx, 0, g);
-            transposedProductAdd(states, prev, h, live, h, dGates, 0, g, g, dWh, 0, g);
+            transposedProductAdd(cellInputs, first * d, d, live, d, dGates, 0, g, dWx, 0, g);
+            transposedProductAdd(states, prev, h, live, h, dGates, 0, g, dWh, 0, g);
             addRows(dGates, 0, live, g, dBx);
             Arrays.fill(dNextH, 0, live * h, 0);
             RowProducts.multiplyAdd(dGates, 0, g, live, g, whT, 0, h, dNextH, 0, h);
@@ -703,7 +705,7 @@ public final class FastEncoderDecoder {
                 additiveBackward(first + p, p, s);
             }
             // q = s_{t−1}·Wq + b:  dWq += s_{t−1}ᵀ·dq,  db += Σ dq,  ds_{t−1} += dq·Wqᵀ
-            transposedProductAdd(states, prev, h, live, h, queryPart, 0, a, a, dWq, 0, a);
+            transposedProductAdd(states, prev, h, live, h, queryPart, 0, a, dWq, 0, a);
             addRows(queryPart, 0, live, a, dBa);
             RowProducts.multiplyAdd(queryPart, 0, a, live, a, wqT, 0, h, dNextH, 0, h);
         }
@@ -852,113 +854,20 @@ public final class FastEncoderDecoder {
     // Small kernels on row-major arrays
 
     /**
-     * C (k × n) += xᵀ·y = Σ_p x[p, ·]ᵀ y[p, ·] over the m rows p of x (m × k, rows lda apart) and y (m × n, rows ldb
-     * apart), C's rows ldc apart: a weight gradient summed over a step's rows. Four rows of C at a time against two
-     * vectors' width of its columns, so that each loaded vector of y feeds four fused multiply-adds; the sum over p runs
-     * in row order, so the result does not depend on the vector width's split of the columns.
+     * C (k × n) += xᵀ·y = Σ_p x[p, ·]ᵀ y[p, ·] over the m rows p of x (m × k, rows lda apart) and y (m × n, rows n
+     * apart), C's rows ldc apart: a weight gradient summed over a step's rows. x is copied transposed (k × m, a few
+     * thousand entries against k·m·n multiply-adds) so that the sum runs as one {@link RowProducts} product, in row
+     * order.
      */
-    private static void transposedProductAdd(double[] x, int xOffset, int lda, int m, int k, double[] y, int yOffset,
-            int ldb, int n, double[] c, int cOffset, int ldc) {
-        int row = 0;
-        for (; row + 4 <= k; row += 4) {
-            int c0 = cOffset + row * ldc;
-            int c1 = c0 + ldc;
-            int c2 = c1 + ldc;
-            int c3 = c2 + ldc;
-            int j = 0;
-            for (; j + 2 * L <= n; j += 2 * L) {
-                DoubleVector s00 = DoubleVector.fromArray(DOUBLES, c, c0 + j);
-                DoubleVector s01 = DoubleVector.fromArray(DOUBLES, c, c0 + j + L);
-                DoubleVector s10 = DoubleVector.fromArray(DOUBLES, c, c1 + j);
-                DoubleVector s11 = DoubleVector.fromArray(DOUBLES, c, c1 + j + L);
-                DoubleVector s20 = DoubleVector.fromArray(DOUBLES, c, c2 + j);
-                DoubleVector s21 = DoubleVector.fromArray(DOUBLES, c, c2 + j + L);
-                DoubleVector s30 = DoubleVector.fromArray(DOUBLES, c, c3 + j);
-                DoubleVector s31 = DoubleVector.fromArray(DOUBLES, c, c3 + j + L);
-                for (int p = 0; p < m; p++) {
-                    int bRow = yOffset + p * ldb + j;
-                    int aRow = xOffset + p * lda + row;
-                    DoubleVector b0 = DoubleVector.fromArray(DOUBLES, y, bRow);
-                    DoubleVector b1 = DoubleVector.fromArray(DOUBLES, y, bRow + L);
-                    DoubleVector x0 = DoubleVector.broadcast(DOUBLES, x[aRow]);
-                    DoubleVector x1 = DoubleVector.broadcast(DOUBLES, x[aRow + 1]);
-                    DoubleVector x2 = DoubleVector.broadcast(DOUBLES, x[aRow + 2]);
-                    DoubleVector x3 = DoubleVector.broadcast(DOUBLES, x[aRow + 3]);
-                    s00 = b0.fma(x0, s00);
-                    s01 = b1.fma(x0, s01);
-                    s10 = b0.fma(x1, s10);
-                    s11 = b1.fma(x1, s11);
-                    s20 = b0.fma(x2, s20);
-                    s21 = b1.fma(x2, s21);
-                    s30 = b0.fma(x3, s30);
-                    s31 = b1.fma(x3, s31);
-                }
-                s00.intoArray(c, c0 + j);
-                s01.intoArray(c, c0 + j + L);
-                s10.intoArray(c, c1 + j);
-                s11.intoArray(c, c1 + j + L);
-                s20.intoArray(c, c2 + j);
-                s21.intoArray(c, c2 + j + L);
-                s30.intoArray(c, c3 + j);
-                s31.intoArray(c, c3 + j + L);
-            }
-            for (; j + L <= n; j += L) {
-                DoubleVector s0 = DoubleVector.fromArray(DOUBLES, c, c0 + j);
-                DoubleVector s1 = DoubleVector.fromArray(DOUBLES, c, c1 + j);
-                DoubleVector s2 = DoubleVector.fromArray(DOUBLES, c, c2 + j);
-                DoubleVector s3 = DoubleVector.fromArray(DOUBLES, c, c3 + j);
-                for (int p = 0; p < m; p++) {
-                    int aRow = xOffset + p * lda + row;
-                    DoubleVector b0 = DoubleVector.fromArray(DOUBLES, y, yOffset + p * ldb + j);
-                    s0 = b0.fma(DoubleVector.broadcast(DOUBLES, x[aRow]), s0);
-                    s1 = b0.fma(DoubleVector.broadcast(DOUBLES, x[aRow + 1]), s1);
-                    s2 = b0.fma(DoubleVector.broadcast(DOUBLES, x[aRow + 2]), s2);
-                    s3 = b0.fma(DoubleVector.broadcast(DOUBLES, x[aRow + 3]), s3);
-                }
-                s0.intoArray(c, c0 + j);
-                s1.intoArray(c, c1 + j);
-                s2.intoArray(c, c2 + j);
-                s3.intoArray(c, c3 + j);
-            }
-            for (; j < n; j++) {
-                // the last few columns, one at a time (four independent sums)
-                double sum0 = c[c0 + j];
-                double sum1 = c[c1 + j];
-                double sum2 = c[c2 + j];
-                double sum3 = c[c3 + j];
-                for (int p = 0; p < m; p++) {
-                    int aRow = xOffset + p * lda + row;
-                    double yj = y[yOffset + p * ldb + j];
-                    sum0 = Math.fma(x[aRow], yj, sum0);
-                    sum1 = Math.fma(x[aRow + 1], yj, sum1);
-                    sum2 = Math.fma(x[aRow + 2], yj, sum2);
-                    sum3 = Math.fma(x[aRow + 3], yj, sum3);
-                }
-                c[c0 + j] = sum0;
-                c[c1 + j] = sum1;
-                c[c2 + j] = sum2;
-                c[c3 + j] = sum3;
+    private void transposedProductAdd(double[] x, int xOffset, int lda, int m, int k, double[] y, int yOffset, int n,
+            double[] c, int cOffset, int ldc) {
+        transposed = grow(transposed, k * m);
+        for (int p = 0; p < m; p++) {
+            for (int q = 0; q < k; q++) {
+                transposed[q * m + p] = x[xOffset + p * lda + q];
             }
         }
-        for (; row < k; row++) {
-            int c0 = cOffset + row * ldc;
-            int j = 0;
-            for (; j + L <= n; j += L) {
-                DoubleVector s0 = DoubleVector.fromArray(DOUBLES, c, c0 + j);
-                for (int p = 0; p < m; p++) {
-                    s0 = DoubleVector.fromArray(DOUBLES, y, yOffset + p * ldb + j)
-                            .fma(DoubleVector.broadcast(DOUBLES, x[xOffset + p * lda + row]), s0);
-                }
-                s0.intoArray(c, c0 + j);
-            }
-            for (; j < n; j++) {
-                double sum = c[c0 + j];
-                for (int p = 0; p < m; p++) {
-                    sum = Math.fma(x[xOffset + p * lda + row], y[yOffset + p * ldb + j], sum);
-                }
-                c[c0 + j] = sum;
-            }
-        }
+        RowProducts.multiplyAdd(transposed, 0, m, k, m, y, yOffset, n, c, cOffset, ldc);
     }
 
     /** sum[j] += Σ_p values[offset + p·n + j], the m rows in order: a bias gradient summed over a step's rows. */
