@@ -46,7 +46,7 @@ import unrolled.tensor.Shapes;
  * <p>All arithmetic runs in double on Java arrays, whatever the model's data type (a FLOAT model's numbers are rounded
  * to float only where they leave: logits, gradients, states). The sizes of the curriculum's decoders (H of 32–48, a
  * few dozen rows) are far too small for a BLAS call per step to pay: each weight matrix meets a step's rows in one
- * product on the vector units ({@link RowProducts}), and the element-wise work (gates, attention, softmax) runs row by
+ * product on the vector units ({@code RowProducts}), and the element-wise work (gates, attention, softmax) runs row by
  * row between the products. A row stops being computed after its last counted target step: its later steps receive
  * zero gradient in the readable model too, so skipping them changes nothing; the rows are kept in order of that last
  * step, longest first, so that a step's live rows are always the first few and its products run over one block. The
@@ -856,7 +856,7 @@ public final class FastEncoderDecoder {
     /**
      * C (k × n) += xᵀ·y = Σ_p x[p, ·]ᵀ y[p, ·] over the m rows p of x (m × k, rows lda apart) and y (m × n, rows n
      * apart), C's rows ldc apart: a weight gradient summed over a step's rows. x is copied transposed (k × m, a few
-     * thousand entries against k·m·n multiply-adds) so that the sum runs as one {@link RowProducts} product, in row
+     * thousand entries against k·m·n multiply-adds) so that the sum runs as one {@code RowProducts} product, in row
      * order.
      */
     private void transposedProductAdd(double[] x, int xOffset, int lda, int m, int k, double[] y, int yOffset, int n,
