@@ -5,6 +5,8 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorSpecies;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -30,23 +32,25 @@ import unrolled.tensor.Shapes;
  *
  * <pre>
  *   once per call:   K = m·Wm, the additive attention's key projection of the whole memory   (N, S, A)
- *   per step t and row, in one pass:
+ *   per step t, for all live rows at once:
  *     x = E_tgt[ŷ_{t−1}]
  *     BAHDANAU:  u_j = tanh(s_{t−1}·Wq + b + K_j),  e_j = u_j·v,  α = softmax(e) over real j,  c_t = Σ_j α_j m_j
  *                s_t = cell([x, c_t], s_{t−1})
  *     LUONG:     s_t = cell(x, s_{t−1}),  k = s_t (dot) or s_t·W (general),  e_j = k·m_j,  α, c_t as above
  *     z_t = [s_t, c_t]·W_out + b_out   (s_t alone without attention)
  *     ℓ_t = log Σ exp(z_t − max z_t) − (z_t,y − max z_t),   dz_t = m_t / Σm · (softmax(z_t) − onehot(y_t))
- *   backward, t = T−1 … 0, per row: the same equations as the readable classes, with every weight gradient summed
- *   into one buffer per parameter
+ *   backward, t = T−1 … 0, for all live rows at once: the same equations as the readable classes, every weight
+ *   gradient summed over the step's rows (dW += Xᵀ·dY) into one buffer per parameter
  * </pre>
  *
  * <p>All arithmetic runs in double on Java arrays, whatever the model's data type (a FLOAT model's numbers are rounded
- * to float only where they leave: logits, gradients, states); the sizes of the curriculum's decoders (H of 32–48, a
- * few dozen rows) are far too small for a BLAS call per step to pay, and a per-row pass keeps the whole step in cache.
- * A row stops being computed after its last counted target step: its later steps receive zero gradient in the readable
- * model too, so skipping them changes nothing. The work buffers grow to the largest call seen and are reused, so the
- * time loop allocates nothing.
+ * to float only where they leave: logits, gradients, states). The sizes of the curriculum's decoders (H of 32–48, a
+ * few dozen rows) are far too small for a BLAS call per step to pay: each weight matrix meets a step's rows in one
+ * product on the vector units ({@code RowProducts}), and the element-wise work (gates, attention, softmax) runs row by
+ * row between the products. A row stops being computed after its last counted target step: its later steps receive
+ * zero gradient in the readable model too, so skipping them changes nothing; the rows are kept in order of that last
+ * step, longest first, so that a step's live rows are always the first few and its products run over one block. The
+ * work buffers grow to the largest call seen and are reused, so the time loop allocates nothing.
  *
  * <p>It shares the parts' parameter arrays (read at every call, so training in place is seen at once) and holds no
  * state between calls other than its buffers. Not thread-safe: one decoder per thread.
@@ -79,6 +83,10 @@ public final class FastEncoderDecoder {
     }
 
     enum Cell { GRU, LSTM }
+
+    /** The JVM's widest vector of doubles (8 lanes with AVX-512, 4 with AVX2). */
+    private static final VectorSpecies<Double> DOUBLES = DoubleVector.SPECIES_PREFERRED;
+    private static final int L = DOUBLES.length();
 
     enum Kind { NONE, ADDITIVE, DOT, GENERAL }
 
@@ -130,6 +138,7 @@ public final class FastEncoderDecoder {
     private final double[] dBa;
     private final double[] dVa;
     private final double[] dWOut;
+    private final double[] dWOutT;
     private final double[] dBOut;
 
     // per-call buffers, grown to the largest call seen: memory, keys, and one slice per step of every cache
@@ -162,16 +171,25 @@ public final class FastEncoderDecoder {
     private double[] ownKeys = new double[0];
     /** How many times the parameters have been read into this decoder's buffers. */
     long loads;
-    // per-row scratch, sized once
-    private final double[] dReadIn;
-    private final double[] dGates;
-    private final double[] dGatesH;
-    private final double[] dInput;
-    private final double[] dHidden;
-    private final double[] dKey;
-    private final double[] queryPart;
-    private final double[] dHiddenLayer;
-    private final double[] recurrent;
+    /** The batch row at each position (rows in order of their last counted step, longest first), and back. */
+    private int[] order = new int[0];
+    private int[] position = new int[0];
+    /** One past the last real source position of the row at each position. */
+    private int[] realEnd = new int[0];
+    // one row per live row of a step: the recurrent products, the additive queries (their gradients in the backward
+    // pass), and the backward pass's gradients
+    private double[] recurrent = new double[0];
+    private double[] queryPart = new double[0];
+    private double[] dReadIn = new double[0];
+    private double[] dHidden = new double[0];
+    private double[] dKey = new double[0];
+    private double[] dGates = new double[0];
+    private double[] dGatesH = new double[0];
+    private double[] dInput = new double[0];
+    /** The left factor of a transposed product, copied transposed. */
+    private double[] transposed = new double[0];
+    /** The lanes of a vector dot product, added in order. */
+    private final double[] laneSums = new double[L];
 
     /**
      * @param cell the decoder cell
@@ -251,16 +269,8 @@ public final class FastEncoderDecoder {
         this.dBa = new double[ba.length];
         this.dVa = new double[va.length];
         this.dWOut = new double[wOut.length];
+        this.dWOutT = new double[wOut.length];
         this.dBOut = new double[v];
-        this.dReadIn = new double[r];
-        this.dGates = new double[g];
-        this.dGatesH = new double[g];
-        this.dInput = new double[d];
-        this.dHidden = new double[h];
-        this.dKey = new double[h];
-        this.queryPart = new double[a];
-        this.dHiddenLayer = new double[a];
-        this.recurrent = new double[g];
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -284,7 +294,7 @@ public final class FastEncoderDecoder {
             double teacherForcingRatio, Random random) {
         String method = "FastEncoderDecoder.train";
         Objects.requireNonNull(random, method + ": random must not be null");
-        int n = loadMemory(method, memory, sourceMask, start);
+        int n = checkMemory(method, memory, sourceMask, start);
         int s = Math.toIntExact(memory.size(1));
         Shapes.require(method, "targetIds", targetIds, "(N, T)", n, Shapes.ANY);
         int steps = Math.toIntExact(targetIds.size(1));
@@ -313,32 +323,33 @@ public final class FastEncoderDecoder {
                 }
             }
         }
-        // forward, step by step: every row reads ŷ_{t−1} (the true y_{t−1} with probability ε)
+        orderByLastStep(n, steps);
+        loadMemory(memory, sourceMask, start, n, s);
+        // forward, one step of every live row at a time: every row reads ŷ_{t−1} (the true y_{t−1} with probability ε)
         double lossSum = 0;
-        for (int i = 0; i < n; i++) {
-            inputs[i] = startToken;
+        for (int p = 0; p < n; p++) {
+            inputs[p] = startToken;
         }
         for (int t = 0; t < steps; t++) {
-            for (int i = 0; i < n; i++) {
-                int at = t * n + i;
-                if (t < lastStep[i]) {
-                    forwardRow(t, i, n, s, inputs[at]);
-                    int y = targets[i * steps + t];
-                    double c = countWeights[i * steps + t];
-                    int predicted = RowProducts.argmax(logits, at * v, v);
-                    lossSum += lossAndGradient(at * v, y, c, totalWeight);
-                    if (t + 1 < steps) {
-                        inputs[at + n] = predicted;
-                    }
+            int live = liveRows(t, n);
+            forwardStep(t, n, live, s);
+            for (int p = 0; p < live; p++) {
+                int at = t * n + p;
+                int i = order[p];
+                int predicted = RowProducts.argmax(logits, at * v, v);
+                lossSum += lossAndGradient(at * v, targets[i * steps + t], countWeights[i * steps + t], totalWeight);
+                if (t + 1 < steps) {
+                    inputs[at + n] = predicted;
                 }
             }
             if (t + 1 < steps) {
-                // ŷ_t = y_t with probability ε, argmax z_t otherwise (the argmax was put in place above)
+                // ŷ_t = y_t with probability ε, argmax z_t otherwise (the argmax was put in place above); the draws are
+                // taken in the batch's own row order, as the readable model takes them
                 for (int i = 0; i < n; i++) {
                     boolean teacher = teacherForcingRatio >= 1
                             || (teacherForcingRatio > 0 && random.nextDouble() < teacherForcingRatio);
                     if (teacher) {
-                        inputs[(t + 1) * n + i] = targets[i * steps + t];
+                        inputs[(t + 1) * n + position[i]] = targets[i * steps + t];
                     }
                 }
             }
@@ -346,20 +357,43 @@ public final class FastEncoderDecoder {
         transposeWeights();
         clearGradients(n, s);
         for (int t = steps - 1; t >= 0; t--) {
+            backwardStep(t, n, liveRows(t, n), s);
+        }
+        transpose(dWOutT, v, r, dWOut);
+        if (kind == Kind.ADDITIVE) {
+            // K = m·Wm:  dWm = mᵀ·dK,  dm += dK·Wmᵀ, once over all N·S memory rows
+            transposedProductAdd(this.memory, 0, h, n * s, h, dKeys, 0, a, dWm, 0, a);
+            RowProducts.multiplyAdd(dKeys, 0, a, n * s, a, wmT, 0, h, dMemory, 0, h);
+        }
+        return gradients(n, s, totalWeight == 0 ? 0 : lossSum / totalWeight);
+    }
+
+    /**
+     * Puts the rows in order of their last counted step, longest first (ties in batch order), so that the rows still
+     * live at step t are the first few: each step's products then run over one block of consecutive rows.
+     * {@code order[p]} is the batch row at position p, {@code position[i]} the position of batch row i.
+     */
+    private void orderByLastStep(int n, int steps) {
+        order = growInts(order, n);
+        position = growInts(position, n);
+        int p = 0;
+        for (int last = steps; last >= 0; last--) {
             for (int i = 0; i < n; i++) {
-                if (t < lastStep[i]) {
-                    backwardRow(t, i, n, s);
+                if (lastStep[i] == last) {
+                    order[p] = i;
+                    position[i] = p++;
                 }
             }
         }
-        if (kind == Kind.ADDITIVE) {
-            // K = m·Wm:  dWm = mᵀ·dK,  dm += dK·Wmᵀ, once over all N·S memory rows
-            for (int row = 0; row < n * s; row++) {
-                outer(this.memory, row * h, h, dKeys, row * a, a, dWm, 0);
-                multiplyTransposed(dKeys, row * a, a, wmT, 0, h, h, dMemory, row * h, true);
-            }
+    }
+
+    /** @return how many rows (from position 0) are still live at step t: those whose last counted step is t or later */
+    private int liveRows(int t, int n) {
+        int live = 0;
+        while (live < n && lastStep[order[live]] > t) {
+            live++;
         }
-        return gradients(n, s, totalWeight == 0 ? 0 : lossSum / totalWeight);
+        return live;
     }
 
     /** Writes ℓ's gradient over the logits at {@code at} and returns c·ℓ (zero gradient for c = 0). */
@@ -403,18 +437,23 @@ public final class FastEncoderDecoder {
     public Decoded translate(INDArray memory, State start, int maxLength) {
         String method = "FastEncoderDecoder.translate";
         Shapes.requirePositive(method, "maxLength", maxLength);
-        int n = loadMemory(method, memory, null, start);
+        int n = checkMemory(method, memory, null, start);
         if (n != 1) {
             throw new IllegalArgumentException(method + ": memory must hold one source, (1, S, H), but holds " + n + ".");
         }
         int s = Math.toIntExact(memory.size(1));
         growSteps(1, s, maxLength + 1);
+        order = growInts(order, 1);
+        position = growInts(position, 1);
+        order[0] = 0;
+        position[0] = 0;
+        loadMemory(memory, null, start, 1, s);
         int[] tokens = new int[maxLength];
         int length = 0;
         int steps = 0;
         inputs[0] = startToken;
         for (int t = 0; t <= maxLength; t++) {
-            forwardRow(t, 0, 1, s, inputs[t]);
+            forwardStep(t, 1, 1, s);
             steps++;
             int next = RowProducts.argmax(logits, t * v, v);
             if (next == endToken || t == maxLength) {
@@ -435,58 +474,84 @@ public final class FastEncoderDecoder {
     }
 
     // ---------------------------------------------------------------------------------------------------------------
-    // One row of one step
+    // One step of the live rows
 
     /**
-     * Step t of row i (of n): reads ŷ_{t−1} = token and s_{t−1} from the state buffers, writes s_t, the caches and
-     * the logits z_t at ((t·n + i)·V).
+     * Step t of the first {@code live} of n rows: reads ŷ_{t−1} and s_{t−1} from the buffers, writes s_t, the caches and
+     * the logits z_t. Row p of step t sits at index t·n + p of every per-step buffer, so the step's rows are one block:
+     * each weight matrix meets all of them in one product.
      */
-    private void forwardRow(int t, int i, int n, int s, int token) {
-        int at = t * n + i;
-        int prev = at * h;
-        int next = (at + n) * h;
-        int in = at * d;
+    private void forwardStep(int t, int n, int live, int s) {
+        int first = t * n;
+        int prev = first * h;
+        int next = (first + n) * h;
         // x = E_tgt[ŷ_{t−1}]
-        System.arraycopy(embedding, token * e, cellInputs, in, e);
-        if (kind == Kind.ADDITIVE) {
-            // c_t = attend(s_{t−1}, m), the cell reads [x, c_t]
-            attendAdditive(at, i, s, states, prev);
-            System.arraycopy(contexts, at * h, cellInputs, in + e, h);
+        for (int p = 0; p < live; p++) {
+            System.arraycopy(embedding, inputs[first + p] * e, cellInputs, (first + p) * d, e);
         }
+        if (kind == Kind.ADDITIVE) {
+            // c_t = attend(s_{t−1}, m), the cell reads [x, c_t]; the queries q = s_{t−1}·Wq + b of all rows at once
+            RowProducts.fillRows(queryPart, 0, live, a, ba, 0);
+            RowProducts.multiplyAdd(states, prev, h, live, h, wq, 0, a, queryPart, 0, a);
+            for (int p = 0; p < live; p++) {
+                attendAdditive(first + p, p, s);
+                System.arraycopy(contexts, (first + p) * h, cellInputs, (first + p) * d + e, h);
+            }
+        }
+        int gate = first * g;
+        RowProducts.fillRows(gates, gate, live, g, bx, 0);
+        RowProducts.multiplyAdd(cellInputs, first * d, d, live, d, wx, 0, g, gates, gate, g);
         if (cellKind == Cell.GRU) {
-            gruForward(at, in, prev, next);
+            RowProducts.fillRows(recurrent, 0, live, g, bh, 0);
+            RowProducts.multiplyAdd(states, prev, h, live, h, wh, 0, g, recurrent, 0, g);
+            for (int p = 0; p < live; p++) {
+                gruForward(first + p, p, n);
+            }
         } else {
-            lstmForward(at, in, prev, next);
+            RowProducts.multiplyAdd(states, prev, h, live, h, wh, 0, g, gates, gate, g);
+            for (int p = 0; p < live; p++) {
+                lstmForward(first + p, n);
+            }
         }
         if (kind == Kind.DOT || kind == Kind.GENERAL) {
-            // c_t = attend(s_t, m)
-            attendLuong(at, i, s, next);
+            // c_t = attend(s_t, m), with the key k = s_t (dot) or s_t·W (general) of all rows at once
+            if (kind == Kind.DOT) {
+                System.arraycopy(states, next, queryKeys, first * h, live * h);
+            } else {
+                Arrays.fill(queryKeys, first * h, (first + live) * h, 0);
+                RowProducts.multiplyAdd(states, next, h, live, h, wq, 0, h, queryKeys, first * h, h);
+            }
+            for (int p = 0; p < live; p++) {
+                attendLuong(first + p, p, s);
+            }
         }
         // z_t = [s_t, c_t]·W_out + b_out
-        int z = at * v;
-        System.arraycopy(bOut, 0, logits, z, v);
-        multiplyAdd(states, next, h, wOut, 0, v, logits, z);
+        int z = first * v;
+        RowProducts.fillRows(logits, z, live, v, bOut, 0);
+        RowProducts.multiplyAdd(states, next, h, live, h, wOut, 0, v, logits, z, v);
         if (kind != Kind.NONE) {
-            multiplyAdd(contexts, at * h, h, wOut, h * v, v, logits, z);
+            RowProducts.multiplyAdd(contexts, first * h, h, live, h, wOut, h * v, v, logits, z, v);
         }
     }
 
-    /** ax = x·Wx + bx, ah = h·Wh + bh; r = σ(ax_r + ah_r), z = σ(ax_z + ah_z), n = tanh(ax_n + r ⊙ ah_n), h' = (1 − z) ⊙ n + z ⊙ h. */
-    private void gruForward(int at, int in, int prev, int next) {
+    /**
+     * GRU after its products (ax = x·Wx + bx in the gates, ah = h·Wh + bh in {@code recurrent}): r = σ(ax_r + ah_r),
+     * z = σ(ax_z + ah_z), n = tanh(ax_n + r ⊙ ah_n), h' = (1 − z) ⊙ n + z ⊙ h.
+     */
+    private void gruForward(int at, int p, int n) {
         int gate = at * g;
-        System.arraycopy(bx, 0, gates, gate, g);
-        multiplyAdd(cellInputs, in, d, wx, 0, g, gates, gate);
-        System.arraycopy(bh, 0, recurrent, 0, g);
-        multiplyAdd(states, prev, h, wh, 0, g, recurrent, 0);
+        int ah = p * g;
+        int prev = at * h;
+        int next = (at + n) * h;
         int c = at * h;
         // r = σ(ax_r + ah_r),  z = σ(ax_z + ah_z): the sums in place, then σ over both blocks
         for (int j = 0; j < 2 * h; j++) {
-            gates[gate + j] += recurrent[j];
+            gates[gate + j] += recurrent[ah + j];
         }
         VectorActivations.sigmoid(gates, gate, gates, gate, 2 * h);
         // n = tanh(ax_n + r ⊙ ah_n)
         for (int j = 0; j < h; j++) {
-            double ahn = recurrent[2 * h + j];
+            double ahn = recurrent[ah + 2 * h + j];
             preReset[c + j] = ahn;
             gates[gate + 2 * h + j] += gates[gate + j] * ahn;
         }
@@ -498,12 +563,11 @@ public final class FastEncoderDecoder {
         }
     }
 
-    /** a = x·Wx + h·Wh + b; i, f, o = σ(a_i, a_f, a_o), g = tanh(a_g); c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c'). */
-    private void lstmForward(int at, int in, int prev, int next) {
+    /** LSTM after its product (a = x·Wx + h·Wh + b in the gates): i, f, o = σ(a_i, a_f, a_o), g = tanh(a_g); c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c'). */
+    private void lstmForward(int at, int n) {
         int gate = at * g;
-        System.arraycopy(bx, 0, gates, gate, g);
-        multiplyAdd(cellInputs, in, d, wx, 0, g, gates, gate);
-        multiplyAdd(states, prev, h, wh, 0, g, gates, gate);
+        int prev = at * h;
+        int next = (at + n) * h;
         // i, f, o = σ(a_i, a_f, a_o),  g = tanh(a_g)
         VectorActivations.sigmoid(gates, gate, gates, gate, 3 * h);
         VectorActivations.tanh(gates, gate + 3 * h, gates, gate + 3 * h, h);
@@ -518,299 +582,318 @@ public final class FastEncoderDecoder {
         }
     }
 
-    /** u_j = tanh(q·Wq + b + K_j), e_j = u_j·v, α = softmax over real j, c = Σ_j α_j m_j; q = query[q ..]. */
-    private void attendAdditive(int at, int i, int s, double[] query, int q) {
-        System.arraycopy(ba, 0, queryPart, 0, a);
-        multiplyAdd(query, q, h, wq, 0, a, queryPart, 0);
+    /**
+     * u_j = tanh(q + K_j), e_j = u_j·v, α = softmax over real j, c = Σ_j α_j m_j, for the row at position p, whose
+     * query q = s_{t−1}·Wq + b is row p of {@code queryPart}. The tanh of all its positions up to its last real one run
+     * as one pass on the vector units (a masked position's u is computed and never read).
+     */
+    private void attendAdditive(int at, int p, int s) {
         int u = at * s * a;
         int w = at * s;
-        for (int j = 0; j < s; j++) {
-            if (!real[row(i, s, j)]) {
-                weights[w + j] = Double.NEGATIVE_INFINITY;
-                continue;
-            }
-            int key = row(i, s, j) * a;
+        int end = realEnd[p];
+        int query = p * a;
+        for (int j = 0; j < end; j++) {
+            int key = row(p, s, j) * a;
             int out = u + j * a;
-            // u_j = tanh(q·Wq + b + K_j): the S·A tanh of a step are most of its element-wise work, a whole vector
-            // of them per instruction
-            for (int k = 0; k < a; k++) {
-                hidden[out + k] = queryPart[k] + keys[key + k];
+            int k = 0;
+            for (; k + L <= a; k += L) {
+                DoubleVector.fromArray(DOUBLES, queryPart, query + k).add(DoubleVector.fromArray(DOUBLES, keys, key + k))
+                        .intoArray(hidden, out + k);
             }
-            VectorActivations.tanh(hidden, out, hidden, out, a);
-            // e_j = u_j·v
-            double score = dot(hidden, out, va, 0, a);
-            weights[w + j] = score;
+            for (; k < a; k++) {
+                hidden[out + k] = queryPart[query + k] + keys[key + k];
+            }
         }
-        softmaxAndAverage(at, i, s);
+        VectorActivations.tanh(hidden, u, hidden, u, end * a);
+        for (int j = 0; j < s; j++) {
+            // e_j = u_j·v
+            weights[w + j] = j < end && real[row(p, s, j)] ? dot(hidden, u + j * a, va, 0, a) : Double.NEGATIVE_INFINITY;
+        }
+        softmaxAndAverage(at, p, s);
     }
 
-    /** k = s_t (dot) or s_t·W (general), e_j = k·m_j, α = softmax over real j, c = Σ_j α_j m_j. */
-    private void attendLuong(int at, int i, int s, int query) {
+    /** e_j = k·m_j with k = row at of {@code queryKeys}, α = softmax over real j, c = Σ_j α_j m_j. */
+    private void attendLuong(int at, int p, int s) {
         int key = at * h;
-        if (kind == Kind.DOT) {
-            System.arraycopy(states, query, queryKeys, key, h);
-        } else {
-            Arrays.fill(queryKeys, key, key + h, 0);
-            multiplyAdd(states, query, h, wq, 0, h, queryKeys, key);
-        }
         int w = at * s;
+        int end = realEnd[p];
         for (int j = 0; j < s; j++) {
-            if (!real[row(i, s, j)]) {
-                weights[w + j] = Double.NEGATIVE_INFINITY;
-                continue;
-            }
-            weights[w + j] = dot(queryKeys, key, memory, row(i, s, j) * h, h);
+            weights[w + j] = j < end && real[row(p, s, j)] ? dot(queryKeys, key, memory, row(p, s, j) * h, h)
+                    : Double.NEGATIVE_INFINITY;
         }
-        softmaxAndAverage(at, i, s);
+        softmaxAndAverage(at, p, s);
     }
 
     /** α = softmax(e) over the real positions (masked ones hold −∞ and get 0), then c_t = Σ_j α_j m_j. */
-    private void softmaxAndAverage(int at, int i, int s) {
+    private void softmaxAndAverage(int at, int p, int s) {
         int w = at * s;
         RowProducts.softmax(weights, w, s);
         int c = at * h;
         Arrays.fill(contexts, c, c + h, 0);
-        for (int j = 0; j < s; j++) {
-            double alpha = weights[w + j];
-            if (alpha != 0) {
-                axpy(alpha, memory, row(i, s, j) * h, contexts, c, h);
-            }
-        }
+        RowProducts.multiplyAdd(weights, w, s, 1, realEnd[p], memory, row(p, s, 0) * h, h, contexts, c, h);
     }
 
-    /** @return the row of memory (and keys) that source position j of row i reads */
-    private int row(int i, int s, int j) {
-        return i * s + j;
+    /** @return the row of memory (and keys) that source position j of the row at position p reads */
+    private int row(int p, int s, int j) {
+        return p * s + j;
     }
 
-    /** Backward through step t of row i: readout, Luong attention, cell, additive attention, embedding. */
-    private void backwardRow(int t, int i, int n, int s) {
-        int at = t * n + i;
-        int prev = at * h;
-        int next = (at + n) * h;
-        int z = at * v;
-        int c = at * h;
-        // z_t = [s_t, c_t]·W_out + b_out:  dW_out += readInᵀ·dz,  db_out += dz,  dReadIn = dz·W_outᵀ
-        axpy(1, logits, z, dBOut, 0, v);
-        outer(states, next, h, logits, z, v, dWOut, 0);
-        multiplyTransposed(logits, z, v, wOutT, 0, r, h, dReadIn, 0, false);
+    /** Backward through step t of the first {@code live} of n rows: readout, Luong attention, cell, additive attention, embedding. */
+    private void backwardStep(int t, int n, int live, int s) {
+        int first = t * n;
+        int prev = first * h;
+        int next = (first + n) * h;
+        int z = first * v;
+        int c = first * h;
+        // z_t = [s_t, c_t]·W_out + b_out:  dW_out += readInᵀ·dz (summed as its transpose dzᵀ·readIn, whose rows are
+        // a few vectors wide where V is not),  db_out += Σ dz,  dReadIn = dz·W_outᵀ
+        addRows(logits, z, live, v, dBOut);
+        transposedProductAdd(logits, z, v, live, v, states, next, h, dWOutT, 0, r);
         if (kind != Kind.NONE) {
-            outer(contexts, c, h, logits, z, v, dWOut, h * v);
-            multiplyTransposed(logits, z, v, wOutT, h, r, h, dReadIn, h, false);
+            transposedProductAdd(logits, z, v, live, v, contexts, c, h, dWOutT, h, r);
         }
+        Arrays.fill(dReadIn, 0, live * r, 0);
+        RowProducts.multiplyAdd(logits, z, v, live, v, wOutT, 0, r, dReadIn, 0, r);
         // ∂L/∂s_t: the readout's share plus what step t + 1 sent back
-        for (int j = 0; j < h; j++) {
-            dHidden[j] = dReadIn[j] + dNextH[i * h + j];
+        for (int p = 0; p < live; p++) {
+            for (int j = 0; j < h; j++) {
+                dHidden[p * h + j] = dReadIn[p * r + j] + dNextH[p * h + j];
+            }
         }
         if (kind == Kind.DOT || kind == Kind.GENERAL) {
-            luongBackward(at, i, s, next);
+            for (int p = 0; p < live; p++) {
+                luongBackward(first + p, p, s);
+            }
+            if (kind == Kind.DOT) {
+                // k = s_t:  ds_t += dk
+                RowProducts.axpy(1, dKey, 0, dHidden, 0, live * h);
+            } else {
+                // k = s_t·W:  dW += s_tᵀ·dk,  ds_t += dk·Wᵀ
+                transposedProductAdd(states, next, h, live, h, dKey, 0, h, dWq, 0, h);
+                RowProducts.multiplyAdd(dKey, 0, h, live, h, wqT, 0, h, dHidden, 0, h);
+            }
         }
         if (cellKind == Cell.GRU) {
-            gruBackward(at, i, prev);
+            for (int p = 0; p < live; p++) {
+                gruBackward(first + p, p);
+            }
+            // dWx += [x, c]ᵀ·dax, dbx += Σ dax, dWh += hᵀ·dah, dbh += Σ dah; dx = dax·Wxᵀ, dh_{t−1} += dah·Whᵀ
+            transposedProductAdd(cellInputs, first * d, d, live, d, dGates, 0, g, dWx, 0, g);
+            addRows(dGates, 0, live, g, dBx);
+            transposedProductAdd(states, prev, h, live, h, dGatesH, 0, g, dWh, 0, g);
+            addRows(dGatesH, 0, live, g, dBh);
+            RowProducts.multiplyAdd(dGatesH, 0, g, live, g, whT, 0, h, dNextH, 0, h);
         } else {
-            lstmBackward(at, i, prev);
+            for (int p = 0; p < live; p++) {
+                lstmBackward(first + p, p);
+            }
+            // dWx += [x, c]ᵀ·da, dWh += hᵀ·da, db += Σ da; dx = da·Wxᵀ, dh_{t−1} = da·Whᵀ
+            transposedProductAdd(cellInputs, first * d, d, live, d, dGates, 0, g, dWx, 0, g);
+            transposedProductAdd(states, prev, h, live, h, dGates, 0, g, dWh, 0, g);
+            addRows(dGates, 0, live, g, dBx);
+            Arrays.fill(dNextH, 0, live * h, 0);
+            RowProducts.multiplyAdd(dGates, 0, g, live, g, whT, 0, h, dNextH, 0, h);
         }
+        Arrays.fill(dInput, 0, live * d, 0);
+        RowProducts.multiplyAdd(dGates, 0, g, live, g, wxT, 0, d, dInput, 0, d);
         if (kind == Kind.ADDITIVE) {
             // c_t reached the readout and the cell's input [x, c_t]
-            for (int j = 0; j < h; j++) {
-                dReadIn[h + j] += dInput[e + j];
+            for (int p = 0; p < live; p++) {
+                for (int j = 0; j < h; j++) {
+                    dReadIn[p * r + h + j] += dInput[p * d + e + j];
+                }
+                additiveBackward(first + p, p, s);
             }
-            additiveBackward(at, i, s, prev);
+            // q = s_{t−1}·Wq + b:  dWq += s_{t−1}ᵀ·dq,  db += Σ dq,  ds_{t−1} += dq·Wqᵀ
+            transposedProductAdd(states, prev, h, live, h, queryPart, 0, a, dWq, 0, a);
+            addRows(queryPart, 0, live, a, dBa);
+            RowProducts.multiplyAdd(queryPart, 0, a, live, a, wqT, 0, h, dNextH, 0, h);
         }
         // dE_tgt[ŷ_{t−1}] += dx (the padding row receives nothing)
-        int token = inputs[at];
-        if (token != targetEmbedding.paddingId()) {
-            axpy(1, dInput, 0, dEmbedding, token * e, e);
+        for (int p = 0; p < live; p++) {
+            int token = inputs[first + p];
+            if (token != targetEmbedding.paddingId()) {
+                RowProducts.axpy(1, dInput, p * d, dEmbedding, token * e, e);
+            }
         }
     }
 
-    /** Through c = Σ α_j m_j and the softmax: dα_j = m_j·dc, dm_j += α_j dc, de_j = α_j (dα_j − Σ_k α_k dα_k). */
-    private void averageBackward(int at, int i, int s, double[] dContext, int dc) {
+    /**
+     * Through c = Σ α_j m_j and the softmax, for the row at position p with dc at {@code dContext[dc ..]}:
+     * dα_j = m_j·dc, dm_j += α_j dc, de_j = α_j (dα_j − Σ_k α_k dα_k).
+     */
+    private void averageBackward(int at, int p, int s, double[] dContext, int dc) {
         int w = at * s;
+        int end = realEnd[p];
         double inner = 0;
-        for (int j = 0; j < s; j++) {
+        for (int j = 0; j < end; j++) {
             double alpha = weights[w + j];
             if (alpha == 0) {
                 dScoreRow[j] = 0;
                 continue;
             }
-            int m = row(i, s, j) * h;
+            int m = row(p, s, j) * h;
             double dAlpha = dot(memory, m, dContext, dc, h);
             dScoreRow[j] = dAlpha;
             inner += alpha * dAlpha;
-            axpy(alpha, dContext, dc, dMemory, m, h);
+            RowProducts.axpy(alpha, dContext, dc, dMemory, m, h);
         }
-        for (int j = 0; j < s; j++) {
+        for (int j = 0; j < end; j++) {
             dScoreRow[j] = weights[w + j] * (dScoreRow[j] - inner);
         }
     }
 
-    /** Luong: dk = Σ_j de_j m_j, dm_j += de_j k; dot: ds += dk; general: dW += sᵀ·dk, ds += dk·Wᵀ. */
-    private void luongBackward(int at, int i, int s, int query) {
-        averageBackward(at, i, s, dReadIn, h);
-        Arrays.fill(dKey, 0);
+    /** Luong, the row at position p: dk = Σ_j de_j m_j (row p of {@code dKey}), dm_j += de_j k. */
+    private void luongBackward(int at, int p, int s) {
+        averageBackward(at, p, s, dReadIn, p * r + h);
+        int dk = p * h;
+        Arrays.fill(dKey, dk, dk + h, 0);
         int key = at * h;
-        for (int j = 0; j < s; j++) {
+        for (int j = 0; j < realEnd[p]; j++) {
             double de = dScoreRow[j];
             if (de != 0) {
-                int m = row(i, s, j) * h;
-                axpy(de, memory, m, dKey, 0, h);
-                axpy(de, queryKeys, key, dMemory, m, h);
+                int m = row(p, s, j) * h;
+                RowProducts.axpy(de, memory, m, dKey, dk, h);
+                RowProducts.axpy(de, queryKeys, key, dMemory, m, h);
             }
-        }
-        if (kind == Kind.DOT) {
-            axpy(1, dKey, 0, dHidden, 0, h);
-        } else {
-            outer(states, query, h, dKey, 0, h, dWq, 0);
-            multiplyTransposed(dKey, 0, h, wqT, 0, h, h, dHidden, 0, true);
         }
     }
 
     /**
-     * Additive: du_j = de_j v, da_j = du_j ⊙ (1 − u_j²), dv += Σ_j de_j u_j, dWm += Σ_j m_jᵀ·da_j, dm_j += da_j·Wmᵀ,
-     * daq = Σ_j da_j, dWq += qᵀ·daq, db += daq, dq = daq·Wqᵀ (added to ∂L/∂s_{t−1}).
+     * Additive, the row at position p: du_j = de_j v, da_j = du_j ⊙ (1 − u_j²), dv += Σ_j de_j u_j, dK_j += da_j, and
+     * dq = Σ_j da_j into row p of {@code queryPart} (the query's products are taken back for all rows at once).
      */
-    private void additiveBackward(int at, int i, int s, int query) {
-        averageBackward(at, i, s, dReadIn, h);
-        double[] daQuery = queryPart;
-        Arrays.fill(daQuery, 0);
+    private void additiveBackward(int at, int p, int s) {
+        averageBackward(at, p, s, dReadIn, p * r + h);
+        int dq = p * a;
+        Arrays.fill(queryPart, dq, dq + a, 0);
         int u = at * s * a;
-        for (int j = 0; j < s; j++) {
+        for (int j = 0; j < realEnd[p]; j++) {
             double de = dScoreRow[j];
             if (de == 0) {
                 continue;
             }
             int row = u + j * a;
-            axpy(de, hidden, row, dVa, 0, a);
-            for (int k = 0; k < a; k++) {
-                double uk = hidden[row + k];
-                double da = de * va[k] * (1 - uk * uk);
-                dHiddenLayer[k] = da;
-                daQuery[k] += da;
-            }
-            int m = row(i, s, j) * h;
             // K_j = m_j·Wm was computed once per call: its gradient dK_j is summed here and taken back through Wm once
-            axpy(1, dHiddenLayer, 0, dKeys, row(i, s, j) * a, a);
+            int key = row(p, s, j) * a;
+            DoubleVector scale = DoubleVector.broadcast(DOUBLES, de);
+            int k = 0;
+            for (; k + L <= a; k += L) {
+                DoubleVector uk = DoubleVector.fromArray(DOUBLES, hidden, row + k);
+                uk.fma(scale, DoubleVector.fromArray(DOUBLES, dVa, k)).intoArray(dVa, k);
+                DoubleVector da = scale.mul(DoubleVector.fromArray(DOUBLES, va, k)).mul(uk.mul(uk).neg().add(1));
+                da.add(DoubleVector.fromArray(DOUBLES, queryPart, dq + k)).intoArray(queryPart, dq + k);
+                da.add(DoubleVector.fromArray(DOUBLES, dKeys, key + k)).intoArray(dKeys, key + k);
+            }
+            for (; k < a; k++) {
+                double uk = hidden[row + k];
+                dVa[k] = Math.fma(uk, de, dVa[k]);
+                double da = de * va[k] * (1 - uk * uk);
+                queryPart[dq + k] += da;
+                dKeys[key + k] += da;
+            }
         }
-        outer(states, query, h, daQuery, 0, a, dWq, 0);
-        axpy(1, daQuery, 0, dBa, 0, a);
-        multiplyTransposed(daQuery, 0, a, wqT, 0, h, h, dNextH, i * h, true);
     }
 
     /**
-     * GRU: dn = dh(1 − z), dz = dh(h_{t−1} − n), da_n = dn(1 − n²), dr = da_n·ah_n, da_r = dr·r(1 − r),
-     * da_z = dz·z(1 − z); dax = [da_r, da_z, da_n], dah = [da_r, da_z, da_n ⊙ r]; dx = dax·Wxᵀ,
-     * dh_{t−1} = dah·Whᵀ + dh ⊙ z.
+     * GRU, the row at position p: dn = dh(1 − z), dz = dh(h_{t−1} − n), da_n = dn(1 − n²), dr = da_n·ah_n,
+     * da_r = dr·r(1 − r), da_z = dz·z(1 − z); dax = [da_r, da_z, da_n], dah = [da_r, da_z, da_n ⊙ r] (rows p of
+     * {@code dGates} and {@code dGatesH}), and dh_{t−1} starts as dh ⊙ z (the products add dah·Whᵀ).
      */
-    private void gruBackward(int at, int i, int prev) {
+    private void gruBackward(int at, int p) {
         int gate = at * g;
         int c = at * h;
+        int prev = at * h;
+        int dg = p * g;
         for (int j = 0; j < h; j++) {
             double rj = gates[gate + j];
             double zj = gates[gate + h + j];
             double nj = gates[gate + 2 * h + j];
-            double dh = dHidden[j];
+            double dh = dHidden[p * h + j];
             double dan = dh * (1 - zj) * (1 - nj * nj);
             double dr = dan * preReset[c + j];
             double dar = dr * rj * (1 - rj);
             double daz = dh * (states[prev + j] - nj) * zj * (1 - zj);
-            dGates[j] = dar;
-            dGates[h + j] = daz;
-            dGates[2 * h + j] = dan;
-            dGatesH[j] = dar;
-            dGatesH[h + j] = daz;
-            dGatesH[2 * h + j] = dan * rj;
-            dNextH[i * h + j] = dh * zj;
+            dGates[dg + j] = dar;
+            dGates[dg + h + j] = daz;
+            dGates[dg + 2 * h + j] = dan;
+            dGatesH[dg + j] = dar;
+            dGatesH[dg + h + j] = daz;
+            dGatesH[dg + 2 * h + j] = dan * rj;
+            dNextH[p * h + j] = dh * zj;
         }
-        int in = at * d;
-        outer(cellInputs, in, d, dGates, 0, g, dWx, 0);
-        axpy(1, dGates, 0, dBx, 0, g);
-        outer(states, prev, h, dGatesH, 0, g, dWh, 0);
-        axpy(1, dGatesH, 0, dBh, 0, g);
-        multiplyTransposed(dGates, 0, g, wxT, 0, d, d, dInput, 0, false);
-        multiplyTransposed(dGatesH, 0, g, whT, 0, h, h, dNextH, i * h, true);
     }
 
     /**
-     * LSTM: dc_total = dc + dh ⊙ o ⊙ (1 − tanh² c_t); da_i = dc_total·g·i(1 − i), da_f = dc_total·c_{t−1}·f(1 − f),
-     * da_o = dh·tanh c_t·o(1 − o), da_g = dc_total·i·(1 − g²); dx = da·Wxᵀ, dh_{t−1} = da·Whᵀ, dc_{t−1} = dc_total ⊙ f.
+     * LSTM, the row at position p: dc_total = dc + dh ⊙ o ⊙ (1 − tanh² c_t); da_i = dc_total·g·i(1 − i),
+     * da_f = dc_total·c_{t−1}·f(1 − f), da_o = dh·tanh c_t·o(1 − o), da_g = dc_total·i·(1 − g²) (row p of
+     * {@code dGates}); dc_{t−1} = dc_total ⊙ f.
      */
-    private void lstmBackward(int at, int i, int prev) {
+    private void lstmBackward(int at, int p) {
         int gate = at * g;
         int c = at * h;
+        int prev = at * h;
+        int dg = p * g;
         for (int j = 0; j < h; j++) {
             double ij = gates[gate + j];
             double fj = gates[gate + h + j];
             double oj = gates[gate + 2 * h + j];
             double gj = gates[gate + 3 * h + j];
             double tc = tanhCells[c + j];
-            double dh = dHidden[j];
-            double dcTotal = dNextC[i * h + j] + dh * oj * (1 - tc * tc);
-            dGates[j] = dcTotal * gj * ij * (1 - ij);
-            dGates[h + j] = dcTotal * cells[prev + j] * fj * (1 - fj);
-            dGates[2 * h + j] = dh * tc * oj * (1 - oj);
-            dGates[3 * h + j] = dcTotal * ij * (1 - gj * gj);
-            dNextC[i * h + j] = dcTotal * fj;
+            double dh = dHidden[p * h + j];
+            double dcTotal = dNextC[p * h + j] + dh * oj * (1 - tc * tc);
+            dGates[dg + j] = dcTotal * gj * ij * (1 - ij);
+            dGates[dg + h + j] = dcTotal * cells[prev + j] * fj * (1 - fj);
+            dGates[dg + 2 * h + j] = dh * tc * oj * (1 - oj);
+            dGates[dg + 3 * h + j] = dcTotal * ij * (1 - gj * gj);
+            dNextC[p * h + j] = dcTotal * fj;
         }
-        int in = at * d;
-        outer(cellInputs, in, d, dGates, 0, g, dWx, 0);
-        axpy(1, dGates, 0, dBx, 0, g);
-        outer(states, prev, h, dGates, 0, g, dWh, 0);
-        multiplyTransposed(dGates, 0, g, wxT, 0, d, d, dInput, 0, false);
-        multiplyTransposed(dGates, 0, g, whT, 0, h, h, dNextH, i * h, false);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
     // Small kernels on row-major arrays
 
-    /** out[o + j] += Σ_k x[xo + k]·W[wo + k·cols + j], j &lt; cols: a row times a matrix, added. */
-    private static void multiplyAdd(double[] x, int xo, int rows, double[] w, int wo, int cols, double[] out, int o) {
-        for (int k = 0; k < rows; k++) {
-            double xk = x[xo + k];
-            if (xk != 0) {
-                axpy(xk, w, wo + k * cols, out, o, cols);
+    /**
+     * C (k × n) += xᵀ·y = Σ_p x[p, ·]ᵀ y[p, ·] over the m rows p of x (m × k, rows lda apart) and y (m × n, rows n
+     * apart), C's rows ldc apart: a weight gradient summed over a step's rows. x is copied transposed (k × m, a few
+     * thousand entries against k·m·n multiply-adds) so that the sum runs as one {@code RowProducts} product, in row
+     * order.
+     */
+    private void transposedProductAdd(double[] x, int xOffset, int lda, int m, int k, double[] y, int yOffset, int n,
+            double[] c, int cOffset, int ldc) {
+        transposed = grow(transposed, k * m);
+        for (int p = 0; p < m; p++) {
+            for (int q = 0; q < k; q++) {
+                transposed[q * m + p] = x[xOffset + p * lda + q];
             }
+        }
+        RowProducts.multiplyAdd(transposed, 0, m, k, m, y, yOffset, n, c, cOffset, ldc);
+    }
+
+    /** sum[j] += Σ_p values[offset + p·n + j], the m rows in order: a bias gradient summed over a step's rows. */
+    private static void addRows(double[] values, int offset, int m, int n, double[] sum) {
+        for (int p = 0; p < m; p++) {
+            RowProducts.axpy(1, values, offset + p * n, sum, 0, n);
         }
     }
 
     /**
-     * out[o + k] (+)= Σ_j dy[yo + j]·W[firstRow + k, j], k &lt; rows: a row times the transpose of rows
-     * [firstRow, firstRow + rows) of W, read from Wᵀ (cols, totalRows) so that the inner loop runs along memory.
+     * @return Σ_j x[xo + j]·y[yo + j]: L running sums on the vector units, then added in lane order (a fixed order, so
+     *     the same inputs give the same bits on every run), then the last few entries
      */
-    private static void multiplyTransposed(double[] dy, int yo, int cols, double[] wT, int firstRow, int totalRows,
-            int rows, double[] out, int o, boolean add) {
-        if (!add) {
-            Arrays.fill(out, o, o + rows, 0);
+    private double dot(double[] x, int xo, double[] y, int yo, int count) {
+        DoubleVector sums = DoubleVector.zero(DOUBLES);
+        int j = 0;
+        for (; j + L <= count; j += L) {
+            sums = DoubleVector.fromArray(DOUBLES, x, xo + j).fma(DoubleVector.fromArray(DOUBLES, y, yo + j), sums);
         }
-        for (int j = 0; j < cols; j++) {
-            double dyj = dy[yo + j];
-            if (dyj != 0) {
-                axpy(dyj, wT, j * totalRows + firstRow, out, o, rows);
-            }
-        }
-    }
-
-    /** G[go + k·cols + j] += x[xo + k]·dy[yo + j]: an outer product, added (a weight gradient). */
-    private static void outer(double[] x, int xo, int rows, double[] dy, int yo, int cols, double[] grad, int go) {
-        for (int k = 0; k < rows; k++) {
-            double xk = x[xo + k];
-            if (xk != 0) {
-                axpy(xk, dy, yo, grad, go + k * cols, cols);
-            }
-        }
-    }
-
-    /** y[yo ..] += α·x[xo ..], count entries. */
-    private static void axpy(double alpha, double[] x, int xo, double[] y, int yo, int count) {
-        for (int j = 0; j < count; j++) {
-            y[yo + j] += alpha * x[xo + j];
-        }
-    }
-
-    private static double dot(double[] x, int xo, double[] y, int yo, int count) {
+        sums.intoArray(laneSums, 0);
         double sum = 0;
-        for (int j = 0; j < count; j++) {
-            sum += x[xo + j] * y[yo + j];
+        for (int lane = 0; lane < L; lane++) {
+            sum += laneSums[lane];
+        }
+        for (; j < count; j++) {
+            sum = Math.fma(x[xo + j], y[yo + j], sum);
         }
         return sum;
     }
@@ -818,8 +901,8 @@ public final class FastEncoderDecoder {
     // ---------------------------------------------------------------------------------------------------------------
     // Buffers and parameters
 
-    /** Reads the parameters; checks and copies m, the mask and s_{−1}; computes the additive keys K = m·Wm; returns N. */
-    private int loadMemory(String method, INDArray memoryArray, SequenceMask mask, State start) {
+    /** Checks m, the mask and s_{−1}; returns N. */
+    private int checkMemory(String method, INDArray memoryArray, SequenceMask mask, State start) {
         Shapes.require(method, "memory", memoryArray, "(N, S, H)", Shapes.ANY, Shapes.ANY, h);
         Shapes.requireType(method, "memory", memoryArray, dataType);
         Objects.requireNonNull(start, method + ": start must not be null");
@@ -830,55 +913,60 @@ public final class FastEncoderDecoder {
             throw new IllegalArgumentException(method + ": an LSTM decoder starts from a state with a cell state c, but "
                     + "start carries only h.");
         }
-        if (mask != null) {
-            mask.requireShape(method, n, s);
-        }
-        loadParameters();
-        ownMemory = grow(ownMemory, n * s * h);
-        Slab m = Slab.of(memoryArray);
-        for (int k = 0; k < n * s * h; k++) {
-            ownMemory[k] = m.get(k);
-        }
-        useMemory(n, s, mask);
-        growSteps(n, s, 1);
-        Slab hs = Slab.of(start.h());
-        for (int k = 0; k < n * h; k++) {
-            states[k] = hs.get(k);
-        }
         if (cellKind == Cell.LSTM) {
             Shapes.require(method, "start.c", start.c(), "(N, H)", n, h);
-            Slab cs = Slab.of(start.c());
-            for (int k = 0; k < n * h; k++) {
-                cells[k] = cs.get(k);
-            }
+        }
+        if (mask != null) {
+            mask.requireShape(method, n, s);
         }
         return n;
     }
 
-    /** Marks the real source positions of n rows and computes the additive keys K = m·Wm, once for every step. */
-    private void useMemory(int n, int s, SequenceMask mask) {
+    /**
+     * Reads the parameters, copies m, the mask and s_{−1} with batch row {@code order[p]} at position p, and computes
+     * the additive keys K = m·Wm once for every step.
+     */
+    private void loadMemory(INDArray memoryArray, SequenceMask mask, State start, int n, int s) {
+        loadParameters();
+        int rowSize = s * h;
+        ownMemory = grow(ownMemory, n * rowSize);
+        Slab m = Slab.of(memoryArray);
+        for (int p = 0; p < n; p++) {
+            int from = order[p] * rowSize;
+            for (int k = 0; k < rowSize; k++) {
+                ownMemory[p * rowSize + k] = m.get(from + k);
+            }
+        }
         memory = ownMemory;
         if (ownReal.length < n * s) {
             ownReal = new boolean[n * s];
         }
         real = ownReal;
-        for (int i = 0; i < n; i++) {
+        realEnd = growInts(realEnd, n);
+        for (int p = 0; p < n; p++) {
+            realEnd[p] = 0;
             for (int j = 0; j < s; j++) {
-                ownReal[i * s + j] = mask == null || mask.isReal(i, j);
+                ownReal[p * s + j] = mask == null || mask.isReal(order[p], j);
+                if (ownReal[p * s + j]) {
+                    realEnd[p] = j + 1;
+                }
             }
         }
         if (kind == Kind.ADDITIVE) {
             ownKeys = grow(ownKeys, n * s * a);
-            projectKeys(memory, n * s, ownKeys);
+            Arrays.fill(ownKeys, 0, n * s * a, 0);
+            RowProducts.multiplyAdd(memory, 0, h, n * s, h, wm, 0, a, ownKeys, 0, a);
         }
         keys = ownKeys;
-    }
-
-    /** K = m·Wm for {@code rows} rows of the memory. */
-    private void projectKeys(double[] rows, int count, double[] into) {
-        Arrays.fill(into, 0, count * a, 0);
-        for (int row = 0; row < count; row++) {
-            multiplyAdd(rows, row * h, h, wm, 0, a, into, row * a);
+        Slab hs = Slab.of(start.h());
+        Slab cs = cellKind == Cell.LSTM ? Slab.of(start.c()) : null;
+        for (int p = 0; p < n; p++) {
+            for (int k = 0; k < h; k++) {
+                states[p * h + k] = hs.get(order[p] * h + k);
+                if (cs != null) {
+                    cells[p * h + k] = cs.get(order[p] * h + k);
+                }
+            }
         }
     }
 
@@ -911,6 +999,15 @@ public final class FastEncoderDecoder {
         if (kind == Kind.ADDITIVE) {
             hidden = grow(hidden, rows * s * a);
         }
+        // one row per live row of a step
+        recurrent = grow(recurrent, n * g);
+        queryPart = grow(queryPart, n * a);
+        dReadIn = grow(dReadIn, n * r);
+        dHidden = grow(dHidden, n * h);
+        dKey = grow(dKey, n * h);
+        dGates = grow(dGates, n * g);
+        dGatesH = grow(dGatesH, n * g);
+        dInput = grow(dInput, n * d);
     }
 
     /** @return the buffer if it holds size entries, else a larger copy of it (what it holds is kept) */
@@ -996,7 +1093,7 @@ public final class FastEncoderDecoder {
     }
 
     private void clearGradients(int n, int s) {
-        for (double[] grad : new double[][] {dEmbedding, dWx, dWh, dBx, dBh, dWq, dWm, dBa, dVa, dWOut, dBOut}) {
+        for (double[] grad : new double[][] {dEmbedding, dWx, dWh, dBx, dBh, dWq, dWm, dBa, dVa, dWOutT, dBOut}) {
             Arrays.fill(grad, 0);
         }
         Arrays.fill(dNextH, 0, n * h, 0);
@@ -1011,9 +1108,9 @@ public final class FastEncoderDecoder {
 
     /** The gradients as arrays of the model's data type, under the parts' parameter names. */
     private Trained gradients(int n, int s, double loss) {
-        INDArray dm = kind == Kind.NONE ? Nd4j.zeros(dataType, n, s, h) : write(dMemory, n * s * h, n, s, h);
-        INDArray dh = write(dNextH, n * h, n, h);
-        INDArray dc = cellKind == Cell.LSTM ? write(dNextC, n * h, n, h) : null;
+        INDArray dm = kind == Kind.NONE ? Nd4j.zeros(dataType, n, s, h) : writeRows(dMemory, n, s * h, n, s, h);
+        INDArray dh = writeRows(dNextH, n, h, n, h);
+        INDArray dc = cellKind == Cell.LSTM ? writeRows(dNextC, n, h, n, h) : null;
         Gradients decoder = new Gradients().take("Wx", write(dWx, dWx.length, d, g)).take("Wh", write(dWh, dWh.length, h, g));
         if (cellKind == Cell.GRU) {
             decoder.take("bx", write(dBx, g, 1, g)).take("bh", write(dBh, g, 1, g));
@@ -1030,6 +1127,18 @@ public final class FastEncoderDecoder {
         Gradients readout = new Gradients().take("W", write(dWOut, dWOut.length, r, v)).take("b", write(dBOut, v, 1, v));
         Gradients table = new Gradients().take("E", write(dEmbedding, dEmbedding.length, targetEmbedding.vocabularySize(), e));
         return new Trained(loss, dm, new State(dh, dc), table, decoder, attentionGradients, readout);
+    }
+
+    /** The n rows of {@code values} (rowSize entries each, in position order) written back in batch order. */
+    private INDArray writeRows(double[] values, int n, int rowSize, long... shape) {
+        Slab out = Slab.zeros(dataType, shape);
+        for (int p = 0; p < n; p++) {
+            int to = order[p] * rowSize;
+            for (int k = 0; k < rowSize; k++) {
+                out.set(to + k, values[p * rowSize + k]);
+            }
+        }
+        return out.array;
     }
 
     private INDArray write(double[] values, int count, long... shape) {

@@ -66,8 +66,8 @@ import unrolled.train.TrainingStep;
  * <p><b>Two paths, one model.</b> The encoder always runs on the fast path ({@link FastRecurrentLayer}). The decoder
  * has two implementations of the same equations: the readable one above ({@link #step}, {@link #forward},
  * {@link #backward}), which steps the library's cells and attention one ND4J operation at a time, and
- * {@link FastEncoderDecoder}, which runs every step in one pass per row on plain memory (the additive attention's key
- * projection of the memory once per sequence, no allocation per step). Greedy decoding of a batch and the scorer a
+ * {@link FastEncoderDecoder}, which runs every step on plain memory, all rows of the batch through one product per
+ * weight matrix (the additive attention's key projection of the memory once per sequence, no allocation per step). Greedy decoding of a batch and the scorer a
  * search reads run encoder and decoder on {@link FastDecoding}: every row of the batch (or prefix of the beam) in one
  * matrix product per weight matrix per step, and a {@link BeamSearch} over such a scorer as one fused loop.
  * {@link #lossAndGradients}, {@link #trainingStep}, {@link #greedy}, {@link #translate} and {@link #scorer} take the
@@ -457,7 +457,7 @@ public final class EncoderDecoder implements Trainable {
         return new LossAndGradients(loss.loss(), backward(loss.dLogits(), forward.cache()));
     }
 
-    /** The same step through {@link FastEncoderDecoder}: the encoder as always, the decoder in one pass per row. */
+    /** The same step through {@link FastEncoderDecoder}: the encoder as always, the decoder on plain memory. */
     private LossAndGradients fastLossAndGradients(Seq2SeqBatch batch, double teacherForcingRatio, Random random) {
         Objects.requireNonNull(batch, "EncoderDecoder.lossAndGradients: batch must not be null");
         Encoded encoded = encode(batch.sources(), batch.sourceMask());
