@@ -32,13 +32,12 @@ final class Lanes {
     }
 
     /**
-     * Below this many multiply-adds per pass (N·T·H·G), one lane: such a pass takes about a tenth of a millisecond, and
-     * the hand-over, tens of microseconds, would eat most of what a second core saves. (The bound was 2²¹ at first,
-     * which left notebook 10's char-LM (N·T·H·G = 786,432) and name classifier (131,072) on one lane with OpenBLAS
-     * threaded instead: on 2 cores its threads cost as much CPU again for products this small and lost wall time too,
-     * the char-LM step 21.2 ms against 18.5 ms with OpenBLAS on one thread.)
+     * Below this many multiply-adds per pass (N·T·H·G), one lane: the hand-over would cost more than it saves. Measured
+     * against 2¹⁶ (which puts notebook 10's char-LM, N·T·H·G = 786,432, and name classifier, 131,072, on two lanes):
+     * whole training steps equal or slower with two lanes (char-LM 14.1 against 12.9 ms, classifier inference 1.12
+     * against 0.86 ms, interleaved on a quiet 2-core machine), as half a batch makes each lane's products small.
      */
-    static final long MINIMUM_WORK = 1L << 16;
+    static final long MINIMUM_WORK = 1L << 21;
 
     /** When positive, the number of lanes every call uses regardless of size and cores: for tests only. */
     static volatile int forced;

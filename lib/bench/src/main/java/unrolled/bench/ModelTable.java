@@ -19,7 +19,7 @@ import java.util.TreeSet;
  *
  * <pre>
  *   java --add-modules jdk.incubator.vector -cp lib/bench/target/benchmarks.jar unrolled.bench.ModelTable \
- *       [--rounds R] [--slice S] [--python PATH] [--models charlm-train,classifier-train,...]
+ *       [--rounds R] [--slice S] [--warm-up W] [--python PATH] [--models charlm-train,classifier-train,...]
  *       [--baseline OLD.jar]                   also an older build of the library, interleaved the same way (the
  *                                              "before" of a change: its ModelWorker has OLD.jar first on its class path)
  *   ... unrolled.bench.ModelTable --check       the Java models' parameter counts (pytorch_models.py --check prints
@@ -36,6 +36,10 @@ public final class ModelTable {
         List<String> options = Arrays.asList(args);
         int rounds = option(options, "--rounds", 5);
         double slice = option(options, "--slice", 1.0);
+        // each subject runs this long on a model before its rounds: the JIT's optimising compiler needs seconds to
+        // compile a step's vector loops (interpreted, a Vector API loop is a hundred times slower), and a 1 s warm-up
+        // left part of the first rounds to the compiler
+        double warmUp = option(options, "--warm-up", 10.0);
         String python = options.contains("--python") ? options.get(options.indexOf("--python") + 1) : "/usr/bin/python3";
         List<String> models = options.contains("--models")
                 ? Arrays.asList(options.get(options.indexOf("--models") + 1).split(",")) : Models.NAMES;
@@ -68,7 +72,7 @@ public final class ModelTable {
                 }
                 subjects.put("pytorch1", s -> torch.slice(model + " 1 " + s));
                 subjects.put("pytorch" + cores, s -> torch.slice(model + " " + cores + " " + s));
-                subjects.values().forEach(subject -> subject.slice(slice));
+                subjects.values().forEach(subject -> subject.slice(warmUp));
                 Map<String, double[][]> times = new LinkedHashMap<>();
                 subjects.keySet().forEach(name -> times.put(name, new double[rounds][]));
                 List<String> order = new ArrayList<>(subjects.keySet());
